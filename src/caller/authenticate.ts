@@ -1,0 +1,88 @@
+import { openSecret } from '../auth/seal.ts';
+import { parseSigV4, verifySigV4, type SigV4Request } from '../auth/sigv4.ts';
+import { openSessionToken } from '../auth/token.ts';
+import type { Env } from '../env.ts';
+import { Errors } from '../protocol/errors.ts';
+import type { IamStore } from '../store/types.ts';
+import { secretKeys } from './keys.ts';
+import type { Caller } from './types.ts';
+
+export interface SignedRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+/** Parses the request's SigV4 authentication; MissingAuthenticationToken when there is none. */
+export function readSignature(req: SignedRequest, now: number): SigV4Request {
+  // Passing the clock lets the parser answer RequestExpired before any key lookup, in AWS's order.
+  const parsed = parseSigV4(req, { now: new Date(now) });
+  if (!parsed) throw Errors.missingAuthenticationToken();
+  return parsed;
+}
+
+/**
+ * Establishes who signed the request: finds the secret behind the access key id (a long-term key in
+ * KV, or a live session in its Durable Object named by the MAC'd session token), then verifies the
+ * signature with it. The errors are AWS's, in AWS's order: unknown key or token
+ * (InvalidClientTokenId), expired session (ExpiredToken), then the signature itself.
+ */
+export async function authenticate(
+  env: Env,
+  store: IamStore,
+  req: SignedRequest,
+  sig: SigV4Request,
+  now: number,
+): Promise<Caller> {
+  const keys = await secretKeys(env.SEAL_KEY);
+  const akid = sig.accessKeyId;
+
+  if (sig.securityToken !== undefined) {
+    const claims = await openSessionToken(keys.mac, sig.securityToken);
+    if (!claims || claims.accessKeyId !== akid) throw Errors.invalidClientTokenId();
+    if (now >= claims.expiresAt) throw Errors.expiredToken();
+    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard));
+    const found = await stub.get(claims.sessionId, now);
+    if (found.status === 'expired') throw Errors.expiredToken();
+    if (found.status !== 'active' || found.session.accessKeyId !== akid) {
+      throw Errors.invalidClientTokenId();
+    }
+    const session = found.session;
+    const secret = await openSecret(keys.seal, session.sealedSecret, akid);
+    await verifySigV4(sig, secret, new Date(now));
+    const caller: Caller = {
+      kind: session.kind,
+      account: session.account,
+      arn: session.arn,
+      userId: session.userId,
+      accessKeyId: akid,
+      session,
+    };
+    if (session.kind === 'AssumedRole') {
+      const role = await store.get(session.account, 'role', session.sourceName);
+      // A role deleted after issuance: its sessions keep their identity but carry no permissions.
+      if (role && role.arn === session.sourceArn) caller.role = role;
+    } else {
+      const user = await store.get(session.account, 'user', session.sourceName);
+      if (user && user.arn === session.sourceArn) caller.user = user;
+    }
+    return caller;
+  }
+
+  if (akid.startsWith('ASIA')) throw Errors.invalidClientTokenId();
+  const key = await store.getAccessKey(akid);
+  if (!key || key.status !== 'Active') throw Errors.invalidClientTokenId();
+  const user = await store.get(key.account, 'user', key.userName);
+  if (!user) throw Errors.invalidClientTokenId();
+  const secret = await openSecret(keys.seal, key.sealedSecret, akid);
+  await verifySigV4(sig, secret, new Date(now));
+  return {
+    kind: 'User',
+    account: key.account,
+    arn: user.arn,
+    userId: user.id,
+    accessKeyId: akid,
+    user,
+  };
+}

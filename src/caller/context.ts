@@ -1,0 +1,44 @@
+import type { ContextValue } from '../policy/index.ts';
+import type { Caller, RequestInfo } from './types.ts';
+
+/**
+ * The global condition keys AWS fills in for every request ("AWS global condition context keys"),
+ * from the caller and the HTTP request. Operation-specific keys (sts:ExternalId, aws:RequestTag/...)
+ * are added by the operation.
+ */
+export function requestContext(
+  caller: Caller,
+  info: RequestInfo,
+  extra: Record<string, ContextValue> = {},
+): Record<string, ContextValue> {
+  const ctx: Record<string, ContextValue> = {
+    'aws:CurrentTime': new Date(info.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(info.now / 1000)),
+    'aws:SecureTransport': info.secureTransport ? 'true' : 'false',
+    'aws:RequestedRegion': info.region,
+    'aws:PrincipalAccount': caller.account,
+    'aws:userid': caller.userId,
+    'aws:ViaAWSService': 'false',
+    'aws:PrincipalIsAWSService': 'false',
+  };
+  if (info.sourceIp) ctx['aws:SourceIp'] = info.sourceIp;
+  if (info.userAgent) ctx['aws:UserAgent'] = info.userAgent;
+  if (caller.kind === 'User' && caller.user) ctx['aws:username'] = caller.user.name;
+
+  // Principal tags: the user's or role's tags, overridden by session tags (Passing session tags in AWS STS).
+  const tags: Record<string, string> = {};
+  for (const t of caller.user?.tags ?? caller.role?.tags ?? []) tags[t.Key] = t.Value;
+  for (const [k, v] of Object.entries(caller.session?.tags ?? {})) tags[k] = v;
+  for (const [k, v] of Object.entries(tags)) ctx[`aws:PrincipalTag/${k}`] = v;
+
+  const session = caller.session;
+  if (session) {
+    ctx['aws:TokenIssueTime'] = new Date(session.issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ctx['aws:MultiFactorAuthPresent'] = session.mfa ? 'true' : 'false';
+    if (session.mfa) {
+      ctx['aws:MultiFactorAuthAge'] = String(Math.floor((info.now - session.issuedAt) / 1000));
+    }
+    if (session.sourceIdentity) ctx['aws:SourceIdentity'] = session.sourceIdentity;
+  }
+  return { ...ctx, ...extra };
+}

@@ -1,0 +1,15 @@
+import type { SessionStore } from './sessions/session-store.ts';
+
+/** The Worker's bindings (wrangler.toml). */
+export interface Env {
+  /** Workers KV: accounts, users, access keys, roles, managed policies, OIDC providers (key schema in README). */
+  IAM: KVNamespace;
+  /** Durable Objects holding live sessions, sharded by account. */
+  SESSIONS: DurableObjectNamespace<SessionStore>;
+  /** Base64 of 32 random bytes: seals secrets (AES-GCM) and keys session-token MACs (HKDF). A Worker secret in production. */
+  SEAL_KEY: string;
+  /** "true" seeds the demo account on first use (local dev only). */
+  DEMO_SEED?: string;
+  /** Bearer token for POST /admin/v1/apply; the endpoint is disabled when unset. */
+  ADMIN_TOKEN?: string;
+}

@@ -1,0 +1,153 @@
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext } from '../operation.ts';
+import { Constraints } from '../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
+import type { OidcProviderRecord, Tags } from '../store/types.ts';
+import { authorizeIam } from './access.ts';
+import { oidcProviderArn, parseOidcProviderArn } from './arns.ts';
+import { checkArn, IAM } from './constraints.ts';
+import { IamErrors } from './messages.ts';
+import { tagsXml } from './roles.ts';
+import { checkTagKeys, checkTags, readTags, requestTagContext } from './tags.ts';
+
+export interface OidcSpec {
+  url: string;
+  clientIds?: string[];
+  thumbprints?: string[];
+  tags?: Tags;
+}
+
+/** CreateOpenIDConnectProvider's constraints: Url 1-255, up to 100 client ids of 1-255, up to 5 40-hex-digit thumbprints. */
+export function checkOidcSpec(v: Constraints, spec: OidcSpec): void {
+  v.length('url', spec.url, 1, 255);
+  v.count('clientIDList', spec.clientIds ?? [], 100);
+  (spec.clientIds ?? []).forEach((c, i) => v.length(`clientIDList.${i + 1}.member`, c, 1, 255));
+  v.count('thumbprintList', spec.thumbprints ?? [], 5);
+  (spec.thumbprints ?? []).forEach((t, i) =>
+    v.length(`thumbprintList.${i + 1}.member`, t, 40, 40).pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
+  );
+  checkTags(v, spec.tags ?? []);
+}
+
+/** The issuer URL as IAM keeps it: https only, stored without the scheme (and without a trailing slash). */
+export function providerUrl(url: string): string {
+  if (!/^https:\/\/[^/\s?#]+(\/[^\s?#]*)?$/i.test(url)) throw IamErrors.invalidInput('Invalid URL');
+  return url.replace(/^https:\/\//i, '').replace(/\/$/, '');
+}
+
+export function oidcRecord(account: string, spec: OidcSpec, existing: OidcProviderRecord | null, now: number): OidcProviderRecord {
+  const url = providerUrl(spec.url);
+  return {
+    arn: oidcProviderArn(account, url),
+    url,
+    clientIds: [...new Set(spec.clientIds ?? [])],
+    thumbprints: spec.thumbprints ?? [],
+    createDate: existing?.createDate ?? now,
+    tags: spec.tags ?? [],
+  };
+}
+
+export async function createOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const spec: OidcSpec = {
+    url: params.require('Url'),
+    clientIds: params.list('ClientIDList'),
+    thumbprints: params.list('ThumbprintList'),
+    tags: readTags(params),
+  };
+  checkOidcSpec(v, spec);
+  v.check();
+  const url = providerUrl(spec.url);
+  const arn = oidcProviderArn(caller.account, url);
+  const context = requestTagContext(spec.tags ?? []);
+  await authorizeIam(ctx, caller, 'iam:CreateOpenIDConnectProvider', arn, context);
+  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagOpenIDConnectProvider', arn, context);
+  checkTagKeys(spec.tags ?? []);
+  if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
+  const record = oidcRecord(caller.account, spec, null, ctx.info.now);
+  await store.put(caller.account, 'oidc', url, record);
+  return { OpenIDConnectProviderArn: arn, Tags: tagsXml(record.tags) };
+}
+
+async function authorizedProvider(ctx: OperationContext, caller: Caller, action: string, v: Constraints) {
+  const arn = ctx.params.require('OpenIDConnectProviderArn');
+  checkArn(v, 'openIDConnectProviderArn', arn);
+  v.check();
+  const parsed = parseOidcProviderArn(arn);
+  if (!parsed) throw IamErrors.invalidArn(arn);
+  await authorizeIam(ctx, caller, action, arn);
+  const record = await ctx.store.get(parsed.account, 'oidc', parsed.url);
+  return { arn, record: record && record.arn === arn ? record : null };
+}
+
+export async function getOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { arn, record } = await authorizedProvider(ctx, caller, 'iam:GetOpenIDConnectProvider', new Constraints());
+  if (!record) throw IamErrors.noSuchOidcProvider(arn);
+  return {
+    Url: record.url,
+    ClientIDList: record.clientIds,
+    ThumbprintList: record.thumbprints,
+    CreateDate: isoSeconds(record.createDate),
+    Tags: tagsXml(record.tags),
+  };
+}
+
+export async function listOpenIDConnectProviders(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  await authorizeIam(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
+  const page = await ctx.store.list(caller.account, 'oidc', { maxItems: 1000 });
+  return { OpenIDConnectProviderList: page.items.map((p) => ({ Arn: p.arn })) };
+}
+
+/** DeleteOpenIDConnectProvider is idempotent: a provider that does not exist is not an error (IAM API Reference). */
+export async function deleteOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const { record } = await authorizedProvider(ctx, caller, 'iam:DeleteOpenIDConnectProvider', new Constraints());
+  if (record) await ctx.store.delete(caller.account, 'oidc', record.url);
+  return undefined;
+}
+
+async function updateProvider(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+  read: (v: Constraints) => (r: OidcProviderRecord) => void,
+): Promise<undefined> {
+  const v = new Constraints();
+  const change = read(v);
+  const { arn, record } = await authorizedProvider(ctx, caller, action, v);
+  if (!record) throw IamErrors.noSuchOidcProvider(arn);
+  change(record);
+  await ctx.store.put(caller.account, 'oidc', record.url, record);
+  return undefined;
+}
+
+export const addClientIDToOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:AddClientIDToOpenIDConnectProvider', (v) => {
+    const id = ctx.params.require('ClientID', 'clientID');
+    v.length('clientID', id, 1, 255);
+    return (r) => {
+      if (!r.clientIds.includes(id)) r.clientIds = [...r.clientIds, id];
+    };
+  });
+
+export const removeClientIDFromOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:RemoveClientIDFromOpenIDConnectProvider', (v) => {
+    const id = ctx.params.require('ClientID', 'clientID');
+    v.length('clientID', id, 1, 255);
+    return (r) => {
+      r.clientIds = r.clientIds.filter((c) => c !== id);
+    };
+  });
+
+export const updateOpenIDConnectProviderThumbprint = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:UpdateOpenIDConnectProviderThumbprint', (v) => {
+    const list = ctx.params.list('ThumbprintList');
+    if (list.length === 0) ctx.params.require('ThumbprintList.member.1', 'thumbprintList');
+    v.count('thumbprintList', list, 5);
+    list.forEach((t, i) =>
+      v.length(`thumbprintList.${i + 1}.member`, t, 40, 40).pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
+    );
+    return (r) => {
+      r.thumbprints = list;
+    };
+  });

@@ -1,0 +1,95 @@
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext, OperationTable } from '../operation.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import {
+  createAccessKey,
+  deleteAccessKey,
+  getAccessKeyLastUsed,
+  listAccessKeys,
+  updateAccessKey,
+} from './access-keys.ts';
+import {
+  addClientIDToOpenIDConnectProvider,
+  createOpenIDConnectProvider,
+  deleteOpenIDConnectProvider,
+  getOpenIDConnectProvider,
+  listOpenIDConnectProviders,
+  removeClientIDFromOpenIDConnectProvider,
+  updateOpenIDConnectProviderThumbprint,
+} from './oidc.ts';
+import {
+  createPolicy,
+  createPolicyVersion,
+  deletePolicy,
+  deletePolicyVersion,
+  getPolicy,
+  getPolicyVersion,
+  listEntitiesForPolicy,
+  listPolicies,
+  listPolicyVersions,
+  setDefaultPolicyVersion,
+} from './policy-operations.ts';
+import { principalOperations } from './principal-operations.ts';
+import {
+  createRole,
+  deleteRole,
+  getRole,
+  listRoles,
+  updateAssumeRolePolicy,
+  updateRole,
+  updateRoleDescription,
+} from './role-operations.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation.ts';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from './user-operations.ts';
+
+type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
+
+const signed = (runs: Record<string, Run>): OperationTable =>
+  Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, { auth: 'sigv4' as const, run }]));
+
+/** IAM actions (Version 2010-05-08). Every one is signed and authorized against the caller's policies. */
+export const iamOperations: OperationTable = signed({
+  CreateRole: createRole,
+  GetRole: getRole,
+  ListRoles: listRoles,
+  UpdateRole: updateRole,
+  UpdateRoleDescription: updateRoleDescription,
+  UpdateAssumeRolePolicy: updateAssumeRolePolicy,
+  DeleteRole: deleteRole,
+  ...principalOperations('role'),
+
+  CreateUser: createUser,
+  GetUser: getUser,
+  ListUsers: listUsers,
+  UpdateUser: updateUser,
+  DeleteUser: deleteUser,
+  ...principalOperations('user'),
+
+  CreateAccessKey: createAccessKey,
+  ListAccessKeys: listAccessKeys,
+  UpdateAccessKey: updateAccessKey,
+  DeleteAccessKey: deleteAccessKey,
+  GetAccessKeyLastUsed: getAccessKeyLastUsed,
+
+  CreatePolicy: createPolicy,
+  GetPolicy: getPolicy,
+  GetPolicyVersion: getPolicyVersion,
+  CreatePolicyVersion: createPolicyVersion,
+  SetDefaultPolicyVersion: setDefaultPolicyVersion,
+  DeletePolicyVersion: deletePolicyVersion,
+  ListPolicyVersions: listPolicyVersions,
+  DeletePolicy: deletePolicy,
+  ListPolicies: listPolicies,
+  ListEntitiesForPolicy: listEntitiesForPolicy,
+
+  CreateOpenIDConnectProvider: createOpenIDConnectProvider,
+  GetOpenIDConnectProvider: getOpenIDConnectProvider,
+  ListOpenIDConnectProviders: listOpenIDConnectProviders,
+  DeleteOpenIDConnectProvider: deleteOpenIDConnectProvider,
+  AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
+  RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
+  UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+
+  SimulateCustomPolicy: simulateCustomPolicy,
+  SimulatePrincipalPolicy: simulatePrincipalPolicy,
+});

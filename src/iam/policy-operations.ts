@@ -1,0 +1,248 @@
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext } from '../operation.ts';
+import { Constraints } from '../protocol/constraints.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import { getManagedPolicy, parsePolicyArn } from '../store/managed.ts';
+import type { IamStore, ManagedPolicyRecord } from '../store/types.ts';
+import { authorizeIam } from './access.ts';
+import { iamArn } from './arns.ts';
+import { checkArn, checkDocumentText, IAM } from './constraints.ts';
+import { checkDocument } from './documents.ts';
+import { IamErrors } from './messages.ts';
+import { listAll, pageFields, paginate, readPaging } from './paging.ts';
+import {
+  addVersion,
+  AWS_POLICY_ARNS,
+  awsPolicyRecord,
+  checkPolicyContent,
+  checkPolicySpec,
+  MAX_VERSIONS,
+  newPolicyRecord,
+  policyXml,
+  versionXml,
+  type PolicySpec,
+} from './policies.ts';
+import { readTags, requestTagContext } from './tags.ts';
+
+/** How many roles and users in the account attach each AWS managed policy, or use it as a boundary. */
+async function awsUsage(store: IamStore, account: string): Promise<Map<string, { attachments: number; boundaries: number }>> {
+  const usage = new Map<string, { attachments: number; boundaries: number }>();
+  const get = (arn: string) => usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
+  const entities = [...(await listAll(store, account, 'role')), ...(await listAll(store, account, 'user'))];
+  for (const e of entities) {
+    for (const arn of e.attachedPolicies) if (arn.startsWith('arn:aws:iam::aws:')) get(arn).attachments += 1;
+    if (e.permissionsBoundary?.startsWith('arn:aws:iam::aws:')) get(e.permissionsBoundary).boundaries += 1;
+  }
+  return usage;
+}
+
+function readPolicyArn(ctx: OperationContext, v: Constraints): string {
+  const arn = ctx.params.require('PolicyArn');
+  checkArn(v, 'policyArn', arn);
+  return arn;
+}
+
+/** Authorizes `action` on the policy ARN, then loads the policy (customer managed, or AWS managed read-only). */
+async function authorizedPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+  arn: string,
+  action: string,
+  writable = false,
+): Promise<ManagedPolicyRecord> {
+  const parsed = parsePolicyArn(arn);
+  if (!parsed) throw IamErrors.invalidArn(arn);
+  await authorizeIam(ctx, caller, action, arn);
+  if (parsed.account === 'aws') {
+    const usage = (await awsUsage(ctx.store, caller.account)).get(arn) ?? { attachments: 0, boundaries: 0 };
+    const record = awsPolicyRecord(arn, usage);
+    if (!record) throw IamErrors.noSuchPolicy(arn);
+    if (writable) {
+      throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${arn}`, 403);
+    }
+    return record;
+  }
+  const record = await getManagedPolicy(ctx.store, arn);
+  if (!record) throw IamErrors.noSuchPolicy(arn);
+  return record;
+}
+
+export async function createPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const spec: PolicySpec = {
+    name: params.require('PolicyName'),
+    path: params.get('Path'),
+    document: params.require('PolicyDocument'),
+    description: params.get('Description'),
+    tags: readTags(params),
+  };
+  checkPolicySpec(v, spec);
+  v.check();
+  const arn = iamArn(caller.account, 'policy', spec.path ?? '/', spec.name);
+  const context = requestTagContext(spec.tags ?? []);
+  await authorizeIam(ctx, caller, 'iam:CreatePolicy', arn, context);
+  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagPolicy', arn, context);
+  checkPolicyContent(spec);
+  if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
+  const record = newPolicyRecord(caller.account, spec, ctx.info.now);
+  await store.put(caller.account, 'policy', record.name, record);
+  return { Policy: policyXml(record, true) };
+}
+
+export async function getPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  v.check();
+  return { Policy: policyXml(await authorizedPolicy(ctx, caller, arn, 'iam:GetPolicy'), true) };
+}
+
+function readVersionId(ctx: OperationContext, v: Constraints): string {
+  const id = ctx.params.require('VersionId');
+  v.pattern('versionId', id, IAM.versionId.re, IAM.versionId.shown);
+  return id;
+}
+
+export async function getPolicyVersion(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const versionId = readVersionId(ctx, v);
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:GetPolicyVersion');
+  const version = policy.versions.find((x) => x.versionId === versionId);
+  if (!version) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  return { PolicyVersion: versionXml(policy, version, true) };
+}
+
+/** CreatePolicyVersion: at most 5 versions (LimitExceeded); SetAsDefault makes it the one in effect. */
+export async function createPolicyVersion(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const document = ctx.params.require('PolicyDocument');
+  checkDocumentText(v, 'policyDocument', document);
+  const setAsDefault = ctx.params.boolean('SetAsDefault') ?? false;
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:CreatePolicyVersion', true);
+  checkDocument(document, 'identity');
+  if (policy.versions.length >= MAX_VERSIONS) throw IamErrors.tooManyVersions();
+  const version = addVersion(policy, document, setAsDefault, ctx.info.now);
+  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  return { PolicyVersion: versionXml(policy, version, false) };
+}
+
+export async function setDefaultPolicyVersion(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const versionId = readVersionId(ctx, v);
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:SetDefaultPolicyVersion', true);
+  if (!policy.versions.some((x) => x.versionId === versionId)) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  policy.defaultVersionId = versionId;
+  policy.updateDate = ctx.info.now;
+  policy.version += 1;
+  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  return undefined;
+}
+
+export async function deletePolicyVersion(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const versionId = readVersionId(ctx, v);
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:DeletePolicyVersion', true);
+  if (!policy.versions.some((x) => x.versionId === versionId)) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  if (policy.defaultVersionId === versionId) throw IamErrors.defaultVersion();
+  policy.versions = policy.versions.filter((x) => x.versionId !== versionId);
+  policy.version += 1;
+  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  return undefined;
+}
+
+export async function listPolicyVersions(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const paging = readPaging(ctx.params, v);
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:ListPolicyVersions');
+  // Newest first, as IAM lists them.
+  const ordered = [...policy.versions].sort((a, b) => Number(b.versionId.slice(1)) - Number(a.versionId.slice(1)));
+  const indexed = ordered.map((x, i) => ({ x, key: String(i).padStart(2, '0') }));
+  const page = paginate(indexed, (e) => e.key, paging);
+  return { Versions: page.items.map((e) => versionXml(policy, e.x, false)), ...pageFields(page) };
+}
+
+/** DeletePolicy: only once detached everywhere and left with its default version alone (DeleteConflict). */
+export async function deletePolicy(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  v.check();
+  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:DeletePolicy', true);
+  if (policy.attachmentCount > 0 || policy.permissionsBoundaryUsageCount > 0) throw IamErrors.policyAttached();
+  if (policy.versions.length > 1) throw IamErrors.policyHasVersions();
+  await ctx.store.delete(caller.account, 'policy', policy.name);
+  return undefined;
+}
+
+/** ListPolicies: Scope All/AWS/Local, OnlyAttached, PathPrefix, PolicyUsageFilter, paginated. */
+export async function listPolicies(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const scope = params.get('Scope') ?? 'All';
+  if (!['All', 'AWS', 'Local'].includes(scope)) v.add('scope', scope, 'Member must satisfy enum value set: [All, AWS, Local]');
+  const onlyAttached = params.boolean('OnlyAttached') ?? false;
+  const prefix = params.get('PathPrefix');
+  v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+  const usageFilter = params.get('PolicyUsageFilter');
+  if (usageFilter !== undefined && usageFilter !== 'PermissionsPolicy' && usageFilter !== 'PermissionsBoundary') {
+    v.add('policyUsageFilter', usageFilter, 'Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]');
+  }
+  const paging = readPaging(params, v);
+  v.check();
+  await authorizeIam(ctx, caller, 'iam:ListPolicies', iamArn(caller.account, 'policy', prefix ?? '/', ''));
+
+  const policies: ManagedPolicyRecord[] = [];
+  if (scope !== 'Local') {
+    const usage = await awsUsage(store, caller.account);
+    for (const arn of AWS_POLICY_ARNS) {
+      policies.push(awsPolicyRecord(arn, usage.get(arn) ?? { attachments: 0, boundaries: 0 })!);
+    }
+  }
+  if (scope !== 'AWS') policies.push(...(await listAll(store, caller.account, 'policy')));
+  const selected = policies.filter((p) => {
+    if (!p.path.startsWith(prefix ?? '/')) return false;
+    const used =
+      usageFilter === 'PermissionsPolicy'
+        ? p.attachmentCount
+        : usageFilter === 'PermissionsBoundary'
+          ? p.permissionsBoundaryUsageCount
+          : p.attachmentCount + p.permissionsBoundaryUsageCount;
+    return !onlyAttached || used > 0;
+  });
+  // Sorted by ARN so AWS and local policies of the same name stay distinct in the marker.
+  const page = paginate(selected, (p) => `${p.name.toLowerCase()} ${p.arn}`, paging);
+  return { Policies: page.items.map((p) => policyXml(p, false)), ...pageFields(page) };
+}
+
+/** ListEntitiesForPolicy: the roles and users the policy is attached to (groups are not modelled). */
+export async function listEntitiesForPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const arn = readPolicyArn(ctx, v);
+  const filter = ctx.params.get('EntityFilter');
+  const paging = readPaging(ctx.params, v);
+  v.check();
+  await authorizedPolicy(ctx, caller, arn, 'iam:ListEntitiesForPolicy');
+  const roles = filter === undefined || filter === 'Role' ? await listAll(ctx.store, caller.account, 'role') : [];
+  const users = filter === undefined || filter === 'User' ? await listAll(ctx.store, caller.account, 'user') : [];
+  const entities = [
+    ...roles.filter((r) => r.attachedPolicies.includes(arn)).map((r) => ({ kind: 'role' as const, name: r.name, id: r.id })),
+    ...users.filter((u) => u.attachedPolicies.includes(arn)).map((u) => ({ kind: 'user' as const, name: u.name, id: u.id })),
+  ];
+  const page = paginate(entities, (e) => `${e.kind}/${e.name.toLowerCase()}`, paging);
+  return {
+    PolicyGroups: [],
+    PolicyUsers: page.items.filter((e) => e.kind === 'user').map((e) => ({ UserName: e.name, UserId: e.id })),
+    PolicyRoles: page.items.filter((e) => e.kind === 'role').map((e) => ({ RoleName: e.name, RoleId: e.id })),
+    ...pageFields(page),
+  };
+}

@@ -1,0 +1,193 @@
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext } from '../operation.ts';
+import { PolicyError, simulate, type ContextValue, type Decision, type PolicySet } from '../policy/index.ts';
+import { Constraints } from '../protocol/constraints.ts';
+import type { QueryParams } from '../protocol/query.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import { managedPolicyDocument } from '../store/managed.ts';
+import { authorizeIam } from './access.ts';
+import { parsePrincipalArn } from './arns.ts';
+import { checkDocumentText } from './constraints.ts';
+import { IamErrors } from './messages.ts';
+import { pageFields, paginate, readPaging } from './paging.ts';
+import { statementSpans } from './positions.ts';
+import { getPrincipal, PRINCIPAL } from './principals.ts';
+
+/** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
+interface Source {
+  id: string;
+  type: string;
+  text: string;
+}
+
+const CONTEXT_TYPES = [
+  'string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList',
+  'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList',
+];
+
+interface SimulationInput {
+  actions: string[];
+  resources: string[];
+  context: Record<string, ContextValue>;
+  resourcePolicy?: string;
+  resourceOwner?: string;
+  callerArn?: string;
+  boundaries: string[];
+  inputs: string[];
+  paging: ReturnType<typeof readPaging>;
+}
+
+/** The parameters SimulateCustomPolicy and SimulatePrincipalPolicy share (IAM API Reference). */
+function readSimulation(params: QueryParams, v: Constraints, inputsRequired: boolean): SimulationInput {
+  const inputs = params.list('PolicyInputList');
+  if (inputsRequired && inputs.length === 0) params.require('PolicyInputList.member.1', 'policyInputList');
+  inputs.forEach((d, i) => checkDocumentText(v, `policyInputList.${i + 1}.member`, d));
+  const boundaries = params.list('PermissionsBoundaryPolicyInputList');
+  boundaries.forEach((d, i) => checkDocumentText(v, `permissionsBoundaryPolicyInputList.${i + 1}.member`, d));
+  const actions = params.list('ActionNames');
+  if (actions.length === 0) params.require('ActionNames.member.1', 'actionNames');
+  actions.forEach((a, i) => v.length(`actionNames.${i + 1}.member`, a, 3, 128));
+  const resources = params.list('ResourceArns');
+  resources.forEach((r, i) => v.length(`resourceArns.${i + 1}.member`, r, 1, 2048));
+  const resourcePolicy = params.get('ResourcePolicy');
+  checkDocumentText(v, 'resourcePolicy', resourcePolicy);
+  const resourceOwner = params.get('ResourceOwner');
+  v.length('resourceOwner', resourceOwner, 1, 2048);
+  const callerArn = params.get('CallerArn');
+  v.length('callerArn', callerArn, 1, 2048);
+
+  const context: Record<string, ContextValue> = {};
+  for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+    const base = `ContextEntries.member.${i}`;
+    const key = params.get(`${base}.ContextKeyName`)!;
+    const type = params.get(`${base}.ContextKeyType`) ?? 'string';
+    v.length(`contextEntries.${i}.member.contextKeyName`, key, 5, 256);
+    if (!CONTEXT_TYPES.includes(type)) {
+      v.add(`contextEntries.${i}.member.contextKeyType`, type, `Member must satisfy enum value set: [${CONTEXT_TYPES.join(', ')}]`);
+    }
+    const values = params.list(`${base}.ContextKeyValues`);
+    context[key] = type.endsWith('List') ? values : (values[0] ?? '');
+  }
+  return {
+    actions,
+    resources: resources.length > 0 ? resources : ['*'],
+    context,
+    resourcePolicy,
+    resourceOwner,
+    callerArn,
+    boundaries,
+    inputs,
+    paging: readPaging(params, v),
+  };
+}
+
+const label = (policy: string) => /^(\w+)(?:\[(\d+)\])?/.exec(policy);
+
+/** One EvaluationResult, with MatchedStatements mapped back to the documents they came from. */
+function resultXml(
+  action: string,
+  resource: string,
+  d: Decision,
+  sources: { identity: Source[]; boundary?: Source; resource?: Source },
+): XmlObject {
+  const matched = d.matchedStatements.flatMap((m) => {
+    const l = label(m.policy);
+    const src = l?.[1] === 'identity' ? sources.identity[Number(l[2])] : l?.[1] === 'permissionsBoundary' ? sources.boundary : l?.[1] === 'resource' ? sources.resource : undefined;
+    if (!src) return [];
+    const span = statementSpans(src.text)[m.statement];
+    return [{ SourcePolicyId: src.id, SourcePolicyType: src.type, StartPosition: span?.start, EndPosition: span?.end }];
+  });
+  const boundaryAllows = sources.boundary
+    ? d.decision === 'allowed' || d.matchedStatements.some((m) => m.policy.startsWith('permissionsBoundary') && m.effect === 'Allow')
+    : undefined;
+  return {
+    EvalActionName: action,
+    EvalResourceName: resource,
+    EvalDecision: d.decision,
+    MatchedStatements: matched,
+    MissingContextValues: d.missingContextKeys,
+    PermissionsBoundaryDecisionDetail: boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows },
+    EvalDecisionDetails: undefined,
+  };
+}
+
+function evaluateAll(
+  input: SimulationInput,
+  principal: string,
+  policies: PolicySet,
+  sources: { identity: Source[]; boundary?: Source; resource?: Source },
+): XmlObject {
+  const owner = input.resourceOwner ? /(\d{12})/.exec(input.resourceOwner)?.[1] : undefined;
+  const results: XmlObject[] = [];
+  try {
+    for (const action of input.actions) {
+      for (const resource of input.resources) {
+        const d = simulate({ request: { principal, action, resource, resourceAccount: owner, context: input.context }, policies });
+        results.push(resultXml(action, resource, d, sources));
+      }
+    }
+  } catch (e) {
+    // SimulateCustomPolicy / SimulatePrincipalPolicy report unusable input as InvalidInput (IAM API Reference, Errors).
+    if (e instanceof PolicyError) throw IamErrors.invalidInput(e.message);
+    throw e;
+  }
+  const indexed = results.map((r, i) => ({ r, key: String(i).padStart(6, '0') }));
+  const page = paginate(indexed, (e) => e.key, input.paging);
+  return { EvaluationResults: page.items.map((e) => e.r), ...pageFields(page) };
+}
+
+function inputSources(input: SimulationInput) {
+  const identity = input.inputs.map((text, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'IAM Policy', text }));
+  const boundary = input.boundaries[0] === undefined
+    ? undefined
+    : { id: 'PermissionsBoundaryPolicyInputList.1', type: 'PermissionsBoundaryPolicy', text: input.boundaries[0] };
+  const resource = input.resourcePolicy === undefined ? undefined : { id: 'ResourcePolicy', type: 'resource', text: input.resourcePolicy };
+  return { identity, boundary, resource };
+}
+
+/** SimulateCustomPolicy: the given identity policies (and boundary, resource policy) against each action and resource. */
+export async function simulateCustomPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const input = readSimulation(ctx.params, v, true);
+  v.check();
+  await authorizeIam(ctx, caller, 'iam:SimulateCustomPolicy', '*');
+  const sources = inputSources(input);
+  const policies: PolicySet = { identity: input.inputs };
+  if (sources.boundary) policies.permissionsBoundary = sources.boundary.text;
+  if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
+  return evaluateAll(input, input.callerArn ?? caller.arn, policies, sources);
+}
+
+/** SimulatePrincipalPolicy: the policies of a stored user or role, plus any given ones. */
+export async function simulatePrincipalPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const sourceArn = ctx.params.require('PolicySourceArn');
+  v.length('policySourceArn', sourceArn, 20, 2048);
+  const input = readSimulation(ctx.params, v, false);
+  v.check();
+  const parsed = parsePrincipalArn(sourceArn);
+  if (!parsed) throw IamErrors.invalidArn(sourceArn);
+  await authorizeIam(ctx, caller, 'iam:SimulatePrincipalPolicy', sourceArn);
+  if (parsed.type === 'group') throw IamErrors.invalidInput('Groups are not supported by this endpoint.');
+  const entity = parsed.account === caller.account ? await getPrincipal(ctx.store, parsed.account, parsed.type, parsed.name) : null;
+  if (!entity || entity.arn !== sourceArn) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
+
+  const sources = inputSources(input);
+  const identity: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({ id: name, type: parsed.type, text }));
+  for (const arn of entity.attachedPolicies) {
+    const text = await managedPolicyDocument(ctx.store, arn);
+    if (text !== null) {
+      identity.push({ id: arn.split('/').pop()!, type: arn.startsWith('arn:aws:iam::aws:') ? 'aws-managed' : 'user-managed', text });
+    }
+  }
+  identity.push(...sources.identity);
+  let boundary = sources.boundary;
+  if (!boundary && entity.permissionsBoundary) {
+    const text = await managedPolicyDocument(ctx.store, entity.permissionsBoundary);
+    if (text !== null) boundary = { id: entity.permissionsBoundary.split('/').pop()!, type: 'PermissionsBoundaryPolicy', text };
+  }
+  const policies: PolicySet = { identity: identity.map((s) => s.text) };
+  if (boundary) policies.permissionsBoundary = boundary.text;
+  if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
+  return evaluateAll(input, input.callerArn ?? entity.arn, policies, { identity, boundary, resource: sources.resource });
+}

@@ -1,0 +1,106 @@
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext } from '../operation.ts';
+import type { ContextValue } from '../policy/index.ts';
+import { Constraints } from '../protocol/constraints.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import { authorizeIam } from './access.ts';
+import { iamArn } from './arns.ts';
+import { checkName, checkPath, IAM } from './constraints.ts';
+import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from './load.ts';
+import { IamErrors } from './messages.ts';
+import { listAll, pageFields, paginate, readPaging } from './paging.ts';
+import { putPrincipal } from './principals.ts';
+import { checkTagKeys, readTags, requestTagContext } from './tags.ts';
+import { adjustUsage, attachablePolicy } from './usage.ts';
+import { checkUserSpec, userRecord, userXml, type UserSpec } from './users.ts';
+
+export async function createUser(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const spec: UserSpec = {
+    name: params.require('UserName'),
+    path: params.get('Path'),
+    permissionsBoundary: params.get('PermissionsBoundary'),
+    tags: readTags(params),
+  };
+  checkUserSpec(v, spec);
+  v.check();
+  const account = caller.account;
+  const arn = iamArn(account, 'user', spec.path ?? '/', spec.name);
+  const context: Record<string, ContextValue> = requestTagContext(spec.tags ?? []);
+  if (spec.permissionsBoundary) context['iam:PermissionsBoundary'] = spec.permissionsBoundary;
+  await authorizeIam(ctx, caller, 'iam:CreateUser', arn, context);
+  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagUser', arn, context);
+  checkTagKeys(spec.tags ?? []);
+  if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
+  if (await store.get(account, 'user', spec.name)) throw IamErrors.userExists(spec.name);
+  const record = userRecord(account, spec, null, ctx.info.now);
+  await putPrincipal(store, account, 'user', record);
+  if (record.permissionsBoundary) await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
+  return { User: userXml(record, true) };
+}
+
+/** GetUser: without UserName, the user whose access key signed the request. */
+export async function getUser(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const name = userNameOrCaller(ctx, caller, v);
+  v.check();
+  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:GetUser');
+  return { User: userXml(user, true) };
+}
+
+export async function listUsers(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const prefix = ctx.params.get('PathPrefix');
+  v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+  const paging = readPaging(ctx.params, v);
+  v.check();
+  await authorizeIam(ctx, caller, 'iam:ListUsers', iamArn(caller.account, 'user', prefix ?? '/', ''));
+  const users = (await listAll(ctx.store, caller.account, 'user')).filter((u) => u.path.startsWith(prefix ?? '/'));
+  const page = paginate(users, (u) => u.name.toLowerCase(), paging);
+  return { Users: page.items.map((u) => userXml(u, false)), ...pageFields(page) };
+}
+
+/** UpdateUser: NewPath and/or NewUserName (the name stays unique case-insensitively). */
+export async function updateUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const name = readPrincipalName(ctx, 'user', v);
+  const newPath = params.get('NewPath');
+  const newName = params.get('NewUserName');
+  checkPath(v, 'newPath', newPath);
+  checkName(v, 'newUserName', newName, 64);
+  v.check();
+  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:UpdateUser');
+  const account = caller.account;
+  const renamed = newName !== undefined && newName !== user.name;
+  if (renamed && newName.toLowerCase() !== user.name.toLowerCase() && (await store.get(account, 'user', newName))) {
+    throw IamErrors.userExists(newName);
+  }
+  const keys = renamed ? await store.listAccessKeys(account, user.name) : [];
+  const updated = { ...user, name: newName ?? user.name, path: newPath ?? user.path };
+  updated.arn = iamArn(account, 'user', updated.path, updated.name);
+  await putPrincipal(store, account, 'user', updated);
+  if (renamed) {
+    for (const k of keys) {
+      await store.deleteAccessKey(k.accessKeyId);
+      await store.putAccessKey({ ...k, userName: updated.name });
+    }
+    if (user.name.toLowerCase() !== updated.name.toLowerCase()) await store.delete(account, 'user', user.name);
+  }
+  return undefined;
+}
+
+/** DeleteUser refuses while access keys or policies remain (DeleteConflict). */
+export async function deleteUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const name = readPrincipalName(ctx, 'user', v);
+  v.check();
+  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:DeleteUser');
+  if ((await ctx.store.listAccessKeys(caller.account, user.name)).length > 0) throw IamErrors.mustDeleteKeys();
+  if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
+  if (user.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
+  await ctx.store.delete(caller.account, 'user', user.name);
+  if (user.permissionsBoundary) await adjustUsage(ctx.store, caller.account, user.permissionsBoundary, { boundaries: -1 });
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import { compileGlob, matchWild } from './wildcard.ts';
+import type { Glob } from './wildcard.ts';
+import { parseTemplate, resolveGlob } from './variables.ts';
+import type { Template, VariableSource } from './variables.ts';
+
+/**
+ * Splits an ARN into partition..resource at its first five colons; the resource part keeps any
+ * further colons. Null when the text has fewer than five colons (not an ARN).
+ */
+export function splitArn(s: string): string[] | null {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 5; i++) {
+    const c = s.indexOf(':', start);
+    if (c === -1) return null;
+    out.push(s.slice(start, c));
+    start = c + 1;
+  }
+  out.push(s.slice(start));
+  return out;
+}
+
+/** The account field of an ARN, when it has one. */
+export function arnAccount(s: string): string | undefined {
+  const parts = splitArn(s);
+  if (parts === null || parts[0] !== 'arn') return undefined;
+  return /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+}
+
+/** A request-side ARN, split once per request. */
+export interface ArnValue {
+  text: string;
+  segments: string[] | null;
+}
+
+export function arnValue(text: string): ArnValue {
+  return { text, segments: splitArn(text) };
+}
+
+export type ArnMatcher = (value: ArnValue, vars: VariableSource) => boolean;
+
+/**
+ * ARN matching (Resource, ArnEquals/ArnLike): "each of the six colon-delimited components of the
+ * ARN is checked separately", so a wildcard never crosses the first five colons
+ * (IAM JSON policy elements: Resource; Amazon Resource Name (ARN) condition operators).
+ */
+export function compileArnPattern(pattern: string, variablesEnabled: boolean): ArnMatcher {
+  const t = parseTemplate(pattern, variablesEnabled);
+  if (t.hasVars) return (v, vars) => matchTemplate(t, v, vars);
+  if (pattern === '*') return () => true;
+  const segs = splitArn(pattern);
+  if (segs === null) {
+    const g = compileGlob(pattern);
+    return (v) => g(v.text);
+  }
+  const head = segs.slice(0, 5);
+  if (!head.some((s) => s.includes('*') || s.includes('?'))) {
+    // A literal head pins the first five colons, so one glob over the whole text is equivalent.
+    const g = compileGlob(pattern);
+    return (v) => g(v.text);
+  }
+  const globs: Glob[] = segs.map(compileGlob);
+  return (v) => {
+    const s = v.segments;
+    if (s === null) return false;
+    for (let i = 0; i < 6; i++) if (!globs[i](s[i])) return false;
+    return true;
+  };
+}
+
+function matchTemplate(t: Template, v: ArnValue, vars: VariableSource): boolean {
+  // Resolve with literal flags, then split on the colons that came from the policy text.
+  let text = '';
+  const flags: number[] = [];
+  for (const p of t.parts) {
+    if (typeof p === 'string') {
+      text += p;
+      for (let i = 0; i < p.length; i++) flags.push(0);
+    } else {
+      const piece = 'char' in p ? p.char : (vars.single(p.lower, p.key) ?? p.fallback);
+      if (piece === undefined) return false;
+      text += piece;
+      for (let i = 0; i < piece.length; i++) flags.push(1);
+    }
+  }
+  const literal = Uint8Array.from(flags);
+  const cuts: number[] = [];
+  for (let i = 0; i < text.length && cuts.length < 5; i++) {
+    if (text.charCodeAt(i) === 0x3a && literal[i] === 0) cuts.push(i);
+  }
+  if (cuts.length < 5) {
+    const g = resolveGlob(t, vars);
+    return g !== null && g(v.text);
+  }
+  const s = v.segments;
+  if (s === null) return false;
+  let start = 0;
+  for (let i = 0; i < 6; i++) {
+    const end = i < 5 ? cuts[i] : text.length;
+    if (!matchWild(text.slice(start, end), literal.subarray(start, end), s[i])) return false;
+    start = end + 1;
+  }
+  return true;
+}

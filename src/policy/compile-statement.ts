@@ -1,0 +1,203 @@
+import { compileArnPattern } from './arn.ts';
+import type { ArnMatcher, ArnValue } from './arn.ts';
+import { compileCondition } from './conditions/compile.ts';
+import type { CompiledCondition } from './conditions/compile.ts';
+import type { RequestContext } from './context.ts';
+import { compilePrincipal } from './principal-match.ts';
+import type { PrincipalMatcher } from './principal-match.ts';
+import type { NormalizedPolicy, NormalizedStatement } from './types.ts';
+import { compileGlob } from './wildcard.ts';
+
+/** The request's action, split and lower-cased once (actions are case-insensitive). */
+export interface ActionValue {
+  service: string;
+  name: string;
+}
+
+export interface CompiledStatement {
+  policy: string;
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  /** Services the statement's Action names; null when it may apply to any service. */
+  services: string[] | null;
+  /** Action/NotAction entries as probe ids; `actionAll` when one of them is `*`. */
+  actionIds: number[];
+  actionAll: boolean;
+  notAction: boolean;
+  /** Resource/NotResource entries as probe ids; null without a Resource element (trust policy). */
+  resourceIds: number[] | null;
+  resourceAll: boolean;
+  notResource: boolean;
+  /** False when a Resource entry holds a policy variable (its match depends on the context). */
+  resourceStatic: boolean;
+  principal: PrincipalMatcher | null;
+  notPrincipal: boolean;
+  conditions: CompiledCondition[];
+  /** Condition keys the statement references, as ids in the set's KeyRegistry. */
+  conditionKeyIds: number[];
+}
+
+/** A test that depends only on the request; answered once per request and shared by statements. */
+export type Probe = (req: ProbeRequest) => boolean;
+
+export interface ProbeRequest {
+  action: ActionValue;
+  resource: ArnValue;
+  ctx: RequestContext;
+}
+
+/**
+ * Distinct Action and Resource entries of a policy set. Real policy sets repeat the same entries
+ * across statements and policies, so a decision evaluates each distinct entry once.
+ */
+export class ProbeRegistry {
+  private readonly ids = new Map<string, number>();
+  readonly probes: Probe[] = [];
+
+  id(key: string, make: () => Probe): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.probes.length;
+      this.ids.set(key, id);
+      this.probes.push(make());
+    }
+    return id;
+  }
+}
+
+/** Condition keys of a whole policy set, numbered so a decision tracks them in an array. */
+export class KeyRegistry {
+  readonly ids = new Map<string, number>();
+  /** [lower-cased, as first written] by id. */
+  readonly names: Array<[string, string]> = [];
+
+  id(key: string): number {
+    const lower = key.toLowerCase();
+    let id = this.ids.get(lower);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(lower, id);
+      this.names.push([lower, key]);
+    }
+    return id;
+  }
+}
+
+export interface Registries {
+  keys: KeyRegistry;
+  probes: ProbeRegistry;
+}
+
+export interface CompiledPolicy {
+  label: string;
+  statements: CompiledStatement[];
+  byService: Map<string, CompiledStatement[]>;
+  anyService: CompiledStatement[];
+  hasResourceElement: boolean;
+  lacksResourceElement: boolean;
+  hasNotPrincipal: boolean;
+  /**
+   * Statements whose Action and (variable-free) Resource match, by request action and resource:
+   * those parts depend on nothing else, so repeated decisions skip straight to principals and
+   * conditions.
+   */
+  candidates: Map<string, CompiledStatement[]>;
+}
+
+export function compilePolicy(doc: NormalizedPolicy, label: string, reg: Registries): CompiledPolicy {
+  // Variables are replaced only under Version 2012-10-17 (IAM JSON policy elements: Version).
+  const vars = doc.Version === '2012-10-17';
+  const statements = doc.Statement.map((s, i) => compileStatement(s, i, label, vars, reg));
+  const byService = new Map<string, CompiledStatement[]>();
+  const anyService: CompiledStatement[] = [];
+  for (const s of statements) {
+    if (s.services === null) {
+      anyService.push(s);
+      continue;
+    }
+    for (const svc of s.services) {
+      const list = byService.get(svc) ?? [];
+      if (!list.includes(s)) list.push(s);
+      byService.set(svc, list);
+    }
+  }
+  return {
+    label,
+    statements,
+    byService,
+    anyService,
+    hasResourceElement: doc.Statement.some((s) => s.Resource || s.NotResource),
+    lacksResourceElement: doc.Statement.some((s) => !s.Resource && !s.NotResource),
+    hasNotPrincipal: doc.Statement.some((s) => s.NotPrincipal !== undefined),
+    candidates: new Map(),
+  };
+}
+
+function compileStatement(
+  s: NormalizedStatement,
+  index: number,
+  policy: string,
+  vars: boolean,
+  reg: Registries,
+): CompiledStatement {
+  const actions = s.Action ?? s.NotAction ?? [];
+  const resources = s.Resource ?? s.NotResource;
+  const conditions: CompiledCondition[] = [];
+  const keyIds = new Set<number>();
+  for (const [op, block] of Object.entries(s.Condition ?? {})) {
+    for (const [key, values] of Object.entries(block)) {
+      conditions.push(compileCondition(op, key, values, vars));
+      keyIds.add(reg.keys.id(key));
+    }
+  }
+  const out: CompiledStatement = {
+    policy,
+    index,
+    effect: s.Effect,
+    services:
+      s.NotAction !== undefined || actions.includes('*')
+        ? null
+        : [...new Set(actions.map((a) => a.slice(0, a.indexOf(':')).toLowerCase()))],
+    actionIds: actions.filter((a) => a !== '*').map((a) => actionProbe(a, reg.probes)),
+    actionAll: actions.includes('*'),
+    notAction: s.NotAction !== undefined,
+    resourceIds:
+      resources === undefined
+        ? null
+        : resources.filter((r) => r !== '*').map((r) => resourceProbe(r, vars, reg.probes)),
+    resourceAll: resources !== undefined && resources.includes('*'),
+    notResource: s.NotResource !== undefined,
+    resourceStatic: !vars || resources === undefined || !resources.some((r) => r.includes('${')),
+    principal: null,
+    notPrincipal: false,
+    conditions,
+    conditionKeyIds: [...keyIds],
+  };
+  if (s.Sid !== undefined) out.sid = s.Sid;
+  if (s.Principal !== undefined) out.principal = compilePrincipal(s.Principal);
+  else if (s.NotPrincipal !== undefined) {
+    out.principal = compilePrincipal(s.NotPrincipal);
+    out.notPrincipal = true;
+  }
+  return out;
+}
+
+/** Action and NotAction: case-insensitive, `*` and `?` in the action name (Action element). */
+function actionProbe(action: string, probes: ProbeRegistry): number {
+  const lower = action.toLowerCase();
+  return probes.id(`a:${lower}`, () => {
+    const colon = lower.indexOf(':');
+    const vendor = lower.slice(0, colon);
+    const name = compileGlob(lower.slice(colon + 1));
+    return (req) => req.action.service === vendor && name(req.action.name);
+  });
+}
+
+/** Resource and NotResource entries: ARNs matched per segment, variables resolved per request. */
+function resourceProbe(resource: string, vars: boolean, probes: ProbeRegistry): number {
+  return probes.id(`r:${vars ? 'v' : 'l'}:${resource}`, () => {
+    const m: ArnMatcher = compileArnPattern(resource, vars);
+    return (req) => m(req.resource, req.ctx);
+  });
+}

@@ -1,0 +1,106 @@
+/** The base condition operators (IAM User Guide: IAM JSON policy elements: Condition operators). */
+export type BaseOperator =
+  | 'StringEquals'
+  | 'StringNotEquals'
+  | 'StringEqualsIgnoreCase'
+  | 'StringNotEqualsIgnoreCase'
+  | 'StringLike'
+  | 'StringNotLike'
+  | 'NumericEquals'
+  | 'NumericNotEquals'
+  | 'NumericLessThan'
+  | 'NumericLessThanEquals'
+  | 'NumericGreaterThan'
+  | 'NumericGreaterThanEquals'
+  | 'DateEquals'
+  | 'DateNotEquals'
+  | 'DateLessThan'
+  | 'DateLessThanEquals'
+  | 'DateGreaterThan'
+  | 'DateGreaterThanEquals'
+  | 'Bool'
+  | 'BinaryEquals'
+  | 'IpAddress'
+  | 'NotIpAddress'
+  | 'ArnEquals'
+  | 'ArnLike'
+  | 'ArnNotEquals'
+  | 'ArnNotLike'
+  | 'Null';
+
+const BASE: readonly BaseOperator[] = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'Bool',
+  'BinaryEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+  'Null',
+];
+
+const BY_LOWER = new Map<string, BaseOperator>(BASE.map((op) => [op.toLowerCase(), op]));
+
+/**
+ * Negated operators: a missing key makes them true, and several values act as "none may match"
+ * (IAM User Guide: Condition operators; Multivalued context keys).
+ */
+export const NEGATED: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
+  'StringNotEquals',
+  'StringNotEqualsIgnoreCase',
+  'StringNotLike',
+  'NumericNotEquals',
+  'DateNotEquals',
+  'NotIpAddress',
+  'ArnNotEquals',
+  'ArnNotLike',
+]);
+
+export interface ParsedOperator {
+  base: BaseOperator;
+  set: 'ForAllValues' | 'ForAnyValue' | null;
+  ifExists: boolean;
+}
+
+/** Splits `ForAnyValue:StringLikeIfExists` into its parts; null for an operator IAM does not know. */
+export function parseOperator(name: string): ParsedOperator | null {
+  let rest = name;
+  let set: ParsedOperator['set'] = null;
+  const colon = rest.indexOf(':');
+  if (colon !== -1) {
+    const prefix = rest.slice(0, colon).toLowerCase();
+    if (prefix === 'forallvalues') set = 'ForAllValues';
+    else if (prefix === 'foranyvalue') set = 'ForAnyValue';
+    else return null;
+    rest = rest.slice(colon + 1);
+  }
+  let ifExists = false;
+  if (rest.length > 8 && rest.slice(-8).toLowerCase() === 'ifexists') {
+    ifExists = true;
+    rest = rest.slice(0, -8);
+  }
+  const base = BY_LOWER.get(rest.toLowerCase());
+  if (base === undefined) return null;
+  // "You cannot use ...IfExists with the Null condition operator" (Condition operators: Null).
+  if (base === 'Null' && (ifExists || set !== null)) return null;
+  return { base, set, ifExists };
+}

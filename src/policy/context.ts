@@ -1,0 +1,116 @@
+import { parseCaller } from './caller.ts';
+import type { Caller } from './caller.ts';
+import { PolicyError } from './errors.ts';
+import type { ContextValue } from './types.ts';
+import type { VariableSource } from './variables.ts';
+
+/**
+ * Keys AWS puts in every request context for this caller (IAM User Guide: AWS global condition
+ * context keys: aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
+ * aws:username, aws:PrincipalIsAWSService, aws:PrincipalServiceName).
+ */
+export function callerKeys(caller: Caller): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (caller.principalArn !== undefined) out['aws:PrincipalArn'] = caller.principalArn;
+  if (caller.account !== undefined) out['aws:PrincipalAccount'] = caller.account;
+  if (caller.principalType !== undefined) out['aws:PrincipalType'] = caller.principalType;
+  switch (caller.kind) {
+    case 'root':
+      out['aws:userid'] = caller.account ?? '';
+      break;
+    case 'user':
+      out['aws:username'] = caller.name ?? '';
+      break;
+    case 'federatedUser':
+      out['aws:userid'] = `${caller.account}:${caller.name}`;
+      break;
+    case 'anonymous':
+      out['aws:userid'] = 'anonymous';
+      break;
+    case 'service':
+      out['aws:PrincipalServiceName'] = caller.text;
+      break;
+    case 'webIdentity':
+      out['aws:FederatedProvider'] = caller.text;
+      break;
+    default:
+      break;
+  }
+  out['aws:PrincipalIsAWSService'] = caller.kind === 'service' ? 'true' : 'false';
+  return out;
+}
+
+/** The request context derived from a principal, merged under the given context (which wins). */
+export function deriveContext(
+  principal: string,
+  context?: Record<string, ContextValue>,
+): Record<string, ContextValue> {
+  const derived: Record<string, ContextValue> = callerKeys(parseCaller(principal));
+  if (context === undefined) return derived;
+  const given = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  const out: Record<string, ContextValue> = {};
+  for (const [k, v] of Object.entries(derived)) if (!given.has(k.toLowerCase())) out[k] = v;
+  return Object.assign(out, context);
+}
+
+export function lowerKeyMap(keys: Record<string, string>): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(keys)) m.set(k.toLowerCase(), [v]);
+  return m;
+}
+
+/** Context values as text; condition keys are case-insensitive (Condition element). */
+export function contextValues(value: ContextValue, key: string): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  if (Array.isArray(value)) {
+    return value.map((v) => {
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+      throw new PolicyError('InvalidInput', `request.context.${key} must hold strings`);
+    });
+  }
+  throw new PolicyError(
+    'InvalidInput',
+    `request.context.${key} must be a string, number, boolean or an array of them`,
+  );
+}
+
+/** One request's context: given keys over derived keys, lower-cased once, built on first use. */
+export class RequestContext implements VariableSource {
+  private readonly derived: Map<string, string[]>;
+  private readonly given: Record<string, ContextValue> | undefined;
+  private overlay: Map<string, string[]> | null = null;
+  /** Missing keys seen while resolving policy variables: lower -> as written. */
+  readonly missing = new Map<string, string>();
+
+  constructor(derived: Map<string, string[]>, given: Record<string, ContextValue> | undefined) {
+    this.derived = derived;
+    this.given = given;
+  }
+
+  get(lower: string): string[] | undefined {
+    if (this.overlay === null) this.overlay = this.build();
+    return this.overlay.get(lower) ?? this.derived.get(lower);
+  }
+
+  single(lower: string, original: string): string | undefined {
+    const v = this.get(lower);
+    if (v === undefined) {
+      if (!this.missing.has(lower)) this.missing.set(lower, original);
+      return undefined;
+    }
+    // A variable stands for one value; a multivalued key cannot fill it.
+    return v.length === 1 ? v[0] : undefined;
+  }
+
+  private build(): Map<string, string[]> {
+    const m = new Map<string, string[]>();
+    if (this.given !== undefined) {
+      for (const key of Object.keys(this.given)) {
+        m.set(key.toLowerCase(), contextValues(this.given[key], key));
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,295 @@
+import type { ArnValue } from './arn.ts';
+import type { Caller } from './caller.ts';
+import type {
+  ActionValue,
+  CompiledPolicy,
+  CompiledStatement,
+  KeyRegistry,
+  Probe,
+} from './compile-statement.ts';
+import { ConditionFault } from './conditions/compile.ts';
+import type { RequestContext } from './context.ts';
+import { MSG, PolicyError } from './errors.ts';
+import type { MatchKind } from './principal-match.ts';
+import type { Decision, MatchedStatement, StatementError } from './types.ts';
+
+export interface CompiledSet {
+  keys: KeyRegistry;
+  probes: Probe[];
+  identity: CompiledPolicy[];
+  resource: CompiledPolicy | null;
+  /** Set when policies.resource is too large to be a role trust policy. */
+  trustTooLarge: PolicyError | null;
+  boundary: CompiledPolicy | null;
+  /** Null when no session policy was passed. */
+  session: CompiledPolicy[] | null;
+  /** SCP levels; every level must allow. */
+  scp: CompiledPolicy[][];
+}
+
+export interface EvalRequest {
+  caller: Caller;
+  action: ActionValue;
+  resource: ArnValue;
+  resourceAccount: string | undefined;
+  ctx: RequestContext;
+  /** Lower-cased action and resource: the key of CompiledPolicy.candidates. */
+  candidateKey: string;
+  /** Per probe id: 0 not asked yet, 1 true, 2 false. */
+  memo: Uint8Array;
+  probes: Probe[];
+  /** The set's condition key names by id. */
+  keyNames: Array<[string, string]>;
+  /** sts:AssumeRole (and friends) on a role: policies.resource is the role's trust policy. */
+  trust: boolean;
+}
+
+const ALLOW = 1;
+const DENY = 2;
+
+class Accumulator {
+  matched: MatchedStatement[] = [];
+  /** Per condition key id: 0 not looked at, 1 present, 2 missing. */
+  keyState: Uint8Array;
+  errors: StatementError[] = [];
+  /** How the resource-based policy's applicable Allow statements named the caller. */
+  kinds = new Set<MatchKind>();
+
+  constructor(keyCount: number) {
+    this.keyState = new Uint8Array(keyCount);
+  }
+}
+
+/**
+ * AWS's evaluation order (IAM User Guide: Policy evaluation logic; Cross-account policy
+ * evaluation logic): an explicit Deny anywhere wins; every SCP level must allow; then the
+ * resource-based policy, identity-based policies, permissions boundary and session policies
+ * combine as described for same-account and cross-account requests.
+ */
+export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
+  const acc = new Accumulator(set.keys.names.length);
+  const { caller } = req;
+  const hasBoundary = set.boundary !== null;
+
+  if (set.resource !== null) {
+    if (req.trust && set.trustTooLarge !== null) throw set.trustTooLarge;
+    // "You cannot use the NotPrincipal element in ... an IAM role trust policy" (NotPrincipal).
+    if (req.trust && set.resource.hasNotPrincipal) {
+      throw new PolicyError('MalformedPolicyDocument', MSG.prohibited('NotPrincipal'), 'resource');
+    }
+    if (req.trust && set.resource.hasResourceElement) {
+      throw new PolicyError('MalformedPolicyDocument', MSG.prohibited('Resource'), 'resource');
+    }
+    if (!req.trust && set.resource.lacksResourceElement) {
+      throw new PolicyError('MalformedPolicyDocument', MSG.resourcesMissing, 'resource');
+    }
+  }
+
+  let denied = false;
+  const identity = runAll(set.identity, req, acc, hasBoundary);
+  denied ||= (identity & DENY) !== 0;
+  const resource = set.resource === null ? 0 : run(set.resource, req, acc, hasBoundary);
+  denied ||= (resource & DENY) !== 0;
+  const boundary = set.boundary === null ? ALLOW : run(set.boundary, req, acc, hasBoundary);
+  denied ||= (boundary & DENY) !== 0;
+  let session = ALLOW;
+  if (set.session !== null) {
+    session = runAll(set.session, req, acc, hasBoundary);
+    denied ||= (session & DENY) !== 0;
+  }
+  let scpOk = true;
+  for (const level of set.scp) {
+    const r = runAll(level, req, acc, hasBoundary);
+    denied ||= (r & DENY) !== 0;
+    if ((r & ALLOW) === 0) scpOk = false;
+  }
+  const missing = new Map<string, string>();
+  const names = set.keys.names;
+  for (let id = 0; id < names.length; id++) {
+    if (acc.keyState[id] === 2) missing.set(names[id][0], names[id][1]);
+  }
+  for (const [k, v] of req.ctx.missing) if (!missing.has(k)) missing.set(k, v);
+
+  const result = (decision: Decision['decision'], reason: string): Decision => ({
+    decision,
+    matchedStatements: acc.matched,
+    missingContextKeys: [...missing.values()],
+    reason,
+    errors: acc.errors,
+  });
+
+  if (denied) return result('explicitDeny', 'An applicable statement explicitly denies the request.');
+  // SCPs limit principals of member accounts; services and anonymous callers have no account.
+  if (!scpOk && caller.account !== undefined) {
+    return result('implicitDeny', 'A service control policy level does not allow the request.');
+  }
+
+  const boundaryOk = (boundary & ALLOW) !== 0 || caller.kind === 'root';
+  // A federated user session (GetFederationToken) without session policies has no permissions
+  // (IAM User Guide: Policy evaluation logic > Session policies).
+  const sessionOk =
+    set.session === null
+      ? caller.kind !== 'federatedUser'
+      : (session & ALLOW) !== 0 || caller.kind === 'root';
+  const hasIdentitySide = caller.account !== undefined;
+  const identityOk =
+    caller.kind === 'root' || (hasIdentitySide && (identity & ALLOW) !== 0 && boundaryOk && sessionOk);
+
+  const resourceAccount = req.resourceAccount ?? caller.account;
+  const sameAccount = hasIdentitySide && resourceAccount === caller.account;
+  const kinds = acc.kinds;
+  const standalone =
+    kinds.has('user') ||
+    kinds.has('session') ||
+    kinds.has('wildcard') ||
+    kinds.has('service') ||
+    kinds.has('federated') ||
+    kinds.has('canonical');
+  const byRole = kinds.has('role');
+  const anyGrant = kinds.size > 0;
+
+  const allow = (reason: string) => result('allowed', reason);
+  const deny = (reason: string) => result('implicitDeny', reason);
+
+  if (!hasIdentitySide) {
+    return anyGrant
+      ? allow('The resource-based policy allows this principal.')
+      : deny('No resource-based policy statement allows this principal.');
+  }
+
+  if (req.trust) {
+    // Role trust policies must allow explicitly; one naming only the caller's account needs the
+    // caller's identity-based policies too; a user named in it is still limited by a boundary
+    // (IAM User Guide: Policy evaluation logic; How to use trust policies with IAM roles).
+    if (!anyGrant) return deny('The role trust policy does not allow this principal.');
+    if (!sameAccount) {
+      return identityOk
+        ? allow('The trust policy and the caller’s identity-based policies both allow the request.')
+        : deny('Cross-account: the caller’s identity-based policies do not allow the request.');
+    }
+    if (caller.kind === 'root') return allow('The trust policy allows the account root.');
+    if (standalone && boundaryOk) return allow('The role trust policy names this principal.');
+    if (byRole && boundaryOk && sessionOk) return allow('The role trust policy names this role.');
+    if (identityOk) return allow('The trust policy trusts the account and identity-based policies allow.');
+    return deny(
+      standalone || byRole
+        ? 'The permissions boundary or session policy does not allow the request.'
+        : 'The trust policy names only the account; no identity-based policy allows the request.',
+    );
+  }
+
+  if (sameAccount) {
+    // The account root user has full access within its account unless an SCP or Deny stops it.
+    if (caller.kind === 'root') return allow('The account root user has full access in its account.');
+    // A resource-based grant to a user or session ARN is not limited by identity policies,
+    // boundaries or session policies; a grant to a role ARN is limited by the boundary and the
+    // session policies (Policy evaluation logic > Processing the resource-based policy).
+    if (standalone) return allow('The resource-based policy allows this principal.');
+    if (byRole && boundaryOk && sessionOk) return allow('The resource-based policy allows this role.');
+    if (identityOk) return allow('An identity-based policy allows the request.');
+    if ((identity & ALLOW) === 0 && !byRole) return deny('No policy allows the request.');
+    if (!boundaryOk) return deny('The permissions boundary does not allow the request.');
+    return deny('No session policy allows the request.');
+  }
+
+  // Cross-account: both the caller's account and the resource's policy must allow
+  // (IAM User Guide: Cross-account policy evaluation logic).
+  if (!anyGrant) return deny('Cross-account: no resource-based policy allows this principal.');
+  if (!identityOk) return deny('Cross-account: the caller’s identity-based policies do not allow the request.');
+  return allow('Both the resource-based policy and the caller’s account allow the request.');
+}
+
+function runAll(
+  policies: CompiledPolicy[],
+  req: EvalRequest,
+  acc: Accumulator,
+  hasBoundary: boolean,
+): number {
+  let flags = 0;
+  for (const p of policies) flags |= run(p, req, acc, hasBoundary);
+  return flags;
+}
+
+function run(p: CompiledPolicy, req: EvalRequest, acc: Accumulator, hasBoundary: boolean): number {
+  let list = p.candidates.get(req.candidateKey);
+  if (list === undefined) {
+    list = [];
+    const listed = p.byService.get(req.action.service);
+    if (listed !== undefined) for (const s of listed) if (actionAndResource(s, req, true)) list.push(s);
+    for (const s of p.anyService) if (actionAndResource(s, req, true)) list.push(s);
+    list.sort((a, b) => a.index - b.index);
+    if (p.candidates.size >= 256) p.candidates.clear();
+    p.candidates.set(req.candidateKey, list);
+  }
+  let flags = 0;
+  for (let i = 0; i < list.length; i++) flags |= apply(list[i], req, acc, hasBoundary);
+  return flags;
+}
+
+/** Action, then Resource; `staticOnly` skips Resource entries that hold policy variables. */
+function actionAndResource(s: CompiledStatement, req: EvalRequest, staticOnly: boolean): boolean {
+  if (s.actionAll ? s.notAction : anyProbe(req, s.actionIds) === s.notAction) return false;
+  if (staticOnly && !s.resourceStatic) return true;
+  return resourceMatches(s, req);
+}
+
+function resourceMatches(s: CompiledStatement, req: EvalRequest): boolean {
+  if (s.resourceIds === null) return true;
+  if (s.resourceAll) return !s.notResource;
+  return anyProbe(req, s.resourceIds) !== s.notResource;
+}
+
+function anyProbe(req: EvalRequest, ids: number[]): boolean {
+  const memo = req.memo;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    let v = memo[id];
+    if (v === 0) {
+      v = req.probes[id](req) ? 1 : 2;
+      memo[id] = v;
+    }
+    if (v === 1) return true;
+  }
+  return false;
+}
+
+function apply(
+  s: CompiledStatement,
+  req: EvalRequest,
+  acc: Accumulator,
+  hasBoundary: boolean,
+): number {
+  // Action and variable-free Resource were checked when the candidate list was built.
+  if (!s.resourceStatic && !resourceMatches(s, req)) return 0;
+  let kind: MatchKind | null = null;
+  if (s.principal !== null) {
+    if (s.notPrincipal) {
+      if (s.principal.exempt(req.caller, hasBoundary)) return 0;
+    } else {
+      kind = s.principal.match(req.caller);
+      if (kind === null) return 0;
+    }
+  }
+  const ctx = req.ctx;
+  const ids = s.conditionKeyIds;
+  const state = acc.keyState;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (state[id] === 0) state[id] = ctx.get(req.keyNames[id][0]) === undefined ? 2 : 1;
+  }
+  try {
+    for (const c of s.conditions) if (!c.test(ctx)) return 0;
+  } catch (e) {
+    // Fail closed: a statement that cannot be evaluated neither allows nor denies, and the
+    // decision reports it (an unreadable value never satisfies a condition operator).
+    if (!(e instanceof ConditionFault)) throw e;
+    acc.errors.push({ policy: s.policy, statement: s.index, message: e.message });
+    return 0;
+  }
+  const m: MatchedStatement = { policy: s.policy, statement: s.index, effect: s.effect };
+  if (s.sid !== undefined) m.sid = s.sid;
+  acc.matched.push(m);
+  if (s.effect === 'Deny') return DENY;
+  if (kind !== null) acc.kinds.add(kind);
+  return ALLOW;
+}

@@ -1,0 +1,24 @@
+/**
+ * rolecall's IAM policy evaluator: pure TypeScript, no I/O, no clock (time comes in the request
+ * context as aws:CurrentTime / aws:EpochTime).
+ */
+export type {
+  ContextValue,
+  Decision,
+  DecisionRequest,
+  MatchedStatement,
+  NormalizedPolicy,
+  NormalizedStatement,
+  PolicyInput,
+  PolicyKind,
+  PolicySet,
+  StatementError,
+} from './types.ts';
+export { PolicyError } from './errors.ts';
+export type { PolicyErrorCode } from './errors.ts';
+export { compile, simulate } from './simulate.ts';
+export type { CompiledPolicySet } from './simulate.ts';
+export { validatePolicy } from './validate.ts';
+export { policySize } from './json.ts';
+export { deriveContext } from './context.ts';
+export { parseSimulateInput, parseRequest, parsePolicySet } from './input.ts';

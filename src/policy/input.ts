@@ -1,0 +1,96 @@
+import { PolicyError } from './errors.ts';
+import type { ContextValue, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
+
+/**
+ * Checks the JSON envelope of POST /v1/simulate (CONTRACT.md section 3) and names the first bad
+ * field, so an HTTP caller gets a 400 that says what to fix.
+ */
+export function parseSimulateInput(value: unknown): { request: DecisionRequest; policies: PolicySet } {
+  const body = object(value, 'body');
+  only(body, ['request', 'policies'], '');
+  if (!('request' in body)) bad('request is required');
+  return { request: parseRequest(body.request), policies: parsePolicySet(body.policies ?? {}) };
+}
+
+export function parseRequest(value: unknown): DecisionRequest {
+  const r = object(value, 'request');
+  only(r, ['principal', 'action', 'resource', 'resourceAccount', 'context'], 'request.');
+  const out: DecisionRequest = {
+    principal: nonEmpty(r.principal, 'request.principal'),
+    action: nonEmpty(r.action, 'request.action'),
+    resource: nonEmpty(r.resource, 'request.resource'),
+  };
+  if (!/^[^:\s]+:[^:\s]+$/.test(out.action)) bad('request.action must look like service:Action');
+  if (r.resourceAccount !== undefined) {
+    const acct = nonEmpty(r.resourceAccount, 'request.resourceAccount');
+    if (!/^\d{12}$/.test(acct)) bad('request.resourceAccount must be a 12-digit account id');
+    out.resourceAccount = acct;
+  }
+  if (r.context !== undefined) {
+    const ctx = object(r.context, 'request.context');
+    const seen = new Set<string>();
+    for (const [k, v] of Object.entries(ctx)) {
+      if (seen.has(k.toLowerCase())) bad(`request.context has the key ${k} twice (keys are case-insensitive)`);
+      seen.add(k.toLowerCase());
+      if (!isContextValue(v)) {
+        bad(`request.context.${k} must be a string, number, boolean, or an array of them`);
+      }
+    }
+    out.context = ctx as Record<string, ContextValue>;
+  }
+  return out;
+}
+
+export function parsePolicySet(value: unknown): PolicySet {
+  const p = object(value, 'policies');
+  only(p, ['identity', 'resource', 'permissionsBoundary', 'session', 'scp'], 'policies.');
+  const out: PolicySet = {};
+  if (p.identity !== undefined) out.identity = docs(p.identity, 'policies.identity');
+  if (p.resource !== undefined) out.resource = doc(p.resource, 'policies.resource');
+  if (p.permissionsBoundary !== undefined) {
+    out.permissionsBoundary = doc(p.permissionsBoundary, 'policies.permissionsBoundary');
+  }
+  if (p.session !== undefined) out.session = docs(p.session, 'policies.session');
+  if (p.scp !== undefined) {
+    if (!Array.isArray(p.scp)) bad('policies.scp must be an array of levels');
+    out.scp = (p.scp as unknown[]).map((level, i) =>
+      Array.isArray(level) ? docs(level, `policies.scp[${i}]`) : doc(level, `policies.scp[${i}]`),
+    );
+  }
+  return out;
+}
+
+function docs(v: unknown, field: string): PolicyInput[] {
+  if (!Array.isArray(v)) return bad(`${field} must be an array of policy documents`);
+  return v.map((d, i) => doc(d, `${field}[${i}]`));
+}
+
+/** Anything else than an object or JSON text is left to the grammar check (MalformedPolicyDocument). */
+function doc(v: unknown, field: string): PolicyInput {
+  if (v === null || v === undefined) return bad(`${field} must be a policy document (an object or JSON text)`);
+  return v as PolicyInput;
+}
+
+function isContextValue(v: unknown): boolean {
+  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x));
+  return scalar(v) || (Array.isArray(v) && v.every(scalar));
+}
+
+function object(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad(`${field} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function only(o: Record<string, unknown>, allowed: string[], prefix: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(`${prefix}${k} is not a known field`);
+}
+
+function nonEmpty(v: unknown, field: string): string {
+  if (typeof v !== 'string') return bad(`${field} must be a string`);
+  if (v === '') bad(`${field} must not be empty`);
+  return v;
+}
+
+function bad(message: string): never {
+  throw new PolicyError('InvalidInput', message);
+}

@@ -1,0 +1,84 @@
+/**
+ * The AWS error type. Domain code throws `AwsError`; the one `onError` handler in app.ts renders it as
+ * AWS's XML envelope (query APIs) or as JSON (the /v1 APIs). Codes and HTTP statuses follow the
+ * STS and IAM API references ("Common Errors" and each action's "Errors" section).
+ */
+export type AwsErrorType = 'Sender' | 'Receiver';
+
+export class AwsError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly type: AwsErrorType;
+
+  constructor(code: string, message: string, status = 400, type: AwsErrorType = 'Sender') {
+    super(message);
+    this.name = 'AwsError';
+    this.code = code;
+    this.status = status;
+    this.type = type;
+  }
+}
+
+/** Builders for the errors whose wording users search for; keep messages exactly as AWS words them. */
+export const Errors = {
+  missingAuthenticationToken: () =>
+    new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
+  incompleteSignature: (message: string) => new AwsError('IncompleteSignature', message, 400),
+  invalidClientTokenId: () =>
+    new AwsError(
+      'InvalidClientTokenId',
+      'The security token included in the request is invalid.',
+      403,
+    ),
+  signatureDoesNotMatch: () =>
+    new AwsError(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      403,
+    ),
+  /** SignatureDoesNotMatch with the specific reason AWS gives (scope, unsigned Host, ...). */
+  invalidSignature: (message: string) => new AwsError('SignatureDoesNotMatch', message, 403),
+  requestExpired: (message: string) => new AwsError('RequestExpired', message, 400),
+  expiredToken: () =>
+    new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
+  accessDenied: (message: string) => new AwsError('AccessDenied', message, 403),
+  notAuthorized: (callerArn: string, action: string, resource: string, why = '') =>
+    new AwsError(
+      'AccessDenied',
+      `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource}${why}`,
+      403,
+    ),
+  validation: (message: string) => new AwsError('ValidationError', message, 400),
+  /** AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ...". */
+  constraint: (violations: { value: string; member: string; constraint: string }[]) =>
+    new AwsError(
+      'ValidationError',
+      `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ` +
+        violations
+          .map((v) => `Value '${v.value}' at '${v.member}' failed to satisfy constraint: ${v.constraint}`)
+          .join('; '),
+      400,
+    ),
+  missingParameter: (name: string) =>
+    new AwsError(
+      'MissingParameter',
+      `The request must contain the parameter ${name}`,
+      400,
+    ),
+  malformedPolicy: (message: string) => new AwsError('MalformedPolicyDocument', message, 400),
+  packedPolicyTooLarge: (percent: number) =>
+    new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space`, 400),
+  invalidAction: (action: string) =>
+    new AwsError('InvalidAction', `Could not find operation ${action} for version`, 400),
+  limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),
+  noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
+  entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),
+  deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
+  internalFailure: () =>
+    new AwsError(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error, exception or failure.',
+      500,
+      'Receiver',
+    ),
+} as const;

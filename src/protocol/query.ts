@@ -1,0 +1,92 @@
+import { AwsError, Errors } from './errors.ts';
+
+/**
+ * The parameters of one query-protocol request (`Action=AssumeRole&Version=2011-06-15&...`), with
+ * typed readers that raise AWS's ValidationError wording. Lists use the `Name.member.N` form.
+ */
+export class QueryParams {
+  private readonly map: Map<string, string>;
+
+  constructor(map: Map<string, string>) {
+    this.map = map;
+  }
+
+  static parse(body: Uint8Array): QueryParams {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
+    } catch {
+      throw new AwsError('MalformedQueryString', 'The request body is not valid UTF-8.', 400);
+    }
+    const map = new Map<string, string>();
+    for (const [k, v] of new URLSearchParams(text)) {
+      if (map.has(k)) throw new AwsError('MalformedQueryString', `Duplicate parameter: ${k}`, 400);
+      map.set(k, v);
+    }
+    return new QueryParams(map);
+  }
+
+  has(name: string): boolean {
+    return this.map.has(name);
+  }
+
+  get(name: string): string | undefined {
+    return this.map.get(name);
+  }
+
+  /** A required parameter: AWS answers a missing one with ValidationError "... Member must not be null". */
+  require(name: string, member = lowerFirst(name)): string {
+    const v = this.map.get(name);
+    if (v === undefined) {
+      throw Errors.constraint([{ value: 'null', member, constraint: 'Member must not be null' }]);
+    }
+    return v;
+  }
+
+  integer(name: string): number | undefined {
+    const v = this.map.get(name);
+    if (v === undefined) return undefined;
+    if (!/^-?\d{1,15}$/.test(v.trim())) {
+      throw new AwsError('ValidationError', `Invalid value for parameter ${name}: '${v}' is not an integer.`, 400);
+    }
+    return Number(v.trim());
+  }
+
+  boolean(name: string): boolean | undefined {
+    const v = this.map.get(name);
+    if (v === undefined) return undefined;
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    throw new AwsError('ValidationError', `Invalid value for parameter ${name}: '${v}' is not a boolean.`, 400);
+  }
+
+  /** `Name.member.1`, `Name.member.2`, ... (a gap ends the list, as AWS reads it). */
+  list(name: string): string[] {
+    const out: string[] = [];
+    for (let i = 1; this.map.has(`${name}.member.${i}`); i++) out.push(this.map.get(`${name}.member.${i}`)!);
+    return out;
+  }
+
+  /** `Name.member.N.Field` structures, e.g. `Tags.member.1.Key` / `Tags.member.1.Value`. */
+  structList<F extends string>(name: string, fields: readonly F[]): Array<Partial<Record<F, string>>> {
+    const out: Array<Partial<Record<F, string>>> = [];
+    for (let i = 1; ; i++) {
+      const item: Partial<Record<F, string>> = {};
+      let any = false;
+      for (const f of fields) {
+        const v = this.map.get(`${name}.member.${i}.${f}`);
+        if (v !== undefined) {
+          item[f] = v;
+          any = true;
+        }
+      }
+      if (!any) break;
+      out.push(item);
+    }
+    return out;
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

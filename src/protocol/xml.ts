@@ -1,0 +1,66 @@
+/**
+ * AWS query-protocol XML rendering. Objects become child elements in insertion order, arrays become
+ * `<member>` lists (the shape every query-protocol list uses), `undefined` is omitted.
+ */
+export type XmlValue = string | number | boolean | undefined | null | XmlValue[] | XmlObject;
+export interface XmlObject {
+  [name: string]: XmlValue;
+}
+
+export const NAMESPACES = {
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+} as const;
+export type Service = keyof typeof NAMESPACES;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+
+/** Escapes element text; quotes need no escaping outside attributes (and AWS leaves them as they are). */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => ESCAPES[c]!);
+}
+
+function render(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
+  if (typeof value === 'object') {
+    let inner = '';
+    for (const [k, v] of Object.entries(value)) inner += render(k, v);
+    return `<${name}>${inner}</${name}>`;
+  }
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** `<XResponse><XResult>...</XResult><ResponseMetadata><RequestId/></ResponseMetadata></XResponse>` */
+export function renderResult(
+  service: Service,
+  action: string,
+  result: XmlObject | undefined,
+  requestId: string,
+): string {
+  const body = result === undefined ? '' : render(`${action}Result`, result);
+  return (
+    `<${action}Response xmlns="${NAMESPACES[service]}">` +
+    body +
+    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
+    `</${action}Response>\n`
+  );
+}
+
+export function renderError(
+  service: Service,
+  error: { type: string; code: string; message: string },
+  requestId: string,
+): string {
+  return (
+    `<ErrorResponse xmlns="${NAMESPACES[service]}">` +
+    `<Error><Type>${error.type}</Type><Code>${escapeXml(error.code)}</Code>` +
+    `<Message>${escapeXml(error.message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>\n`
+  );
+}
+
+/** IAM returns timestamps as ISO 8601 with milliseconds dropped (`2026-11-28T01:25:41Z`). */
+export function isoSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { timingSafeEqual } from '../auth/keys.ts';
+import type { Env } from '../env.ts';
+import { applySeed } from '../seed/apply.ts';
+import { seedSchema } from '../seed/schema.ts';
+import { KvIamStore } from '../store/kv.ts';
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * Administration of a deployed instance, mounted at /admin/v1. Every route needs
+ * `Authorization: Bearer <ADMIN_TOKEN>` (a Worker secret), compared in constant time; with no
+ * ADMIN_TOKEN set the routes do not exist (404).
+ */
+export const adminRoutes = new Hono<{ Bindings: Env }>();
+
+adminRoutes.use('*', async (c, next) => {
+  const token = c.env.ADMIN_TOKEN;
+  if (!token) {
+    return c.json({ error: { code: 'NotFound', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404);
+  }
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+  if (!timingSafeEqual(presented, token)) {
+    c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
+    return c.json({ error: { code: 'Unauthorized', message: 'A valid admin bearer token is required.' } }, 401);
+  }
+  await next();
+});
+
+/** POST /admin/v1/apply: applies a seed document (the format of src/seed/schema.ts) and answers a summary. */
+adminRoutes.post('/apply', async (c) => {
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY) {
+    return c.json({ error: { code: 'RequestEntityTooLarge', message: `The document exceeds ${MAX_BODY} bytes.` } }, 413);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    return c.json({ error: { code: 'InvalidJson', message: `The body is not JSON: ${(e as Error).message}` } }, 400);
+  }
+  const parsed = seedSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const first = issues[0]!;
+    return c.json(
+      { error: { code: 'InvalidSeed', message: `${first.path || '(root)'}: ${first.message}`, issues } },
+      400,
+    );
+  }
+  const summary = await applySeed(c.env, new KvIamStore(c.env.IAM), parsed.data, Date.now());
+  return c.json({ applied: summary });
+});

@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import { authenticate, readSignature } from '../caller/authenticate.ts';
+import type { RequestInfo } from '../caller/types.ts';
+import type { Env } from '../env.ts';
+import { iamOperations } from '../iam/operations.ts';
+import type { OperationContext } from '../operation.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import { QueryParams } from '../protocol/query.ts';
+import { renderResult, type Service } from '../protocol/xml.ts';
+import { ensureDemoSeed } from '../seed/demo.ts';
+import { KvIamStore } from '../store/kv.ts';
+import { stsOperations } from '../sts/operations.ts';
+
+const MAX_BODY = 256 * 1024;
+const VERSIONS: Record<string, Service> = { '2011-06-15': 'sts', '2010-05-08': 'iam' };
+const TABLES = { sts: stsOperations, iam: iamOperations } as const;
+
+/** `POST /` with an AWS query body: STS (Version 2011-06-15) and IAM (Version 2010-05-08). */
+export const queryRoutes = new Hono<{ Bindings: Env; Variables: { service: Service } }>();
+
+queryRoutes.on(['GET', 'POST'], '/', async (c) => {
+  const now = Date.now();
+  const requestId = crypto.randomUUID();
+  c.header('x-amzn-RequestId', requestId);
+
+  // GET carries the parameters in the query string (presigned GetCallerIdentity URLs, as EKS uses them).
+  const isGet = c.req.method === 'GET';
+  const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
+  const contentType = c.req.header('content-type') ?? '';
+  const params = isGet
+    ? QueryParams.parse(new TextEncoder().encode(new URL(c.req.url).search.slice(1)))
+    : contentType === '' || contentType.startsWith('application/x-www-form-urlencoded')
+      ? QueryParams.parse(body)
+      : rejectContentType(contentType);
+
+  const signature = readSignatureOrNull(c.req.raw, body, now);
+  const version = params.get('Version');
+  const scoped = signature?.scope.service;
+  const service: Service =
+    scoped === 'sts' || scoped === 'iam' ? scoped : (version && VERSIONS[version]) || 'sts';
+  c.set('service', service);
+
+  const action = params.get('Action');
+  if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
+  const operation = TABLES[service][action];
+  if (!operation || (version !== undefined && VERSIONS[version] !== service)) {
+    throw Errors.invalidAction(`${action} for version ${version ?? ''}`.trim());
+  }
+
+  const store = new KvIamStore(c.env.IAM);
+  if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
+  const url = new URL(c.req.url);
+  const info: RequestInfo = {
+    requestId,
+    now,
+    service,
+    region: signature?.scope.region ?? 'us-east-1',
+    sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+    secureTransport: url.protocol === 'https:',
+    userAgent: c.req.header('user-agent'),
+  };
+  const ctx: OperationContext = { env: c.env, store, params, info };
+
+  let result;
+  if (operation.auth === 'none') {
+    result = await operation.run(ctx);
+  } else {
+    const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
+    const sig = signature ?? readSignature(signed, now);
+    if (sig.scope.service !== service) {
+      throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${service}'. `, 403);
+    }
+    const caller = await authenticate(c.env, store, signed, sig, now);
+    result = await operation.run(ctx, caller);
+  }
+  return c.body(renderResult(service, action, result, requestId), 200, { 'Content-Type': 'text/xml' });
+});
+
+function readSignatureOrNull(req: Request, body: Uint8Array, now: number) {
+  try {
+    return readSignature({ method: req.method, url: req.url, headers: req.headers, body }, now);
+  } catch (e) {
+    // Unsigned operations never look at the signature; signed ones re-read it and raise then.
+    if (e instanceof AwsError) return null;
+    throw e;
+  }
+}
+
+function rejectContentType(contentType: string): never {
+  throw new AwsError(
+    'UnsupportedMediaType',
+    `Unsupported Content-Type '${contentType}': send application/x-www-form-urlencoded.`,
+    415,
+  );
+}
+
+async function readBody(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY) throw tooLarge();
+  const buf = new Uint8Array(await req.arrayBuffer());
+  if (buf.byteLength > MAX_BODY) throw tooLarge();
+  return buf;
+}
+
+function tooLarge(): AwsError {
+  return new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
+}

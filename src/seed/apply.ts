@@ -1,0 +1,264 @@
+import { openSecret } from '../auth/seal.ts';
+import { secretKeys } from '../caller/keys.ts';
+import type { Env } from '../env.ts';
+import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/access-keys.ts';
+import { iamArn } from '../iam/arns.ts';
+import { checkName } from '../iam/constraints.ts';
+import { checkDocument } from '../iam/documents.ts';
+import { IamErrors } from '../iam/messages.ts';
+import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc.ts';
+import { addVersion, checkPolicyContent, checkPolicySpec, defaultDocument, MAX_VERSIONS, newPolicyRecord } from '../iam/policies.ts';
+import { checkAttachedCount, checkInlineAggregate, type PrincipalKind } from '../iam/principals.ts';
+import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
+import { checkTagKeys } from '../iam/tags.ts';
+import { checkUserSpec, userRecord } from '../iam/users.ts';
+import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
+import { Constraints } from '../protocol/constraints.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { IamStore, ManagedPolicyRecord, RoleRecord, UserRecord } from '../store/types.ts';
+import type { SeedDocument } from './schema.ts';
+
+type Account = SeedDocument['accounts'][number];
+type Doc = string | Record<string, unknown>;
+
+const text = (doc: Doc): string => (typeof doc === 'string' ? doc : JSON.stringify(doc));
+const texts = (docs: Record<string, Doc> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(docs ?? {}).map(([k, v]) => [k, text(v)]));
+
+/** A seed document IAM would refuse: the IAM error, located in the document. */
+export class SeedError extends AwsError {
+  readonly path: string;
+  constructor(path: string, cause: AwsError) {
+    super(cause.code, `${path}: ${cause.message}`, 400);
+    this.path = path;
+  }
+}
+
+export interface SeedSummary {
+  accounts: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+function at<T>(path: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof AwsError && !(e instanceof SeedError)) throw new SeedError(path, e);
+    throw e;
+  }
+}
+
+async function atAsync<T>(path: string, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    if (e instanceof AwsError && !(e instanceof SeedError)) throw new SeedError(path, e);
+    throw e;
+  }
+}
+
+function constraints(fill: (v: Constraints) => void): void {
+  const v = new Constraints();
+  fill(v);
+  v.check();
+}
+
+/** The inline and managed policies of a seeded role or user, checked as Put*Policy and Attach*Policy check them. */
+async function checkPermissions(
+  store: IamStore,
+  account: Account,
+  kind: PrincipalKind,
+  name: string,
+  spec: { inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[]; permissionsBoundary?: string },
+  where: string,
+): Promise<void> {
+  const inline = texts(spec.inlinePolicies);
+  for (const [policyName, doc] of Object.entries(inline)) {
+    at(`${where}.inlinePolicies.${policyName}`, () => {
+      constraints((v) => checkName(v, 'policyName', policyName, 128));
+      checkDocument(doc, 'identity', Infinity);
+    });
+  }
+  at(`${where}.inlinePolicies`, () => checkInlineAggregate(kind, name, inline));
+  at(`${where}.attachedPolicies`, () => checkAttachedCount(kind, spec.attachedPolicies ?? []));
+  const seeded = new Set((account.policies ?? []).map((p) => iamArn(account.id, 'policy', p.path ?? '/', p.name)));
+  const arns = [...(spec.attachedPolicies ?? []), ...(spec.permissionsBoundary ? [spec.permissionsBoundary] : [])];
+  for (const arn of arns) {
+    if (seeded.has(arn)) continue;
+    await atAsync(`${where} (${arn})`, () => attachablePolicy(store, account.id, arn));
+  }
+}
+
+/** Every check IAM's API would make, over the whole document, before anything is written. */
+async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
+  const keyOwners = new Map<string, string>();
+  for (const [ai, account] of seed.accounts.entries()) {
+    const base = `accounts[${ai}]`;
+    for (const [i, p] of (account.policies ?? []).entries()) {
+      const spec = { ...p, document: text(p.document) };
+      at(`${base}.policies[${i}] (${p.name})`, () => {
+        constraints((v) => checkPolicySpec(v, spec));
+        checkPolicyContent(spec);
+      });
+      const existing = await store.get(account.id, 'policy', p.name);
+      if (existing && existing.path !== (p.path ?? '/')) {
+        throw new SeedError(`${base}.policies[${i}] (${p.name})`, IamErrors.invalidInput('The path of an existing policy cannot change.'));
+      }
+    }
+    for (const [i, u] of (account.users ?? []).entries()) {
+      const where = `${base}.users[${i}] (${u.name})`;
+      at(where, () => {
+        constraints((v) => checkUserSpec(v, u));
+        checkTagKeys(u.tags ?? []);
+      });
+      await checkPermissions(store, account, 'user', u.name, u, where);
+      for (const k of u.accessKeys ?? []) {
+        const owner = `${account.id}/${u.name.toLowerCase()}`;
+        const stored = await store.getAccessKey(k.accessKeyId);
+        const claimed = keyOwners.get(k.accessKeyId);
+        if ((stored && `${stored.account}/${stored.userName.toLowerCase()}` !== owner) || (claimed && claimed !== owner)) {
+          throw new SeedError(`${where}.accessKeys`, IamErrors.invalidInput(`Access key ${k.accessKeyId} belongs to another user.`));
+        }
+        keyOwners.set(k.accessKeyId, owner);
+      }
+      const others = (await store.listAccessKeys(account.id, u.name)).filter(
+        (k) => !(u.accessKeys ?? []).some((s) => s.accessKeyId === k.accessKeyId),
+      );
+      if (others.length + (u.accessKeys ?? []).length > MAX_KEYS_PER_USER) {
+        throw new SeedError(`${where}.accessKeys`, IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER));
+      }
+    }
+    for (const [i, r] of (account.roles ?? []).entries()) {
+      const where = `${base}.roles[${i}] (${r.name})`;
+      const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
+      at(where, () => {
+        constraints((v) => checkRoleSpec(v, spec));
+        checkRoleContent(spec);
+      });
+      await checkPermissions(store, account, 'role', r.name, r, where);
+    }
+    for (const [i, o] of (account.oidcProviders ?? []).entries()) {
+      at(`${base}.oidcProviders[${i}] (${o.url})`, () => {
+        constraints((v) => checkOidcSpec(v, o));
+        checkTagKeys(o.tags ?? []);
+        providerUrl(o.url);
+      });
+    }
+  }
+}
+
+/** Deep equality of JSON-shaped records, independent of key order (undefined members count as absent). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/**
+ * Brings the store to the state the seed describes, through the same validations and record builders
+ * as the IAM API (src/iam). The whole document is validated before the first write. Entities that
+ * already exist keep their ids and creation dates, and are rewritten only when something differs, so
+ * applying the same document twice gives the same state.
+ */
+export async function applySeed(env: Env, store: IamStore, seed: SeedDocument, now: number): Promise<SeedSummary> {
+  await validateSeed(store, seed);
+  const summary: SeedSummary = { accounts: seed.accounts.length, created: 0, updated: 0, unchanged: 0 };
+  const count = (before: unknown, after: unknown) => {
+    if (before === null) summary.created++;
+    else if (same(before, after)) summary.unchanged++;
+    else summary.updated++;
+    return before === null || !same(before, after);
+  };
+  const keys = await secretKeys(env.SEAL_KEY);
+
+  for (const account of seed.accounts) {
+    const acct = account.id;
+
+    for (const p of account.policies ?? []) {
+      const spec = { ...p, document: text(p.document) };
+      const existing = await store.get(acct, 'policy', p.name);
+      let record: ManagedPolicyRecord;
+      if (!existing) {
+        record = newPolicyRecord(acct, spec, now);
+      } else {
+        record = structuredClone(existing);
+        record.description = p.description;
+        record.tags = p.tags ?? [];
+        if (defaultDocument(record) !== spec.document) {
+          // A changed document becomes a new default version; the oldest other version makes room.
+          if (record.versions.length >= MAX_VERSIONS) {
+            const oldest = record.versions.find((v) => v.versionId !== record.defaultVersionId)!;
+            record.versions = record.versions.filter((v) => v !== oldest);
+          }
+          addVersion(record, spec.document, true, now);
+        }
+        if (!same(existing, record)) record.version = existing.version + 1;
+      }
+      if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
+    }
+
+    const principal = async <K extends PrincipalKind>(
+      kind: K,
+      spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
+      build: (existing: (K extends 'role' ? RoleRecord : UserRecord) | null) => RoleRecord | UserRecord,
+    ) => {
+      const existing = (await store.get(acct, kind, spec.name)) as (K extends 'role' ? RoleRecord : UserRecord) | null;
+      const record = build(existing);
+      record.inlinePolicies = texts(spec.inlinePolicies);
+      record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
+      record.version = existing ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1) : 1;
+      if (count(existing, record)) {
+        if (kind === 'role') await store.put(acct, 'role', record.name, record as RoleRecord);
+        else await store.put(acct, 'user', record.name, record as UserRecord);
+        await applyUsageDiff(
+          store,
+          acct,
+          { attached: existing?.attachedPolicies ?? [], boundary: existing?.permissionsBoundary },
+          { attached: record.attachedPolicies, boundary: record.permissionsBoundary },
+        );
+      }
+    };
+
+    for (const u of account.users ?? []) {
+      await principal('user', u, (existing) => userRecord(acct, u, existing, now));
+      for (const k of u.accessKeys ?? []) {
+        const existing = await store.getAccessKey(k.accessKeyId);
+        const status = k.status ?? 'Active';
+        const secret = existing ? await openSecret(keys.seal, existing.sealedSecret, k.accessKeyId).catch(() => null) : null;
+        if (existing && secret === k.secretAccessKey && existing.status === status && existing.userName === u.name) {
+          summary.unchanged++;
+          continue;
+        }
+        if (existing) summary.updated++;
+        else summary.created++;
+        await store.putAccessKey(
+          await accessKeyRecord(
+            env.SEAL_KEY,
+            { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, account: acct, userName: u.name, status },
+            existing?.createDate ?? now,
+          ),
+        );
+      }
+    }
+
+    for (const r of account.roles ?? []) {
+      const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
+      await principal('role', r, (existing) => roleRecord(acct, spec, existing, now));
+    }
+
+    for (const o of account.oidcProviders ?? []) {
+      const url = providerUrl(o.url);
+      const existing = await store.get(acct, 'oidc', url);
+      const record = oidcRecord(acct, o, existing, now);
+      if (count(existing, record)) await store.put(acct, 'oidc', url, record);
+    }
+    // Written last: the demo seed's "already seeded?" check reads it.
+    if (!(await store.getAccount(acct))) await store.putAccount({ id: acct, createDate: now });
+  }
+  return summary;
+}

@@ -1,0 +1,99 @@
+import * as z from 'zod/mini';
+
+/**
+ * The declarative seed document: the IAM state of one or more accounts (format documented in the
+ * README; JSON Schema in schema/seed.schema.json, generated from this file by
+ * `scripts/seed-schema.ts`). Applying it is idempotent: every entity named is created or brought to
+ * the state described (its inline policies, attached policies, boundary and tags are exactly those
+ * listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.
+ */
+const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())]).check(
+  z.meta({ description: 'A policy document: a JSON object, or its JSON text (kept verbatim).' }),
+);
+const tags = z.optional(
+  z.array(z.strictObject({ Key: z.string(), Value: z.string() })).check(z.meta({ description: 'Up to 50 tags.' })),
+);
+const path = z.optional(z.string().check(z.meta({ description: 'IAM path, `/` or `/a/b/`; default `/`.' })));
+const inlinePolicies = z.optional(
+  z.record(z.string(), policyDocument).check(z.meta({ description: 'Inline policies by name.' })),
+);
+const attachedPolicies = z.optional(
+  z.array(z.string()).check(
+    z.meta({ description: 'Managed policy ARNs: AWS managed (arn:aws:iam::aws:policy/...) or policies of this account.' }),
+  ),
+);
+const permissionsBoundary = z.optional(z.string().check(z.meta({ description: 'Managed policy ARN used as the permissions boundary.' })));
+
+export const seedSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  $comment: z.optional(z.string()),
+  accounts: z.array(
+    z.strictObject({
+      id: z.string().check(z.regex(/^\d{12}$/, 'account id must be 12 digits')),
+      $comment: z.optional(z.string()),
+      policies: z.optional(
+        z.array(
+          z.strictObject({
+            name: z.string(),
+            path,
+            description: z.optional(z.string()),
+            document: policyDocument,
+            tags,
+          }),
+        ),
+      ),
+      users: z.optional(
+        z.array(
+          z.strictObject({
+            name: z.string(),
+            path,
+            tags,
+            inlinePolicies,
+            attachedPolicies,
+            permissionsBoundary,
+            accessKeys: z.optional(
+              z
+                .array(
+                  z.strictObject({
+                    accessKeyId: z
+                      .string()
+                      .check(z.regex(/^AKIA[A-Z0-9]{16}$/, 'access key ids are AKIA + 16 characters')),
+                    secretAccessKey: z.string().check(z.minLength(16), z.maxLength(128)),
+                    status: z.optional(z.enum(['Active', 'Inactive'])),
+                  }),
+                )
+                .check(z.maxLength(2, 'Cannot exceed quota for AccessKeysPerUser: 2')),
+            ),
+          }),
+        ),
+      ),
+      roles: z.optional(
+        z.array(
+          z.strictObject({
+            name: z.string(),
+            path,
+            description: z.optional(z.string()),
+            maxSessionDuration: z.optional(z.int()),
+            assumeRolePolicyDocument: policyDocument,
+            inlinePolicies,
+            attachedPolicies,
+            permissionsBoundary,
+            tags,
+          }),
+        ),
+      ),
+      oidcProviders: z.optional(
+        z.array(
+          z.strictObject({
+            url: z.string().check(z.meta({ description: 'Issuer URL, https://...' })),
+            clientIds: z.optional(z.array(z.string())),
+            thumbprints: z.optional(z.array(z.string())),
+            tags,
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
+export type SeedDocument = z.infer<typeof seedSchema>;

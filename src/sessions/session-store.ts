@@ -1,0 +1,82 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env.ts';
+import type { SessionLookup, SessionRecord } from './types.ts';
+
+/**
+ * One shard of live sessions. Expiry is enforced twice: `get` answers `expired` at or after
+ * `expiresAt` whatever the alarm has done, and the alarm deletes expired rows and re-arms for the
+ * next expiry. Shards are named by the session token (see shardFor), so no object is global.
+ */
+export class SessionStore extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
+      id TEXT PRIMARY KEY,
+      access_key_id TEXT NOT NULL,
+      source_arn TEXT NOT NULL,
+      issued_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      record TEXT NOT NULL
+    )`);
+    this.sql.exec('CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)');
+  }
+
+  async put(session: SessionRecord): Promise<void> {
+    this.sql.exec(
+      'INSERT OR REPLACE INTO sessions (id, access_key_id, source_arn, issued_at, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)',
+      session.id,
+      session.accessKeyId,
+      session.sourceArn,
+      session.issuedAt,
+      session.expiresAt,
+      JSON.stringify(session),
+    );
+    await this.arm();
+  }
+
+  /** `now` comes from the caller so the Worker's clock is the one that decides. */
+  get(id: string, now: number): SessionLookup {
+    const row = this.sql
+      .exec<{ expires_at: number; record: string }>(
+        'SELECT expires_at, record FROM sessions WHERE id = ?',
+        id,
+      )
+      .toArray()[0];
+    if (!row) return { status: 'unknown' };
+    if (now >= row.expires_at) return { status: 'expired' };
+    return { status: 'active', session: JSON.parse(row.record) as SessionRecord };
+  }
+
+  revoke(id: string): boolean {
+    return this.sql.exec('DELETE FROM sessions WHERE id = ?', id).rowsWritten > 0;
+  }
+
+  /** Revokes every session of `sourceArn` (a role or user) issued before `before` (epoch ms). */
+  revokeIssuedBefore(sourceArn: string, before: number): number {
+    return this.sql.exec(
+      'DELETE FROM sessions WHERE source_arn = ? AND issued_at < ?',
+      sourceArn,
+      before,
+    ).rowsWritten;
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sessions').one().n;
+  }
+
+  async alarm(): Promise<void> {
+    this.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', Date.now());
+    await this.arm();
+  }
+
+  private async arm(): Promise<void> {
+    const next = this.sql
+      .exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM sessions')
+      .one().t;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+}

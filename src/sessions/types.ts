@@ -1,0 +1,33 @@
+/** A live set of temporary credentials, as the Durable Object holds it. */
+export interface SessionRecord {
+  id: string;
+  accessKeyId: string; // ASIA...
+  /** AES-GCM sealed secret access key. */
+  sealedSecret: string;
+  account: string;
+  kind: 'AssumedRole' | 'FederatedUser' | 'User';
+  /** The session's principal ARN (assumed-role ARN, federated-user ARN, or the user's ARN for GetSessionToken). */
+  arn: string;
+  /** aws:userid: `AROA...:session`, `ACCOUNT:name`, or the user's AIDA id. */
+  userId: string;
+  /** For role sessions: the role; for user sessions (GetSessionToken): the user. */
+  sourceName: string;
+  sourceArn: string;
+  sessionName?: string;
+  /** Session policies passed at issuance (inline JSON text and the text of managed policy ARNs at that time). */
+  sessionPolicies: string[];
+  /** Session tags (aws:PrincipalTag/*), keys as given; transitive keys listed separately. */
+  tags: Record<string, string>;
+  transitiveTagKeys: string[];
+  sourceIdentity?: string;
+  mfa: boolean;
+  issuedAt: number; // epoch ms
+  expiresAt: number; // epoch ms
+  /** 0 for credentials issued to a long-term identity; 1+ for role chaining. */
+  chainDepth: number;
+}
+
+export type SessionLookup =
+  | { status: 'active'; session: SessionRecord }
+  | { status: 'expired' }
+  | { status: 'unknown' };

@@ -1,0 +1,118 @@
+/**
+ * The IAM entities rolecall keeps, and the narrow interface the services use to read and write them.
+ * Policy documents are kept as the JSON text the caller sent (IAM returns them as given).
+ */
+export type Tags = Array<{ Key: string; Value: string }>;
+
+export interface RoleRecord {
+  name: string;
+  path: string;
+  id: string; // AROA...
+  arn: string;
+  createDate: number; // epoch ms
+  assumeRolePolicyDocument: string;
+  description?: string;
+  maxSessionDuration: number; // seconds, 3600..43200
+  tags: Tags;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[]; // managed policy ARNs
+  permissionsBoundary?: string; // managed policy ARN
+  /** Bumped on every write; compiled policy sets are cached per (arn, version). */
+  version: number;
+}
+
+export interface UserRecord {
+  name: string;
+  path: string;
+  id: string; // AIDA...
+  arn: string;
+  createDate: number;
+  tags: Tags;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
+  permissionsBoundary?: string;
+  version: number;
+}
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  account: string;
+  userName: string;
+  status: 'Active' | 'Inactive';
+  /** AES-GCM sealed secret access key (src/auth/seal.ts); the plaintext is never stored. */
+  sealedSecret: string;
+  createDate: number;
+}
+
+export interface PolicyVersionRecord {
+  versionId: string; // v1, v2, ...
+  document: string;
+  createDate: number;
+}
+
+export interface ManagedPolicyRecord {
+  name: string;
+  path: string;
+  id: string; // ANPA...
+  arn: string;
+  description?: string;
+  createDate: number;
+  updateDate: number;
+  defaultVersionId: string;
+  versions: PolicyVersionRecord[];
+  nextVersion: number;
+  attachmentCount: number;
+  permissionsBoundaryUsageCount: number;
+  tags: Tags;
+  version: number;
+}
+
+export interface OidcProviderRecord {
+  arn: string;
+  url: string; // host/path, without https://
+  clientIds: string[];
+  thumbprints: string[];
+  createDate: number;
+  tags: Tags;
+}
+
+export interface AccountRecord {
+  id: string;
+  createDate: number;
+}
+
+export type EntityKind = 'role' | 'user' | 'policy' | 'oidc';
+
+export interface EntityTypes {
+  role: RoleRecord;
+  user: UserRecord;
+  policy: ManagedPolicyRecord;
+  oidc: OidcProviderRecord;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** Set when more items follow; pass back as `marker`. */
+  marker?: string;
+}
+
+/** Storage for one account's IAM entities plus the global access-key index. */
+export interface IamStore {
+  getAccount(account: string): Promise<AccountRecord | null>;
+  putAccount(record: AccountRecord): Promise<void>;
+
+  get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
+  put<K extends EntityKind>(account: string, kind: K, name: string, record: EntityTypes[K]): Promise<void>;
+  delete(account: string, kind: EntityKind, name: string): Promise<void>;
+  /** Entities sorted by name (case-insensitively, as IAM lists them), paginated. */
+  list<K extends EntityKind>(
+    account: string,
+    kind: K,
+    options?: { marker?: string; maxItems?: number },
+  ): Promise<ListPage<EntityTypes[K]>>;
+
+  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;
+  putAccessKey(record: AccessKeyRecord): Promise<void>;
+  deleteAccessKey(accessKeyId: string): Promise<void>;
+  listAccessKeys(account: string, userName: string): Promise<AccessKeyRecord[]>;
+}

@@ -1,0 +1,147 @@
+import { decide } from '../caller/authorize.ts';
+import type { Caller } from '../caller/types.ts';
+import type { ContextValue } from '../policy/index.ts';
+import type { OperationContext } from '../operation.ts';
+import { Constraints, PATTERNS } from '../protocol/constraints.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import { assumedRoleArn, parseRoleArn } from './arns.ts';
+import { issueSession } from './issue.ts';
+import {
+  mergeSessionTags,
+  packedPolicyPercent,
+  readSessionPolicyParams,
+  readTags,
+  resolveSessionPolicies,
+} from './session-params.ts';
+
+const CHAINED_MAX_SECONDS = 3600;
+
+/** AssumeRole (STS API Reference), with every parameter constraint and AWS's authorization rules. */
+export async function assumeRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store, info } = ctx;
+  const v = new Constraints();
+  const roleArn = params.require('RoleArn');
+  const sessionName = params.require('RoleSessionName');
+  const duration = params.integer('DurationSeconds');
+  const externalId = params.get('ExternalId');
+  const serialNumber = params.get('SerialNumber');
+  const tokenCode = params.get('TokenCode');
+  const sourceIdentity = params.get('SourceIdentity');
+  v.length('roleArn', roleArn, 20, 2048)
+    .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
+    .length('roleSessionName', sessionName, 2, 64)
+    .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)
+    .range('durationSeconds', duration, 900, 43200)
+    .length('externalId', externalId, 2, 1224)
+    .pattern('externalId', externalId, PATTERNS.externalId.re, PATTERNS.externalId.shown)
+    .length('serialNumber', serialNumber, 9, 256)
+    .pattern('serialNumber', serialNumber, PATTERNS.serialNumber.re, PATTERNS.serialNumber.shown)
+    .length('tokenCode', tokenCode, 6, 6)
+    .pattern('tokenCode', tokenCode, PATTERNS.tokenCode.re, PATTERNS.tokenCode.shown)
+    .length('sourceIdentity', sourceIdentity, 2, 64)
+    .pattern('sourceIdentity', sourceIdentity, PATTERNS.sessionName.re, PATTERNS.sessionName.shown);
+  const policyParams = readSessionPolicyParams(params, v);
+  const requestedTags = readTags(params, v);
+  v.check();
+
+  if ((serialNumber === undefined) !== (tokenCode === undefined)) {
+    throw Errors.validation('SerialNumber and TokenCode must be passed together.');
+  }
+  if (sourceIdentity?.toLowerCase().startsWith('aws:')) {
+    throw Errors.validation("SourceIdentity can't begin with the prefix 'aws:'.");
+  }
+  const parsed = parseRoleArn(roleArn);
+  if (!parsed && !/^arn:[^:]+:iam::\d{12}:role\//.test(roleArn)) {
+    throw Errors.validation(`${roleArn} is invalid`);
+  }
+  const denied = () => Errors.notAuthorized(caller.arn, 'sts:AssumeRole', roleArn);
+  const role = parsed ? await store.get(parsed.account, 'role', parsed.name) : null;
+  // A role that does not exist (or whose path differs) is indistinguishable from one that does not trust you.
+  if (!role || role.arn !== roleArn) throw denied();
+
+  const session = caller.session;
+  const chained = session?.kind === 'AssumedRole';
+  const effectiveSourceIdentity = session?.sourceIdentity ?? sourceIdentity;
+  if (session?.sourceIdentity && sourceIdentity !== undefined && sourceIdentity !== session.sourceIdentity) {
+    throw new AwsError(
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn} because the source identity of the calling session cannot be changed`,
+      403,
+    );
+  }
+  const sessionTags = mergeSessionTags(requestedTags, chained ? session : undefined);
+  const tagKeys = Object.keys(sessionTags.tags);
+
+  const context: Record<string, ContextValue> = { 'sts:RoleSessionName': sessionName };
+  if (externalId !== undefined) context['sts:ExternalId'] = externalId;
+  if (effectiveSourceIdentity !== undefined) context['sts:SourceIdentity'] = effectiveSourceIdentity;
+  if (serialNumber !== undefined) {
+    context['aws:MultiFactorAuthPresent'] = 'true';
+    context['aws:MultiFactorAuthAge'] = '0';
+  }
+  if (tagKeys.length > 0) {
+    for (const [k, val] of Object.entries(sessionTags.tags)) context[`aws:RequestTag/${k}`] = val;
+    context['aws:TagKeys'] = tagKeys;
+    context['sts:TransitiveTagKeys'] = sessionTags.transitiveTagKeys;
+  }
+
+  // The trust policy is the role's resource policy: evaluated together with the caller's own
+  // identity, boundary and session policies ("Policy evaluation logic", cross-account rules included).
+  const check = async (action: string) => {
+    const result = await decide(store, caller, info, action, roleArn, {
+      context,
+      resourcePolicy: role.assumeRolePolicyDocument,
+      resourceAccount: role.arn.split(':')[4],
+    });
+    if (result.decision !== 'allowed') throw Errors.notAuthorized(caller.arn, action, roleArn);
+  };
+  await check('sts:AssumeRole');
+  if (tagKeys.length > 0) await check('sts:TagSession');
+  if (effectiveSourceIdentity !== undefined) await check('sts:SetSourceIdentity');
+
+  const seconds = duration ?? 3600;
+  if (chained && seconds > CHAINED_MAX_SECONDS) {
+    throw Errors.validation(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
+  }
+  if (seconds > role.maxSessionDuration) {
+    throw Errors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+
+  const sessionPolicies = await resolveSessionPolicies(store, policyParams);
+  const packed =
+    sessionPolicies.length > 0 || tagKeys.length > 0
+      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
+      : undefined;
+  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
+
+  const credentials = await issueSession(ctx.env, {
+    account: parsed!.account,
+    kind: 'AssumedRole',
+    arn: assumedRoleArn(parsed!.account, role.name, sessionName),
+    userId: `${role.id}:${sessionName}`,
+    sourceName: role.name,
+    sourceArn: role.arn,
+    sessionName,
+    sessionPolicies,
+    tags: sessionTags.tags,
+    transitiveTagKeys: sessionTags.transitiveTagKeys,
+    sourceIdentity: effectiveSourceIdentity,
+    mfa: serialNumber !== undefined || (session?.mfa ?? false),
+    issuedAt: info.now,
+    expiresAt: info.now + seconds * 1000,
+    chainDepth: chained ? session.chainDepth + 1 : 0,
+  });
+
+  return {
+    Credentials: { ...credentials },
+    AssumedRoleUser: {
+      AssumedRoleId: `${role.id}:${sessionName}`,
+      Arn: assumedRoleArn(parsed!.account, role.name, sessionName),
+    },
+    PackedPolicySize: packed,
+    SourceIdentity: effectiveSourceIdentity,
+  };
+}

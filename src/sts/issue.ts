@@ -1,0 +1,49 @@
+import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
+import { sealSecret } from '../auth/seal.ts';
+import { issueSessionToken } from '../auth/token.ts';
+import { secretKeys } from '../caller/keys.ts';
+import type { Env } from '../env.ts';
+import { isoSeconds } from '../protocol/xml.ts';
+import { shardFor } from '../sessions/shard.ts';
+import type { SessionRecord } from '../sessions/types.ts';
+
+export type SessionDraft = Omit<SessionRecord, 'id' | 'accessKeyId' | 'sealedSecret'>;
+
+export interface IssuedCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: string;
+}
+
+/**
+ * Mints temporary credentials for a session: a fresh ASIA key id carrying the account, a secret that
+ * is sealed before it reaches the Durable Object, and a MAC'd token naming the object's shard.
+ * The plaintext secret leaves only in this one response.
+ */
+export async function issueSession(env: Env, draft: SessionDraft): Promise<IssuedCredentials> {
+  const keys = await secretKeys(env.SEAL_KEY);
+  const id = crypto.randomUUID();
+  const accessKeyId = newAccessKeyId('ASIA', draft.account);
+  const secret = newSecretAccessKey();
+  const session: SessionRecord = {
+    ...draft,
+    id,
+    accessKeyId,
+    sealedSecret: await sealSecret(keys.seal, secret, accessKeyId),
+  };
+  const shard = shardFor(draft.account, id);
+  await env.SESSIONS.get(env.SESSIONS.idFromName(shard)).put(session);
+  const token = await issueSessionToken(keys.mac, {
+    shard,
+    sessionId: id,
+    accessKeyId,
+    expiresAt: draft.expiresAt,
+  });
+  return {
+    AccessKeyId: accessKeyId,
+    SecretAccessKey: secret,
+    SessionToken: token,
+    Expiration: isoSeconds(draft.expiresAt),
+  };
+}

@@ -1,0 +1,151 @@
+import { PolicyError, validatePolicy } from '../policy/index.ts';
+import { Constraints, PATTERNS } from '../protocol/constraints.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import type { QueryParams } from '../protocol/query.ts';
+import { managedPolicyDocument } from '../store/managed.ts';
+import type { IamStore } from '../store/types.ts';
+
+/** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */
+export interface SessionPolicyParams {
+  policy?: string;
+  policyArns: string[];
+}
+
+export function readSessionPolicyParams(params: QueryParams, v: Constraints): SessionPolicyParams {
+  const policy = params.get('Policy');
+  const policyArns = params.structList('PolicyArns', ['arn'] as const).map((p) => p.arn ?? '');
+  v.length('policy', policy, 1, 2048)
+    .pattern('policy', policy, PATTERNS.sessionPolicy.re, PATTERNS.sessionPolicy.shown)
+    .count('policyArns', policyArns, 10);
+  policyArns.forEach((arn, i) => v.length(`policyArns.${i + 1}.member.arn`, arn, 20, 2048));
+  return { policy, policyArns };
+}
+
+/**
+ * Validates the session policies and returns their texts. The inline policy is checked with IAM's
+ * grammar (MalformedPolicyDocument); managed ARNs must name existing policies. Together their
+ * plain text may not exceed 2,048 characters ("IAM and AWS STS quotas").
+ */
+export async function resolveSessionPolicies(
+  store: IamStore,
+  p: SessionPolicyParams,
+): Promise<string[]> {
+  const texts: string[] = [];
+  if (p.policy !== undefined) {
+    try {
+      validatePolicy(p.policy, 'session');
+    } catch (e) {
+      if (e instanceof PolicyError) throw Errors.malformedPolicy(e.message);
+      throw e;
+    }
+    texts.push(p.policy);
+  }
+  for (const arn of p.policyArns) {
+    const doc = await managedPolicyDocument(store, arn);
+    if (doc === null) {
+      throw new AwsError('InvalidParameterValue', `Policy ${arn} does not exist or is not attachable.`, 400);
+    }
+    texts.push(doc);
+  }
+  return texts;
+}
+
+export interface SessionTags {
+  tags: Record<string, string>;
+  transitiveTagKeys: string[];
+}
+
+export function readTags(params: QueryParams, v: Constraints): { tags: Array<{ Key: string; Value: string }>; transitive: string[] } {
+  const tags = params.structList('Tags', ['Key', 'Value'] as const).map((t) => ({
+    Key: t.Key ?? '',
+    Value: t.Value ?? '',
+  }));
+  const transitive = params.list('TransitiveTagKeys');
+  v.count('tags', tags, 50).count('transitiveTagKeys', transitive, 50);
+  tags.forEach((t, i) => {
+    const m = `tags.${i + 1}.member`;
+    v.length(`${m}.key`, t.Key, 1, 128)
+      .pattern(`${m}.key`, t.Key, PATTERNS.tagKey.re, PATTERNS.tagKey.shown)
+      .length(`${m}.value`, t.Value, 0, 256)
+      .pattern(`${m}.value`, t.Value, PATTERNS.tagValue.re, PATTERNS.tagValue.shown);
+  });
+  transitive.forEach((k, i) => v.length(`transitiveTagKeys.${i + 1}.member`, k, 1, 128));
+  return { tags, transitive };
+}
+
+/**
+ * Session-tag rules ("Pass session tags in AWS STS" > Things to know): keys are case-insensitive and
+ * may not repeat, transitive keys must be among the tags, and tags inherited transitively from the
+ * calling session cannot be overridden.
+ */
+export function mergeSessionTags(
+  requested: { tags: Array<{ Key: string; Value: string }>; transitive: string[] },
+  inherited?: { tags: Record<string, string>; transitiveTagKeys: string[] },
+): SessionTags {
+  const seen = new Set<string>();
+  for (const t of requested.tags) {
+    const k = t.Key.toLowerCase();
+    if (seen.has(k)) {
+      throw new AwsError(
+        'InvalidParameterValue',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+        400,
+      );
+    }
+    seen.add(k);
+  }
+  for (const k of requested.transitive) {
+    if (!seen.has(k.toLowerCase())) {
+      throw new AwsError(
+        'InvalidParameterValue',
+        'The specified transitive tag key must be included in the requested tags.',
+        400,
+      );
+    }
+  }
+  const tags: Record<string, string> = {};
+  const transitiveTagKeys: string[] = [];
+  if (inherited) {
+    for (const key of inherited.transitiveTagKeys) {
+      const value = inherited.tags[key];
+      if (value === undefined) continue;
+      if (seen.has(key.toLowerCase())) {
+        throw new AwsError(
+          'InvalidParameterValue',
+          `One of the specified tag keys conflicts with a transitive tag key from the calling session: ${key}`,
+          400,
+        );
+      }
+      tags[key] = value;
+      transitiveTagKeys.push(key);
+    }
+  }
+  for (const t of requested.tags) tags[t.Key] = t.Value;
+  for (const k of requested.transitive) {
+    const actual = requested.tags.find((t) => t.Key.toLowerCase() === k.toLowerCase())!.Key;
+    if (!transitiveTagKeys.includes(actual)) transitiveTagKeys.push(actual);
+  }
+  return { tags, transitiveTagKeys };
+}
+
+/**
+ * PackedPolicySize: AWS packs session policies and tags into a compressed binary form with a fixed
+ * budget and reports the share used as a percentage. Its exact format is not public; rolecall
+ * deflates the minified policies and the tags and measures against a 2,048-byte budget, so small
+ * inputs report a few percent and 50 long tags overflow, as with AWS.
+ */
+export const PACKED_BUDGET = 2048;
+
+export async function packedPolicyPercent(
+  policies: string[],
+  tags: Record<string, string>,
+): Promise<number> {
+  const minified = policies.map((p) => JSON.stringify(JSON.parse(p))).join('');
+  const tagText = Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\u0000');
+  const input = new TextEncoder().encode(minified + '\u0001' + tagText);
+  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const size = (await new Response(stream).arrayBuffer()).byteLength;
+  return Math.max(1, Math.ceil((size * 100) / PACKED_BUDGET));
+}

@@ -1,0 +1,121 @@
+import { authorize } from '../caller/authorize.ts';
+import type { Caller } from '../caller/types.ts';
+import type { OperationContext } from '../operation.ts';
+import { Constraints, PATTERNS } from '../protocol/constraints.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import { federatedUserArn } from './arns.ts';
+import { issueSession } from './issue.ts';
+import {
+  mergeSessionTags,
+  packedPolicyPercent,
+  readSessionPolicyParams,
+  readTags,
+  resolveSessionPolicies,
+} from './session-params.ts';
+
+const USER_MAX_SECONDS = 129600;
+const USER_DEFAULT_SECONDS = 43200;
+
+function requireLongTermUser(caller: Caller, action: string): asserts caller is Caller & { user: NonNullable<Caller['user']> } {
+  if (caller.session || !caller.user) {
+    throw new AwsError('AccessDenied', `Cannot call ${action} with session credentials`, 403);
+  }
+}
+
+function readMfa(ctx: OperationContext, v: Constraints) {
+  const serialNumber = ctx.params.get('SerialNumber');
+  const tokenCode = ctx.params.get('TokenCode');
+  v.length('serialNumber', serialNumber, 9, 256)
+    .pattern('serialNumber', serialNumber, PATTERNS.serialNumber.re, PATTERNS.serialNumber.shown)
+    .length('tokenCode', tokenCode, 6, 6)
+    .pattern('tokenCode', tokenCode, PATTERNS.tokenCode.re, PATTERNS.tokenCode.shown);
+  return serialNumber !== undefined && tokenCode !== undefined;
+}
+
+/**
+ * GetSessionToken: temporary credentials with the user's own permissions, typically to add MFA.
+ * "No permissions are required for users to perform this operation" (STS API Reference).
+ */
+export async function getSessionToken(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const duration = ctx.params.integer('DurationSeconds');
+  v.range('durationSeconds', duration, 900, USER_MAX_SECONDS);
+  const mfa = readMfa(ctx, v);
+  v.check();
+  requireLongTermUser(caller, 'GetSessionToken');
+  const now = ctx.info.now;
+  const credentials = await issueSession(ctx.env, {
+    account: caller.account,
+    kind: 'User',
+    arn: caller.arn,
+    userId: caller.userId,
+    sourceName: caller.user.name,
+    sourceArn: caller.user.arn,
+    sessionPolicies: [],
+    tags: {},
+    transitiveTagKeys: [],
+    mfa,
+    issuedAt: now,
+    expiresAt: now + (duration ?? USER_DEFAULT_SECONDS) * 1000,
+    chainDepth: 0,
+  });
+  return { Credentials: { ...credentials } };
+}
+
+/**
+ * GetFederationToken: a federated-user session whose permissions are the intersection of the user's
+ * policies and the session policies passed here; with none passed it has no permissions.
+ */
+export async function getFederationToken(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const { params, store, info } = ctx;
+  const v = new Constraints();
+  const name = params.require('Name');
+  const duration = params.integer('DurationSeconds');
+  v.length('name', name, 2, 32)
+    .pattern('name', name, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)
+    .range('durationSeconds', duration, 900, USER_MAX_SECONDS);
+  const policyParams = readSessionPolicyParams(params, v);
+  const requestedTags = readTags(params, v);
+  v.check();
+  requireLongTermUser(caller, 'GetFederationToken');
+
+  const arn = federatedUserArn(caller.account, name);
+  const tags = mergeSessionTags(requestedTags);
+  const tagKeys = Object.keys(tags.tags);
+  const context: Record<string, string | string[]> = {};
+  for (const [k, val] of Object.entries(tags.tags)) context[`aws:RequestTag/${k}`] = val;
+  if (tagKeys.length > 0) context['aws:TagKeys'] = tagKeys;
+  await authorize(store, caller, info, 'sts:GetFederationToken', arn, { context });
+  if (tagKeys.length > 0) await authorize(store, caller, info, 'sts:TagSession', arn, { context });
+
+  const sessionPolicies = await resolveSessionPolicies(store, policyParams);
+  const packed =
+    sessionPolicies.length > 0 || tagKeys.length > 0
+      ? await packedPolicyPercent(sessionPolicies, tags.tags)
+      : undefined;
+  if (packed !== undefined && packed > 100) {
+    throw Errors.packedPolicyTooLarge(packed);
+  }
+  const credentials = await issueSession(ctx.env, {
+    account: caller.account,
+    kind: 'FederatedUser',
+    arn,
+    userId: `${caller.account}:${name}`,
+    sourceName: caller.user.name,
+    sourceArn: caller.user.arn,
+    sessionName: name,
+    sessionPolicies,
+    tags: tags.tags,
+    transitiveTagKeys: [],
+    mfa: false,
+    issuedAt: info.now,
+    expiresAt: info.now + (duration ?? USER_DEFAULT_SECONDS) * 1000,
+    chainDepth: 0,
+  });
+  return {
+    Credentials: { ...credentials },
+    FederatedUser: { FederatedUserId: `${caller.account}:${name}`, Arn: arn },
+    PackedPolicySize: packed,
+  };
+}

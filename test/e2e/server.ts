@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { unstable_startWorker } from 'wrangler';
+
+process.env.WRANGLER_LOG ??= 'warn';
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+
+export interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the Worker on a real loopback port with fresh local state (seeded with the demo account). */
+export async function startServer(): Promise<Server> {
+  const state = await mkdtemp(join(tmpdir(), 'rolecall-e2e-'));
+  const worker = await unstable_startWorker({
+    config: resolve(import.meta.dirname, '../../wrangler.toml'),
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: state },
+  });
+  await worker.ready;
+  const url = (await worker.url).href.replace(/\/$/, '');
+  return {
+    url,
+    async stop() {
+      await worker.dispose();
+      await rm(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ADMIN_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a real client process asynchronously (a synchronous child would block the event loop that
+ * serves the Worker). The environment is clean of any AWS configuration of the machine.
+ */
+export function run(file: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((done) => {
+    execFile(
+      file,
+      args,
+      {
+        env: {
+          PATH: '/usr/bin:/bin',
+          HOME: tmpdir(),
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_PAGER: '',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** `/usr/bin/aws` (Debian's awscli v2), never a pyenv `aws` found on PATH. */
+export function aws(server: Server, args: string[], env: Record<string, string> = ADMIN_ENV): Promise<RunResult> {
+  return run('/usr/bin/aws', [...args, '--endpoint-url', server.url, '--output', 'json'], env);
+}

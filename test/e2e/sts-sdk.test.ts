@@ -1,0 +1,116 @@
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ENV, run, startServer, type Server } from './server.ts';
+
+let server: Server;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+const admin = { accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY };
+
+function client(credentials = admin as { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region = 'eu-west-1') {
+  return new STSClient({ endpoint: server.url, region, credentials, maxAttempts: 1 });
+}
+
+async function failure(p: Promise<unknown>): Promise<STSServiceException> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof STSServiceException) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('@aws-sdk/client-sts', () => {
+  it('assumes a role and uses the session', async () => {
+    const out = await client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk' }));
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    expect(out.Credentials?.Expiration).toBeInstanceOf(Date);
+    const me = await client({
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    }).send(new GetCallerIdentityCommand({}));
+    expect(me.Arn).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/sdk');
+  });
+
+  it('typed errors: AccessDenied, ValidationError, MalformedPolicyDocument, SignatureDoesNotMatch', async () => {
+    const denied = await failure(client().send(new AssumeRoleCommand({ RoleArn: role('ec2-ssm-instance-role'), RoleSessionName: 'sdk' })));
+    expect(denied.name).toBe('AccessDenied');
+    expect(denied.$metadata.httpStatusCode).toBe(403);
+    // The JS SDK validates nothing client-side: the server must.
+    const shortDuration = await failure(
+      client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk', DurationSeconds: 60 })),
+    );
+    expect(shortDuration.name).toBe('ValidationError');
+    const malformed = await failure(
+      client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk', Policy: '{' })),
+    );
+    expect(malformed.name).toBe('MalformedPolicyDocument');
+    const badSig = await failure(client({ ...admin, secretAccessKey: 'z'.repeat(40) }).send(new GetCallerIdentityCommand({})));
+    expect(badSig.name).toBe('SignatureDoesNotMatch');
+  });
+
+  it('session policies and tags (PackedPolicySize)', async () => {
+    const out = await client().send(
+      new AssumeRoleCommand({
+        RoleArn: role('demo-readonly'),
+        RoleSessionName: 'sdk-tags',
+        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+        Tags: [{ Key: 'team', Value: 'platform' }],
+        TransitiveTagKeys: ['team'],
+      }),
+    );
+    expect(out.PackedPolicySize).toBeGreaterThan(0);
+  });
+
+  it('GetSessionToken', async () => {
+    const out = await client().send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+    expect(out.Credentials?.SessionToken).toBeTruthy();
+  });
+});
+
+describe('boto3 (Debian python3-boto3)', () => {
+  it('assume_role, chained get_caller_identity, and typed errors', async () => {
+    const script = `
+import json, sys, boto3, botocore
+url = sys.argv[1]
+sts = boto3.client('sts', endpoint_url=url, region_name='us-east-1',
+    aws_access_key_id='${admin.accessKeyId}', aws_secret_access_key='${admin.secretAccessKey}')
+out = {}
+r = sts.assume_role(RoleArn='${role('demo-readonly')}', RoleSessionName='boto3')
+c = r['Credentials']
+out['arn'] = r['AssumedRoleUser']['Arn']
+s2 = boto3.client('sts', endpoint_url=url, region_name='us-east-1', aws_access_key_id=c['AccessKeyId'],
+    aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])
+out['me'] = s2.get_caller_identity()['Arn']
+for name, kwargs in [('missing', dict(RoleArn='${role('nope')}', RoleSessionName='boto3')),
+                     ('name', dict(RoleArn='${role('demo-readonly')}', RoleSessionName='bad name'))]:
+    try:
+        sts.assume_role(**kwargs)
+        out[name] = 'no error'
+    except botocore.exceptions.ClientError as e:
+        out[name] = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
+print(json.dumps(out))
+`;
+    const r = await run('/usr/bin/python3', ['-c', script, server.url], {});
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out.arn).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
+    expect(out.me).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
+    expect(out.missing).toEqual(['AccessDenied', 403]);
+    expect(out.name).toEqual(['ValidationError', 400]);
+  });
+});

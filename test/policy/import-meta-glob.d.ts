@@ -1,0 +1,7 @@
+// Vite's import.meta.glob (vitest transforms it in both the node and the workers projects).
+interface ImportMeta {
+  glob<T = unknown>(
+    pattern: string | string[],
+    options: { eager: true; import: 'default' },
+  ): Record<string, T>;
+}

@@ -1,0 +1,104 @@
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm } from 'cloudflare:test';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openSessionToken } from '../../src/auth/token.ts';
+import { secretKeys } from '../../src/caller/keys.ts';
+import { xmlText, type Credentials } from '../helpers/aws.ts';
+import { assumeRole, call, role } from './helpers.ts';
+
+async function stubFor(creds: Credentials) {
+  const keys = await secretKeys(env.SEAL_KEY);
+  const claims = (await openSessionToken(keys.mac, creds.sessionToken!))!;
+  return { stub: env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)), id: claims.sessionId };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('session expiry', () => {
+  it('credentials work until Expiration and answer ExpiredToken from then on', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'short', DurationSeconds: '900' });
+    const expiration = Date.parse(xmlText(creds.answer.body, 'Expiration')!);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(expiration - 2000);
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+    vi.setSystemTime(expiration + 1000);
+    const res = await call({ Action: 'GetCallerIdentity' }, creds);
+    expect(res.status).toBe(403);
+    expect(res.code).toBe('ExpiredToken');
+    expect(res.message).toBe('The security token included in the request is expired');
+  });
+
+  it('the Durable Object answers expired at Expiration whatever its alarm has done', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'do', DurationSeconds: '900' });
+    const { stub, id } = await stubFor(creds);
+    const found = await stub.get(id, Date.now());
+    expect(found.status).toBe('active');
+    if (found.status !== 'active') return;
+    expect((await stub.get(id, found.session.expiresAt - 1)).status).toBe('active');
+    expect((await stub.get(id, found.session.expiresAt)).status).toBe('expired');
+  });
+
+  it('the alarm deletes expired sessions and keeps live ones', async () => {
+    const short = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'short', DurationSeconds: '900' });
+    const { stub, id } = await stubFor(short);
+    const before = await stub.count();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 901_000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.get(id, Date.now())).status).toBe('unknown');
+    expect(await stub.count()).toBeLessThan(before);
+  });
+
+  it('a revoked session stops authenticating', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'revoke-me' });
+    const { stub, id } = await stubFor(creds);
+    expect(await stub.revoke(id)).toBe(true);
+    const res = await call({ Action: 'GetCallerIdentity' }, creds);
+    expect(res.code).toBe('InvalidClientTokenId');
+  });
+});
+
+describe('GetSessionToken, GetFederationToken, GetAccessKeyInfo', () => {
+  it('GetSessionToken gives the user temporary credentials of their own', async () => {
+    const res = await call({ Action: 'GetSessionToken', DurationSeconds: '900' });
+    expect(res.status, res.body).toBe(200);
+    const creds = {
+      accessKeyId: xmlText(res.body, 'AccessKeyId')!,
+      secretAccessKey: xmlText(res.body, 'SecretAccessKey')!,
+      sessionToken: xmlText(res.body, 'SessionToken')!,
+    };
+    expect(creds.accessKeyId).toMatch(/^ASIA/);
+    const me = await call({ Action: 'GetCallerIdentity' }, creds);
+    expect(xmlText(me.body, 'Arn')).toBe('arn:aws:iam::123456789012:user/admin');
+    const again = await call({ Action: 'GetSessionToken' }, creds);
+    expect(again.status).toBe(403);
+    expect(again.code).toBe('AccessDenied');
+  });
+
+  it('GetSessionToken rejects a duration over 36 hours', async () => {
+    const res = await call({ Action: 'GetSessionToken', DurationSeconds: '129601' });
+    expect(res.code).toBe('ValidationError');
+  });
+
+  it('GetFederationToken names a federated user', async () => {
+    const res = await call({
+      Action: 'GetFederationToken',
+      Name: 'bob',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+    });
+    expect(res.status, res.body).toBe(200);
+    expect(xmlText(res.body, 'Arn')).toBe('arn:aws:sts::123456789012:federated-user/bob');
+    expect(xmlText(res.body, 'FederatedUserId')).toBe('123456789012:bob');
+  });
+
+  it('GetAccessKeyInfo reads the account from an issued key id alone', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'info' });
+    const res = await call({ Action: 'GetAccessKeyInfo', AccessKeyId: creds.accessKeyId });
+    expect(res.status, res.body).toBe(200);
+    expect(xmlText(res.body, 'Account')).toBe('123456789012');
+    const fixed = await call({ Action: 'GetAccessKeyInfo', AccessKeyId: 'AKIAIOSFODNN7EXAMPLE' });
+    expect(xmlText(fixed.body, 'Account')).toBe('123456789012');
+  });
+});
