@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { timingSafeEqual } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import { applySeed } from '../seed/apply.ts';
 import { seedSchema } from '../seed/schema.ts';
 import { KvIamStore } from '../store/kv.ts';
@@ -14,6 +15,14 @@ const MAX_BODY = 1024 * 1024;
  */
 export const adminRoutes = new Hono<{ Bindings: Env }>();
 
+// JSON errors `{ error: { code, message } }`, also when the sub-app is used on its own.
+adminRoutes.onError((err, c) => {
+  const known = err instanceof AwsError;
+  if (!known) console.error('unhandled error', err);
+  const error = known ? err : Errors.internalFailure();
+  return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+});
+
 adminRoutes.use('*', async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
   if (!token) {
@@ -25,6 +34,7 @@ adminRoutes.use('*', async (c, next) => {
     return c.json({ error: { code: 'Unauthorized', message: 'A valid admin bearer token is required.' } }, 401);
   }
   await next();
+  return undefined;
 });
 
 /** POST /admin/v1/apply: applies a seed document (the format of src/seed/schema.ts) and answers a summary. */

@@ -58,7 +58,8 @@ describe('@aws-sdk/client-sts', () => {
     const malformed = await failure(
       client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk', Policy: '{' })),
     );
-    expect(malformed.name).toBe('MalformedPolicyDocument');
+    // The SDK maps the wire code MalformedPolicyDocument to its typed exception class.
+    expect(malformed.name).toBe('MalformedPolicyDocumentException');
     const badSig = await failure(client({ ...admin, secretAccessKey: 'z'.repeat(40) }).send(new GetCallerIdentityCommand({})));
     expect(badSig.name).toBe('SignatureDoesNotMatch');
   });
