@@ -147,8 +147,9 @@ function compileStatement(
   const keyIds = new Set<number>();
   for (const [op, block] of Object.entries(s.Condition ?? {})) {
     for (const [key, values] of Object.entries(block)) {
-      conditions.push(compileCondition(op, key, values, vars));
-      keyIds.add(reg.keys.id(key));
+      const id = reg.keys.id(key);
+      conditions.push(compileCondition(op, key, values, vars, id));
+      keyIds.add(id);
     }
   }
   const out: CompiledStatement = {

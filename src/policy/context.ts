@@ -82,11 +82,27 @@ export class RequestContext implements VariableSource {
   private readonly given: Record<string, ContextValue> | undefined;
   private overlay: Map<string, string[]> | null = null;
   /** Missing keys seen while resolving policy variables: lower -> as written. */
-  readonly missing = new Map<string, string>();
+  missing: Map<string, string> | null = null;
 
-  constructor(derived: Map<string, string[]>, given: Record<string, ContextValue> | undefined) {
+  /** Values by condition key id (see KeyRegistry); null when missing, undefined before lookup. */
+  private readonly ids: Array<string[] | null | undefined>;
+
+  constructor(
+    derived: Map<string, string[]>,
+    given: Record<string, ContextValue> | undefined,
+    keyCount = 0,
+  ) {
     this.derived = derived;
     this.given = given;
+    this.ids = new Array<string[] | null | undefined>(keyCount);
+  }
+
+  byId(id: number, lower: string): string[] | undefined {
+    const v = this.ids[id];
+    if (v !== undefined) return v ?? undefined;
+    const got = this.get(lower);
+    this.ids[id] = got ?? null;
+    return got;
   }
 
   get(lower: string): string[] | undefined {
@@ -97,6 +113,7 @@ export class RequestContext implements VariableSource {
   single(lower: string, original: string): string | undefined {
     const v = this.get(lower);
     if (v === undefined) {
+      this.missing ??= new Map();
       if (!this.missing.has(lower)) this.missing.set(lower, original);
       return undefined;
     }

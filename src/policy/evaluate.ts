@@ -1,5 +1,3 @@
-import type { ArnValue } from './arn.ts';
-import type { Caller } from './caller.ts';
 import type {
   ActionValue,
   CompiledPolicy,
@@ -8,7 +6,7 @@ import type {
   Probe,
 } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
-import type { RequestContext } from './context.ts';
+import type { EvalRequest } from './request.ts';
 import { MSG, PolicyError } from './errors.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { Decision, MatchedStatement, StatementError } from './types.ts';
@@ -27,23 +25,8 @@ export interface CompiledSet {
   scp: CompiledPolicy[][];
 }
 
-export interface EvalRequest {
-  caller: Caller;
-  action: ActionValue;
-  resource: ArnValue;
-  resourceAccount: string | undefined;
-  ctx: RequestContext;
-  /** Lower-cased action and resource: the key of CompiledPolicy.candidates. */
-  candidateKey: string;
-  /** Per probe id: 0 not asked yet, 1 true, 2 false. */
-  memo: Uint8Array;
-  probes: Probe[];
-  /** The set's condition key names by id. */
-  keyNames: Array<[string, string]>;
-  /** sts:AssumeRole (and friends) on a role: policies.resource is the role's trust policy. */
-  trust: boolean;
-}
 
+const NO_KINDS: ReadonlySet<MatchKind> = new Set();
 const ALLOW = 1;
 const DENY = 2;
 
@@ -53,7 +36,7 @@ class Accumulator {
   keyState: Uint8Array;
   errors: StatementError[] = [];
   /** How the resource-based policy's applicable Allow statements named the caller. */
-  kinds = new Set<MatchKind>();
+  kinds: Set<MatchKind> | null = null;
 
   constructor(keyCount: number) {
     this.keyState = new Uint8Array(keyCount);
@@ -71,16 +54,17 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
   const { caller } = req;
   const hasBoundary = set.boundary !== null;
 
+  const trust = req.trust;
   if (set.resource !== null) {
-    if (req.trust && set.trustTooLarge !== null) throw set.trustTooLarge;
+    if (trust && set.trustTooLarge !== null) throw set.trustTooLarge;
     // "You cannot use the NotPrincipal element in ... an IAM role trust policy" (NotPrincipal).
-    if (req.trust && set.resource.hasNotPrincipal) {
+    if (trust && set.resource.hasNotPrincipal) {
       throw new PolicyError('MalformedPolicyDocument', MSG.prohibited('NotPrincipal'), 'resource');
     }
-    if (req.trust && set.resource.hasResourceElement) {
+    if (trust && set.resource.hasResourceElement) {
       throw new PolicyError('MalformedPolicyDocument', MSG.prohibited('Resource'), 'resource');
     }
-    if (!req.trust && set.resource.lacksResourceElement) {
+    if (!trust && set.resource.lacksResourceElement) {
       throw new PolicyError('MalformedPolicyDocument', MSG.resourcesMissing, 'resource');
     }
   }
@@ -103,17 +87,12 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  const missing = new Map<string, string>();
-  const names = set.keys.names;
-  for (let id = 0; id < names.length; id++) {
-    if (acc.keyState[id] === 2) missing.set(names[id][0], names[id][1]);
-  }
-  for (const [k, v] of req.ctx.missing) if (!missing.has(k)) missing.set(k, v);
+  const missingKeys = missingContextKeys(acc, set.keys.names, req.ctx.missing);
 
   const result = (decision: Decision['decision'], reason: string): Decision => ({
     decision,
     matchedStatements: acc.matched,
-    missingContextKeys: [...missing.values()],
+    missingContextKeys: missingKeys,
     reason,
     errors: acc.errors,
   });
@@ -137,7 +116,7 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
 
   const resourceAccount = req.resourceAccount ?? caller.account;
   const sameAccount = hasIdentitySide && resourceAccount === caller.account;
-  const kinds = acc.kinds;
+  const kinds = acc.kinds ?? NO_KINDS;
   const standalone =
     kinds.has('user') ||
     kinds.has('session') ||
@@ -157,7 +136,7 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
       : deny('No resource-based policy statement allows this principal.');
   }
 
-  if (req.trust) {
+  if (trust) {
     // Role trust policies must allow explicitly; one naming only the caller's account needs the
     // caller's identity-based policies too; a user named in it is still limited by a boundary
     // (IAM User Guide: Policy evaluation logic; How to use trust policies with IAM roles).
@@ -197,6 +176,23 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
   if (!anyGrant) return deny('Cross-account: no resource-based policy allows this principal.');
   if (!identityOk) return deny('Cross-account: the caller’s identity-based policies do not allow the request.');
   return allow('Both the resource-based policy and the caller’s account allow the request.');
+}
+
+function missingContextKeys(
+  acc: Accumulator,
+  names: Array<[string, string]>,
+  fromVariables: Map<string, string> | null,
+): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (let id = 0; id < names.length; id++) {
+    if (acc.keyState[id] === 2) {
+      out.push(names[id][1]);
+      seen.add(names[id][0]);
+    }
+  }
+  if (fromVariables !== null) for (const [k, v] of fromVariables) if (!seen.has(k)) out.push(v);
+  return out;
 }
 
 function runAll(
@@ -275,7 +271,7 @@ function apply(
   const state = acc.keyState;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    if (state[id] === 0) state[id] = ctx.get(req.keyNames[id][0]) === undefined ? 2 : 1;
+    if (state[id] === 0) state[id] = ctx.byId(id, req.keyNames[id][0]) === undefined ? 2 : 1;
   }
   try {
     for (const c of s.conditions) if (!c.test(ctx)) return 0;
@@ -290,6 +286,6 @@ function apply(
   if (s.sid !== undefined) m.sid = s.sid;
   acc.matched.push(m);
   if (s.effect === 'Deny') return DENY;
-  if (kind !== null) acc.kinds.add(kind);
+  if (kind !== null) (acc.kinds ??= new Set()).add(kind);
   return ALLOW;
 }

@@ -1,8 +1,8 @@
-import { arnValue } from './arn.ts';
+import { EvalRequest } from './request.ts';
 import { parseCaller } from './caller.ts';
 import type { Caller } from './caller.ts';
 import { compilePolicy, KeyRegistry, ProbeRegistry } from './compile-statement.ts';
-import type { ActionValue, CompiledPolicy } from './compile-statement.ts';
+import type { CompiledPolicy } from './compile-statement.ts';
 import { callerKeys, lowerKeyMap, RequestContext } from './context.ts';
 import { MSG, PolicyError } from './errors.ts';
 import { policySize } from './json.ts';
@@ -40,50 +40,25 @@ export function simulate(input: { request: DecisionRequest; policies: PolicySet 
   return compile(input.policies).decide(input.request);
 }
 
-const TRUST_ACTIONS = new Set([
-  'assumerole',
-  'assumerolewithwebidentity',
-  'assumerolewithsaml',
-  'tagsession',
-  'setsourceidentity',
-]);
-
 function decideWith(
   set: CompiledSet,
   caller: Caller,
   derived: Map<string, string[]>,
   request: DecisionRequest,
 ): Decision {
-  const action = splitAction(request.action);
-  const resource = arnValue(request.resource);
-  const segs = resource.segments;
-  const arnAcct = segs !== null && segs[0] === 'arn' && /^\d{12}$/.test(segs[4]) ? segs[4] : undefined;
-  const trust =
-    action.service === 'sts' &&
-    TRUST_ACTIONS.has(action.name) &&
-    segs !== null &&
-    segs[2] === 'iam' &&
-    segs[5].startsWith('role/');
-  return evaluate(set, {
-    caller,
-    action,
-    resource,
-    resourceAccount: request.resourceAccount ?? arnAcct,
-    ctx: new RequestContext(derived, request.context),
-    keyNames: set.keys.names,
-    candidateKey: `${action.service}:${action.name} ${request.resource}`,
-    memo: new Uint8Array(set.probes.length),
-    probes: set.probes,
-    trust,
-  });
-}
-
-function splitAction(action: string): ActionValue {
-  const lower = action.toLowerCase();
-  const colon = lower.indexOf(':');
-  return colon === -1
-    ? { service: lower, name: '' }
-    : { service: lower.slice(0, colon), name: lower.slice(colon + 1) };
+  const ctx = new RequestContext(derived, request.context, set.keys.names.length);
+  return evaluate(
+    set,
+    new EvalRequest(
+      caller,
+      ctx,
+      request.action,
+      request.resource,
+      request.resourceAccount,
+      set.probes,
+      set.keys.names,
+    ),
+  );
 }
 
 function checkRequest(request: DecisionRequest): void {

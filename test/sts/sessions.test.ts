@@ -3,6 +3,8 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { secretKeys } from '../../src/caller/keys.ts';
+import { revokeRoleSessions, revokeSession } from '../../src/sessions/revoke.ts';
+import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from './helpers.ts';
 
@@ -57,6 +59,32 @@ describe('session expiry', () => {
     expect(await stub.revoke(id)).toBe(true);
     const res = await call({ Action: 'GetCallerIdentity' }, creds);
     expect(res.code).toBe('InvalidClientTokenId');
+  });
+});
+
+describe('revocation', () => {
+  it('revokeSession ends one session by its token', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'one' });
+    expect(await revokeSession(env, creds.sessionToken!)).toBe(true);
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).code).toBe('InvalidClientTokenId');
+  });
+
+  it("revoking a role's older sessions denies them everything, as AWSRevokeOlderSessions does", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Date.now();
+    const old = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'old' });
+    vi.setSystemTime(t0 + 2000);
+    await revokeRoleSessions(new KvIamStore(env.IAM), role('demo-readonly'), t0 + 1000);
+    vi.setSystemTime(t0 + 3000);
+    const fresh = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'fresh' });
+
+    // Still authenticates (GetCallerIdentity cannot be denied) but may not act.
+    expect((await call({ Action: 'GetCallerIdentity' }, old)).status).toBe(200);
+    const denied = await call({ Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' }, old);
+    expect(denied.status).toBe(403);
+    expect(denied.code).toBe('AccessDenied');
+    const allowed = await call({ Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' }, fresh);
+    expect(allowed.status, allowed.body).toBe(200);
   });
 });
 

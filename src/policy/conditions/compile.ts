@@ -18,6 +18,8 @@ export interface CompiledCondition {
   operator: string;
   key: string;
   lower: string;
+  /** The key's id in the policy set's KeyRegistry. */
+  keyId: number;
   test(ctx: RequestContext): boolean;
 }
 
@@ -32,10 +34,11 @@ export function compileCondition(
   key: string,
   values: string[],
   variablesEnabled: boolean,
+  keyId: number,
 ): CompiledCondition {
   const op = parseOperator(operator) as ParsedOperator;
   const lower = key.toLowerCase();
-  if (op.base === 'Null') return nullCondition(operator, key, lower, values);
+  if (op.base === 'Null') return nullCondition(operator, key, lower, values, keyId);
   const negated = NEGATED.has(op.base);
   const prepare = valueTest(op.base, values, variablesEnabled);
   const { set, ifExists } = op;
@@ -43,8 +46,9 @@ export function compileCondition(
     operator,
     key,
     lower,
+    keyId,
     test(ctx) {
-      const present = ctx.get(lower);
+      const present = ctx.byId(keyId, lower);
       if (present === undefined || present.length === 0) {
         if (ifExists || set === 'ForAllValues') return true;
         if (set === 'ForAnyValue') return false;
@@ -71,14 +75,16 @@ function nullCondition(
   key: string,
   lower: string,
   values: string[],
+  keyId: number,
 ): CompiledCondition {
   const wantAbsent = values.map((v) => v.toLowerCase() === 'true');
   return {
     operator,
     key,
     lower,
+    keyId,
     test(ctx) {
-      const v = ctx.get(lower);
+      const v = ctx.byId(keyId, lower);
       const absent = v === undefined || v.length === 0;
       return wantAbsent.some((w) => w === absent);
     },
