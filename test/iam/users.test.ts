@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN } from '../helpers/aws.ts';
-import { ACCOUNT, fails, iam, ok, S3_READ, unique, userWithKey, xmlAll, xmlText } from './helpers.ts';
+import { ACCOUNT, doc, fails, iam, ok, S3_READ, unique, userWithKey, xmlAll, xmlText } from './helpers.ts';
 
 describe('users', () => {
   it('creates, gets, lists and deletes a user', async () => {
@@ -68,7 +68,7 @@ describe('access keys', () => {
   });
 
   it('a new key authenticates; an inactive key stops authenticating (InvalidClientTokenId); reactivated works again', async () => {
-    const creds = await userWithKey(S3_READ);
+    const creds = await userWithKey(doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }));
     const me = await ok({ Action: 'GetUser' }, creds);
     expect(xmlText(me, 'UserName')).toBe(creds.userName);
     await ok({ Action: 'UpdateAccessKey', UserName: creds.userName, AccessKeyId: creds.accessKeyId, Status: 'Inactive' });
