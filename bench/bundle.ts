@@ -1,4 +1,4 @@
-/** Worker bundle size, raw and gzipped, from `wrangler deploy --dry-run` (no account needed). */
+/** Production Worker bundle size, raw and gzipped, from `wrangler deploy --dry-run --env production` (no account needed). */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 const root = resolve(import.meta.dirname, '..');
 const out = await mkdtemp(join(tmpdir(), 'rolecall-bundle-'));
 try {
-  await promisify(execFile)(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', out], {
+  await promisify(execFile)(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--env', 'production', '--outdir', out], {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   });

@@ -32,7 +32,11 @@ export const small: Workload = {
     ],
   },
   requests: [
-    { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::reports-bucket/2026/q3.csv' },
+    {
+      principal: ALICE,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::reports-bucket/2026/q3.csv',
+    },
   ],
 };
 
@@ -60,11 +64,15 @@ function heavyPolicies(): PolicySet {
         Sid: `P${p}S${s}`,
         Effect: s % 5 === 4 ? 'Deny' : 'Allow',
         Action: winner ? ['s3:Get*', 's3:List*'] : [ACTIONS[n % 4], ACTIONS[(n + 1) % 4]],
-        Resource: winner ? [RESOURCES[0], RESOURCES[1]] : [RESOURCES[n % 4], RESOURCES[(n + 2) % 4]],
+        Resource: winner
+          ? [RESOURCES[0], RESOURCES[1]]
+          : [RESOURCES[n % 4], RESOURCES[(n + 2) % 4]],
         Condition: {
           StringLike: { 's3:prefix': winner ? 'reports/*' : `team-${n}/*` },
           IpAddress: { 'aws:SourceIp': winner ? '203.0.113.0/24' : `10.${n % 256}.0.0/16` },
-          DateLessThan: { 'aws:CurrentTime': winner ? '2027-01-01T00:00:00Z' : '2020-01-01T00:00:00Z' },
+          DateLessThan: {
+            'aws:CurrentTime': winner ? '2027-01-01T00:00:00Z' : '2020-01-01T00:00:00Z',
+          },
           Bool: { 'aws:SecureTransport': 'true' },
           StringEquals: { 'aws:PrincipalTag/team': winner ? 'analytics' : `team${n}` },
         },

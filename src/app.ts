@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Env } from './env.ts';
 import { AwsError, Errors } from './protocol/errors.ts';
 import { renderError, type Service } from './protocol/xml.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
@@ -9,6 +10,7 @@ export const app = new Hono<{ Bindings: Env; Variables: { service: Service } }>(
 
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
+app.route('/admin/v1', adminRoutes);
 app.route('/', queryRoutes);
 
 /**

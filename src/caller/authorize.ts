@@ -34,7 +34,13 @@ export async function decide(
     // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     if (!(e instanceof PolicyError)) throw e;
     console.error('stored policy failed validation', e.message);
-    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys: [] };
+    return {
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextKeys: [],
+      reason: `A stored policy is invalid (${e.message}); it allows nothing.`,
+      errors: [],
+    };
   }
 }
 

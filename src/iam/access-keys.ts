@@ -17,7 +17,13 @@ export const MAX_KEYS_PER_USER = 2;
 /** A stored access key: the secret is sealed (AES-GCM, bound to the key id) before it reaches storage. */
 export async function accessKeyRecord(
   sealKey: string,
-  key: { accessKeyId: string; secretAccessKey: string; account: string; userName: string; status: 'Active' | 'Inactive' },
+  key: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    account: string;
+    userName: string;
+    status: 'Active' | 'Inactive';
+  },
   createDate: number,
 ): Promise<AccessKeyRecord> {
   const keys = await secretKeys(sealKey);
@@ -39,7 +45,12 @@ const metadata = (k: AccessKeyRecord): XmlObject => ({
 });
 
 function checkKeyId(v: Constraints, id: string): void {
-  v.length('accessKeyId', id, 16, 128).pattern('accessKeyId', id, IAM.accessKeyId.re, IAM.accessKeyId.shown);
+  v.length('accessKeyId', id, 16, 128).pattern(
+    'accessKeyId',
+    id,
+    IAM.accessKeyId.re,
+    IAM.accessKeyId.shown,
+  );
 }
 
 /** CreateAccessKey: the only response that ever carries the secret access key. */
@@ -49,11 +60,18 @@ export async function createAccessKey(ctx: OperationContext, caller: Caller): Pr
   v.check();
   const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:CreateAccessKey');
   const existing = await ctx.store.listAccessKeys(caller.account, user.name);
-  if (existing.length >= MAX_KEYS_PER_USER) throw IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER);
+  if (existing.length >= MAX_KEYS_PER_USER)
+    throw IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER);
   const secretAccessKey = newSecretAccessKey();
   const record = await accessKeyRecord(
     ctx.env.SEAL_KEY,
-    { accessKeyId: newAccessKeyId('AKIA', caller.account), secretAccessKey, account: caller.account, userName: user.name, status: 'Active' },
+    {
+      accessKeyId: newAccessKeyId('AKIA', caller.account),
+      secretAccessKey,
+      account: caller.account,
+      userName: user.name,
+      status: 'Active',
+    },
     ctx.info.now,
   );
   await ctx.store.putAccessKey(record);
@@ -84,14 +102,22 @@ async function userKey(ctx: OperationContext, caller: Caller, action: string, v:
   const id = ctx.params.require('AccessKeyId');
   checkKeyId(v, id);
   const name = userNameOrCaller(ctx, caller, v);
-  return { id, name, check: async () => {
-    const user = await authorizedPrincipal(ctx, caller, 'user', name, action);
-    const key = await ctx.store.getAccessKey(id);
-    if (!key || key.account !== caller.account || key.userName.toLowerCase() !== user.name.toLowerCase()) {
-      throw IamErrors.noSuchAccessKey(id);
-    }
-    return key;
-  } };
+  return {
+    id,
+    name,
+    check: async () => {
+      const user = await authorizedPrincipal(ctx, caller, 'user', name, action);
+      const key = await ctx.store.getAccessKey(id);
+      if (
+        !key ||
+        key.account !== caller.account ||
+        key.userName.toLowerCase() !== user.name.toLowerCase()
+      ) {
+        throw IamErrors.noSuchAccessKey(id);
+      }
+      return key;
+    },
+  };
 }
 
 /** UpdateAccessKey: Active/Inactive; an inactive key no longer authenticates (InvalidClientTokenId). */
@@ -118,16 +144,27 @@ export async function deleteAccessKey(ctx: OperationContext, caller: Caller): Pr
 }
 
 /** GetAccessKeyLastUsed: rolecall does not track use, so it answers as IAM does for a key never used. */
-export async function getAccessKeyLastUsed(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function getAccessKeyLastUsed(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const id = ctx.params.require('AccessKeyId');
   checkKeyId(v, id);
   v.check();
   const key = await ctx.store.getAccessKey(id);
   const owned = key && key.account === caller.account ? key : null;
-  await authorizedPrincipal(ctx, caller, 'user', owned?.userName ?? '', 'iam:GetAccessKeyLastUsed').catch((e: unknown) => {
+  await authorizedPrincipal(
+    ctx,
+    caller,
+    'user',
+    owned?.userName ?? '',
+    'iam:GetAccessKeyLastUsed',
+  ).catch((e: unknown) => {
     if (owned) throw e;
-    throw e instanceof Error && 'code' in e && e.code === 'NoSuchEntity' ? IamErrors.noSuchAccessKey(id) : e;
+    throw e instanceof Error && 'code' in e && e.code === 'NoSuchEntity'
+      ? IamErrors.noSuchAccessKey(id)
+      : e;
   });
   return { UserName: owned!.userName, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
 }

@@ -25,11 +25,21 @@ export async function authorizeIam(
     );
   }
   if (session?.kind === 'FederatedUser') {
-    throw Errors.notAuthorized(caller.arn, action, resource, ' because no identity-based policy allows the action');
+    throw Errors.notAuthorized(
+      caller.arn,
+      action,
+      resource,
+      ' because no identity-based policy allows the action',
+    );
   }
   const account = /^arn:aws:iam::([^:]*):/.exec(resource)?.[1];
   if (account !== undefined && account !== caller.account && account !== 'aws') {
-    throw Errors.notAuthorized(caller.arn, action, resource, ` because no resource-based policy allows the ${action} action`);
+    throw Errors.notAuthorized(
+      caller.arn,
+      action,
+      resource,
+      ` because no resource-based policy allows the ${action} action`,
+    );
   }
   await authorize(ctx.store, caller, ctx.info, action, resource, { context });
 }

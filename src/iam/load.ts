@@ -47,13 +47,23 @@ export async function authorizedPrincipal(
   context: Record<string, ContextValue> = {},
 ): Promise<RoleRecord | UserRecord> {
   const record = await getPrincipal(ctx.store, caller.account, kind, name);
-  await authorizeIam(ctx, caller, action, record?.arn ?? iamArn(caller.account, kind, '/', name), context);
+  await authorizeIam(
+    ctx,
+    caller,
+    action,
+    record?.arn ?? iamArn(caller.account, kind, '/', name),
+    context,
+  );
   if (!record) throw PRINCIPAL[kind].noSuch(name);
   return record;
 }
 
 /** The required RoleName / UserName parameter, checked against the model (1-64, `[\w+=,.@-]+`). */
-export function readPrincipalName(ctx: OperationContext, kind: PrincipalKind, v: Constraints): string {
+export function readPrincipalName(
+  ctx: OperationContext,
+  kind: PrincipalKind,
+  v: Constraints,
+): string {
   const p = PRINCIPAL[kind];
   const name = ctx.params.require(p.param, p.member);
   checkName(v, p.member, name, p.maxName);

@@ -24,7 +24,9 @@ export function checkOidcSpec(v: Constraints, spec: OidcSpec): void {
   (spec.clientIds ?? []).forEach((c, i) => v.length(`clientIDList.${i + 1}.member`, c, 1, 255));
   v.count('thumbprintList', spec.thumbprints ?? [], 5);
   (spec.thumbprints ?? []).forEach((t, i) =>
-    v.length(`thumbprintList.${i + 1}.member`, t, 40, 40).pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
+    v
+      .length(`thumbprintList.${i + 1}.member`, t, 40, 40)
+      .pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
   );
   checkTags(v, spec.tags ?? []);
 }
@@ -35,7 +37,12 @@ export function providerUrl(url: string): string {
   return url.replace(/^https:\/\//i, '').replace(/\/$/, '');
 }
 
-export function oidcRecord(account: string, spec: OidcSpec, existing: OidcProviderRecord | null, now: number): OidcProviderRecord {
+export function oidcRecord(
+  account: string,
+  spec: OidcSpec,
+  existing: OidcProviderRecord | null,
+  now: number,
+): OidcProviderRecord {
   const url = providerUrl(spec.url);
   return {
     arn: oidcProviderArn(account, url),
@@ -47,7 +54,10 @@ export function oidcRecord(account: string, spec: OidcSpec, existing: OidcProvid
   };
 }
 
-export async function createOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function createOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const { params, store } = ctx;
   const v = new Constraints();
   const spec: OidcSpec = {
@@ -62,7 +72,8 @@ export async function createOpenIDConnectProvider(ctx: OperationContext, caller:
   const arn = oidcProviderArn(caller.account, url);
   const context = requestTagContext(spec.tags ?? []);
   await authorizeIam(ctx, caller, 'iam:CreateOpenIDConnectProvider', arn, context);
-  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagOpenIDConnectProvider', arn, context);
+  if ((spec.tags ?? []).length > 0)
+    await authorizeIam(ctx, caller, 'iam:TagOpenIDConnectProvider', arn, context);
   checkTagKeys(spec.tags ?? []);
   if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
   const record = oidcRecord(caller.account, spec, null, ctx.info.now);
@@ -70,7 +81,12 @@ export async function createOpenIDConnectProvider(ctx: OperationContext, caller:
   return { OpenIDConnectProviderArn: arn, Tags: tagsXml(record.tags) };
 }
 
-async function authorizedProvider(ctx: OperationContext, caller: Caller, action: string, v: Constraints) {
+async function authorizedProvider(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+  v: Constraints,
+) {
   const arn = ctx.params.require('OpenIDConnectProviderArn');
   checkArn(v, 'openIDConnectProviderArn', arn);
   v.check();
@@ -81,8 +97,16 @@ async function authorizedProvider(ctx: OperationContext, caller: Caller, action:
   return { arn, record: record && record.arn === arn ? record : null };
 }
 
-export async function getOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
-  const { arn, record } = await authorizedProvider(ctx, caller, 'iam:GetOpenIDConnectProvider', new Constraints());
+export async function getOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const { arn, record } = await authorizedProvider(
+    ctx,
+    caller,
+    'iam:GetOpenIDConnectProvider',
+    new Constraints(),
+  );
   if (!record) throw IamErrors.noSuchOidcProvider(arn);
   return {
     Url: record.url,
@@ -93,15 +117,26 @@ export async function getOpenIDConnectProvider(ctx: OperationContext, caller: Ca
   };
 }
 
-export async function listOpenIDConnectProviders(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function listOpenIDConnectProviders(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
   const page = await ctx.store.list(caller.account, 'oidc', { maxItems: 1000 });
   return { OpenIDConnectProviderList: page.items.map((p) => ({ Arn: p.arn })) };
 }
 
 /** DeleteOpenIDConnectProvider is idempotent: a provider that does not exist is not an error (IAM API Reference). */
-export async function deleteOpenIDConnectProvider(ctx: OperationContext, caller: Caller): Promise<undefined> {
-  const { record } = await authorizedProvider(ctx, caller, 'iam:DeleteOpenIDConnectProvider', new Constraints());
+export async function deleteOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
+  const { record } = await authorizedProvider(
+    ctx,
+    caller,
+    'iam:DeleteOpenIDConnectProvider',
+    new Constraints(),
+  );
   if (record) await ctx.store.delete(caller.account, 'oidc', record.url);
   return undefined;
 }
@@ -145,7 +180,9 @@ export const updateOpenIDConnectProviderThumbprint = (ctx: OperationContext, cal
     if (list.length === 0) ctx.params.require('ThumbprintList.member.1', 'thumbprintList');
     v.count('thumbprintList', list, 5);
     list.forEach((t, i) =>
-      v.length(`thumbprintList.${i + 1}.member`, t, 40, 40).pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
+      v
+        .length(`thumbprintList.${i + 1}.member`, t, 40, 40)
+        .pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
     );
     return (r) => {
       r.thumbprints = list;

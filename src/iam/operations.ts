@@ -45,7 +45,9 @@ import { createUser, deleteUser, getUser, listUsers, updateUser } from './user-o
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
 const signed = (runs: Record<string, Run>): OperationTable =>
-  Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, { auth: 'sigv4' as const, run }]));
+  Object.fromEntries(
+    Object.entries(runs).map(([name, run]) => [name, { auth: 'sigv4' as const, run }]),
+  );
 
 /** IAM actions (Version 2010-05-08). Every one is signed and authorized against the caller's policies. */
 export const iamOperations: OperationTable = signed({

@@ -29,7 +29,9 @@ export interface Page<T> {
 const encode = (key: string) => btoa(String.fromCharCode(...new TextEncoder().encode(key)));
 function decode(marker: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(marker), (c) => c.charCodeAt(0)));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(atob(marker), (c) => c.charCodeAt(0)),
+    );
   } catch {
     throw new AwsError('ValidationError', 'Invalid Marker.', 400);
   }
@@ -43,7 +45,11 @@ export function paginate<T>(items: T[], key: (item: T) => string, paging: Paging
   const rest = start < 0 ? [] : sorted.slice(start);
   const page = rest.slice(0, paging.maxItems);
   const isTruncated = rest.length > page.length;
-  return { items: page, isTruncated, marker: isTruncated ? encode(key(page[page.length - 1]!)) : undefined };
+  return {
+    items: page,
+    isTruncated,
+    marker: isTruncated ? encode(key(page[page.length - 1]!)) : undefined,
+  };
 }
 
 /** `IsTruncated` and `Marker` as list results carry them (Marker only when truncated). */
@@ -52,7 +58,11 @@ export function pageFields<T>(page: Page<T>): { IsTruncated: boolean; Marker?: s
 }
 
 /** Every entity of a kind in the account. */
-export async function listAll<K extends EntityKind>(store: IamStore, account: string, kind: K): Promise<EntityTypes[K][]> {
+export async function listAll<K extends EntityKind>(
+  store: IamStore,
+  account: string,
+  kind: K,
+): Promise<EntityTypes[K][]> {
   const out: EntityTypes[K][] = [];
   let marker: string | undefined;
   do {

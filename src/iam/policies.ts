@@ -34,7 +34,11 @@ export function checkPolicyContent(spec: PolicySpec): void {
   checkDocument(spec.document, 'identity');
 }
 
-export function newPolicyRecord(account: string, spec: PolicySpec, now: number): ManagedPolicyRecord {
+export function newPolicyRecord(
+  account: string,
+  spec: PolicySpec,
+  now: number,
+): ManagedPolicyRecord {
   const path = spec.path ?? '/';
   return {
     name: spec.name,
@@ -55,7 +59,12 @@ export function newPolicyRecord(account: string, spec: PolicySpec, now: number):
 }
 
 /** Adds a version (CreatePolicyVersion); the caller checks the 5-version quota first. */
-export function addVersion(record: ManagedPolicyRecord, document: string, setAsDefault: boolean, now: number): PolicyVersionRecord {
+export function addVersion(
+  record: ManagedPolicyRecord,
+  document: string,
+  setAsDefault: boolean,
+  now: number,
+): PolicyVersionRecord {
   const version = { versionId: `v${record.nextVersion}`, document, createDate: now };
   record.versions = [...record.versions, version];
   record.nextVersion += 1;
@@ -86,7 +95,10 @@ function awsPolicyId(name: string): string {
 }
 
 /** An AWS managed policy as a record (read-only; usage counts are the account's). */
-export function awsPolicyRecord(arn: string, usage: { attachments: number; boundaries: number }): ManagedPolicyRecord | null {
+export function awsPolicyRecord(
+  arn: string,
+  usage: { attachments: number; boundaries: number },
+): ManagedPolicyRecord | null {
   const aws = awsManagedPolicy(arn);
   if (!aws) return null;
   return {
@@ -129,7 +141,11 @@ export function policyXml(p: ManagedPolicyRecord, detail: boolean): XmlObject {
   };
 }
 
-export function versionXml(p: ManagedPolicyRecord, v: PolicyVersionRecord, withDocument: boolean): XmlObject {
+export function versionXml(
+  p: ManagedPolicyRecord,
+  v: PolicyVersionRecord,
+  withDocument: boolean,
+): XmlObject {
   return {
     Document: withDocument ? encodeDocument(v.document) : undefined,
     VersionId: v.versionId,

@@ -26,13 +26,22 @@ import {
 import { readTags, requestTagContext } from './tags.ts';
 
 /** How many roles and users in the account attach each AWS managed policy, or use it as a boundary. */
-async function awsUsage(store: IamStore, account: string): Promise<Map<string, { attachments: number; boundaries: number }>> {
+async function awsUsage(
+  store: IamStore,
+  account: string,
+): Promise<Map<string, { attachments: number; boundaries: number }>> {
   const usage = new Map<string, { attachments: number; boundaries: number }>();
-  const get = (arn: string) => usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
-  const entities = [...(await listAll(store, account, 'role')), ...(await listAll(store, account, 'user'))];
+  const get = (arn: string) =>
+    usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
+  const entities = [
+    ...(await listAll(store, account, 'role')),
+    ...(await listAll(store, account, 'user')),
+  ];
   for (const e of entities) {
-    for (const arn of e.attachedPolicies) if (arn.startsWith('arn:aws:iam::aws:')) get(arn).attachments += 1;
-    if (e.permissionsBoundary?.startsWith('arn:aws:iam::aws:')) get(e.permissionsBoundary).boundaries += 1;
+    for (const arn of e.attachedPolicies)
+      if (arn.startsWith('arn:aws:iam::aws:')) get(arn).attachments += 1;
+    if (e.permissionsBoundary?.startsWith('arn:aws:iam::aws:'))
+      get(e.permissionsBoundary).boundaries += 1;
   }
   return usage;
 }
@@ -55,11 +64,18 @@ async function authorizedPolicy(
   if (!parsed) throw IamErrors.invalidArn(arn);
   await authorizeIam(ctx, caller, action, arn);
   if (parsed.account === 'aws') {
-    const usage = (await awsUsage(ctx.store, caller.account)).get(arn) ?? { attachments: 0, boundaries: 0 };
+    const usage = (await awsUsage(ctx.store, caller.account)).get(arn) ?? {
+      attachments: 0,
+      boundaries: 0,
+    };
     const record = awsPolicyRecord(arn, usage);
     if (!record) throw IamErrors.noSuchPolicy(arn);
     if (writable) {
-      throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${arn}`, 403);
+      throw new AwsError(
+        'AccessDenied',
+        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${arn}`,
+        403,
+      );
     }
     return record;
   }
@@ -116,7 +132,10 @@ export async function getPolicyVersion(ctx: OperationContext, caller: Caller): P
 }
 
 /** CreatePolicyVersion: at most 5 versions (LimitExceeded); SetAsDefault makes it the one in effect. */
-export async function createPolicyVersion(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function createPolicyVersion(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const document = ctx.params.require('PolicyDocument');
@@ -131,13 +150,17 @@ export async function createPolicyVersion(ctx: OperationContext, caller: Caller)
   return { PolicyVersion: versionXml(policy, version, false) };
 }
 
-export async function setDefaultPolicyVersion(ctx: OperationContext, caller: Caller): Promise<undefined> {
+export async function setDefaultPolicyVersion(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const versionId = readVersionId(ctx, v);
   v.check();
   const policy = await authorizedPolicy(ctx, caller, arn, 'iam:SetDefaultPolicyVersion', true);
-  if (!policy.versions.some((x) => x.versionId === versionId)) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  if (!policy.versions.some((x) => x.versionId === versionId))
+    throw IamErrors.noSuchPolicyVersion(arn, versionId);
   policy.defaultVersionId = versionId;
   policy.updateDate = ctx.info.now;
   policy.version += 1;
@@ -145,13 +168,17 @@ export async function setDefaultPolicyVersion(ctx: OperationContext, caller: Cal
   return undefined;
 }
 
-export async function deletePolicyVersion(ctx: OperationContext, caller: Caller): Promise<undefined> {
+export async function deletePolicyVersion(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const versionId = readVersionId(ctx, v);
   v.check();
   const policy = await authorizedPolicy(ctx, caller, arn, 'iam:DeletePolicyVersion', true);
-  if (!policy.versions.some((x) => x.versionId === versionId)) throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  if (!policy.versions.some((x) => x.versionId === versionId))
+    throw IamErrors.noSuchPolicyVersion(arn, versionId);
   if (policy.defaultVersionId === versionId) throw IamErrors.defaultVersion();
   policy.versions = policy.versions.filter((x) => x.versionId !== versionId);
   policy.version += 1;
@@ -159,14 +186,19 @@ export async function deletePolicyVersion(ctx: OperationContext, caller: Caller)
   return undefined;
 }
 
-export async function listPolicyVersions(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function listPolicyVersions(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const paging = readPaging(ctx.params, v);
   v.check();
   const policy = await authorizedPolicy(ctx, caller, arn, 'iam:ListPolicyVersions');
   // Newest first, as IAM lists them.
-  const ordered = [...policy.versions].sort((a, b) => Number(b.versionId.slice(1)) - Number(a.versionId.slice(1)));
+  const ordered = [...policy.versions].sort(
+    (a, b) => Number(b.versionId.slice(1)) - Number(a.versionId.slice(1)),
+  );
   const indexed = ordered.map((x, i) => ({ x, key: String(i).padStart(2, '0') }));
   const page = paginate(indexed, (e) => e.key, paging);
   return { Versions: page.items.map((e) => versionXml(policy, e.x, false)), ...pageFields(page) };
@@ -178,7 +210,8 @@ export async function deletePolicy(ctx: OperationContext, caller: Caller): Promi
   const arn = readPolicyArn(ctx, v);
   v.check();
   const policy = await authorizedPolicy(ctx, caller, arn, 'iam:DeletePolicy', true);
-  if (policy.attachmentCount > 0 || policy.permissionsBoundaryUsageCount > 0) throw IamErrors.policyAttached();
+  if (policy.attachmentCount > 0 || policy.permissionsBoundaryUsageCount > 0)
+    throw IamErrors.policyAttached();
   if (policy.versions.length > 1) throw IamErrors.policyHasVersions();
   await ctx.store.delete(caller.account, 'policy', policy.name);
   return undefined;
@@ -189,17 +222,36 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
   const { params, store } = ctx;
   const v = new Constraints();
   const scope = params.get('Scope') ?? 'All';
-  if (!['All', 'AWS', 'Local'].includes(scope)) v.add('scope', scope, 'Member must satisfy enum value set: [All, AWS, Local]');
+  if (!['All', 'AWS', 'Local'].includes(scope))
+    v.add('scope', scope, 'Member must satisfy enum value set: [All, AWS, Local]');
   const onlyAttached = params.boolean('OnlyAttached') ?? false;
   const prefix = params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+  v.length('pathPrefix', prefix, 1, 512).pattern(
+    'pathPrefix',
+    prefix,
+    IAM.pathPrefix.re,
+    IAM.pathPrefix.shown,
+  );
   const usageFilter = params.get('PolicyUsageFilter');
-  if (usageFilter !== undefined && usageFilter !== 'PermissionsPolicy' && usageFilter !== 'PermissionsBoundary') {
-    v.add('policyUsageFilter', usageFilter, 'Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]');
+  if (
+    usageFilter !== undefined &&
+    usageFilter !== 'PermissionsPolicy' &&
+    usageFilter !== 'PermissionsBoundary'
+  ) {
+    v.add(
+      'policyUsageFilter',
+      usageFilter,
+      'Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]',
+    );
   }
   const paging = readPaging(params, v);
   v.check();
-  await authorizeIam(ctx, caller, 'iam:ListPolicies', iamArn(caller.account, 'policy', prefix ?? '/', ''));
+  await authorizeIam(
+    ctx,
+    caller,
+    'iam:ListPolicies',
+    iamArn(caller.account, 'policy', prefix ?? '/', ''),
+  );
 
   const policies: ManagedPolicyRecord[] = [];
   if (scope !== 'Local') {
@@ -225,24 +277,41 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
 }
 
 /** ListEntitiesForPolicy: the roles and users the policy is attached to (groups are not modelled). */
-export async function listEntitiesForPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function listEntitiesForPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const filter = ctx.params.get('EntityFilter');
   const paging = readPaging(ctx.params, v);
   v.check();
   await authorizedPolicy(ctx, caller, arn, 'iam:ListEntitiesForPolicy');
-  const roles = filter === undefined || filter === 'Role' ? await listAll(ctx.store, caller.account, 'role') : [];
-  const users = filter === undefined || filter === 'User' ? await listAll(ctx.store, caller.account, 'user') : [];
+  const roles =
+    filter === undefined || filter === 'Role'
+      ? await listAll(ctx.store, caller.account, 'role')
+      : [];
+  const users =
+    filter === undefined || filter === 'User'
+      ? await listAll(ctx.store, caller.account, 'user')
+      : [];
   const entities = [
-    ...roles.filter((r) => r.attachedPolicies.includes(arn)).map((r) => ({ kind: 'role' as const, name: r.name, id: r.id })),
-    ...users.filter((u) => u.attachedPolicies.includes(arn)).map((u) => ({ kind: 'user' as const, name: u.name, id: u.id })),
+    ...roles
+      .filter((r) => r.attachedPolicies.includes(arn))
+      .map((r) => ({ kind: 'role' as const, name: r.name, id: r.id })),
+    ...users
+      .filter((u) => u.attachedPolicies.includes(arn))
+      .map((u) => ({ kind: 'user' as const, name: u.name, id: u.id })),
   ];
   const page = paginate(entities, (e) => `${e.kind}/${e.name.toLowerCase()}`, paging);
   return {
     PolicyGroups: [],
-    PolicyUsers: page.items.filter((e) => e.kind === 'user').map((e) => ({ UserName: e.name, UserId: e.id })),
-    PolicyRoles: page.items.filter((e) => e.kind === 'role').map((e) => ({ RoleName: e.name, RoleId: e.id })),
+    PolicyUsers: page.items
+      .filter((e) => e.kind === 'user')
+      .map((e) => ({ UserName: e.name, UserId: e.id })),
+    PolicyRoles: page.items
+      .filter((e) => e.kind === 'role')
+      .map((e) => ({ RoleName: e.name, RoleId: e.id })),
     ...pageFields(page),
   };
 }

@@ -15,7 +15,16 @@ import {
   putPrincipal,
   type PrincipalKind,
 } from './principals.ts';
-import { checkTagKeys, checkTags, MAX_TAGS, mergeTags, readTagKeys, readTags, removeTags, requestTagContext } from './tags.ts';
+import {
+  checkTagKeys,
+  checkTags,
+  MAX_TAGS,
+  mergeTags,
+  readTagKeys,
+  readTags,
+  removeTags,
+  requestTagContext,
+} from './tags.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
@@ -36,7 +45,14 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
     checkTags(v, tags);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Tag${W}`, requestTagContext(tags));
+    const entity = await authorizedPrincipal(
+      ctx,
+      caller,
+      kind,
+      name,
+      `iam:Tag${W}`,
+      requestTagContext(tags),
+    );
     checkTagKeys(tags);
     const merged = mergeTags(entity.tags, tags);
     if (merged.length > MAX_TAGS) throw IamErrors.quota(P.tagQuota, MAX_TAGS);
@@ -50,7 +66,9 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const name = readPrincipalName(ctx, kind, v);
     const keys = readTagKeys(ctx.params, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Untag${W}`, { 'aws:TagKeys': keys });
+    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Untag${W}`, {
+      'aws:TagKeys': keys,
+    });
     entity.tags = removeTags(entity.tags, keys);
     await putPrincipal(ctx.store, caller.account, kind, entity);
     return undefined;
@@ -64,7 +82,10 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:List${W}Tags`);
     const indexed = entity.tags.map((t, i) => ({ t, i }));
     const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
-    return { Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })), ...pageFields(page) };
+    return {
+      Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
+      ...pageFields(page),
+    };
   };
 
   const putBoundary: Run = async (ctx, caller) => {
@@ -73,9 +94,16 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const arn = ctx.params.require('PermissionsBoundary');
     checkArn(v, 'permissionsBoundary', arn);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Put${W}PermissionsBoundary`, {
-      'iam:PermissionsBoundary': arn,
-    });
+    const entity = await authorizedPrincipal(
+      ctx,
+      caller,
+      kind,
+      name,
+      `iam:Put${W}PermissionsBoundary`,
+      {
+        'iam:PermissionsBoundary': arn,
+      },
+    );
     await attachablePolicy(ctx.store, caller.account, arn);
     const before = entity.permissionsBoundary;
     entity.permissionsBoundary = arn;
@@ -91,7 +119,13 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const v = new Constraints();
     const name = readPrincipalName(ctx, kind, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Delete${W}PermissionsBoundary`);
+    const entity = await authorizedPrincipal(
+      ctx,
+      caller,
+      kind,
+      name,
+      `iam:Delete${W}PermissionsBoundary`,
+    );
     const before = entity.permissionsBoundary;
     if (!before) return undefined;
     delete entity.permissionsBoundary;
@@ -133,7 +167,11 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Get${W}Policy`);
     const key = findInline(entity.inlinePolicies, policyName);
     if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
-    return { [P.param]: entity.name, PolicyName: key, PolicyDocument: encodeDocument(entity.inlinePolicies[key]!) };
+    return {
+      [P.param]: entity.name,
+      PolicyName: key,
+      PolicyDocument: encodeDocument(entity.inlinePolicies[key]!),
+    };
   };
 
   const deleteInline: Run = async (ctx, caller) => {
@@ -172,7 +210,9 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const name = readPrincipalName(ctx, kind, v);
     const arn = readPolicyArn(ctx, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Attach${W}Policy`, { 'iam:PolicyARN': arn });
+    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Attach${W}Policy`, {
+      'iam:PolicyARN': arn,
+    });
     await attachablePolicy(ctx.store, caller.account, arn);
     if (entity.attachedPolicies.includes(arn)) return undefined;
     const attached = [...entity.attachedPolicies, arn];
@@ -188,7 +228,9 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const name = readPrincipalName(ctx, kind, v);
     const arn = readPolicyArn(ctx, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Detach${W}Policy`, { 'iam:PolicyARN': arn });
+    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Detach${W}Policy`, {
+      'iam:PolicyARN': arn,
+    });
     if (!entity.attachedPolicies.includes(arn)) throw IamErrors.noSuchPolicy(arn);
     entity.attachedPolicies = entity.attachedPolicies.filter((a) => a !== arn);
     await putPrincipal(ctx.store, caller.account, kind, entity);
@@ -200,10 +242,21 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const v = new Constraints();
     const name = readPrincipalName(ctx, kind, v);
     const prefix = ctx.params.get('PathPrefix');
-    v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+    v.length('pathPrefix', prefix, 1, 512).pattern(
+      'pathPrefix',
+      prefix,
+      IAM.pathPrefix.re,
+      IAM.pathPrefix.shown,
+    );
     const paging = readPaging(ctx.params, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:ListAttached${W}Policies`);
+    const entity = await authorizedPrincipal(
+      ctx,
+      caller,
+      kind,
+      name,
+      `iam:ListAttached${W}Policies`,
+    );
     const policies = entity.attachedPolicies
       .map((arn) => {
         const m = /^arn:aws:iam::[^:]+:policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
@@ -211,7 +264,10 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
       })
       .filter((p) => p.path.startsWith(prefix ?? '/'));
     const page = paginate(policies, (p) => p.name.toLowerCase(), paging);
-    return { AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })), ...pageFields(page) };
+    return {
+      AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })),
+      ...pageFields(page),
+    };
   };
 
   return {

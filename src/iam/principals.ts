@@ -34,25 +34,40 @@ export const PRINCIPAL = {
 
 export const MAX_ATTACHED = 10;
 
-export function getPrincipal(store: IamStore, account: string, kind: PrincipalKind, name: string): Promise<PrincipalRecord | null> {
+export function getPrincipal(
+  store: IamStore,
+  account: string,
+  kind: PrincipalKind,
+  name: string,
+): Promise<PrincipalRecord | null> {
   return kind === 'role' ? store.get(account, 'role', name) : store.get(account, 'user', name);
 }
 
-export async function putPrincipal(store: IamStore, account: string, kind: PrincipalKind, record: PrincipalRecord): Promise<void> {
+export async function putPrincipal(
+  store: IamStore,
+  account: string,
+  kind: PrincipalKind,
+  record: PrincipalRecord,
+): Promise<void> {
   record.version += 1;
   if (kind === 'role') await store.put(account, 'role', record.name, record as RoleRecord);
   else await store.put(account, 'user', record.name, record as UserRecord);
 }
 
 /** Inline policies are limited in aggregate, whitespace not counted (LimitExceeded names the entity). */
-export function checkInlineAggregate(kind: PrincipalKind, name: string, policies: Record<string, string>): void {
+export function checkInlineAggregate(
+  kind: PrincipalKind,
+  name: string,
+  policies: Record<string, string>,
+): void {
   const total = Object.values(policies).reduce((n, doc) => n + documentSize(doc), 0);
   const limit = PRINCIPAL[kind].inlineLimit;
   if (total > limit) throw IamErrors.inlineAggregate(kind, name, limit);
 }
 
 export function checkAttachedCount(kind: PrincipalKind, attached: string[]): void {
-  if (attached.length > MAX_ATTACHED) throw IamErrors.quota(PRINCIPAL[kind].attachedQuota, MAX_ATTACHED);
+  if (attached.length > MAX_ATTACHED)
+    throw IamErrors.quota(PRINCIPAL[kind].attachedQuota, MAX_ATTACHED);
 }
 
 /** The inline policy key as stored: names are case-insensitive, the stored key keeps the name as given. */

@@ -43,7 +43,8 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
 
   const record = roleRecord(account, spec, null, ctx.info.now);
   await putPrincipal(store, account, 'role', record);
-  if (record.permissionsBoundary) await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
+  if (record.permissionsBoundary)
+    await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
   const { RoleLastUsed: _, ...role } = roleXml(record, true);
   return { Role: role };
 }
@@ -60,11 +61,23 @@ export async function getRole(ctx: OperationContext, caller: Caller): Promise<Xm
 export async function listRoles(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
   const prefix = ctx.params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+  v.length('pathPrefix', prefix, 1, 512).pattern(
+    'pathPrefix',
+    prefix,
+    IAM.pathPrefix.re,
+    IAM.pathPrefix.shown,
+  );
   const paging = readPaging(ctx.params, v);
   v.check();
-  await authorizeIam(ctx, caller, 'iam:ListRoles', iamArn(caller.account, 'role', prefix ?? '/', ''));
-  const roles = (await listAll(ctx.store, caller.account, 'role')).filter((r) => r.path.startsWith(prefix ?? '/'));
+  await authorizeIam(
+    ctx,
+    caller,
+    'iam:ListRoles',
+    iamArn(caller.account, 'role', prefix ?? '/', ''),
+  );
+  const roles = (await listAll(ctx.store, caller.account, 'role')).filter((r) =>
+    r.path.startsWith(prefix ?? '/'),
+  );
   const page = paginate(roles, (r) => r.name.toLowerCase(), paging);
   return { Roles: page.items.map((r) => roleXml(r, false)), ...pageFields(page) };
 }
@@ -85,7 +98,10 @@ export async function updateRole(ctx: OperationContext, caller: Caller): Promise
   return {};
 }
 
-export async function updateRoleDescription(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function updateRoleDescription(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const name = readPrincipalName(ctx, 'role', v);
   const description = ctx.params.require('Description');
@@ -98,7 +114,10 @@ export async function updateRoleDescription(ctx: OperationContext, caller: Calle
   return { Role: out };
 }
 
-export async function updateAssumeRolePolicy(ctx: OperationContext, caller: Caller): Promise<undefined> {
+export async function updateAssumeRolePolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
   const v = new Constraints();
   const name = readPrincipalName(ctx, 'role', v);
   const document = ctx.params.require('PolicyDocument');
@@ -120,7 +139,7 @@ export async function deleteRole(ctx: OperationContext, caller: Caller): Promise
   if (Object.keys(role.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (role.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
   await ctx.store.delete(caller.account, 'role', role.name);
-  if (role.permissionsBoundary) await adjustUsage(ctx.store, caller.account, role.permissionsBoundary, { boundaries: -1 });
+  if (role.permissionsBoundary)
+    await adjustUsage(ctx.store, caller.account, role.permissionsBoundary, { boundaries: -1 });
   return undefined;
 }
-

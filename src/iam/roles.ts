@@ -4,7 +4,13 @@ import type { XmlObject } from '../protocol/xml.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import type { RoleRecord, Tags } from '../store/types.ts';
 import { iamArn } from './arns.ts';
-import { checkArn, checkDescription, checkDocumentText, checkName, checkPath } from './constraints.ts';
+import {
+  checkArn,
+  checkDescription,
+  checkDocumentText,
+  checkName,
+  checkPath,
+} from './constraints.ts';
 import { checkDocument, encodeDocument } from './documents.ts';
 import { checkTagKeys, checkTags } from './tags.ts';
 
@@ -37,7 +43,12 @@ export function checkRoleContent(spec: RoleSpec): void {
 }
 
 /** The stored role for a spec; an existing record keeps its id, creation date and policies. */
-export function roleRecord(account: string, spec: RoleSpec, existing: RoleRecord | null, now: number): RoleRecord {
+export function roleRecord(
+  account: string,
+  spec: RoleSpec,
+  existing: RoleRecord | null,
+  now: number,
+): RoleRecord {
   const path = spec.path ?? '/';
   return {
     name: existing?.name ?? spec.name,
@@ -57,7 +68,9 @@ export function roleRecord(account: string, spec: RoleSpec, existing: RoleRecord
 }
 
 export function boundaryXml(arn: string | undefined): XmlObject | undefined {
-  return arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn } : undefined;
+  return arn
+    ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn }
+    : undefined;
 }
 
 export function tagsXml(tags: Tags): XmlObject[] | undefined {

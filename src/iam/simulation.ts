@@ -1,6 +1,12 @@
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
-import { PolicyError, simulate, type ContextValue, type Decision, type PolicySet } from '../policy/index.ts';
+import {
+  PolicyError,
+  simulate,
+  type ContextValue,
+  type Decision,
+  type PolicySet,
+} from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { QueryParams } from '../protocol/query.ts';
 import type { XmlObject } from '../protocol/xml.ts';
@@ -21,8 +27,18 @@ interface Source {
 }
 
 const CONTEXT_TYPES = [
-  'string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList',
-  'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList',
+  'string',
+  'stringList',
+  'numeric',
+  'numericList',
+  'boolean',
+  'booleanList',
+  'ip',
+  'ipList',
+  'binary',
+  'binaryList',
+  'date',
+  'dateList',
 ];
 
 interface SimulationInput {
@@ -38,12 +54,19 @@ interface SimulationInput {
 }
 
 /** The parameters SimulateCustomPolicy and SimulatePrincipalPolicy share (IAM API Reference). */
-function readSimulation(params: QueryParams, v: Constraints, inputsRequired: boolean): SimulationInput {
+function readSimulation(
+  params: QueryParams,
+  v: Constraints,
+  inputsRequired: boolean,
+): SimulationInput {
   const inputs = params.list('PolicyInputList');
-  if (inputsRequired && inputs.length === 0) params.require('PolicyInputList.member.1', 'policyInputList');
+  if (inputsRequired && inputs.length === 0)
+    params.require('PolicyInputList.member.1', 'policyInputList');
   inputs.forEach((d, i) => checkDocumentText(v, `policyInputList.${i + 1}.member`, d));
   const boundaries = params.list('PermissionsBoundaryPolicyInputList');
-  boundaries.forEach((d, i) => checkDocumentText(v, `permissionsBoundaryPolicyInputList.${i + 1}.member`, d));
+  boundaries.forEach((d, i) =>
+    checkDocumentText(v, `permissionsBoundaryPolicyInputList.${i + 1}.member`, d),
+  );
   const actions = params.list('ActionNames');
   if (actions.length === 0) params.require('ActionNames.member.1', 'actionNames');
   actions.forEach((a, i) => v.length(`actionNames.${i + 1}.member`, a, 3, 128));
@@ -63,7 +86,11 @@ function readSimulation(params: QueryParams, v: Constraints, inputsRequired: boo
     const type = params.get(`${base}.ContextKeyType`) ?? 'string';
     v.length(`contextEntries.${i}.member.contextKeyName`, key, 5, 256);
     if (!CONTEXT_TYPES.includes(type)) {
-      v.add(`contextEntries.${i}.member.contextKeyType`, type, `Member must satisfy enum value set: [${CONTEXT_TYPES.join(', ')}]`);
+      v.add(
+        `contextEntries.${i}.member.contextKeyType`,
+        type,
+        `Member must satisfy enum value set: [${CONTEXT_TYPES.join(', ')}]`,
+      );
     }
     const values = params.list(`${base}.ContextKeyValues`);
     context[key] = type.endsWith('List') ? values : (values[0] ?? '');
@@ -90,15 +117,37 @@ function resultXml(
   d: Decision,
   sources: { identity: Source[]; boundary?: Source; resource?: Source },
 ): XmlObject {
-  const matched = d.matchedStatements.flatMap((m) => {
-    const l = label(m.policy);
-    const src = l?.[1] === 'identity' ? sources.identity[Number(l[2])] : l?.[1] === 'permissionsBoundary' ? sources.boundary : l?.[1] === 'resource' ? sources.resource : undefined;
-    if (!src) return [];
-    const span = statementSpans(src.text)[m.statement];
-    return [{ SourcePolicyId: src.id, SourcePolicyType: src.type, StartPosition: span?.start, EndPosition: span?.end }];
-  });
+  // MatchedStatements are "the statements that determine the result": the denies of an explicitDeny,
+  // the allows of an allowed, none for an implicitDeny (IAM API Reference, EvaluationResult).
+  const effect = d.decision === 'explicitDeny' ? 'Deny' : d.decision === 'allowed' ? 'Allow' : null;
+  const matched = d.matchedStatements
+    .filter((m) => m.effect === effect)
+    .flatMap((m) => {
+      const l = label(m.policy);
+      const src =
+        l?.[1] === 'identity'
+          ? sources.identity[Number(l[2])]
+          : l?.[1] === 'permissionsBoundary'
+            ? sources.boundary
+            : l?.[1] === 'resource'
+              ? sources.resource
+              : undefined;
+      if (!src) return [];
+      const span = statementSpans(src.text)[m.statement];
+      return [
+        {
+          SourcePolicyId: src.id,
+          SourcePolicyType: src.type,
+          StartPosition: span?.start,
+          EndPosition: span?.end,
+        },
+      ];
+    });
   const boundaryAllows = sources.boundary
-    ? d.decision === 'allowed' || d.matchedStatements.some((m) => m.policy.startsWith('permissionsBoundary') && m.effect === 'Allow')
+    ? d.decision === 'allowed' ||
+      d.matchedStatements.some(
+        (m) => m.policy.startsWith('permissionsBoundary') && m.effect === 'Allow',
+      )
     : undefined;
   return {
     EvalActionName: action,
@@ -106,7 +155,8 @@ function resultXml(
     EvalDecision: d.decision,
     MatchedStatements: matched,
     MissingContextValues: d.missingContextKeys,
-    PermissionsBoundaryDecisionDetail: boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows },
+    PermissionsBoundaryDecisionDetail:
+      boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows },
     EvalDecisionDetails: undefined,
   };
 }
@@ -122,7 +172,10 @@ function evaluateAll(
   try {
     for (const action of input.actions) {
       for (const resource of input.resources) {
-        const d = simulate({ request: { principal, action, resource, resourceAccount: owner, context: input.context }, policies });
+        const d = simulate({
+          request: { principal, action, resource, resourceAccount: owner, context: input.context },
+          policies,
+        });
         results.push(resultXml(action, resource, d, sources));
       }
     }
@@ -137,16 +190,31 @@ function evaluateAll(
 }
 
 function inputSources(input: SimulationInput) {
-  const identity = input.inputs.map((text, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'IAM Policy', text }));
-  const boundary = input.boundaries[0] === undefined
-    ? undefined
-    : { id: 'PermissionsBoundaryPolicyInputList.1', type: 'PermissionsBoundaryPolicy', text: input.boundaries[0] };
-  const resource = input.resourcePolicy === undefined ? undefined : { id: 'ResourcePolicy', type: 'resource', text: input.resourcePolicy };
+  const identity = input.inputs.map((text, i) => ({
+    id: `PolicyInputList.${i + 1}`,
+    type: 'IAM Policy',
+    text,
+  }));
+  const boundary =
+    input.boundaries[0] === undefined
+      ? undefined
+      : {
+          id: 'PermissionsBoundaryPolicyInputList.1',
+          type: 'PermissionsBoundaryPolicy',
+          text: input.boundaries[0],
+        };
+  const resource =
+    input.resourcePolicy === undefined
+      ? undefined
+      : { id: 'ResourcePolicy', type: 'resource', text: input.resourcePolicy };
   return { identity, boundary, resource };
 }
 
 /** SimulateCustomPolicy: the given identity policies (and boundary, resource policy) against each action and resource. */
-export async function simulateCustomPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function simulateCustomPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const input = readSimulation(ctx.params, v, true);
   v.check();
@@ -159,7 +227,10 @@ export async function simulateCustomPolicy(ctx: OperationContext, caller: Caller
 }
 
 /** SimulatePrincipalPolicy: the policies of a stored user or role, plus any given ones. */
-export async function simulatePrincipalPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function simulatePrincipalPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const v = new Constraints();
   const sourceArn = ctx.params.require('PolicySourceArn');
   v.length('policySourceArn', sourceArn, 20, 2048);
@@ -168,26 +239,47 @@ export async function simulatePrincipalPolicy(ctx: OperationContext, caller: Cal
   const parsed = parsePrincipalArn(sourceArn);
   if (!parsed) throw IamErrors.invalidArn(sourceArn);
   await authorizeIam(ctx, caller, 'iam:SimulatePrincipalPolicy', sourceArn);
-  if (parsed.type === 'group') throw IamErrors.invalidInput('Groups are not supported by this endpoint.');
-  const entity = parsed.account === caller.account ? await getPrincipal(ctx.store, parsed.account, parsed.type, parsed.name) : null;
+  if (parsed.type === 'group')
+    throw IamErrors.invalidInput('Groups are not supported by this endpoint.');
+  const entity =
+    parsed.account === caller.account
+      ? await getPrincipal(ctx.store, parsed.account, parsed.type, parsed.name)
+      : null;
   if (!entity || entity.arn !== sourceArn) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
 
   const sources = inputSources(input);
-  const identity: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({ id: name, type: parsed.type, text }));
+  const identity: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({
+    id: name,
+    type: parsed.type,
+    text,
+  }));
   for (const arn of entity.attachedPolicies) {
     const text = await managedPolicyDocument(ctx.store, arn);
     if (text !== null) {
-      identity.push({ id: arn.split('/').pop()!, type: arn.startsWith('arn:aws:iam::aws:') ? 'aws-managed' : 'user-managed', text });
+      identity.push({
+        id: arn.split('/').pop()!,
+        type: arn.startsWith('arn:aws:iam::aws:') ? 'aws-managed' : 'user-managed',
+        text,
+      });
     }
   }
   identity.push(...sources.identity);
   let boundary = sources.boundary;
   if (!boundary && entity.permissionsBoundary) {
     const text = await managedPolicyDocument(ctx.store, entity.permissionsBoundary);
-    if (text !== null) boundary = { id: entity.permissionsBoundary.split('/').pop()!, type: 'PermissionsBoundaryPolicy', text };
+    if (text !== null)
+      boundary = {
+        id: entity.permissionsBoundary.split('/').pop()!,
+        type: 'PermissionsBoundaryPolicy',
+        text,
+      };
   }
   const policies: PolicySet = { identity: identity.map((s) => s.text) };
   if (boundary) policies.permissionsBoundary = boundary.text;
   if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
-  return evaluateAll(input, input.callerArn ?? entity.arn, policies, { identity, boundary, resource: sources.resource });
+  return evaluateAll(input, input.callerArn ?? entity.arn, policies, {
+    identity,
+    boundary,
+    resource: sources.resource,
+  });
 }

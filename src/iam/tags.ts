@@ -6,7 +6,9 @@ import { IamErrors } from './messages.ts';
 export const MAX_TAGS = 50;
 
 export function readTags(params: QueryParams): Tags {
-  return params.structList('Tags', ['Key', 'Value'] as const).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+  return params
+    .structList('Tags', ['Key', 'Value'] as const)
+    .map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
 }
 
 /** Tag constraints ("Tagging IAM resources" > Tagging rules): 50 per entity, key 1-128, value 0-256, keys case-insensitively unique. */
@@ -60,7 +62,9 @@ export function readTagKeys(params: QueryParams, v: Constraints): string[] {
   const keys = params.list('TagKeys');
   v.count('tagKeys', keys, MAX_TAGS);
   keys.forEach((k, i) =>
-    v.length(`tagKeys.${i + 1}.member`, k, 1, 128).pattern(`tagKeys.${i + 1}.member`, k, PATTERNS.tagKey.re, PATTERNS.tagKey.shown),
+    v
+      .length(`tagKeys.${i + 1}.member`, k, 1, 128)
+      .pattern(`tagKeys.${i + 1}.member`, k, PATTERNS.tagKey.re, PATTERNS.tagKey.shown),
   );
   return keys;
 }

@@ -36,7 +36,10 @@ export async function adjustUsage(
   const record = await getManagedPolicy(store, arn);
   if (!record) return;
   record.attachmentCount = Math.max(0, record.attachmentCount + (delta.attachments ?? 0));
-  record.permissionsBoundaryUsageCount = Math.max(0, record.permissionsBoundaryUsageCount + (delta.boundaries ?? 0));
+  record.permissionsBoundaryUsageCount = Math.max(
+    0,
+    record.permissionsBoundaryUsageCount + (delta.boundaries ?? 0),
+  );
   await store.put(account, 'policy', record.name, record);
 }
 

@@ -36,7 +36,8 @@ export async function createUser(ctx: OperationContext, caller: Caller): Promise
   if (await store.get(account, 'user', spec.name)) throw IamErrors.userExists(spec.name);
   const record = userRecord(account, spec, null, ctx.info.now);
   await putPrincipal(store, account, 'user', record);
-  if (record.permissionsBoundary) await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
+  if (record.permissionsBoundary)
+    await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
   return { User: userXml(record, true) };
 }
 
@@ -52,11 +53,23 @@ export async function getUser(ctx: OperationContext, caller: Caller): Promise<Xm
 export async function listUsers(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
   const prefix = ctx.params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern('pathPrefix', prefix, IAM.pathPrefix.re, IAM.pathPrefix.shown);
+  v.length('pathPrefix', prefix, 1, 512).pattern(
+    'pathPrefix',
+    prefix,
+    IAM.pathPrefix.re,
+    IAM.pathPrefix.shown,
+  );
   const paging = readPaging(ctx.params, v);
   v.check();
-  await authorizeIam(ctx, caller, 'iam:ListUsers', iamArn(caller.account, 'user', prefix ?? '/', ''));
-  const users = (await listAll(ctx.store, caller.account, 'user')).filter((u) => u.path.startsWith(prefix ?? '/'));
+  await authorizeIam(
+    ctx,
+    caller,
+    'iam:ListUsers',
+    iamArn(caller.account, 'user', prefix ?? '/', ''),
+  );
+  const users = (await listAll(ctx.store, caller.account, 'user')).filter((u) =>
+    u.path.startsWith(prefix ?? '/'),
+  );
   const page = paginate(users, (u) => u.name.toLowerCase(), paging);
   return { Users: page.items.map((u) => userXml(u, false)), ...pageFields(page) };
 }
@@ -74,7 +87,11 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
   const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:UpdateUser');
   const account = caller.account;
   const renamed = newName !== undefined && newName !== user.name;
-  if (renamed && newName.toLowerCase() !== user.name.toLowerCase() && (await store.get(account, 'user', newName))) {
+  if (
+    renamed &&
+    newName.toLowerCase() !== user.name.toLowerCase() &&
+    (await store.get(account, 'user', newName))
+  ) {
     throw IamErrors.userExists(newName);
   }
   const keys = renamed ? await store.listAccessKeys(account, user.name) : [];
@@ -86,7 +103,8 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
       await store.deleteAccessKey(k.accessKeyId);
       await store.putAccessKey({ ...k, userName: updated.name });
     }
-    if (user.name.toLowerCase() !== updated.name.toLowerCase()) await store.delete(account, 'user', user.name);
+    if (user.name.toLowerCase() !== updated.name.toLowerCase())
+      await store.delete(account, 'user', user.name);
   }
   return undefined;
 }
@@ -97,10 +115,12 @@ export async function deleteUser(ctx: OperationContext, caller: Caller): Promise
   const name = readPrincipalName(ctx, 'user', v);
   v.check();
   const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:DeleteUser');
-  if ((await ctx.store.listAccessKeys(caller.account, user.name)).length > 0) throw IamErrors.mustDeleteKeys();
+  if ((await ctx.store.listAccessKeys(caller.account, user.name)).length > 0)
+    throw IamErrors.mustDeleteKeys();
   if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (user.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
   await ctx.store.delete(caller.account, 'user', user.name);
-  if (user.permissionsBoundary) await adjustUsage(ctx.store, caller.account, user.permissionsBoundary, { boundaries: -1 });
+  if (user.permissionsBoundary)
+    await adjustUsage(ctx.store, caller.account, user.permissionsBoundary, { boundaries: -1 });
   return undefined;
 }

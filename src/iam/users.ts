@@ -22,7 +22,12 @@ export function checkUserSpec(v: Constraints, spec: UserSpec): void {
 }
 
 /** The stored user for a spec; an existing record keeps its id, creation date and policies. */
-export function userRecord(account: string, spec: UserSpec, existing: UserRecord | null, now: number): UserRecord {
+export function userRecord(
+  account: string,
+  spec: UserSpec,
+  existing: UserRecord | null,
+  now: number,
+): UserRecord {
   const path = spec.path ?? '/';
   const name = existing?.name ?? spec.name;
   return {

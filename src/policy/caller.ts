@@ -108,7 +108,8 @@ export function parseCaller(text: string): Caller {
       }
     }
   }
-  if (FEDERATED_HOSTS.has(text.toLowerCase())) return { kind: 'webIdentity', text, partition: 'aws' };
+  if (FEDERATED_HOSTS.has(text.toLowerCase()))
+    return { kind: 'webIdentity', text, partition: 'aws' };
   if (/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/i.test(text)) {
     return { kind: 'service', text, partition: 'aws' };
   }

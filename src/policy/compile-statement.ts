@@ -29,8 +29,6 @@ export interface CompiledStatement {
   resourceIds: number[] | null;
   resourceAll: boolean;
   notResource: boolean;
-  /** False when a Resource entry holds a policy variable (its match depends on the context). */
-  resourceStatic: boolean;
   principal: PrincipalMatcher | null;
   notPrincipal: boolean;
   conditions: CompiledCondition[];
@@ -98,14 +96,17 @@ export interface CompiledPolicy {
   lacksResourceElement: boolean;
   hasNotPrincipal: boolean;
   /**
-   * Statements whose Action and (variable-free) Resource match, by request action and resource:
-   * those parts depend on nothing else, so repeated decisions skip straight to principals and
-   * conditions.
+   * Statements whose Action matches, by request action as given: matching an action depends on
+   * nothing else, so repeated decisions skip straight to resources, principals and conditions.
    */
-  candidates: Map<string, CompiledStatement[]>;
+  byAction: Map<string, CompiledStatement[]>;
 }
 
-export function compilePolicy(doc: NormalizedPolicy, label: string, reg: Registries): CompiledPolicy {
+export function compilePolicy(
+  doc: NormalizedPolicy,
+  label: string,
+  reg: Registries,
+): CompiledPolicy {
   // Variables are replaced only under Version 2012-10-17 (IAM JSON policy elements: Version).
   const vars = doc.Version === '2012-10-17';
   const statements = doc.Statement.map((s, i) => compileStatement(s, i, label, vars, reg));
@@ -130,7 +131,7 @@ export function compilePolicy(doc: NormalizedPolicy, label: string, reg: Registr
     hasResourceElement: doc.Statement.some((s) => s.Resource || s.NotResource),
     lacksResourceElement: doc.Statement.some((s) => !s.Resource && !s.NotResource),
     hasNotPrincipal: doc.Statement.some((s) => s.NotPrincipal !== undefined),
-    candidates: new Map(),
+    byAction: new Map(),
   };
 }
 
@@ -169,7 +170,6 @@ function compileStatement(
         : resources.filter((r) => r !== '*').map((r) => resourceProbe(r, vars, reg.probes)),
     resourceAll: resources !== undefined && resources.includes('*'),
     notResource: s.NotResource !== undefined,
-    resourceStatic: !vars || resources === undefined || !resources.some((r) => r.includes('${')),
     principal: null,
     notPrincipal: false,
     conditions,

@@ -1,10 +1,4 @@
-import type {
-  ActionValue,
-  CompiledPolicy,
-  CompiledStatement,
-  KeyRegistry,
-  Probe,
-} from './compile-statement.ts';
+import type { CompiledPolicy, CompiledStatement, KeyRegistry, Probe } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
 import type { EvalRequest } from './request.ts';
 import { MSG, PolicyError } from './errors.ts';
@@ -24,7 +18,6 @@ export interface CompiledSet {
   /** SCP levels; every level must allow. */
   scp: CompiledPolicy[][];
 }
-
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();
 const ALLOW = 1;
@@ -97,7 +90,8 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     errors: acc.errors,
   });
 
-  if (denied) return result('explicitDeny', 'An applicable statement explicitly denies the request.');
+  if (denied)
+    return result('explicitDeny', 'An applicable statement explicitly denies the request.');
   // SCPs limit principals of member accounts; services and anonymous callers have no account.
   if (!scpOk && caller.account !== undefined) {
     return result('implicitDeny', 'A service control policy level does not allow the request.');
@@ -112,7 +106,8 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
       : (session & ALLOW) !== 0 || caller.kind === 'root';
   const hasIdentitySide = caller.account !== undefined;
   const identityOk =
-    caller.kind === 'root' || (hasIdentitySide && (identity & ALLOW) !== 0 && boundaryOk && sessionOk);
+    caller.kind === 'root' ||
+    (hasIdentitySide && (identity & ALLOW) !== 0 && boundaryOk && sessionOk);
 
   const resourceAccount = req.resourceAccount ?? caller.account;
   const sameAccount = hasIdentitySide && resourceAccount === caller.account;
@@ -149,7 +144,8 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     if (caller.kind === 'root') return allow('The trust policy allows the account root.');
     if (standalone && boundaryOk) return allow('The role trust policy names this principal.');
     if (byRole && boundaryOk && sessionOk) return allow('The role trust policy names this role.');
-    if (identityOk) return allow('The trust policy trusts the account and identity-based policies allow.');
+    if (identityOk)
+      return allow('The trust policy trusts the account and identity-based policies allow.');
     return deny(
       standalone || byRole
         ? 'The permissions boundary or session policy does not allow the request.'
@@ -159,12 +155,14 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
 
   if (sameAccount) {
     // The account root user has full access within its account unless an SCP or Deny stops it.
-    if (caller.kind === 'root') return allow('The account root user has full access in its account.');
+    if (caller.kind === 'root')
+      return allow('The account root user has full access in its account.');
     // A resource-based grant to a user or session ARN is not limited by identity policies,
     // boundaries or session policies; a grant to a role ARN is limited by the boundary and the
     // session policies (Policy evaluation logic > Processing the resource-based policy).
     if (standalone) return allow('The resource-based policy allows this principal.');
-    if (byRole && boundaryOk && sessionOk) return allow('The resource-based policy allows this role.');
+    if (byRole && boundaryOk && sessionOk)
+      return allow('The resource-based policy allows this role.');
     if (identityOk) return allow('An identity-based policy allows the request.');
     if ((identity & ALLOW) === 0 && !byRole) return deny('No policy allows the request.');
     if (!boundaryOk) return deny('The permissions boundary does not allow the request.');
@@ -174,7 +172,8 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
   // Cross-account: both the caller's account and the resource's policy must allow
   // (IAM User Guide: Cross-account policy evaluation logic).
   if (!anyGrant) return deny('Cross-account: no resource-based policy allows this principal.');
-  if (!identityOk) return deny('Cross-account: the caller’s identity-based policies do not allow the request.');
+  if (!identityOk)
+    return deny('Cross-account: the caller’s identity-based policies do not allow the request.');
   return allow('Both the resource-based policy and the caller’s account allow the request.');
 }
 
@@ -207,26 +206,25 @@ function runAll(
 }
 
 function run(p: CompiledPolicy, req: EvalRequest, acc: Accumulator, hasBoundary: boolean): number {
-  let list = p.candidates.get(req.candidateKey);
-  if (list === undefined) {
-    list = [];
+  let byAction = p.byAction.get(req.rawAction);
+  if (byAction === undefined) {
+    byAction = [];
     const listed = p.byService.get(req.action.service);
-    if (listed !== undefined) for (const s of listed) if (actionAndResource(s, req, true)) list.push(s);
-    for (const s of p.anyService) if (actionAndResource(s, req, true)) list.push(s);
-    list.sort((a, b) => a.index - b.index);
-    if (p.candidates.size >= 256) p.candidates.clear();
-    p.candidates.set(req.candidateKey, list);
+    if (listed !== undefined) for (const s of listed) if (actionMatches(s, req)) byAction.push(s);
+    for (const s of p.anyService) if (actionMatches(s, req)) byAction.push(s);
+    if (p.byAction.size >= 256) p.byAction.clear();
+    p.byAction.set(req.rawAction, byAction);
   }
   let flags = 0;
-  for (let i = 0; i < list.length; i++) flags |= apply(list[i], req, acc, hasBoundary);
+  for (let i = 0; i < byAction.length; i++) {
+    const s = byAction[i];
+    if (resourceMatches(s, req)) flags |= apply(s, req, acc, hasBoundary);
+  }
   return flags;
 }
 
-/** Action, then Resource; `staticOnly` skips Resource entries that hold policy variables. */
-function actionAndResource(s: CompiledStatement, req: EvalRequest, staticOnly: boolean): boolean {
-  if (s.actionAll ? s.notAction : anyProbe(req, s.actionIds) === s.notAction) return false;
-  if (staticOnly && !s.resourceStatic) return true;
-  return resourceMatches(s, req);
+function actionMatches(s: CompiledStatement, req: EvalRequest): boolean {
+  return s.actionAll ? !s.notAction : anyProbe(req, s.actionIds) !== s.notAction;
 }
 
 function resourceMatches(s: CompiledStatement, req: EvalRequest): boolean {
@@ -255,8 +253,6 @@ function apply(
   acc: Accumulator,
   hasBoundary: boolean,
 ): number {
-  // Action and variable-free Resource were checked when the candidate list was built.
-  if (!s.resourceStatic && !resourceMatches(s, req)) return 0;
   let kind: MatchKind | null = null;
   if (s.principal !== null) {
     if (s.notPrincipal) {
@@ -276,8 +272,9 @@ function apply(
   try {
     for (const c of s.conditions) if (!c.test(ctx)) return 0;
   } catch (e) {
-    // Fail closed: a statement that cannot be evaluated neither allows nor denies, and the
-    // decision reports it (an unreadable value never satisfies a condition operator).
+    // Fail closed: a statement that cannot be evaluated never allows. AWS evaluates a condition
+    // whose value it cannot read as not matching, so such a Deny does not apply either; the
+    // decision lists the statement under `errors` so the author sees why.
     if (!(e instanceof ConditionFault)) throw e;
     acc.errors.push({ policy: s.policy, statement: s.index, message: e.message });
     return 0;

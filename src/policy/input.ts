@@ -5,7 +5,10 @@ import type { ContextValue, DecisionRequest, PolicyInput, PolicySet } from './ty
  * Checks the JSON envelope of POST /v1/simulate (CONTRACT.md section 3) and names the first bad
  * field, so an HTTP caller gets a 400 that says what to fix.
  */
-export function parseSimulateInput(value: unknown): { request: DecisionRequest; policies: PolicySet } {
+export function parseSimulateInput(value: unknown): {
+  request: DecisionRequest;
+  policies: PolicySet;
+} {
   const body = object(value, 'body');
   only(body, ['request', 'policies'], '');
   if (!('request' in body)) bad('request is required');
@@ -30,7 +33,8 @@ export function parseRequest(value: unknown): DecisionRequest {
     const ctx = object(r.context, 'request.context');
     const seen = new Set<string>();
     for (const [k, v] of Object.entries(ctx)) {
-      if (seen.has(k.toLowerCase())) bad(`request.context has the key ${k} twice (keys are case-insensitive)`);
+      if (seen.has(k.toLowerCase()))
+        bad(`request.context has the key ${k} twice (keys are case-insensitive)`);
       seen.add(k.toLowerCase());
       if (!isContextValue(v)) {
         bad(`request.context.${k} must be a string, number, boolean, or an array of them`);
@@ -67,22 +71,28 @@ function docs(v: unknown, field: string): PolicyInput[] {
 
 /** Anything else than an object or JSON text is left to the grammar check (MalformedPolicyDocument). */
 function doc(v: unknown, field: string): PolicyInput {
-  if (v === null || v === undefined) return bad(`${field} must be a policy document (an object or JSON text)`);
+  if (v === null || v === undefined)
+    return bad(`${field} must be a policy document (an object or JSON text)`);
   return v as PolicyInput;
 }
 
 function isContextValue(v: unknown): boolean {
-  const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x));
+  const scalar = (x: unknown) =>
+    typeof x === 'string' ||
+    typeof x === 'boolean' ||
+    (typeof x === 'number' && Number.isFinite(x));
   return scalar(v) || (Array.isArray(v) && v.every(scalar));
 }
 
 function object(v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad(`${field} must be an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return bad(`${field} must be an object`);
   return v as Record<string, unknown>;
 }
 
 function only(o: Record<string, unknown>, allowed: string[], prefix: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(`${prefix}${k} is not a known field`);
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) bad(`${prefix}${k} is not a known field`);
 }
 
 function nonEmpty(v: unknown, field: string): string {

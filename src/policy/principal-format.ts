@@ -1,7 +1,7 @@
 import type { PrincipalType } from './types.ts';
 
 const PARTITION = '(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
-const NAME = "[\\w+=,.@-]+";
+const NAME = '[\\w+=,.@-]+';
 
 const AWS_PRINCIPAL = new RegExp(
   '^(?:\\d{12}' +
@@ -11,7 +11,9 @@ const AWS_PRINCIPAL = new RegExp(
     '|A(?:IDA|ROA)[A-Z0-9]{12,})$',
 );
 const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/i;
-const FEDERATED_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(?:saml-provider|oidc-provider)/.+$`);
+const FEDERATED_ARN = new RegExp(
+  `^arn:${PARTITION}:iam::\\d{12}:(?:saml-provider|oidc-provider)/.+$`,
+);
 const CANONICAL = /^[0-9a-f]{64}$/i;
 
 /**
@@ -33,4 +35,9 @@ export function isValidPrincipalValue(type: PrincipalType, value: string): boole
   }
 }
 
-export const PRINCIPAL_TYPES: readonly PrincipalType[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+export const PRINCIPAL_TYPES: readonly PrincipalType[] = [
+  'AWS',
+  'Service',
+  'Federated',
+  'CanonicalUser',
+];

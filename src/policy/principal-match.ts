@@ -9,14 +9,7 @@ import type { NormalizedPrincipal } from './types.ts';
  * account's own identity-based policies.
  */
 export type MatchKind =
-  | 'wildcard'
-  | 'user'
-  | 'session'
-  | 'role'
-  | 'service'
-  | 'federated'
-  | 'canonical'
-  | 'account';
+  'wildcard' | 'user' | 'session' | 'role' | 'service' | 'federated' | 'canonical' | 'account';
 
 type Entry =
   | { t: 'any' }
@@ -61,7 +54,8 @@ function parseAws(value: string): Entry {
   if (parts[0] === 'assumed-role' && parts.length === 3) {
     return { t: 'session', account, role: parts[1].toLowerCase(), session: parts[2] };
   }
-  if (parts[0] === 'federated-user' && parts.length === 2) return { t: 'fed', account, name: parts[1] };
+  if (parts[0] === 'federated-user' && parts.length === 2)
+    return { t: 'fed', account, name: parts[1] };
   return { t: 'none' };
 }
 

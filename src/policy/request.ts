@@ -14,7 +14,7 @@ const TRUST_ACTIONS = new Set([
 
 /**
  * One request as the evaluator sees it. The split action and ARN are computed on first use: a
- * repeated decision answered from the candidate lists needs neither.
+ * repeated action found in CompiledPolicy.byAction needs no split.
  */
 export class EvalRequest {
   readonly caller: Caller;
@@ -22,8 +22,6 @@ export class EvalRequest {
   readonly rawAction: string;
   readonly rawResource: string;
   readonly givenResourceAccount: string | undefined;
-  /** Action and resource: the key of CompiledPolicy.candidates. */
-  readonly candidateKey: string;
   readonly probes: Probe[];
   /** The set's condition key names by id. */
   readonly keyNames: Array<[string, string]>;
@@ -45,7 +43,6 @@ export class EvalRequest {
     this.rawAction = action;
     this.rawResource = resource;
     this.givenResourceAccount = resourceAccount;
-    this.candidateKey = `${action} ${resource}`;
     this.probes = probes;
     this.keyNames = keyNames;
   }
@@ -82,7 +79,8 @@ export class EvalRequest {
 
   /** sts:AssumeRole (and friends) on a role ARN: policies.resource is the role's trust policy. */
   get trust(): boolean {
-    if (this.rawAction.length < 4 || this.rawAction.slice(0, 4).toLowerCase() !== 'sts:') return false;
+    if (this.rawAction.length < 4 || this.rawAction.slice(0, 4).toLowerCase() !== 'sts:')
+      return false;
     const a = this.action;
     const s = this.resource.segments;
     return (

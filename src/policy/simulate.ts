@@ -22,9 +22,9 @@ export function compile(policies: PolicySet): CompiledPolicySet {
   const callers = new Map<string, { caller: Caller; derived: Map<string, string[]> }>();
   return {
     decide(request) {
+      checkRequest(request);
       let who = callers.get(request.principal);
       if (who === undefined) {
-        checkRequest(request);
         const caller = parseCaller(request.principal);
         who = { caller, derived: lowerKeyMap(callerKeys(caller)) };
         if (callers.size > 1000) callers.clear();
@@ -65,12 +65,16 @@ function checkRequest(request: DecisionRequest): void {
   const bad = (field: string, what: string) => {
     throw new PolicyError('InvalidInput', `request.${field} must be ${what}`);
   };
-  if (typeof request !== 'object' || request === null) bad('', 'an object');
-  if (typeof request.principal !== 'string' || request.principal === '') bad('principal', 'a non-empty string');
+  if (typeof request !== 'object' || request === null) {
+    throw new PolicyError('InvalidInput', 'request must be an object');
+  }
+  if (typeof request.principal !== 'string' || request.principal === '')
+    bad('principal', 'a non-empty string');
   if (typeof request.action !== 'string' || !/^[^:]+:[^:]+$/.test(request.action)) {
     bad('action', 'a string of the form service:Action');
   }
-  if (typeof request.resource !== 'string' || request.resource === '') bad('resource', 'a non-empty string');
+  if (typeof request.resource !== 'string' || request.resource === '')
+    bad('resource', 'a non-empty string');
   if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
     bad('resourceAccount', 'a 12-digit account id');
   }
@@ -82,7 +86,12 @@ function compileSet(p: PolicySet): CompiledSet {
   }
   const keys = new KeyRegistry();
   const probes = new ProbeRegistry();
-  const one = (doc: PolicyInput, kind: GrammarKind, label: string, limit: number): CompiledPolicy => {
+  const one = (
+    doc: PolicyInput,
+    kind: GrammarKind,
+    label: string,
+    limit: number,
+  ): CompiledPolicy => {
     const normalized = normalizePolicy(doc, kind, label);
     checkSize(doc, limit, label);
     return compilePolicy(normalized, label, { keys, probes });
@@ -94,13 +103,17 @@ function compileSet(p: PolicySet): CompiledSet {
     limit: number,
   ): CompiledPolicy[] => {
     if (docs === undefined) return [];
-    if (!Array.isArray(docs)) throw new PolicyError('InvalidInput', `policies.${name} must be an array`);
+    if (!Array.isArray(docs))
+      throw new PolicyError('InvalidInput', `policies.${name} must be an array`);
     return docs.map((d, i) => one(d, kind, `${name}[${i}]`, limit));
   };
   const scpLevels = p.scp ?? [];
-  if (!Array.isArray(scpLevels)) throw new PolicyError('InvalidInput', 'policies.scp must be an array');
+  if (!Array.isArray(scpLevels))
+    throw new PolicyError('InvalidInput', 'policies.scp must be an array');
   const resource =
-    p.resource === undefined ? null : one(p.resource, 'resourceOrTrust', 'resource', LIMITS.resource);
+    p.resource === undefined
+      ? null
+      : one(p.resource, 'resourceOrTrust', 'resource', LIMITS.resource);
   const trustTooLarge =
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')

@@ -190,7 +190,8 @@ function normalizePrincipal(raw: unknown, fail: (message: string) => never): Nor
     const values = stringList(raw[key], fail);
     if (type === undefined) return fail(MSG.invalidPrincipal(key, values[0] ?? ''));
     if (values.length === 0) fail(MSG.syntax);
-    for (const v of values) if (!isValidPrincipalValue(type, v)) fail(MSG.invalidPrincipal(type, v));
+    for (const v of values)
+      if (!isValidPrincipalValue(type, v)) fail(MSG.invalidPrincipal(type, v));
     out[type] = values;
   }
   return out;

@@ -6,7 +6,8 @@ import type { Glob } from './wildcard.ts';
  * `${key, 'default'}`, and the special characters `${*}` `${?}` `${$}`. They are replaced only in
  * documents with "Version": "2012-10-17"; older documents treat them as literal text.
  */
-export type TemplatePart = string | { key: string; lower: string; fallback?: string } | { char: string };
+export type TemplatePart =
+  string | { key: string; lower: string; fallback?: string } | { char: string };
 
 export interface Template {
   source: string;
@@ -17,7 +18,8 @@ export interface Template {
 const VAR = /\$\{([^}]*)\}/g;
 
 export function parseTemplate(source: string, variablesEnabled: boolean): Template {
-  if (!variablesEnabled || !source.includes('${')) return { source, parts: [source], hasVars: false };
+  if (!variablesEnabled || !source.includes('${'))
+    return { source, parts: [source], hasVars: false };
   const parts: TemplatePart[] = [];
   let last = 0;
   for (const m of source.matchAll(VAR)) {

@@ -4,6 +4,7 @@ import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { applySeed } from '../seed/apply.ts';
 import { seedSchema } from '../seed/schema.ts';
+import { REVOKE_POLICY_NAME, revokeRoleSessions, revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 const MAX_BODY = 1024 * 1024;
@@ -26,12 +27,23 @@ adminRoutes.onError((err, c) => {
 adminRoutes.use('*', async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
   if (!token) {
-    return c.json({ error: { code: 'NotFound', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404);
+    return c.json(
+      {
+        error: {
+          code: 'NotFound',
+          message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+        },
+      },
+      404,
+    );
   }
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
   if (!timingSafeEqual(presented, token)) {
     c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
-    return c.json({ error: { code: 'Unauthorized', message: 'A valid admin bearer token is required.' } }, 401);
+    return c.json(
+      { error: { code: 'Unauthorized', message: 'A valid admin bearer token is required.' } },
+      401,
+    );
   }
   await next();
   return undefined;
@@ -41,23 +53,75 @@ adminRoutes.use('*', async (c, next) => {
 adminRoutes.post('/apply', async (c) => {
   const raw = await c.req.text();
   if (raw.length > MAX_BODY) {
-    return c.json({ error: { code: 'RequestEntityTooLarge', message: `The document exceeds ${MAX_BODY} bytes.` } }, 413);
+    return c.json(
+      {
+        error: {
+          code: 'RequestEntityTooLarge',
+          message: `The document exceeds ${MAX_BODY} bytes.`,
+        },
+      },
+      413,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    return c.json({ error: { code: 'InvalidJson', message: `The body is not JSON: ${(e as Error).message}` } }, 400);
+    return c.json(
+      { error: { code: 'InvalidJson', message: `The body is not JSON: ${(e as Error).message}` } },
+      400,
+    );
   }
   const parsed = seedSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
     const first = issues[0]!;
     return c.json(
-      { error: { code: 'InvalidSeed', message: `${first.path || '(root)'}: ${first.message}`, issues } },
+      {
+        error: {
+          code: 'InvalidSeed',
+          message: `${first.path || '(root)'}: ${first.message}`,
+          issues,
+        },
+      },
       400,
     );
   }
   const summary = await applySeed(c.env, new KvIamStore(c.env.IAM), parsed.data, Date.now());
   return c.json({ applied: summary });
+});
+
+async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY) throw new AwsError('RequestEntityTooLarge', `The document exceeds ${MAX_BODY} bytes.`, 413);
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new AwsError('InvalidJson', 'The body must be a JSON object.', 400);
+}
+
+/** POST /admin/v1/sessions/revoke `{ "sessionToken": "..." }`: ends one session at once. */
+adminRoutes.post('/sessions/revoke', async (c) => {
+  const { sessionToken } = await jsonBody(c);
+  if (typeof sessionToken !== 'string') throw new AwsError('InvalidInput', 'sessionToken must be a string.', 400);
+  return c.json({ revoked: await revokeSession(c.env, sessionToken) });
+});
+
+/**
+ * POST /admin/v1/roles/revoke-sessions `{ "roleArn": "...", "issuedBefore"?: ISO 8601 }`: AWS's
+ * "Revoke active sessions" (an AWSRevokeOlderSessions inline Deny on aws:TokenIssueTime).
+ */
+adminRoutes.post('/roles/revoke-sessions', async (c) => {
+  const { roleArn, issuedBefore } = await jsonBody(c);
+  if (typeof roleArn !== 'string') throw new AwsError('InvalidInput', 'roleArn must be a string.', 400);
+  const before = issuedBefore === undefined ? Date.now() : typeof issuedBefore === 'string' ? Date.parse(issuedBefore) : NaN;
+  if (Number.isNaN(before)) throw new AwsError('InvalidInput', 'issuedBefore must be an ISO 8601 date.', 400);
+  await revokeRoleSessions(new KvIamStore(c.env.IAM), roleArn, before);
+  return c.json({ roleArn, revokedIssuedBefore: new Date(before).toISOString(), policyName: REVOKE_POLICY_NAME });
 });

@@ -7,7 +7,14 @@ import { checkName } from '../iam/constraints.ts';
 import { checkDocument } from '../iam/documents.ts';
 import { IamErrors } from '../iam/messages.ts';
 import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc.ts';
-import { addVersion, checkPolicyContent, checkPolicySpec, defaultDocument, MAX_VERSIONS, newPolicyRecord } from '../iam/policies.ts';
+import {
+  addVersion,
+  checkPolicyContent,
+  checkPolicySpec,
+  defaultDocument,
+  MAX_VERSIONS,
+  newPolicyRecord,
+} from '../iam/policies.ts';
 import { checkAttachedCount, checkInlineAggregate, type PrincipalKind } from '../iam/principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
 import { checkTagKeys } from '../iam/tags.ts';
@@ -71,7 +78,11 @@ async function checkPermissions(
   account: Account,
   kind: PrincipalKind,
   name: string,
-  spec: { inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[]; permissionsBoundary?: string },
+  spec: {
+    inlinePolicies?: Record<string, Doc>;
+    attachedPolicies?: string[];
+    permissionsBoundary?: string;
+  },
   where: string,
 ): Promise<void> {
   const inline = texts(spec.inlinePolicies);
@@ -83,8 +94,13 @@ async function checkPermissions(
   }
   at(`${where}.inlinePolicies`, () => checkInlineAggregate(kind, name, inline));
   at(`${where}.attachedPolicies`, () => checkAttachedCount(kind, spec.attachedPolicies ?? []));
-  const seeded = new Set((account.policies ?? []).map((p) => iamArn(account.id, 'policy', p.path ?? '/', p.name)));
-  const arns = [...(spec.attachedPolicies ?? []), ...(spec.permissionsBoundary ? [spec.permissionsBoundary] : [])];
+  const seeded = new Set(
+    (account.policies ?? []).map((p) => iamArn(account.id, 'policy', p.path ?? '/', p.name)),
+  );
+  const arns = [
+    ...(spec.attachedPolicies ?? []),
+    ...(spec.permissionsBoundary ? [spec.permissionsBoundary] : []),
+  ];
   for (const arn of arns) {
     if (seeded.has(arn)) continue;
     await atAsync(`${where} (${arn})`, () => attachablePolicy(store, account.id, arn));
@@ -104,7 +120,10 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
       });
       const existing = await store.get(account.id, 'policy', p.name);
       if (existing && existing.path !== (p.path ?? '/')) {
-        throw new SeedError(`${base}.policies[${i}] (${p.name})`, IamErrors.invalidInput('The path of an existing policy cannot change.'));
+        throw new SeedError(
+          `${base}.policies[${i}] (${p.name})`,
+          IamErrors.invalidInput('The path of an existing policy cannot change.'),
+        );
       }
     }
     for (const [i, u] of (account.users ?? []).entries()) {
@@ -118,8 +137,14 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         const owner = `${account.id}/${u.name.toLowerCase()}`;
         const stored = await store.getAccessKey(k.accessKeyId);
         const claimed = keyOwners.get(k.accessKeyId);
-        if ((stored && `${stored.account}/${stored.userName.toLowerCase()}` !== owner) || (claimed && claimed !== owner)) {
-          throw new SeedError(`${where}.accessKeys`, IamErrors.invalidInput(`Access key ${k.accessKeyId} belongs to another user.`));
+        if (
+          (stored && `${stored.account}/${stored.userName.toLowerCase()}` !== owner) ||
+          (claimed && claimed !== owner)
+        ) {
+          throw new SeedError(
+            `${where}.accessKeys`,
+            IamErrors.invalidInput(`Access key ${k.accessKeyId} belongs to another user.`),
+          );
         }
         keyOwners.set(k.accessKeyId, owner);
       }
@@ -127,7 +152,10 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         (k) => !(u.accessKeys ?? []).some((s) => s.accessKeyId === k.accessKeyId),
       );
       if (others.length + (u.accessKeys ?? []).length > MAX_KEYS_PER_USER) {
-        throw new SeedError(`${where}.accessKeys`, IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER));
+        throw new SeedError(
+          `${where}.accessKeys`,
+          IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER),
+        );
       }
     }
     for (const [i, r] of (account.roles ?? []).entries()) {
@@ -165,9 +193,19 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
  * already exist keep their ids and creation dates, and are rewritten only when something differs, so
  * applying the same document twice gives the same state.
  */
-export async function applySeed(env: Env, store: IamStore, seed: SeedDocument, now: number): Promise<SeedSummary> {
+export async function applySeed(
+  env: Env,
+  store: IamStore,
+  seed: SeedDocument,
+  now: number,
+): Promise<SeedSummary> {
   await validateSeed(store, seed);
-  const summary: SeedSummary = { accounts: seed.accounts.length, created: 0, updated: 0, unchanged: 0 };
+  const summary: SeedSummary = {
+    accounts: seed.accounts.length,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+  };
   const count = (before: unknown, after: unknown) => {
     if (before === null) summary.created++;
     else if (same(before, after)) summary.unchanged++;
@@ -205,13 +243,18 @@ export async function applySeed(env: Env, store: IamStore, seed: SeedDocument, n
     const principal = async <K extends PrincipalKind>(
       kind: K,
       spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
-      build: (existing: (K extends 'role' ? RoleRecord : UserRecord) | null) => RoleRecord | UserRecord,
+      build: (
+        existing: (K extends 'role' ? RoleRecord : UserRecord) | null,
+      ) => RoleRecord | UserRecord,
     ) => {
-      const existing = (await store.get(acct, kind, spec.name)) as (K extends 'role' ? RoleRecord : UserRecord) | null;
+      const existing = (await store.get(acct, kind, spec.name)) as
+        (K extends 'role' ? RoleRecord : UserRecord) | null;
       const record = build(existing);
       record.inlinePolicies = texts(spec.inlinePolicies);
       record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
-      record.version = existing ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1) : 1;
+      record.version = existing
+        ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1)
+        : 1;
       if (count(existing, record)) {
         if (kind === 'role') await store.put(acct, 'role', record.name, record as RoleRecord);
         else await store.put(acct, 'user', record.name, record as UserRecord);
@@ -229,8 +272,15 @@ export async function applySeed(env: Env, store: IamStore, seed: SeedDocument, n
       for (const k of u.accessKeys ?? []) {
         const existing = await store.getAccessKey(k.accessKeyId);
         const status = k.status ?? 'Active';
-        const secret = existing ? await openSecret(keys.seal, existing.sealedSecret, k.accessKeyId).catch(() => null) : null;
-        if (existing && secret === k.secretAccessKey && existing.status === status && existing.userName === u.name) {
+        const secret = existing
+          ? await openSecret(keys.seal, existing.sealedSecret, k.accessKeyId).catch(() => null)
+          : null;
+        if (
+          existing &&
+          secret === k.secretAccessKey &&
+          existing.status === status &&
+          existing.userName === u.name
+        ) {
           summary.unchanged++;
           continue;
         }
@@ -239,7 +289,13 @@ export async function applySeed(env: Env, store: IamStore, seed: SeedDocument, n
         await store.putAccessKey(
           await accessKeyRecord(
             env.SEAL_KEY,
-            { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, account: acct, userName: u.name, status },
+            {
+              accessKeyId: k.accessKeyId,
+              secretAccessKey: k.secretAccessKey,
+              account: acct,
+              userName: u.name,
+              status,
+            },
             existing?.createDate ?? now,
           ),
         );

@@ -7,22 +7,35 @@ import * as z from 'zod/mini';
  * the state described (its inline policies, attached policies, boundary and tags are exactly those
  * listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.
  */
-const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())]).check(
-  z.meta({ description: 'A policy document: a JSON object, or its JSON text (kept verbatim).' }),
-);
+const policyDocument = z
+  .union([z.string(), z.record(z.string(), z.unknown())])
+  .check(
+    z.meta({ description: 'A policy document: a JSON object, or its JSON text (kept verbatim).' }),
+  );
 const tags = z.optional(
-  z.array(z.strictObject({ Key: z.string(), Value: z.string() })).check(z.meta({ description: 'Up to 50 tags.' })),
+  z
+    .array(z.strictObject({ Key: z.string(), Value: z.string() }))
+    .check(z.meta({ description: 'Up to 50 tags.' })),
 );
-const path = z.optional(z.string().check(z.meta({ description: 'IAM path, `/` or `/a/b/`; default `/`.' })));
+const path = z.optional(
+  z.string().check(z.meta({ description: 'IAM path, `/` or `/a/b/`; default `/`.' })),
+);
 const inlinePolicies = z.optional(
   z.record(z.string(), policyDocument).check(z.meta({ description: 'Inline policies by name.' })),
 );
 const attachedPolicies = z.optional(
-  z.array(z.string()).check(
-    z.meta({ description: 'Managed policy ARNs: AWS managed (arn:aws:iam::aws:policy/...) or policies of this account.' }),
-  ),
+  z
+    .array(z.string())
+    .check(
+      z.meta({
+        description:
+          'Managed policy ARNs: AWS managed (arn:aws:iam::aws:policy/...) or policies of this account.',
+      }),
+    ),
 );
-const permissionsBoundary = z.optional(z.string().check(z.meta({ description: 'Managed policy ARN used as the permissions boundary.' })));
+const permissionsBoundary = z.optional(
+  z.string().check(z.meta({ description: 'Managed policy ARN used as the permissions boundary.' })),
+);
 
 export const seedSchema = z.strictObject({
   $schema: z.optional(z.string()),
@@ -57,7 +70,9 @@ export const seedSchema = z.strictObject({
                   z.strictObject({
                     accessKeyId: z
                       .string()
-                      .check(z.regex(/^AKIA[A-Z0-9]{16}$/, 'access key ids are AKIA + 16 characters')),
+                      .check(
+                        z.regex(/^AKIA[A-Z0-9]{16}$/, 'access key ids are AKIA + 16 characters'),
+                      ),
                     secretAccessKey: z.string().check(z.minLength(16), z.maxLength(128)),
                     status: z.optional(z.enum(['Active', 'Inactive'])),
                   }),

@@ -12,14 +12,25 @@ export interface Answer {
 }
 
 /** One IAM query call, signed with the given credentials (the demo admin by default). */
-export async function iam(params: Record<string, string>, credentials: Credentials = DEMO_ADMIN): Promise<Answer> {
+export async function iam(
+  params: Record<string, string>,
+  credentials: Credentials = DEMO_ADMIN,
+): Promise<Answer> {
   const res = await signedQuery(params, { service: 'iam', ...credentials });
   const body = await res.text();
-  return { status: res.status, body, code: xmlText(body, 'Code'), message: xmlText(body, 'Message') };
+  return {
+    status: res.status,
+    body,
+    code: xmlText(body, 'Code'),
+    message: xmlText(body, 'Message'),
+  };
 }
 
 /** A call that must succeed; returns the response body. */
-export async function ok(params: Record<string, string>, credentials?: Credentials): Promise<string> {
+export async function ok(
+  params: Record<string, string>,
+  credentials?: Credentials,
+): Promise<string> {
   const a = await iam(params, credentials);
   expect(a.status, a.body).toBe(200);
   return a.body;
@@ -43,27 +54,43 @@ export function xmlAll(xml: string, name: string): string[] {
 }
 
 export const decodeXml = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** A name unique to this test run (KV state persists between tests of one file). */
 let counter = 0;
-export const unique = (base: string) => `${base}-${Date.now().toString(36)}${(counter++).toString(36)}`;
+export const unique = (base: string) =>
+  `${base}-${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 export const TRUST_EC2 = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
 });
 
-export const doc = (statement: object | object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
+export const doc = (statement: object | object[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statement });
 
 export const S3_READ = doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }]);
 
 /** Creates a user with an inline policy and an access key, through the API; returns its credentials. */
-export async function userWithKey(policy: string, name = unique('user')): Promise<Credentials & { userName: string }> {
+export async function userWithKey(
+  policy: string,
+  name = unique('user'),
+): Promise<Credentials & { userName: string }> {
   await ok({ Action: 'CreateUser', UserName: name });
   await ok({ Action: 'PutUserPolicy', UserName: name, PolicyName: 'p', PolicyDocument: policy });
   const body = await ok({ Action: 'CreateAccessKey', UserName: name });
-  return { accessKeyId: xmlText(body, 'AccessKeyId')!, secretAccessKey: xmlText(body, 'SecretAccessKey')!, userName: name };
+  return {
+    accessKeyId: xmlText(body, 'AccessKeyId')!,
+    secretAccessKey: xmlText(body, 'SecretAccessKey')!,
+    userName: name,
+  };
 }
 
 export { xmlText };

@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, decodeXml, doc, fails, ok, S3_READ, TRUST_EC2, unique, xmlAll, xmlText } from './helpers.ts';
+import {
+  ACCOUNT,
+  decodeXml,
+  doc,
+  fails,
+  ok,
+  S3_READ,
+  TRUST_EC2,
+  unique,
+  xmlAll,
+  xmlText,
+} from './helpers.ts';
 
 const policyArn = (name: string, path = '/') => `arn:aws:iam::${ACCOUNT}:policy${path}${name}`;
 
 describe('CreatePolicy / GetPolicy / versions', () => {
   it('creates a policy with v1 as default and reads it back URL-encoded', async () => {
     const name = unique('pol');
-    const body = await ok({ Action: 'CreatePolicy', PolicyName: name, Path: '/team/', PolicyDocument: S3_READ, Description: 'reads' });
+    const body = await ok({
+      Action: 'CreatePolicy',
+      PolicyName: name,
+      Path: '/team/',
+      PolicyDocument: S3_READ,
+      Description: 'reads',
+    });
     expect(xmlText(body, 'Arn')).toBe(policyArn(name, '/team/'));
     expect(xmlText(body, 'PolicyId')).toMatch(/^ANPA[A-Z2-7]{17}$/);
     expect(xmlText(body, 'DefaultVersionId')).toBe('v1');
@@ -14,7 +31,11 @@ describe('CreatePolicy / GetPolicy / versions', () => {
     expect(xmlText(body, 'IsAttachable')).toBe('true');
     const got = await ok({ Action: 'GetPolicy', PolicyArn: policyArn(name, '/team/') });
     expect(xmlText(got, 'Description')).toBe('reads');
-    const v1 = await ok({ Action: 'GetPolicyVersion', PolicyArn: policyArn(name, '/team/'), VersionId: 'v1' });
+    const v1 = await ok({
+      Action: 'GetPolicyVersion',
+      PolicyArn: policyArn(name, '/team/'),
+      VersionId: 'v1',
+    });
     expect(decodeURIComponent(decodeXml(xmlText(v1, 'Document')!))).toBe(S3_READ);
     expect(xmlText(v1, 'IsDefaultVersion')).toBe('true');
   });
@@ -24,57 +45,138 @@ describe('CreatePolicy / GetPolicy / versions', () => {
     const arn = policyArn(name);
     await ok({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ });
     for (let i = 2; i <= 5; i++) {
-      const v = await ok({ Action: 'CreatePolicyVersion', PolicyArn: arn, PolicyDocument: doc([{ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }]) });
+      const v = await ok({
+        Action: 'CreatePolicyVersion',
+        PolicyArn: arn,
+        PolicyDocument: doc([{ Effect: 'Allow', Action: `s3:Get${i}`, Resource: '*' }]),
+      });
       expect(xmlText(v, 'VersionId')).toBe(`v${i}`);
       expect(xmlText(v, 'IsDefaultVersion')).toBe('false');
     }
-    const sixth = await fails({ Action: 'CreatePolicyVersion', PolicyArn: arn, PolicyDocument: S3_READ }, 409, 'LimitExceeded');
+    const sixth = await fails(
+      { Action: 'CreatePolicyVersion', PolicyArn: arn, PolicyDocument: S3_READ },
+      409,
+      'LimitExceeded',
+    );
     expect(sixth.message).toBe(
       'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.',
     );
     const list = await ok({ Action: 'ListPolicyVersions', PolicyArn: arn });
     expect(xmlAll(list, 'VersionId')).toEqual(['v5', 'v4', 'v3', 'v2', 'v1']);
-    const conflict = await fails({ Action: 'DeletePolicyVersion', PolicyArn: arn, VersionId: 'v1' }, 409, 'DeleteConflict');
+    const conflict = await fails(
+      { Action: 'DeletePolicyVersion', PolicyArn: arn, VersionId: 'v1' },
+      409,
+      'DeleteConflict',
+    );
     expect(conflict.message).toBe('Cannot delete the default version of a policy.');
     await ok({ Action: 'SetDefaultPolicyVersion', PolicyArn: arn, VersionId: 'v3' });
-    expect(xmlText(await ok({ Action: 'GetPolicy', PolicyArn: arn }), 'DefaultVersionId')).toBe('v3');
+    expect(xmlText(await ok({ Action: 'GetPolicy', PolicyArn: arn }), 'DefaultVersionId')).toBe(
+      'v3',
+    );
     await ok({ Action: 'DeletePolicyVersion', PolicyArn: arn, VersionId: 'v1' });
-    const next = await ok({ Action: 'CreatePolicyVersion', PolicyArn: arn, PolicyDocument: S3_READ, SetAsDefault: 'true' });
+    const next = await ok({
+      Action: 'CreatePolicyVersion',
+      PolicyArn: arn,
+      PolicyDocument: S3_READ,
+      SetAsDefault: 'true',
+    });
     expect(xmlText(next, 'VersionId')).toBe('v6');
     expect(xmlText(next, 'IsDefaultVersion')).toBe('true');
-    await fails({ Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: 'v1' }, 404, 'NoSuchEntity');
-    await fails({ Action: 'SetDefaultPolicyVersion', PolicyArn: arn, VersionId: 'v42' }, 404, 'NoSuchEntity');
+    await fails(
+      { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: 'v1' },
+      404,
+      'NoSuchEntity',
+    );
+    await fails(
+      { Action: 'SetDefaultPolicyVersion', PolicyArn: arn, VersionId: 'v42' },
+      404,
+      'NoSuchEntity',
+    );
   });
 
   const invalid: Array<[string, Record<string, string>, number, string, string]> = [
-    ['a Principal in an identity policy', { PolicyDocument: doc([{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }]) }, 400, 'MalformedPolicyDocument', ''],
-    ['a document over 6144 characters', { PolicyDocument: doc([{ Effect: 'Allow', Action: Array.from({ length: 500 }, (_, i) => `s3:Action${i}`), Resource: '*' }]) }, 409, 'LimitExceeded', 'Cannot exceed quota for PolicySize: 6144'],
-    ['a name over 128 characters', { PolicyName: 'p'.repeat(129) }, 400, 'ValidationError', "at 'policyName'"],
+    [
+      'a Principal in an identity policy',
+      { PolicyDocument: doc([{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }]) },
+      400,
+      'MalformedPolicyDocument',
+      '',
+    ],
+    [
+      'a document over 6144 characters',
+      {
+        PolicyDocument: doc([
+          {
+            Effect: 'Allow',
+            Action: Array.from({ length: 500 }, (_, i) => `s3:Action${i}`),
+            Resource: '*',
+          },
+        ]),
+      },
+      409,
+      'LimitExceeded',
+      'Cannot exceed quota for PolicySize: 6144',
+    ],
+    [
+      'a name over 128 characters',
+      { PolicyName: 'p'.repeat(129) },
+      400,
+      'ValidationError',
+      "at 'policyName'",
+    ],
     ['bad JSON', { PolicyDocument: '{"Version":' }, 400, 'MalformedPolicyDocument', ''],
-    ['no Action', { PolicyDocument: doc([{ Effect: 'Allow', Resource: '*' }]) }, 400, 'MalformedPolicyDocument', ''],
+    [
+      'no Action',
+      { PolicyDocument: doc([{ Effect: 'Allow', Resource: '*' }]) },
+      400,
+      'MalformedPolicyDocument',
+      '',
+    ],
   ];
   it.each(invalid)('refuses %s', async (_l, extra, status, code, text) => {
     const name = unique('badpol');
-    const a = await fails({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ, ...extra }, status, code);
+    const a = await fails(
+      { Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ, ...extra },
+      status,
+      code,
+    );
     expect(a.message).toContain(text);
-    if (!extra.PolicyName) await fails({ Action: 'GetPolicy', PolicyArn: policyArn(name) }, 404, 'NoSuchEntity');
+    if (!extra.PolicyName)
+      await fails({ Action: 'GetPolicy', PolicyArn: policyArn(name) }, 404, 'NoSuchEntity');
   });
 
   it('refuses a duplicate name', async () => {
     const name = unique('dup');
     await ok({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ });
-    const a = await fails({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ }, 409, 'EntityAlreadyExists');
-    expect(a.message).toBe(`A policy called ${name} already exists. Duplicate names are not allowed.`);
+    const a = await fails(
+      { Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ },
+      409,
+      'EntityAlreadyExists',
+    );
+    expect(a.message).toBe(
+      `A policy called ${name} already exists. Duplicate names are not allowed.`,
+    );
   });
 
   it('answers NoSuchEntity for an unknown policy and InvalidInput for a malformed ARN', async () => {
-    const missing = await fails({ Action: 'GetPolicy', PolicyArn: policyArn('nope-none') }, 404, 'NoSuchEntity');
+    const missing = await fails(
+      { Action: 'GetPolicy', PolicyArn: policyArn('nope-none') },
+      404,
+      'NoSuchEntity',
+    );
     expect(missing.message).toBe(`Policy ${policyArn('nope-none')} was not found.`);
-    await fails({ Action: 'GetPolicy', PolicyArn: 'arn:aws:s3:::not-a-policy' }, 400, 'InvalidInput');
+    await fails(
+      { Action: 'GetPolicy', PolicyArn: 'arn:aws:s3:::not-a-policy' },
+      400,
+      'InvalidInput',
+    );
   });
 
   it('returns AWS managed policies by ARN', async () => {
-    const got = await ok({ Action: 'GetPolicy', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    const got = await ok({
+      Action: 'GetPolicy',
+      PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     expect(xmlText(got, 'PolicyName')).toBe('ReadOnlyAccess');
     expect(xmlText(got, 'PolicyId')).toMatch(/^ANPA/);
   });
@@ -96,10 +198,19 @@ describe('attaching, counting and deleting', () => {
     expect(xmlAll(entities, 'RoleName')).toEqual([role]);
     const a = await fails({ Action: 'DeletePolicy', PolicyArn: arn }, 409, 'DeleteConflict');
     expect(a.message).toBe('Cannot delete a policy attached to entities.');
-    const onlyAttached = await ok({ Action: 'ListPolicies', Scope: 'Local', OnlyAttached: 'true', MaxItems: '1000' });
+    const onlyAttached = await ok({
+      Action: 'ListPolicies',
+      Scope: 'Local',
+      OnlyAttached: 'true',
+      MaxItems: '1000',
+    });
     expect(xmlAll(onlyAttached, 'PolicyName')).toContain(name);
     await ok({ Action: 'DetachRolePolicy', RoleName: role, PolicyArn: arn });
-    const notAttached = await fails({ Action: 'DetachRolePolicy', RoleName: role, PolicyArn: arn }, 404, 'NoSuchEntity');
+    const notAttached = await fails(
+      { Action: 'DetachRolePolicy', RoleName: role, PolicyArn: arn },
+      404,
+      'NoSuchEntity',
+    );
     expect(notAttached.message).toBe(`Policy ${arn} was not found.`);
     expect(xmlText(await ok({ Action: 'GetPolicy', PolicyArn: arn }), 'AttachmentCount')).toBe('0');
     await ok({ Action: 'DeletePolicy', PolicyArn: arn });
@@ -125,16 +236,27 @@ describe('attaching, counting and deleting', () => {
       await ok({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ });
       arns.push(policyArn(name));
     }
-    for (const arn of arns.slice(0, 10)) await ok({ Action: 'AttachRolePolicy', RoleName: role, PolicyArn: arn });
-    const a = await fails({ Action: 'AttachRolePolicy', RoleName: role, PolicyArn: arns[10]! }, 409, 'LimitExceeded');
+    for (const arn of arns.slice(0, 10))
+      await ok({ Action: 'AttachRolePolicy', RoleName: role, PolicyArn: arn });
+    const a = await fails(
+      { Action: 'AttachRolePolicy', RoleName: role, PolicyArn: arns[10]! },
+      409,
+      'LimitExceeded',
+    );
     expect(a.message).toBe('Cannot exceed quota for PoliciesPerRole: 10');
-    expect(xmlText(await ok({ Action: 'GetPolicy', PolicyArn: arns[10]! }), 'AttachmentCount')).toBe('0');
+    expect(
+      xmlText(await ok({ Action: 'GetPolicy', PolicyArn: arns[10]! }), 'AttachmentCount'),
+    ).toBe('0');
   });
 
   it('refuses to attach a policy that does not exist', async () => {
     const role = unique('noatt');
     await ok({ Action: 'CreateRole', RoleName: role, AssumeRolePolicyDocument: TRUST_EC2 });
-    const a = await fails({ Action: 'AttachRolePolicy', RoleName: role, PolicyArn: policyArn('ghost') }, 404, 'NoSuchEntity');
+    const a = await fails(
+      { Action: 'AttachRolePolicy', RoleName: role, PolicyArn: policyArn('ghost') },
+      404,
+      'NoSuchEntity',
+    );
     expect(a.message).toBe(`Policy ${policyArn('ghost')} does not exist or is not attachable.`);
   });
 });
@@ -145,11 +267,30 @@ describe('ListPolicies', () => {
     expect(xmlAll(aws, 'Arn').every((a) => a.startsWith('arn:aws:iam::aws:policy/'))).toBe(true);
     expect(xmlAll(aws, 'PolicyName')).toContain('AdministratorAccess');
     const prefix = `/${unique('lp')}/`;
-    for (const n of ['b', 'a', 'c']) await ok({ Action: 'CreatePolicy', PolicyName: `${n}-${prefix.slice(1, -1)}`, Path: prefix, PolicyDocument: S3_READ });
-    const first = await ok({ Action: 'ListPolicies', Scope: 'Local', PathPrefix: prefix, MaxItems: '2' });
+    for (const n of ['b', 'a', 'c'])
+      await ok({
+        Action: 'CreatePolicy',
+        PolicyName: `${n}-${prefix.slice(1, -1)}`,
+        Path: prefix,
+        PolicyDocument: S3_READ,
+      });
+    const first = await ok({
+      Action: 'ListPolicies',
+      Scope: 'Local',
+      PathPrefix: prefix,
+      MaxItems: '2',
+    });
     expect(xmlText(first, 'IsTruncated')).toBe('true');
-    const second = await ok({ Action: 'ListPolicies', Scope: 'Local', PathPrefix: prefix, MaxItems: '2', Marker: xmlText(first, 'Marker')! });
-    expect([...xmlAll(first, 'PolicyName'), ...xmlAll(second, 'PolicyName')].map((n) => n[0])).toEqual(['a', 'b', 'c']);
+    const second = await ok({
+      Action: 'ListPolicies',
+      Scope: 'Local',
+      PathPrefix: prefix,
+      MaxItems: '2',
+      Marker: xmlText(first, 'Marker')!,
+    });
+    expect(
+      [...xmlAll(first, 'PolicyName'), ...xmlAll(second, 'PolicyName')].map((n) => n[0]),
+    ).toEqual(['a', 'b', 'c']);
     await fails({ Action: 'ListPolicies', Scope: 'Everything' }, 400, 'ValidationError');
   });
 });

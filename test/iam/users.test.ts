@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN } from '../helpers/aws.ts';
-import { ACCOUNT, doc, fails, iam, ok, S3_READ, unique, userWithKey, xmlAll, xmlText } from './helpers.ts';
+import {
+  ACCOUNT,
+  doc,
+  fails,
+  iam,
+  ok,
+  S3_READ,
+  unique,
+  userWithKey,
+  xmlAll,
+  xmlText,
+} from './helpers.ts';
 
 describe('users', () => {
   it('creates, gets, lists and deletes a user', async () => {
     const name = unique('alice');
-    const body = await ok({ Action: 'CreateUser', UserName: name, Path: '/staff/', 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'x' });
+    const body = await ok({
+      Action: 'CreateUser',
+      UserName: name,
+      Path: '/staff/',
+      'Tags.member.1.Key': 'team',
+      'Tags.member.1.Value': 'x',
+    });
     expect(xmlText(body, 'Arn')).toBe(`arn:aws:iam::${ACCOUNT}:user/staff/${name}`);
     expect(xmlText(body, 'UserId')).toMatch(/^AIDA[A-Z2-7]{17}$/);
     const got = await ok({ Action: 'GetUser', UserName: name });
@@ -34,17 +51,30 @@ describe('users', () => {
     await ok({ Action: 'PutUserPolicy', UserName: name, PolicyName: 'p', PolicyDocument: S3_READ });
     await fails({ Action: 'DeleteUser', UserName: name }, 409, 'DeleteConflict');
     await ok({ Action: 'DeleteUserPolicy', UserName: name, PolicyName: 'p' });
-    await ok({ Action: 'AttachUserPolicy', UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    await ok({
+      Action: 'AttachUserPolicy',
+      UserName: name,
+      PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     const b = await fails({ Action: 'DeleteUser', UserName: name }, 409, 'DeleteConflict');
     expect(b.message).toBe('Cannot delete entity, must detach all policies first.');
-    await ok({ Action: 'DetachUserPolicy', UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    await ok({
+      Action: 'DetachUserPolicy',
+      UserName: name,
+      PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
     await ok({ Action: 'DeleteUser', UserName: name });
   });
 
   it('tags and untags a user', async () => {
     const name = unique('tagged');
     await ok({ Action: 'CreateUser', UserName: name });
-    await ok({ Action: 'TagUser', UserName: name, 'Tags.member.1.Key': 'a', 'Tags.member.1.Value': '1' });
+    await ok({
+      Action: 'TagUser',
+      UserName: name,
+      'Tags.member.1.Key': 'a',
+      'Tags.member.1.Value': '1',
+    });
     expect(xmlAll(await ok({ Action: 'ListUserTags', UserName: name }), 'Key')).toEqual(['a']);
     await ok({ Action: 'UntagUser', UserName: name, 'TagKeys.member.1': 'A' });
     expect(xmlAll(await ok({ Action: 'ListUserTags', UserName: name }), 'Key')).toEqual([]);
@@ -71,24 +101,51 @@ describe('access keys', () => {
     const creds = await userWithKey(doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }));
     const me = await ok({ Action: 'GetUser' }, creds);
     expect(xmlText(me, 'UserName')).toBe(creds.userName);
-    await ok({ Action: 'UpdateAccessKey', UserName: creds.userName, AccessKeyId: creds.accessKeyId, Status: 'Inactive' });
+    await ok({
+      Action: 'UpdateAccessKey',
+      UserName: creds.userName,
+      AccessKeyId: creds.accessKeyId,
+      Status: 'Inactive',
+    });
     const denied = await iam({ Action: 'GetUser' }, creds);
     expect(denied.status).toBe(403);
     expect(denied.code).toBe('InvalidClientTokenId');
-    await ok({ Action: 'UpdateAccessKey', UserName: creds.userName, AccessKeyId: creds.accessKeyId, Status: 'Active' });
+    await ok({
+      Action: 'UpdateAccessKey',
+      UserName: creds.userName,
+      AccessKeyId: creds.accessKeyId,
+      Status: 'Active',
+    });
     await ok({ Action: 'GetUser' }, creds);
-    await fails({ Action: 'UpdateAccessKey', UserName: creds.userName, AccessKeyId: creds.accessKeyId, Status: 'Sleeping' }, 400, 'ValidationError');
+    await fails(
+      {
+        Action: 'UpdateAccessKey',
+        UserName: creds.userName,
+        AccessKeyId: creds.accessKeyId,
+        Status: 'Sleeping',
+      },
+      400,
+      'ValidationError',
+    );
   });
 
   it('a deleted key no longer authenticates', async () => {
     const creds = await userWithKey(S3_READ);
-    await ok({ Action: 'DeleteAccessKey', UserName: creds.userName, AccessKeyId: creds.accessKeyId });
+    await ok({
+      Action: 'DeleteAccessKey',
+      UserName: creds.userName,
+      AccessKeyId: creds.accessKeyId,
+    });
     expect((await iam({ Action: 'GetUser' }, creds)).code).toBe('InvalidClientTokenId');
   });
 
   it("answers NoSuchEntity for another user's key", async () => {
     const creds = await userWithKey(S3_READ);
-    const a = await fails({ Action: 'DeleteAccessKey', UserName: 'admin', AccessKeyId: creds.accessKeyId }, 404, 'NoSuchEntity');
+    const a = await fails(
+      { Action: 'DeleteAccessKey', UserName: 'admin', AccessKeyId: creds.accessKeyId },
+      404,
+      'NoSuchEntity',
+    );
     expect(a.message).toContain(creds.accessKeyId);
     expect(DEMO_ADMIN.accessKeyId).toBe('AKIAIOSFODNN7EXAMPLE');
   });

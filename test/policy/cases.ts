@@ -20,7 +20,10 @@ export interface CaseFile {
   cases: PolicyCase[];
 }
 
-const files = import.meta.glob<CaseFile>('../cases/policy/*.json', { eager: true, import: 'default' });
+const files = import.meta.glob<CaseFile>('../cases/policy/*.json', {
+  eager: true,
+  import: 'default',
+});
 
 /** Every case of every file, as [file/area: name, case] rows for it.each. */
 export function allCases(): Array<[string, PolicyCase]> {

@@ -244,7 +244,10 @@ function ordered(
     return false;
   };
   return () => {
-    if (bad !== -1) throw new ConditionFault(`${JSON.stringify(values[bad])} is not a valid value for this operator`);
+    if (bad !== -1)
+      throw new ConditionFault(
+        `${JSON.stringify(values[bad])} is not a valid value for this operator`,
+      );
     return test;
   };
 }

@@ -1,0 +1,319 @@
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  IAMClient,
+  IAMServiceException,
+  paginateListRoles,
+  SimulateCustomPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { unstable_startWorker } from 'wrangler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ENV, aws, run, startServer, type Server } from './server.ts';
+
+let server: Server;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+});
+const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
+
+async function ok(args: string[], env?: Record<string, string>): Promise<Record<string, unknown>> {
+  const r = await aws(server, args, env);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, unknown>) : {};
+}
+
+async function error(args: string[], code: string, env?: Record<string, string>): Promise<string> {
+  const r = await aws(server, args, env);
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain(`(${code})`);
+  return r.stderr;
+}
+
+describe('aws iam (Debian awscli v2)', () => {
+  it('create, get, update, list with pagination, delete a role', async () => {
+    const created = await ok([
+      'iam',
+      'create-role',
+      '--role-name',
+      'cli-app',
+      '--path',
+      '/cli/',
+      '--assume-role-policy-document',
+      TRUST,
+    ]);
+    expect((created.Role as { Arn: string }).Arn).toBe(
+      'arn:aws:iam::123456789012:role/cli/cli-app',
+    );
+    await ok([
+      'iam',
+      'update-role',
+      '--role-name',
+      'cli-app',
+      '--max-session-duration',
+      '7200',
+      '--description',
+      'from the cli',
+    ]);
+    const got = (await ok(['iam', 'get-role', '--role-name', 'cli-app'])).Role as Record<
+      string,
+      unknown
+    >;
+    expect(got.MaxSessionDuration).toBe(7200);
+    // awscli URL-decodes policy documents and parses them.
+    expect(got.AssumeRolePolicyDocument).toEqual(JSON.parse(TRUST));
+    for (const n of ['cli-b', 'cli-c'])
+      await ok([
+        'iam',
+        'create-role',
+        '--role-name',
+        n,
+        '--path',
+        '/cli/',
+        '--assume-role-policy-document',
+        TRUST,
+      ]);
+    const listed = await ok(['iam', 'list-roles', '--path-prefix', '/cli/', '--page-size', '1']);
+    expect((listed.Roles as Array<{ RoleName: string }>).map((r) => r.RoleName)).toEqual([
+      'cli-app',
+      'cli-b',
+      'cli-c',
+    ]);
+    const firstPage = await ok(['iam', 'list-roles', '--path-prefix', '/cli/', '--max-items', '2']);
+    expect((firstPage.Roles as unknown[]).length).toBe(2);
+    expect(firstPage.NextToken).toBeTruthy();
+    await ok([
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      'cli-b',
+      '--policy-name',
+      'p',
+      '--policy-document',
+      doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+    ]);
+    const conflict = await error(['iam', 'delete-role', '--role-name', 'cli-b'], 'DeleteConflict');
+    expect(conflict).toContain('Cannot delete entity, must delete policies first.');
+    await ok(['iam', 'delete-role', '--role-name', 'cli-c']);
+    await error(['iam', 'get-role', '--role-name', 'cli-c'], 'NoSuchEntity');
+  });
+
+  it('reports IAM errors with their codes', async () => {
+    await error(
+      [
+        'iam',
+        'create-role',
+        '--role-name',
+        'ec2-ssm-instance-role',
+        '--assume-role-policy-document',
+        TRUST,
+      ],
+      'EntityAlreadyExists',
+    );
+    await error(
+      [
+        'iam',
+        'create-role',
+        '--role-name',
+        'cli-bad',
+        '--assume-role-policy-document',
+        doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+      ],
+      'MalformedPolicyDocument',
+    );
+    await error(
+      ['iam', 'create-role', '--role-name', 'bad/name', '--assume-role-policy-document', TRUST],
+      'ValidationError',
+    );
+    const big = doc({
+      Effect: 'Allow',
+      Action: Array.from({ length: 500 }, (_, i) => `s3:Action${i}`),
+      Resource: '*',
+    });
+    await error(
+      ['iam', 'create-policy', '--policy-name', 'too-big', '--policy-document', big],
+      'LimitExceeded',
+    );
+  });
+
+  it('a read-only principal is denied writes', async () => {
+    await ok(['iam', 'create-user', '--user-name', 'cli-reader']);
+    await ok([
+      'iam',
+      'attach-user-policy',
+      '--user-name',
+      'cli-reader',
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+    ]);
+    const key = (await ok(['iam', 'create-access-key', '--user-name', 'cli-reader'])).AccessKey as {
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    const reader = {
+      AWS_ACCESS_KEY_ID: key.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.SecretAccessKey,
+    };
+    await ok(['iam', 'list-users'], reader);
+    const denied = await error(
+      ['iam', 'create-role', '--role-name', 'cli-denied', '--assume-role-policy-document', TRUST],
+      'AccessDenied',
+      reader,
+    );
+    expect(denied).toContain(
+      'User: arn:aws:iam::123456789012:user/cli-reader is not authorized to perform: iam:CreateRole',
+    );
+    await ok([
+      'iam',
+      'update-access-key',
+      '--user-name',
+      'cli-reader',
+      '--access-key-id',
+      key.AccessKeyId,
+      '--status',
+      'Inactive',
+    ]);
+    await error(['iam', 'list-users'], 'InvalidClientTokenId', reader);
+  });
+
+  it('simulate-custom-policy', async () => {
+    const out = await ok([
+      'iam',
+      'simulate-custom-policy',
+      '--policy-input-list',
+      doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+      '--action-names',
+      's3:GetObject',
+      's3:PutObject',
+      '--resource-arns',
+      'arn:aws:s3:::reports/q3.csv',
+    ]);
+    const results = out.EvaluationResults as Array<{
+      EvalActionName: string;
+      EvalDecision: string;
+      MatchedStatements: Array<{ SourcePolicyId: string }>;
+    }>;
+    expect(results.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
+      ['s3:GetObject', 'allowed'],
+      ['s3:PutObject', 'implicitDeny'],
+    ]);
+    expect(results[0]!.MatchedStatements[0]!.SourcePolicyId).toBe('PolicyInputList.1');
+  });
+});
+
+describe('@aws-sdk/client-iam', () => {
+  const client = () =>
+    new IAMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+        secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+      },
+      maxAttempts: 1,
+    });
+
+  it('creates and reads a role, paginates ListRoles, and maps errors to typed exceptions', async () => {
+    const iam = client();
+    const out = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'sdk-role',
+        AssumeRolePolicyDocument: TRUST,
+        Tags: [{ Key: 'k', Value: 'v' }],
+      }),
+    );
+    expect(out.Role?.CreateDate).toBeInstanceOf(Date);
+    const got = await iam.send(new GetRoleCommand({ RoleName: 'sdk-role' }));
+    expect(decodeURIComponent(got.Role!.AssumeRolePolicyDocument!)).toBe(TRUST);
+    expect(got.Role?.Tags).toEqual([{ Key: 'k', Value: 'v' }]);
+    const names: string[] = [];
+    for await (const page of paginateListRoles({ client: iam, pageSize: 2 }, {}))
+      names.push(...(page.Roles ?? []).map((r) => r.RoleName!));
+    expect(names).toContain('sdk-role');
+    expect(names).toContain('ec2-ssm-instance-role');
+    expect(new Set(names).size).toBe(names.length);
+    const e = await iam
+      .send(new GetRoleCommand({ RoleName: 'sdk-missing' }))
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(IAMServiceException);
+    expect((e as IAMServiceException).name).toBe('NoSuchEntityException');
+    expect((e as IAMServiceException).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('SimulateCustomPolicy gives an explicit deny', async () => {
+    const out = await client().send(
+      new SimulateCustomPolicyCommand({
+        PolicyInputList: [
+          doc([
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+            { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+          ]),
+        ],
+        ActionNames: ['iam:CreateUser'],
+      }),
+    );
+    expect(out.EvaluationResults?.[0]?.EvalDecision).toBe('explicitDeny');
+  });
+});
+
+describe('npm run seed (scripts/seed.ts) on local state', () => {
+  it('applies a seed file twice with no change the second time, and the worker serves it', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'rolecall-seed-'));
+    const root = resolve(import.meta.dirname, '../..');
+    const node = join(root, 'node_modules/.bin/node');
+    // wrangler dev keeps its Miniflare state under <persist>/v3, the directory getPlatformProxy is given.
+    const env = {
+      ROLECALL_STATE: join(state, 'v3'),
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_METRICS: 'false',
+      PATH: `${join(root, 'node_modules/.bin')}:/usr/bin:/bin`,
+    };
+    const fixture = join(root, 'test/fixtures/seed-ci.json');
+    const first = await run(node, [join(root, 'scripts/seed.ts'), fixture], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/[1-9]\d* created/);
+    const second = await run(node, [join(root, 'scripts/seed.ts'), fixture], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('0 created, 0 updated');
+
+    const worker = await unstable_startWorker({
+      config: join(root, 'wrangler.toml'),
+      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: state },
+    });
+    try {
+      await worker.ready;
+      const url = (await worker.url).href.replace(/\/$/, '');
+      const me = await run(
+        '/usr/bin/aws',
+        ['iam', 'get-user', '--endpoint-url', url, '--output', 'json'],
+        {
+          AWS_ACCESS_KEY_ID: 'AKIACISEEDEXAMPLE001',
+          AWS_SECRET_ACCESS_KEY: 'ciSeedSecretKeyForTestsOnly0000000000000',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          HOME: tmpdir(),
+        },
+      );
+      expect(me.code, me.stderr + me.stdout).toBe(0);
+      expect((JSON.parse(me.stdout) as { User: { Arn: string } }).User.Arn).toBe(
+        'arn:aws:iam::210987654321:user/deployer',
+      );
+    } finally {
+      await worker.dispose();
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+});

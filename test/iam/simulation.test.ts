@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique, xmlAll, xmlText } from './helpers.ts';
+
+const members = (xml: string) =>
+  xmlText(xml, 'EvaluationResults')!.split('</member><member><EvalActionName>');
+
+describe('SimulateCustomPolicy', () => {
+  const policy = doc([
+    {
+      Sid: 'ReadReports',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::reports/*',
+    },
+    { Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' },
+  ]);
+
+  const cases: Array<[string, string, string]> = [
+    ['s3:GetObject', 'arn:aws:s3:::reports/q3.csv', 'allowed'],
+    ['s3:GetObject', 'arn:aws:s3:::other/q3.csv', 'implicitDeny'],
+    ['s3:DeleteObject', 'arn:aws:s3:::reports/q3.csv', 'explicitDeny'],
+  ];
+  it.each(cases)('%s on %s is %s', async (action, resource, decision) => {
+    const body = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': policy,
+      'ActionNames.member.1': action,
+      'ResourceArns.member.1': resource,
+    });
+    expect(xmlText(body, 'EvalActionName')).toBe(action);
+    expect(xmlText(body, 'EvalResourceName')).toBe(resource);
+    expect(xmlText(body, 'EvalDecision')).toBe(decision);
+    if (decision !== 'implicitDeny') {
+      expect(xmlText(body, 'SourcePolicyId')).toBe('PolicyInputList.1');
+      expect(xmlText(body, 'StartPosition')).toMatch(/^<Line>1<\/Line><Column>\d+<\/Column>$/);
+    } else {
+      expect(body).not.toContain('<SourcePolicyId>');
+    }
+  });
+
+  it('evaluates every action against every resource (default resource *)', async () => {
+    const body = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }),
+      'ActionNames.member.1': 'ec2:RunInstances',
+      'ActionNames.member.2': 's3:ListBucket',
+    });
+    expect(xmlAll(body, 'EvalDecision')).toEqual(['allowed', 'implicitDeny']);
+    expect(xmlAll(body, 'EvalResourceName')).toEqual(['*', '*']);
+    expect(members(body)).toHaveLength(2);
+  });
+
+  it('uses ContextEntries and reports missing context keys', async () => {
+    const conditional = doc({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    });
+    const missing = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': conditional,
+      'ActionNames.member.1': 's3:GetObject',
+    });
+    expect(xmlText(missing, 'EvalDecision')).toBe('implicitDeny');
+    expect(xmlText(missing, 'MissingContextValues')).toContain('aws:SourceIp');
+    const given = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': conditional,
+      'ActionNames.member.1': 's3:GetObject',
+      'ContextEntries.member.1.ContextKeyName': 'aws:SourceIp',
+      'ContextEntries.member.1.ContextKeyType': 'ip',
+      'ContextEntries.member.1.ContextKeyValues.member.1': '203.0.113.9',
+    });
+    expect(xmlText(given, 'EvalDecision')).toBe('allowed');
+  });
+
+  it('a permissions boundary without the action gives implicitDeny', async () => {
+    const body = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+      'PermissionsBoundaryPolicyInputList.member.1': doc({
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: '*',
+      }),
+      'ActionNames.member.1': 'iam:CreateUser',
+      'ActionNames.member.2': 's3:PutObject',
+    });
+    expect(xmlAll(body, 'EvalDecision')).toEqual(['implicitDeny', 'allowed']);
+    expect(xmlAll(body, 'AllowedByPermissionsBoundary')).toEqual(['false', 'true']);
+  });
+
+  it('a resource policy alone can allow a same-account caller', async () => {
+    const body = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }),
+      ResourcePolicy: doc({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` },
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/*',
+      }),
+      CallerArn: `arn:aws:iam::${ACCOUNT}:user/bob`,
+      ResourceOwner: `arn:aws:iam::${ACCOUNT}:root`,
+      'ActionNames.member.1': 's3:GetObject',
+      'ResourceArns.member.1': 'arn:aws:s3:::b/k',
+    });
+    expect(xmlText(body, 'EvalDecision')).toBe('allowed');
+    expect(xmlText(body, 'SourcePolicyId')).toBe('ResourcePolicy');
+  });
+
+  it('refuses a malformed input policy and a missing ActionNames', async () => {
+    await fails(
+      {
+        Action: 'SimulateCustomPolicy',
+        'PolicyInputList.member.1': '{bad',
+        'ActionNames.member.1': 's3:GetObject',
+      },
+      400,
+      'InvalidInput',
+    );
+    await fails(
+      {
+        Action: 'SimulateCustomPolicy',
+        'PolicyInputList.member.1': doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+      },
+      400,
+      'ValidationError',
+    );
+  });
+});
+
+describe('SimulatePrincipalPolicy', () => {
+  it("evaluates a stored role's inline and attached policies", async () => {
+    const role = unique('sim');
+    await ok({ Action: 'CreateRole', RoleName: role, AssumeRolePolicyDocument: TRUST_EC2 });
+    await ok({
+      Action: 'PutRolePolicy',
+      RoleName: role,
+      PolicyName: 'deny-delete',
+      PolicyDocument: doc({ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }),
+    });
+    await ok({
+      Action: 'AttachRolePolicy',
+      RoleName: role,
+      PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    });
+    const body = await ok({
+      Action: 'SimulatePrincipalPolicy',
+      PolicySourceArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+      'ActionNames.member.1': 's3:GetObject',
+      'ActionNames.member.2': 's3:DeleteObject',
+      'ActionNames.member.3': 'ec2:RunInstances',
+    });
+    expect(xmlAll(body, 'EvalDecision')).toEqual(['allowed', 'explicitDeny', 'implicitDeny']);
+    expect(xmlAll(body, 'SourcePolicyId')).toEqual(['AmazonS3FullAccess', 'deny-delete']);
+    expect(xmlAll(body, 'SourcePolicyType')).toEqual(['aws-managed', 'role']);
+  });
+
+  it('answers NoSuchEntity for an unknown principal', async () => {
+    await fails(
+      {
+        Action: 'SimulatePrincipalPolicy',
+        PolicySourceArn: `arn:aws:iam::${ACCOUNT}:user/nobody-here`,
+        'ActionNames.member.1': 's3:GetObject',
+      },
+      404,
+      'NoSuchEntity',
+    );
+  });
+});
