@@ -23,7 +23,11 @@ interface Result {
   errors: number;
 }
 
-async function load(name: string, url: string, request: { method: string; headers: Record<string, string>; body?: string }): Promise<Result> {
+async function load(
+  name: string,
+  url: string,
+  request: { method: string; headers: Record<string, string>; body?: string },
+): Promise<Result> {
   const r = await autocannon({
     url,
     method: request.method as 'GET' | 'POST',

@@ -4,7 +4,10 @@ import { resolve } from 'node:path';
 
 for (const script of ['evaluator.ts', 'http.ts', 'bundle.ts']) {
   const code = await new Promise<number | null>((done) => {
-    spawn(process.execPath, [resolve(import.meta.dirname, script)], { stdio: 'inherit' }).on('exit', done);
+    spawn(process.execPath, [resolve(import.meta.dirname, script)], { stdio: 'inherit' }).on(
+      'exit',
+      done,
+    );
   });
   if (code !== 0) process.exit(code ?? 1);
 }

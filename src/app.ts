@@ -33,4 +33,14 @@ app.onError((err, c) => {
   });
 });
 
-app.notFound((c) => c.json({ error: { code: 'NotFound', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
+app.notFound((c) =>
+  c.json(
+    {
+      error: {
+        code: 'NotFound',
+        message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      },
+    },
+    404,
+  ),
+);

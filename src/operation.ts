@@ -13,7 +13,10 @@ export interface OperationContext {
 
 /** A query-protocol action. Signed actions get the authenticated caller; unsigned ones (web identity) do not. */
 export type Operation =
-  | { auth: 'sigv4'; run: (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined> }
+  | {
+      auth: 'sigv4';
+      run: (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
+    }
   | { auth: 'none'; run: (ctx: OperationContext) => Promise<XmlObject | undefined> };
 
 export type OperationTable = Record<string, Operation>;

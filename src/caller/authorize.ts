@@ -1,4 +1,9 @@
-import { PolicyError, type ContextValue, type Decision, type PolicyInput } from '../policy/index.ts';
+import {
+  PolicyError,
+  type ContextValue,
+  type Decision,
+  type PolicyInput,
+} from '../policy/index.ts';
 import { Errors } from '../protocol/errors.ts';
 import type { IamStore } from '../store/types.ts';
 import { requestContext } from './context.ts';
@@ -77,14 +82,18 @@ function policyType(policy: string): string {
  */
 export function denialReason(result: Decision, action: string): string {
   const deny = result.matchedStatements.find((s) => s.effect === 'Deny');
-  if (deny) return ` with an explicit deny in a${/^[aeiou]/.test(policyType(deny.policy)) ? 'n' : ''} ${policyType(deny.policy)}`;
+  if (deny)
+    return ` with an explicit deny in a${/^[aeiou]/.test(policyType(deny.policy)) ? 'n' : ''} ${policyType(deny.policy)}`;
   const allowedBy = new Set(
-    result.matchedStatements.filter((s) => s.effect === 'Allow').map((s) => s.policy.replace(/\[.*$/, '')),
+    result.matchedStatements
+      .filter((s) => s.effect === 'Allow')
+      .map((s) => s.policy.replace(/\[.*$/, '')),
   );
-  const missing = !allowedBy.has('identity') && !allowedBy.has('resource')
-    ? 'identity'
-    : !allowedBy.has('permissionsBoundary') && allowedBy.has('identity')
-      ? 'permissionsBoundary'
-      : 'session';
+  const missing =
+    !allowedBy.has('identity') && !allowedBy.has('resource')
+      ? 'identity'
+      : !allowedBy.has('permissionsBoundary') && allowedBy.has('identity')
+        ? 'permissionsBoundary'
+        : 'session';
   return ` because no ${policyType(missing)} allows the ${action} action`;
 }

@@ -7,7 +7,9 @@ import type { Caller } from './types.ts';
 export async function policySetOf(store: IamStore, caller: Caller): Promise<PolicySet> {
   const entity: RoleRecord | UserRecord | undefined = caller.role ?? caller.user;
   if (!entity) return { identity: [] };
-  const attached = await Promise.all(entity.attachedPolicies.map((arn) => managedPolicyDocument(store, arn)));
+  const attached = await Promise.all(
+    entity.attachedPolicies.map((arn) => managedPolicyDocument(store, arn)),
+  );
   const set: PolicySet = {
     identity: [
       ...Object.values(entity.inlinePolicies),

@@ -34,6 +34,9 @@ export interface CompiledStatement {
   conditions: CompiledCondition[];
   /** Condition keys the statement references, as ids in the set's KeyRegistry. */
   conditionKeyIds: number[];
+  /** Bits for the ids below 31 of conditionKeyIds; the rest are in keyOverflow. */
+  keyMask: number;
+  keyOverflow: number[];
 }
 
 /** A test that depends only on the request; answered once per request and shared by statements. */
@@ -167,13 +170,21 @@ function compileStatement(
     resourceIds:
       resources === undefined
         ? null
-        : resources.filter((r) => r !== '*').map((r) => resourceProbe(r, vars, reg.probes)),
+        : [
+            resourceListProbe(
+              resources.filter((r) => r !== '*'),
+              vars,
+              reg.probes,
+            ),
+          ],
     resourceAll: resources !== undefined && resources.includes('*'),
     notResource: s.NotResource !== undefined,
     principal: null,
     notPrincipal: false,
     conditions,
     conditionKeyIds: [...keyIds],
+    keyMask: [...keyIds].filter((id) => id < 31).reduce((m, id) => m | (1 << id), 0),
+    keyOverflow: [...keyIds].filter((id) => id >= 31),
   };
   if (s.Sid !== undefined) out.sid = s.Sid;
   if (s.Principal !== undefined) out.principal = compilePrincipal(s.Principal);
@@ -195,10 +206,20 @@ function actionProbe(action: string, probes: ProbeRegistry): number {
   });
 }
 
-/** Resource and NotResource entries: ARNs matched per segment, variables resolved per request. */
-function resourceProbe(resource: string, vars: boolean, probes: ProbeRegistry): number {
-  return probes.id(`r:${vars ? 'v' : 'l'}:${resource}`, () => {
-    const m: ArnMatcher = compileArnPattern(resource, vars);
-    return (req) => m(req.resource, req.ctx);
+/**
+ * A Resource or NotResource list: ARNs matched per segment, variables resolved per request. One
+ * probe for the whole list, since statements of one policy set often repeat the same list.
+ */
+function resourceListProbe(list: string[], vars: boolean, probes: ProbeRegistry): number {
+  return probes.id(`r:${vars ? 'v' : 'l'}:${JSON.stringify(list)}`, () => {
+    const matchers: ArnMatcher[] = list.map((r) => compileArnPattern(r, vars));
+    if (matchers.length === 1) {
+      const only = matchers[0];
+      return (req) => only(req.resource, req.ctx);
+    }
+    return (req) => {
+      for (const m of matchers) if (m(req.resource, req.ctx)) return true;
+      return false;
+    };
   });
 }

@@ -1,5 +1,6 @@
 import type { CompiledPolicy, CompiledStatement, KeyRegistry, Probe } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
+import type { RequestContext } from './context.ts';
 import type { EvalRequest } from './request.ts';
 import { MSG, PolicyError } from './errors.ts';
 import type { MatchKind } from './principal-match.ts';
@@ -25,7 +26,9 @@ const DENY = 2;
 
 class Accumulator {
   matched: MatchedStatement[] = [];
-  /** Per condition key id: 0 not looked at, 1 present, 2 missing. */
+  /** Condition keys (ids below 31) referenced by evaluated statements. */
+  keyMask = 0;
+  /** Per condition key id from 31 up: 0 not looked at, 1 present, 2 missing. */
   keyState: Uint8Array;
   errors: StatementError[] = [];
   /** How the resource-based policy's applicable Allow statements named the caller. */
@@ -80,7 +83,7 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  const missingKeys = missingContextKeys(acc, set.keys.names, req.ctx.missing);
+  const missingKeys = missingContextKeys(acc, set.keys.names, req.ctx);
 
   const result = (decision: Decision['decision'], reason: string): Decision => ({
     decision,
@@ -180,16 +183,21 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
 function missingContextKeys(
   acc: Accumulator,
   names: Array<[string, string]>,
-  fromVariables: Map<string, string> | null,
+  ctx: RequestContext,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (let id = 0; id < names.length; id++) {
-    if (acc.keyState[id] === 2) {
+    const missing =
+      id < 31
+        ? (acc.keyMask & (1 << id)) !== 0 && ctx.byId(id, names[id][0]) === undefined
+        : acc.keyState[id] === 2;
+    if (missing) {
       out.push(names[id][1]);
       seen.add(names[id][0]);
     }
   }
+  const fromVariables = ctx.missing;
   if (fromVariables !== null) for (const [k, v] of fromVariables) if (!seen.has(k)) out.push(v);
   return out;
 }
@@ -263,14 +271,16 @@ function apply(
     }
   }
   const ctx = req.ctx;
-  const ids = s.conditionKeyIds;
+  acc.keyMask |= s.keyMask;
+  const ids = s.keyOverflow;
   const state = acc.keyState;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (state[id] === 0) state[id] = ctx.byId(id, req.keyNames[id][0]) === undefined ? 2 : 1;
   }
   try {
-    for (const c of s.conditions) if (!c.test(ctx)) return 0;
+    const conditions = s.conditions;
+    for (let i = 0; i < conditions.length; i++) if (!conditions[i].test(ctx)) return 0;
   } catch (e) {
     // Fail closed: a statement that cannot be evaluated never allows. AWS evaluates a condition
     // whose value it cannot read as not matching, so such a Deny does not apply either; the

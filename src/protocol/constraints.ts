@@ -25,14 +25,20 @@ export class Constraints {
 
   range(member: string, value: number | undefined, min: number, max: number): this {
     if (value === undefined) return this;
-    if (value < min) this.add(member, String(value), `Member must have value greater than or equal to ${min}`);
-    if (value > max) this.add(member, String(value), `Member must have value less than or equal to ${max}`);
+    if (value < min)
+      this.add(member, String(value), `Member must have value greater than or equal to ${min}`);
+    if (value > max)
+      this.add(member, String(value), `Member must have value less than or equal to ${max}`);
     return this;
   }
 
   count(member: string, items: unknown[], max: number): this {
     if (items.length > max) {
-      this.add(member, `[${items.length} items]`, `Member must have length less than or equal to ${max}`);
+      this.add(
+        member,
+        `[${items.length} items]`,
+        `Member must have length less than or equal to ${max}`,
+      );
     }
     return this;
   }
@@ -56,7 +62,8 @@ export const PATTERNS = {
   tokenCode: { re: /^\d*$/, shown: '[\\d]*' },
   arn: {
     re: /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]+$/u,
-    shown: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
+    shown:
+      '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
   },
   sessionPolicy: {
     re: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,

@@ -55,19 +55,22 @@ export const Errors = {
       'ValidationError',
       `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ` +
         violations
-          .map((v) => `Value '${v.value}' at '${v.member}' failed to satisfy constraint: ${v.constraint}`)
+          .map(
+            (v) =>
+              `Value '${v.value}' at '${v.member}' failed to satisfy constraint: ${v.constraint}`,
+          )
           .join('; '),
       400,
     ),
   missingParameter: (name: string) =>
-    new AwsError(
-      'MissingParameter',
-      `The request must contain the parameter ${name}`,
-      400,
-    ),
+    new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
   malformedPolicy: (message: string) => new AwsError('MalformedPolicyDocument', message, 400),
   packedPolicyTooLarge: (percent: number) =>
-    new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space`, 400),
+    new AwsError(
+      'PackedPolicyTooLarge',
+      `Packed policy consumes ${percent}% of allotted space`,
+      400,
+    ),
   invalidAction: (action: string) =>
     new AwsError('InvalidAction', `Could not find operation ${action} for version`, 400),
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),

@@ -47,7 +47,11 @@ export class QueryParams {
     const v = this.map.get(name);
     if (v === undefined) return undefined;
     if (!/^-?\d{1,15}$/.test(v.trim())) {
-      throw new AwsError('ValidationError', `Invalid value for parameter ${name}: '${v}' is not an integer.`, 400);
+      throw new AwsError(
+        'ValidationError',
+        `Invalid value for parameter ${name}: '${v}' is not an integer.`,
+        400,
+      );
     }
     return Number(v.trim());
   }
@@ -57,18 +61,26 @@ export class QueryParams {
     if (v === undefined) return undefined;
     if (v === 'true') return true;
     if (v === 'false') return false;
-    throw new AwsError('ValidationError', `Invalid value for parameter ${name}: '${v}' is not a boolean.`, 400);
+    throw new AwsError(
+      'ValidationError',
+      `Invalid value for parameter ${name}: '${v}' is not a boolean.`,
+      400,
+    );
   }
 
   /** `Name.member.1`, `Name.member.2`, ... (a gap ends the list, as AWS reads it). */
   list(name: string): string[] {
     const out: string[] = [];
-    for (let i = 1; this.map.has(`${name}.member.${i}`); i++) out.push(this.map.get(`${name}.member.${i}`)!);
+    for (let i = 1; this.map.has(`${name}.member.${i}`); i++)
+      out.push(this.map.get(`${name}.member.${i}`)!);
     return out;
   }
 
   /** `Name.member.N.Field` structures, e.g. `Tags.member.1.Key` / `Tags.member.1.Value`. */
-  structList<F extends string>(name: string, fields: readonly F[]): Array<Partial<Record<F, string>>> {
+  structList<F extends string>(
+    name: string,
+    fields: readonly F[],
+  ): Array<Partial<Record<F, string>>> {
     const out: Array<Partial<Record<F, string>>> = [];
     for (let i = 1; ; i++) {
       const item: Partial<Record<F, string>> = {};

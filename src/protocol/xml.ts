@@ -22,7 +22,8 @@ export function escapeXml(text: string): string {
 
 function render(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
+  if (Array.isArray(value))
+    return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
   if (typeof value === 'object') {
     let inner = '';
     for (const [k, v] of Object.entries(value)) inner += render(k, v);

@@ -96,10 +96,12 @@ adminRoutes.post('/apply', async (c) => {
 
 async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
   const raw = await c.req.text();
-  if (raw.length > MAX_BODY) throw new AwsError('RequestEntityTooLarge', `The document exceeds ${MAX_BODY} bytes.`, 413);
+  if (raw.length > MAX_BODY)
+    throw new AwsError('RequestEntityTooLarge', `The document exceeds ${MAX_BODY} bytes.`, 413);
   try {
     const value: unknown = JSON.parse(raw);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // answered below
   }
@@ -109,7 +111,8 @@ async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record
 /** POST /admin/v1/sessions/revoke `{ "sessionToken": "..." }`: ends one session at once. */
 adminRoutes.post('/sessions/revoke', async (c) => {
   const { sessionToken } = await jsonBody(c);
-  if (typeof sessionToken !== 'string') throw new AwsError('InvalidInput', 'sessionToken must be a string.', 400);
+  if (typeof sessionToken !== 'string')
+    throw new AwsError('InvalidInput', 'sessionToken must be a string.', 400);
   return c.json({ revoked: await revokeSession(c.env, sessionToken) });
 });
 
@@ -119,9 +122,20 @@ adminRoutes.post('/sessions/revoke', async (c) => {
  */
 adminRoutes.post('/roles/revoke-sessions', async (c) => {
   const { roleArn, issuedBefore } = await jsonBody(c);
-  if (typeof roleArn !== 'string') throw new AwsError('InvalidInput', 'roleArn must be a string.', 400);
-  const before = issuedBefore === undefined ? Date.now() : typeof issuedBefore === 'string' ? Date.parse(issuedBefore) : NaN;
-  if (Number.isNaN(before)) throw new AwsError('InvalidInput', 'issuedBefore must be an ISO 8601 date.', 400);
+  if (typeof roleArn !== 'string')
+    throw new AwsError('InvalidInput', 'roleArn must be a string.', 400);
+  const before =
+    issuedBefore === undefined
+      ? Date.now()
+      : typeof issuedBefore === 'string'
+        ? Date.parse(issuedBefore)
+        : NaN;
+  if (Number.isNaN(before))
+    throw new AwsError('InvalidInput', 'issuedBefore must be an ISO 8601 date.', 400);
   await revokeRoleSessions(new KvIamStore(c.env.IAM), roleArn, before);
-  return c.json({ roleArn, revokedIssuedBefore: new Date(before).toISOString(), policyName: REVOKE_POLICY_NAME });
+  return c.json({
+    roleArn,
+    revokedIssuedBefore: new Date(before).toISOString(),
+    policyName: REVOKE_POLICY_NAME,
+  });
 });

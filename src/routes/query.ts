@@ -68,12 +68,18 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
     const sig = signature ?? readSignature(signed, now);
     if (sig.scope.service !== service) {
-      throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${service}'. `, 403);
+      throw new AwsError(
+        'SignatureDoesNotMatch',
+        `Credential should be scoped to correct service: '${service}'. `,
+        403,
+      );
     }
     const caller = await authenticate(c.env, store, signed, sig, now);
     result = await operation.run(ctx, caller);
   }
-  return c.body(renderResult(service, action, result, requestId), 200, { 'Content-Type': 'text/xml' });
+  return c.body(renderResult(service, action, result, requestId), 200, {
+    'Content-Type': 'text/xml',
+  });
 });
 
 function readSignatureOrNull(req: Request, body: Uint8Array, now: number) {

@@ -24,14 +24,12 @@ const inlinePolicies = z.optional(
   z.record(z.string(), policyDocument).check(z.meta({ description: 'Inline policies by name.' })),
 );
 const attachedPolicies = z.optional(
-  z
-    .array(z.string())
-    .check(
-      z.meta({
-        description:
-          'Managed policy ARNs: AWS managed (arn:aws:iam::aws:policy/...) or policies of this account.',
-      }),
-    ),
+  z.array(z.string()).check(
+    z.meta({
+      description:
+        'Managed policy ARNs: AWS managed (arn:aws:iam::aws:policy/...) or policies of this account.',
+    }),
+  ),
 );
 const permissionsBoundary = z.optional(
   z.string().check(z.meta({ description: 'Managed policy ARN used as the permissions boundary.' })),

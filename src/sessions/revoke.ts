@@ -28,7 +28,11 @@ export function revokeOlderSessionsPolicy(before: number): string {
  * temporary security credentials"): an inline Deny on aws:TokenIssueTime. Older sessions still
  * authenticate (GetCallerIdentity answers) but every authorized action is denied.
  */
-export async function revokeRoleSessions(store: IamStore, roleArn: string, before: number): Promise<void> {
+export async function revokeRoleSessions(
+  store: IamStore,
+  roleArn: string,
+  before: number,
+): Promise<void> {
   const parsed = parseRoleArn(roleArn);
   const role = parsed ? await store.get(parsed.account, 'role', parsed.name) : null;
   if (!parsed || !role || role.arn !== roleArn) {
@@ -36,7 +40,10 @@ export async function revokeRoleSessions(store: IamStore, roleArn: string, befor
   }
   await store.put(parsed.account, 'role', role.name, {
     ...role,
-    inlinePolicies: { ...role.inlinePolicies, [REVOKE_POLICY_NAME]: revokeOlderSessionsPolicy(before) },
+    inlinePolicies: {
+      ...role.inlinePolicies,
+      [REVOKE_POLICY_NAME]: revokeOlderSessionsPolicy(before),
+    },
     version: role.version + 1,
   });
 }
@@ -45,6 +52,11 @@ export async function revokeRoleSessions(store: IamStore, roleArn: string, befor
 export async function revokeSession(env: Env, sessionToken: string): Promise<boolean> {
   const keys = await secretKeys(env.SEAL_KEY);
   const claims = await openSessionToken(keys.mac, sessionToken);
-  if (!claims) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 400);
+  if (!claims)
+    throw new AwsError(
+      'InvalidClientTokenId',
+      'The security token included in the request is invalid.',
+      400,
+    );
   return env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)).revoke(claims.sessionId);
 }

@@ -28,6 +28,4 @@ export interface SessionRecord {
 }
 
 export type SessionLookup =
-  | { status: 'active'; session: SessionRecord }
-  | { status: 'expired' }
-  | { status: 'unknown' };
+  { status: 'active'; session: SessionRecord } | { status: 'expired' } | { status: 'unknown' };

@@ -3,9 +3,15 @@
  * session policies the way users do with AWS. Documents as AWS publishes them (the short ones), or
  * reduced to their documented intent where AWS's own is thousands of actions long (marked so).
  */
-const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const ADMIN = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
 
-export const AWS_MANAGED_POLICIES: Record<string, { path: string; document: object; description: string }> = {
+export const AWS_MANAGED_POLICIES: Record<
+  string,
+  { path: string; document: object; description: string }
+> = {
   AdministratorAccess: {
     path: '/',
     document: ADMIN,
@@ -73,7 +79,14 @@ export const AWS_MANAGED_POLICIES: Record<string, { path: string; document: obje
       Statement: [
         {
           Effect: 'Allow',
-          Action: ['iam:GenerateCredentialReport', 'iam:GenerateServiceLastAccessedDetails', 'iam:Get*', 'iam:List*', 'iam:SimulateCustomPolicy', 'iam:SimulatePrincipalPolicy'],
+          Action: [
+            'iam:GenerateCredentialReport',
+            'iam:GenerateServiceLastAccessedDetails',
+            'iam:Get*',
+            'iam:List*',
+            'iam:SimulateCustomPolicy',
+            'iam:SimulatePrincipalPolicy',
+          ],
           Resource: '*',
         },
       ],
@@ -89,8 +102,25 @@ export const AWS_MANAGED_POLICIES: Record<string, { path: string; document: obje
       Statement: [
         {
           Effect: 'Allow',
-          Action: ['s3', 'ec2', 'iam', 'sts', 'dynamodb', 'lambda', 'logs', 'cloudwatch', 'sqs', 'sns', 'ssm', 'kms', 'rds', 'ecr', 'ecs', 'eks', 'cloudformation']
-            .flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
+          Action: [
+            's3',
+            'ec2',
+            'iam',
+            'sts',
+            'dynamodb',
+            'lambda',
+            'logs',
+            'cloudwatch',
+            'sqs',
+            'sns',
+            'ssm',
+            'kms',
+            'rds',
+            'ecr',
+            'ecs',
+            'eks',
+            'cloudformation',
+          ].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
           Resource: '*',
         },
       ],
@@ -104,7 +134,13 @@ export const AWS_MANAGED_POLICIES: Record<string, { path: string; document: obje
       Statement: [
         {
           Effect: 'Allow',
-          Action: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'],
+          Action: [
+            's3:Get*',
+            's3:List*',
+            's3:Describe*',
+            's3-object-lambda:Get*',
+            's3-object-lambda:List*',
+          ],
           Resource: '*',
         },
       ],
@@ -120,10 +156,17 @@ export const AWS_MANAGED_POLICIES: Record<string, { path: string; document: obje
   },
 };
 
-export function awsManagedPolicy(arn: string): { name: string; path: string; document: string; description: string } | null {
+export function awsManagedPolicy(
+  arn: string,
+): { name: string; path: string; document: string; description: string } | null {
   const m = /^arn:aws:iam::aws:policy(\/(?:[^/]+\/)*)?([^/]+)$/.exec(arn);
   if (!m) return null;
   const entry = AWS_MANAGED_POLICIES[m[2]!];
   if (!entry || (m[1] ?? '/') !== entry.path) return null;
-  return { name: m[2]!, path: entry.path, document: JSON.stringify(entry.document), description: entry.description };
+  return {
+    name: m[2]!,
+    path: entry.path,
+    document: JSON.stringify(entry.document),
+    description: entry.description,
+  };
 }

@@ -31,7 +31,11 @@ export class KvIamStore implements IamStore {
     await this.kv.put(`acct/${record.id}`, JSON.stringify(record));
   }
 
-  get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null> {
+  get<K extends EntityKind>(
+    account: string,
+    kind: K,
+    name: string,
+  ): Promise<EntityTypes[K] | null> {
     return this.kv.get<EntityTypes[K]>(entityKey(account, kind, name), 'json');
   }
 

@@ -2,7 +2,9 @@ import { awsManagedPolicy } from './aws-managed.ts';
 import type { IamStore, ManagedPolicyRecord } from './types.ts';
 
 /** Parses `arn:aws:iam::ACCOUNT:policy/PATH/NAME` into the account and the policy name. */
-export function parsePolicyArn(arn: string): { account: string; name: string; path: string } | null {
+export function parsePolicyArn(
+  arn: string,
+): { account: string; name: string; path: string } | null {
   const m = /^arn:aws:iam::(\d{12}|aws):policy(\/(?:[^/]+\/)*)?([\w+=,.@-]+)$/.exec(arn);
   if (!m) return null;
   return { account: m[1]!, path: m[2] ?? '/', name: m[3]! };

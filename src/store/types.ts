@@ -102,7 +102,12 @@ export interface IamStore {
   putAccount(record: AccountRecord): Promise<void>;
 
   get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
-  put<K extends EntityKind>(account: string, kind: K, name: string, record: EntityTypes[K]): Promise<void>;
+  put<K extends EntityKind>(
+    account: string,
+    kind: K,
+    name: string,
+    record: EntityTypes[K],
+  ): Promise<void>;
   delete(account: string, kind: EntityKind, name: string): Promise<void>;
   /** Entities sorted by name (case-insensitively, as IAM lists them), paginated. */
   list<K extends EntityKind>(

@@ -63,7 +63,11 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   const session = caller.session;
   const chained = session?.kind === 'AssumedRole';
   const effectiveSourceIdentity = session?.sourceIdentity ?? sourceIdentity;
-  if (session?.sourceIdentity && sourceIdentity !== undefined && sourceIdentity !== session.sourceIdentity) {
+  if (
+    session?.sourceIdentity &&
+    sourceIdentity !== undefined &&
+    sourceIdentity !== session.sourceIdentity
+  ) {
     throw new AwsError(
       'AccessDenied',
       `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn} because the source identity of the calling session cannot be changed`,
@@ -75,7 +79,8 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
 
   const context: Record<string, ContextValue> = { 'sts:RoleSessionName': sessionName };
   if (externalId !== undefined) context['sts:ExternalId'] = externalId;
-  if (effectiveSourceIdentity !== undefined) context['sts:SourceIdentity'] = effectiveSourceIdentity;
+  if (effectiveSourceIdentity !== undefined)
+    context['sts:SourceIdentity'] = effectiveSourceIdentity;
   if (serialNumber !== undefined) {
     context['aws:MultiFactorAuthPresent'] = 'true';
     context['aws:MultiFactorAuthAge'] = '0';
@@ -107,7 +112,9 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     );
   }
   if (seconds > role.maxSessionDuration) {
-    throw Errors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    throw Errors.validation(
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
   }
 
   const sessionPolicies = await resolveSessionPolicies(store, policyParams);

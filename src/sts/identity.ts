@@ -6,7 +6,10 @@ import { AwsError } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 
 /** GetCallerIdentity: needs no permission and cannot be denied ("GetCallerIdentity", STS API Reference). */
-export async function getCallerIdentity(_ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function getCallerIdentity(
+  _ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   return { Arn: caller.arn, UserId: caller.userId, Account: caller.account };
 }
 

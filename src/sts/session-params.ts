@@ -43,7 +43,11 @@ export async function resolveSessionPolicies(
   for (const arn of p.policyArns) {
     const doc = await managedPolicyDocument(store, arn);
     if (doc === null) {
-      throw new AwsError('InvalidParameterValue', `Policy ${arn} does not exist or is not attachable.`, 400);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Policy ${arn} does not exist or is not attachable.`,
+        400,
+      );
     }
     texts.push(doc);
   }
@@ -55,7 +59,10 @@ export interface SessionTags {
   transitiveTagKeys: string[];
 }
 
-export function readTags(params: QueryParams, v: Constraints): { tags: Array<{ Key: string; Value: string }>; transitive: string[] } {
+export function readTags(
+  params: QueryParams,
+  v: Constraints,
+): { tags: Array<{ Key: string; Value: string }>; transitive: string[] } {
   const tags = params.structList('Tags', ['Key', 'Value'] as const).map((t) => ({
     Key: t.Key ?? '',
     Value: t.Value ?? '',

@@ -17,7 +17,10 @@ import {
 const USER_MAX_SECONDS = 129600;
 const USER_DEFAULT_SECONDS = 43200;
 
-function requireLongTermUser(caller: Caller, action: string): asserts caller is Caller & { user: NonNullable<Caller['user']> } {
+function requireLongTermUser(
+  caller: Caller,
+  action: string,
+): asserts caller is Caller & { user: NonNullable<Caller['user']> } {
   if (caller.session || !caller.user) {
     throw new AwsError('AccessDenied', `Cannot call ${action} with session credentials`, 403);
   }
@@ -67,7 +70,10 @@ export async function getSessionToken(ctx: OperationContext, caller: Caller): Pr
  * GetFederationToken: a federated-user session whose permissions are the intersection of the user's
  * policies and the session policies passed here; with none passed it has no permissions.
  */
-export async function getFederationToken(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+export async function getFederationToken(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
   const { params, store, info } = ctx;
   const v = new Constraints();
   const name = params.require('Name');

@@ -73,6 +73,10 @@ export function run(file: string, args: string[], env: Record<string, string>): 
 }
 
 /** `/usr/bin/aws` (Debian's awscli v2), never a pyenv `aws` found on PATH. */
-export function aws(server: Server, args: string[], env: Record<string, string> = ADMIN_ENV): Promise<RunResult> {
+export function aws(
+  server: Server,
+  args: string[],
+  env: Record<string, string> = ADMIN_ENV,
+): Promise<RunResult> {
   return run('/usr/bin/aws', [...args, '--endpoint-url', server.url, '--output', 'json'], env);
 }

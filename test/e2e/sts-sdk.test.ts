@@ -17,9 +17,15 @@ afterAll(async () => {
 });
 
 const role = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
-const admin = { accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY };
+const admin = {
+  accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+  secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+};
 
-function client(credentials = admin as { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region = 'eu-west-1') {
+function client(
+  credentials = admin as { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region = 'eu-west-1',
+) {
   return new STSClient({ endpoint: server.url, region, credentials, maxAttempts: 1 });
 }
 
@@ -35,7 +41,9 @@ async function failure(p: Promise<unknown>): Promise<STSServiceException> {
 
 describe('@aws-sdk/client-sts', () => {
   it('assumes a role and uses the session', async () => {
-    const out = await client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk' }));
+    const out = await client().send(
+      new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk' }),
+    );
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA/);
     expect(out.Credentials?.Expiration).toBeInstanceOf(Date);
     const me = await client({
@@ -47,20 +55,38 @@ describe('@aws-sdk/client-sts', () => {
   });
 
   it('typed errors: AccessDenied, ValidationError, MalformedPolicyDocument, SignatureDoesNotMatch', async () => {
-    const denied = await failure(client().send(new AssumeRoleCommand({ RoleArn: role('ec2-ssm-instance-role'), RoleSessionName: 'sdk' })));
+    const denied = await failure(
+      client().send(
+        new AssumeRoleCommand({ RoleArn: role('ec2-ssm-instance-role'), RoleSessionName: 'sdk' }),
+      ),
+    );
     expect(denied.name).toBe('AccessDenied');
     expect(denied.$metadata.httpStatusCode).toBe(403);
     // The JS SDK validates nothing client-side: the server must.
     const shortDuration = await failure(
-      client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk', DurationSeconds: 60 })),
+      client().send(
+        new AssumeRoleCommand({
+          RoleArn: role('demo-readonly'),
+          RoleSessionName: 'sdk',
+          DurationSeconds: 60,
+        }),
+      ),
     );
     expect(shortDuration.name).toBe('ValidationError');
     const malformed = await failure(
-      client().send(new AssumeRoleCommand({ RoleArn: role('demo-readonly'), RoleSessionName: 'sdk', Policy: '{' })),
+      client().send(
+        new AssumeRoleCommand({
+          RoleArn: role('demo-readonly'),
+          RoleSessionName: 'sdk',
+          Policy: '{',
+        }),
+      ),
     );
     // The SDK maps the wire code MalformedPolicyDocument to its typed exception class.
     expect(malformed.name).toBe('MalformedPolicyDocumentException');
-    const badSig = await failure(client({ ...admin, secretAccessKey: 'z'.repeat(40) }).send(new GetCallerIdentityCommand({})));
+    const badSig = await failure(
+      client({ ...admin, secretAccessKey: 'z'.repeat(40) }).send(new GetCallerIdentityCommand({})),
+    );
     expect(badSig.name).toBe('SignatureDoesNotMatch');
   });
 
@@ -69,7 +95,10 @@ describe('@aws-sdk/client-sts', () => {
       new AssumeRoleCommand({
         RoleArn: role('demo-readonly'),
         RoleSessionName: 'sdk-tags',
-        Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
         Tags: [{ Key: 'team', Value: 'platform' }],
         TransitiveTagKeys: ['team'],
       }),

@@ -20,8 +20,15 @@ export class WebCryptoSha256 {
       data.set(c, offset);
       offset += c.byteLength;
     }
-    if (this.secret === undefined) return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-    const key = await crypto.subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    if (this.secret === undefined)
+      return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+    const key = await crypto.subtle.importKey(
+      'raw',
+      this.secret,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     return new Uint8Array(await crypto.subtle.sign('HMAC', key, data));
   }
 

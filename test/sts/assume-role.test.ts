@@ -5,13 +5,18 @@ import { assumeRole, call, role } from './helpers.ts';
 describe('AssumeRole: success as AWS forms it', () => {
   it('issues ASIA credentials, the assumed-role ARN without the path, and RoleId:session', async () => {
     const before = Date.now();
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'alice-session' });
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'alice-session',
+    });
     const xml = creds.answer.body;
     expect(xml).toContain('<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">');
     expect(creds.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(creds.secretAccessKey).toHaveLength(40);
     expect(creds.sessionToken?.length).toBeGreaterThan(100);
-    expect(xmlText(xml, 'Arn')).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/alice-session');
+    expect(xmlText(xml, 'Arn')).toBe(
+      'arn:aws:sts::123456789012:assumed-role/demo-readonly/alice-session',
+    );
     expect(xmlText(xml, 'AssumedRoleId')).toMatch(/^AROA[A-Z0-9]{17}:alice-session$/);
     const expiration = Date.parse(xmlText(xml, 'Expiration')!);
     expect(expiration - before).toBeGreaterThanOrEqual(3600_000 - 1000);
@@ -23,7 +28,9 @@ describe('AssumeRole: success as AWS forms it', () => {
     const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'who-am-i' });
     const me = await call({ Action: 'GetCallerIdentity' }, creds);
     expect(me.status, me.body).toBe(200);
-    expect(xmlText(me.body, 'Arn')).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/who-am-i');
+    expect(xmlText(me.body, 'Arn')).toBe(
+      'arn:aws:sts::123456789012:assumed-role/demo-readonly/who-am-i',
+    );
     expect(xmlText(me.body, 'UserId')).toMatch(/^AROA[A-Z0-9]{17}:who-am-i$/);
     expect(xmlText(me.body, 'Account')).toBe('123456789012');
   });
@@ -44,9 +51,17 @@ describe('AssumeRole: denials as AWS words them', () => {
   it.each([
     ['a role that does not exist', role('no-such-role'), {}],
     ['a role whose trust policy names only a service', role('ec2-ssm-instance-role'), {}],
-    ['a trust condition on sts:ExternalId that is not met', role('ci-deployer'), { ExternalId: 'wrong-id' }],
+    [
+      'a trust condition on sts:ExternalId that is not met',
+      role('ci-deployer'),
+      { ExternalId: 'wrong-id' },
+    ],
     ['a trust condition on sts:ExternalId without one', role('ci-deployer'), {}],
-    ['a role ARN with the wrong path', 'arn:aws:iam::123456789012:role/some/path/demo-readonly', {}],
+    [
+      'a role ARN with the wrong path',
+      'arn:aws:iam::123456789012:role/some/path/demo-readonly',
+      {},
+    ],
     ['a role in another account', 'arn:aws:iam::210987654321:role/demo-readonly', {}],
   ])('AccessDenied for %s', async (_, arn, extra) => {
     const res = await call({ Action: 'AssumeRole', RoleArn: arn, RoleSessionName: 's1', ...extra });
@@ -81,7 +96,10 @@ describe('AssumeRole: parameter validation', () => {
       { DurationSeconds: '43201' },
       "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200",
     ],
-    [{ DurationSeconds: '7200' }, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'],
+    [
+      { DurationSeconds: '7200' },
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    ],
     [
       { ExternalId: 'a' },
       "1 validation error detected: Value 'a' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2",
@@ -125,7 +143,11 @@ describe('AssumeRole: session policies', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
     });
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'scoped', Policy: policy });
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'scoped',
+      Policy: policy,
+    });
     const size = Number(xmlText(creds.answer.body, 'PackedPolicySize'));
     expect(size).toBeGreaterThan(0);
     expect(size).toBeLessThan(100);
@@ -133,18 +155,38 @@ describe('AssumeRole: session policies', () => {
 
   it.each([
     ['not JSON', '{"Version": '],
-    ['a Principal in a session policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] })],
+    [
+      'a Principal in a session policy',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }],
+      }),
+    ],
   ])('MalformedPolicyDocument for %s', async (_, policy) => {
-    const res = await call({ Action: 'AssumeRole', RoleArn: role('demo-readonly'), RoleSessionName: 'ss', Policy: policy });
+    const res = await call({
+      Action: 'AssumeRole',
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'ss',
+      Policy: policy,
+    });
     expect(res.status).toBe(400);
     expect(res.code).toBe('MalformedPolicyDocument');
   });
 
   it('rejects a session policy over 2048 characters', async () => {
-    const statements = Array.from({ length: 40 }, (_, i) => ({ Effect: 'Allow', Action: `s3:GetObject${i}`, Resource: `arn:aws:s3:::bucket-${i}/*` }));
+    const statements = Array.from({ length: 40 }, (_, i) => ({
+      Effect: 'Allow',
+      Action: `s3:GetObject${i}`,
+      Resource: `arn:aws:s3:::bucket-${i}/*`,
+    }));
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: statements });
     expect(policy.length).toBeGreaterThan(2048);
-    const res = await call({ Action: 'AssumeRole', RoleArn: role('demo-readonly'), RoleSessionName: 'ss', Policy: policy });
+    const res = await call({
+      Action: 'AssumeRole',
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'ss',
+      Policy: policy,
+    });
     expect(res.status).toBe(400);
     expect(res.code).toBe('ValidationError');
   });

@@ -6,11 +6,18 @@ import { assumeRole, call, role } from './helpers.ts';
 async function send(req: Request) {
   const res = await exports.default.fetch(req);
   const body = await res.text();
-  return { status: res.status, code: xmlText(body, 'Code'), message: xmlText(body, 'Message'), body };
+  return {
+    status: res.status,
+    code: xmlText(body, 'Code'),
+    message: xmlText(body, 'Message'),
+    body,
+  };
 }
 
 /** Copies a signed request, changing one thing after signing. */
-async function tampered(change: (headers: Headers, body: string) => string | void): Promise<Request> {
+async function tampered(
+  change: (headers: Headers, body: string) => string | void,
+): Promise<Request> {
   const req = await signedRequest({ Action: 'GetCallerIdentity' }, DEMO_ADMIN);
   const headers = new Headers(req.headers);
   let body = await req.text();
@@ -40,25 +47,53 @@ describe('SigV4 authentication errors', () => {
   });
 
   it('InvalidClientTokenId for an unknown access key', async () => {
-    const res = await call({ Action: 'GetCallerIdentity' }, { accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x'.repeat(40) });
+    const res = await call(
+      { Action: 'GetCallerIdentity' },
+      { accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ', secretAccessKey: 'x'.repeat(40) },
+    );
     expect(res.status).toBe(403);
     expect(res.code).toBe('InvalidClientTokenId');
     expect(res.message).toBe('The security token included in the request is invalid.');
   });
 
   it('SignatureDoesNotMatch for a wrong secret', async () => {
-    const res = await call({ Action: 'GetCallerIdentity' }, { ...DEMO_ADMIN, secretAccessKey: 'y'.repeat(40) });
+    const res = await call(
+      { Action: 'GetCallerIdentity' },
+      { ...DEMO_ADMIN, secretAccessKey: 'y'.repeat(40) },
+    );
     expect(res.status).toBe(403);
     expect(res.code).toBe('SignatureDoesNotMatch');
   });
 
   it.each([
     ['the body', (_h: Headers, b: string) => b.replace('GetCallerIdentity', 'GetSessionToken')],
-    ['the x-amz-date header', (h: Headers) => void h.set('x-amz-date', h.get('x-amz-date')!.replace(/\d\dZ$/, '59Z'))],
+    [
+      'the x-amz-date header',
+      (h: Headers) => void h.set('x-amz-date', h.get('x-amz-date')!.replace(/\d\dZ$/, '59Z')),
+    ],
     ['the host header', (h: Headers) => void h.set('host', 'evil.example.com')],
-    ['the content-type header', (h: Headers) => void h.set('content-type', 'application/x-www-form-urlencoded')],
-    ['the signature', (h: Headers) => void h.set('authorization', h.get('authorization')!.replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`))],
-    ['the region in the scope', (h: Headers) => void h.set('authorization', h.get('authorization')!.replace('/us-east-1/', '/eu-west-1/'))],
+    [
+      'the content-type header',
+      (h: Headers) => void h.set('content-type', 'application/x-www-form-urlencoded'),
+    ],
+    [
+      'the signature',
+      (h: Headers) =>
+        void h.set(
+          'authorization',
+          h
+            .get('authorization')!
+            .replace(
+              /Signature=([0-9a-f])/,
+              (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
+            ),
+        ),
+    ],
+    [
+      'the region in the scope',
+      (h: Headers) =>
+        void h.set('authorization', h.get('authorization')!.replace('/us-east-1/', '/eu-west-1/')),
+    ],
   ])('SignatureDoesNotMatch when %s is altered after signing', async (_, change) => {
     const res = await send(await tampered(change));
     expect(res.status, res.body).toBe(403);
@@ -75,7 +110,9 @@ describe('SigV4 authentication errors', () => {
   });
 
   it('accepts any region in the scope', async () => {
-    const res = await call({ Action: 'GetCallerIdentity' }, DEMO_ADMIN, { region: 'ap-southeast-2' });
+    const res = await call({ Action: 'GetCallerIdentity' }, DEMO_ADMIN, {
+      region: 'ap-southeast-2',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -83,7 +120,11 @@ describe('SigV4 authentication errors', () => {
     const res = await send(
       new Request('http://127.0.0.1:8787/', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 garbage', 'x-amz-date': '20261128T000000Z' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'AWS4-HMAC-SHA256 garbage',
+          'x-amz-date': '20261128T000000Z',
+        },
         body: 'Action=GetCallerIdentity&Version=2011-06-15',
       }),
     );
@@ -113,7 +154,10 @@ describe('session tokens', () => {
 
   it('an ASIA key without a token is rejected', async () => {
     const a = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'sa' });
-    const res = await call({ Action: 'GetCallerIdentity' }, { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
+    const res = await call(
+      { Action: 'GetCallerIdentity' },
+      { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    );
     expect(res.code).toBe('InvalidClientTokenId');
   });
 });
@@ -130,7 +174,13 @@ describe('request shape errors never 500', () => {
   });
 
   it('a JSON body is refused with 415', async () => {
-    const res = await send(new Request('http://127.0.0.1:8787/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    const res = await send(
+      new Request('http://127.0.0.1:8787/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     expect(res.status).toBe(415);
   });
 

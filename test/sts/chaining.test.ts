@@ -28,7 +28,12 @@ describe('role chaining', () => {
   it('caps chained sessions at one hour with AWS message', async () => {
     const first = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'hop1' });
     const res = await call(
-      { Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop2', DurationSeconds: '3601' },
+      {
+        Action: 'AssumeRole',
+        RoleArn: role('auditor'),
+        RoleSessionName: 'hop2',
+        DurationSeconds: '3601',
+      },
       first,
     );
     expect(res.status).toBe(400);
@@ -40,7 +45,15 @@ describe('role chaining', () => {
 
   it('a role session is denied a role that does not trust it', async () => {
     const first = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'hop1' });
-    const res = await call({ Action: 'AssumeRole', RoleArn: role('ci-deployer'), RoleSessionName: 'xx', ExternalId: 'rolecall-demo' }, first);
+    const res = await call(
+      {
+        Action: 'AssumeRole',
+        RoleArn: role('ci-deployer'),
+        RoleSessionName: 'xx',
+        ExternalId: 'rolecall-demo',
+      },
+      first,
+    );
     expect(res.status).toBe(403);
     expect(res.message).toBe(
       `User: arn:aws:sts::123456789012:assumed-role/demo-readonly/hop1 is not authorized to perform: sts:AssumeRole on resource: ${role('ci-deployer')}`,
@@ -64,7 +77,13 @@ describe('role chaining', () => {
     expect(s.transitiveTagKeys).toEqual(['project']);
 
     const override = await call(
-      { Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop2', 'Tags.member.1.Key': 'Project', 'Tags.member.1.Value': 'x' },
+      {
+        Action: 'AssumeRole',
+        RoleArn: role('auditor'),
+        RoleSessionName: 'hop2',
+        'Tags.member.1.Key': 'Project',
+        'Tags.member.1.Value': 'x',
+      },
       first,
     );
     expect(override.status).toBe(400);
@@ -72,12 +91,21 @@ describe('role chaining', () => {
   });
 
   it('SourceIdentity is set when the trust policy allows sts:SetSourceIdentity and sticks across the chain', async () => {
-    const first = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'si', SourceIdentity: 'alice@example.com' });
+    const first = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'si',
+      SourceIdentity: 'alice@example.com',
+    });
     expect(xmlText(first.answer.body, 'SourceIdentity')).toBe('alice@example.com');
     const second = await assumeRole({ RoleArn: role('auditor'), RoleSessionName: 'hop2' }, first);
     expect(xmlText(second.answer.body, 'SourceIdentity')).toBe('alice@example.com');
     const changed = await call(
-      { Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop2', SourceIdentity: 'mallory' },
+      {
+        Action: 'AssumeRole',
+        RoleArn: role('auditor'),
+        RoleSessionName: 'hop2',
+        SourceIdentity: 'mallory',
+      },
       first,
     );
     expect(changed.status).toBe(403);
@@ -97,10 +125,30 @@ describe('role chaining', () => {
 
   it.each([
     ['aws: prefix', { SourceIdentity: 'aws:me' }],
-    ['duplicate tag keys differing by case', { 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'a', 'Tags.member.2.Key': 'Team', 'Tags.member.2.Value': 'b' }],
-    ['a transitive key not among the tags', { 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'a', 'TransitiveTagKeys.member.1': 'env' }],
+    [
+      'duplicate tag keys differing by case',
+      {
+        'Tags.member.1.Key': 'team',
+        'Tags.member.1.Value': 'a',
+        'Tags.member.2.Key': 'Team',
+        'Tags.member.2.Value': 'b',
+      },
+    ],
+    [
+      'a transitive key not among the tags',
+      {
+        'Tags.member.1.Key': 'team',
+        'Tags.member.1.Value': 'a',
+        'TransitiveTagKeys.member.1': 'env',
+      },
+    ],
   ])('rejects %s', async (_, extra) => {
-    const res = await call({ Action: 'AssumeRole', RoleArn: role('demo-readonly'), RoleSessionName: 'bad', ...extra });
+    const res = await call({
+      Action: 'AssumeRole',
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'bad',
+      ...extra,
+    });
     expect(res.status).toBe(400);
   });
 
@@ -120,9 +168,16 @@ describe('role chaining', () => {
     const tags: Record<string, string> = {};
     for (let i = 1; i <= 50; i++) {
       tags[`Tags.member.${i}.Key`] = `key-${i}-${crypto.randomUUID()}`;
-      tags[`Tags.member.${i}.Value`] = Array.from({ length: 6 }, () => crypto.randomUUID()).join('').slice(0, 256);
+      tags[`Tags.member.${i}.Value`] = Array.from({ length: 6 }, () => crypto.randomUUID())
+        .join('')
+        .slice(0, 256);
     }
-    const res = await call({ Action: 'AssumeRole', RoleArn: role('demo-readonly'), RoleSessionName: 'big', ...tags });
+    const res = await call({
+      Action: 'AssumeRole',
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'big',
+      ...tags,
+    });
     expect(res.status).toBe(400);
     expect(res.code).toBe('PackedPolicyTooLarge');
     expect(res.message).toMatch(/^Packed policy consumes \d+% of allotted space$/);

@@ -1,6 +1,12 @@
 import { exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
-import { DEMO_ADMIN, signedRequest, xmlText, type Credentials, type SignOptions } from '../helpers/aws.ts';
+import {
+  DEMO_ADMIN,
+  signedRequest,
+  xmlText,
+  type Credentials,
+  type SignOptions,
+} from '../helpers/aws.ts';
 
 export interface Answer {
   status: number;
@@ -17,7 +23,12 @@ export async function call(
 ): Promise<Answer> {
   const res = await exports.default.fetch(await signedRequest(params, credentials, options));
   const body = await res.text();
-  return { status: res.status, body, code: xmlText(body, 'Code'), message: xmlText(body, 'Message') };
+  return {
+    status: res.status,
+    body,
+    code: xmlText(body, 'Code'),
+    message: xmlText(body, 'Message'),
+  };
 }
 
 export async function assumeRole(

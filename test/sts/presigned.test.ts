@@ -5,7 +5,12 @@ import { DEMO_ADMIN, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
 
 /** A presigned GetCallerIdentity URL, as EKS tokens and Vault's IAM auth use them. */
 async function presignedUrl(expiresIn: number, signingDate = new Date()): Promise<string> {
-  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: DEMO_ADMIN, sha256: WebCryptoSha256 });
+  const signer = new SignatureV4({
+    service: 'sts',
+    region: 'us-east-1',
+    credentials: DEMO_ADMIN,
+    sha256: WebCryptoSha256,
+  });
   const signed = await signer.presign(
     {
       method: 'GET',

@@ -20,7 +20,11 @@ afterEach(() => {
 
 describe('session expiry', () => {
   it('credentials work until Expiration and answer ExpiredToken from then on', async () => {
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'short', DurationSeconds: '900' });
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'short',
+      DurationSeconds: '900',
+    });
     const expiration = Date.parse(xmlText(creds.answer.body, 'Expiration')!);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(expiration - 2000);
@@ -33,7 +37,11 @@ describe('session expiry', () => {
   });
 
   it('the Durable Object answers expired at Expiration whatever its alarm has done', async () => {
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'do', DurationSeconds: '900' });
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'do',
+      DurationSeconds: '900',
+    });
     const { stub, id } = await stubFor(creds);
     const found = await stub.get(id, Date.now());
     expect(found.status).toBe('active');
@@ -43,7 +51,11 @@ describe('session expiry', () => {
   });
 
   it('the alarm deletes expired sessions and keeps live ones', async () => {
-    const short = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'short', DurationSeconds: '900' });
+    const short = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'short',
+      DurationSeconds: '900',
+    });
     const { stub, id } = await stubFor(short);
     const before = await stub.count();
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -54,7 +66,10 @@ describe('session expiry', () => {
   });
 
   it('a revoked session stops authenticating', async () => {
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'revoke-me' });
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'revoke-me',
+    });
     const { stub, id } = await stubFor(creds);
     expect(await stub.revoke(id)).toBe(true);
     const res = await call({ Action: 'GetCallerIdentity' }, creds);
@@ -80,10 +95,16 @@ describe('revocation', () => {
 
     // Still authenticates (GetCallerIdentity cannot be denied) but may not act.
     expect((await call({ Action: 'GetCallerIdentity' }, old)).status).toBe(200);
-    const denied = await call({ Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' }, old);
+    const denied = await call(
+      { Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' },
+      old,
+    );
     expect(denied.status).toBe(403);
     expect(denied.code).toBe('AccessDenied');
-    const allowed = await call({ Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' }, fresh);
+    const allowed = await call(
+      { Action: 'AssumeRole', RoleArn: role('auditor'), RoleSessionName: 'hop' },
+      fresh,
+    );
     expect(allowed.status, allowed.body).toBe(200);
   });
 });
@@ -114,7 +135,10 @@ describe('GetSessionToken, GetFederationToken, GetAccessKeyInfo', () => {
     const res = await call({
       Action: 'GetFederationToken',
       Name: 'bob',
-      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
     });
     expect(res.status, res.body).toBe(200);
     expect(xmlText(res.body, 'Arn')).toBe('arn:aws:sts::123456789012:federated-user/bob');

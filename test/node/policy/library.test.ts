@@ -150,3 +150,43 @@ describe('request checks', () => {
     },
   );
 });
+
+describe('missingContextKeys', () => {
+  it('lists every referenced key the context lacks, beyond the first 31 keys of a set', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `aws:PrincipalTag/k${i}`);
+    const condition = Object.fromEntries(keys.map((k) => [k, 'v']));
+    const d = simulate({
+      request: {
+        principal: ALICE,
+        action: 's3:GetObject',
+        resource: '*',
+        context: { 'aws:principaltag/k3': 'v', 'AWS:PRINCIPALTAG/K35': 'v' },
+      },
+      policies: {
+        identity: [
+          {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 's3:*',
+                Resource: '*',
+                Condition: { StringEqualsIfExists: condition },
+              },
+              {
+                Effect: 'Allow',
+                Action: 'ec2:*',
+                Resource: '*',
+                Condition: { Null: { 'ec2:never': 'true' } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(d.decision).toBe('allowed');
+    expect(new Set(d.missingContextKeys)).toEqual(
+      new Set(keys.filter((_, i) => i !== 3 && i !== 35)),
+    );
+  });
+});
