@@ -52,11 +52,15 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     throw Errors.validation("SourceIdentity can't begin with the prefix 'aws:'.");
   }
   const parsed = parseRoleArn(roleArn);
-  if (!parsed && !/^arn:[^:]+:iam::\d{12}:role\//.test(roleArn)) {
-    throw Errors.validation(`${roleArn} is invalid`);
-  }
   const denied = () => Errors.notAuthorized(caller.arn, 'sts:AssumeRole', roleArn);
-  const role = parsed ? await store.get(parsed.account, 'role', parsed.name) : null;
+  if (!parsed) {
+    // STS answers a malformed ARN (a missing colon, another service) like a role that does not
+    // exist, and only something that is no ARN at all as invalid.
+    if (roleArn.startsWith('arn:')) throw denied();
+    throw Errors.validation('Request ARN is invalid');
+  }
+  const account = parsed.account;
+  const role = await store.get(account, 'role', parsed.name);
   // A role that does not exist (or whose path differs) is indistinguishable from one that does not trust you.
   if (!role || role.arn !== roleArn) throw denied();
 
@@ -97,7 +101,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     const result = await decide(store, caller, info, action, roleArn, {
       context,
       resourcePolicy: role.assumeRolePolicyDocument,
-      resourceAccount: role.arn.split(':')[4],
+      resourceAccount: account,
     });
     if (result.decision !== 'allowed') throw Errors.notAuthorized(caller.arn, action, roleArn);
   };
@@ -125,9 +129,9 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
 
   const credentials = await issueSession(ctx.env, {
-    account: parsed!.account,
+    account: account,
     kind: 'AssumedRole',
-    arn: assumedRoleArn(parsed!.account, role.name, sessionName),
+    arn: assumedRoleArn(account, role.name, sessionName),
     userId: `${role.id}:${sessionName}`,
     sourceName: role.name,
     sourceArn: role.arn,
@@ -142,13 +146,14 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     chainDepth: chained ? session.chainDepth + 1 : 0,
   });
 
+  // Element order as STS answers (AssumeRole wire capture in AWS-NOTES.md).
   return {
-    Credentials: { ...credentials },
+    SourceIdentity: effectiveSourceIdentity,
     AssumedRoleUser: {
       AssumedRoleId: `${role.id}:${sessionName}`,
-      Arn: assumedRoleArn(parsed!.account, role.name, sessionName),
+      Arn: assumedRoleArn(account, role.name, sessionName),
     },
+    Credentials: { ...credentials },
     PackedPolicySize: packed,
-    SourceIdentity: effectiveSourceIdentity,
   };
 }
