@@ -51,7 +51,9 @@ const RESOURCES = [
 /**
  * heavy (issue 2): 10 identity policies x 20 statements, every fifth a Deny, five conditions per
  * statement (StringLike, IpAddress, DateLessThan, Bool, StringEquals on aws:PrincipalTag/team);
- * only one statement's conditions all match the request.
+ * only one statement's conditions all match the request. The StringLike key is one S3 sets for
+ * GetObject (Service Authorization Reference: Amazon S3 condition keys); s3:prefix is only set
+ * for ListBucket, so a simulator that drops keys the action cannot have would deny.
  */
 function heavyPolicies(): PolicySet {
   const identity = [];
@@ -68,7 +70,9 @@ function heavyPolicies(): PolicySet {
           ? [RESOURCES[0], RESOURCES[1]]
           : [RESOURCES[n % 4], RESOURCES[(n + 2) % 4]],
         Condition: {
-          StringLike: { 's3:prefix': winner ? 'reports/*' : `team-${n}/*` },
+          StringLike: {
+            's3:ExistingObjectTag/project': winner ? 'reports/*' : `team-${n}/*`,
+          },
           IpAddress: { 'aws:SourceIp': winner ? '203.0.113.0/24' : `10.${n % 256}.0.0/16` },
           DateLessThan: {
             'aws:CurrentTime': winner ? '2027-01-01T00:00:00Z' : '2020-01-01T00:00:00Z',
@@ -92,7 +96,7 @@ export const heavy: Workload = {
       action: 's3:GetObject',
       resource: 'arn:aws:s3:::data-lake/reports/2026/q3.csv',
       context: {
-        's3:prefix': 'reports/2026',
+        's3:ExistingObjectTag/project': 'reports/2026',
         'aws:SourceIp': '203.0.113.9',
         'aws:CurrentTime': '2026-11-28T12:00:00Z',
         'aws:SecureTransport': 'true',

@@ -6,7 +6,7 @@ import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
 import type { AccessKeyRecord } from '../store/types.ts';
-import { IAM } from './constraints.ts';
+import { checkEnum, IAM } from './constraints.ts';
 import { authorizedPrincipal, userNameOrCaller } from './load.ts';
 import { IamErrors } from './messages.ts';
 import { pageFields, paginate, readPaging } from './paging.ts';
@@ -124,9 +124,7 @@ async function userKey(ctx: OperationContext, caller: Caller, action: string, v:
 export async function updateAccessKey(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
   const status = ctx.params.require('Status');
-  if (status !== 'Active' && status !== 'Inactive') {
-    v.add('status', status, 'Member must satisfy enum value set: [Active, Inactive]');
-  }
+  checkEnum(v, 'status', status, ['Active', 'Inactive']);
   const { check } = await userKey(ctx, caller, 'iam:UpdateAccessKey', v);
   v.check();
   const key = await check();

@@ -3,6 +3,8 @@ import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Errors } from '../protocol/errors.ts';
+import type { Tags } from '../store/types.ts';
+import { requestTagContext } from './tags.ts';
 
 /**
  * Authorizes one IAM call as IAM does: the caller's identity policies (with boundary and session
@@ -42,4 +44,22 @@ export async function authorizeIam(
     );
   }
   await authorize(ctx.store, caller, ctx.info, action, resource, { context });
+}
+
+/**
+ * Authorizes a create action that may carry tags: `iam:Create...` with the request's tag keys (and
+ * `iam:PermissionsBoundary` when one is set), and the matching `iam:Tag...` when tags are given
+ * ("Permissions required to tag IAM entities": tagging on create needs both).
+ */
+export async function authorizeCreate(
+  ctx: OperationContext,
+  caller: Caller,
+  actions: { create: string; tag: string },
+  resource: string,
+  request: { tags: Tags; permissionsBoundary?: string },
+): Promise<void> {
+  const context: Record<string, ContextValue> = requestTagContext(request.tags);
+  if (request.permissionsBoundary) context['iam:PermissionsBoundary'] = request.permissionsBoundary;
+  await authorizeIam(ctx, caller, actions.create, resource, context);
+  if (request.tags.length > 0) await authorizeIam(ctx, caller, actions.tag, resource, context);
 }

@@ -1,52 +1,28 @@
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import type { ContextValue } from '../policy/index.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { RoleRecord, UserRecord } from '../store/types.ts';
+import type { Constraints } from '../protocol/constraints.ts';
+import type { EntityTypes } from '../store/types.ts';
 import { authorizeIam } from './access.ts';
 import { iamArn } from './arns.ts';
 import { checkName } from './constraints.ts';
 import { IamErrors } from './messages.ts';
-import { getPrincipal, PRINCIPAL, type PrincipalKind } from './principals.ts';
+import { PRINCIPAL, type PrincipalKind } from './principals.ts';
 
 /**
  * Reads the named role or user and authorizes `action` on it. Authorization comes before the
  * existence check (a caller who may not act on a name learns nothing about it); the resource is the
  * entity's ARN with its path when it exists.
  */
-export async function authorizedPrincipal(
+export async function authorizedPrincipal<K extends PrincipalKind>(
   ctx: OperationContext,
   caller: Caller,
-  kind: 'role',
-  name: string,
-  action: string,
-  context?: Record<string, ContextValue>,
-): Promise<RoleRecord>;
-export async function authorizedPrincipal(
-  ctx: OperationContext,
-  caller: Caller,
-  kind: 'user',
-  name: string,
-  action: string,
-  context?: Record<string, ContextValue>,
-): Promise<UserRecord>;
-export async function authorizedPrincipal(
-  ctx: OperationContext,
-  caller: Caller,
-  kind: PrincipalKind,
-  name: string,
-  action: string,
-  context?: Record<string, ContextValue>,
-): Promise<RoleRecord | UserRecord>;
-export async function authorizedPrincipal(
-  ctx: OperationContext,
-  caller: Caller,
-  kind: PrincipalKind,
+  kind: K,
   name: string,
   action: string,
   context: Record<string, ContextValue> = {},
-): Promise<RoleRecord | UserRecord> {
-  const record = await getPrincipal(ctx.store, caller.account, kind, name);
+): Promise<EntityTypes[K]> {
+  const record = await ctx.store.get(caller.account, kind, name);
   await authorizeIam(
     ctx,
     caller,
@@ -58,15 +34,20 @@ export async function authorizedPrincipal(
   return record;
 }
 
-/** The required RoleName / UserName parameter, checked against the model (1-64, `[\w+=,.@-]+`). */
+/**
+ * The required RoleName / UserName parameter, checked against the model (`[\w+=,.@-]+`). Roles are
+ * 1-64 everywhere; most actions on a user take existingUserNameType (1-128), while the boundary and
+ * managed-policy attachment actions take userNameType (1-64), as CreateUser does.
+ */
 export function readPrincipalName(
   ctx: OperationContext,
   kind: PrincipalKind,
   v: Constraints,
+  { existing }: { existing: boolean },
 ): string {
   const p = PRINCIPAL[kind];
   const name = ctx.params.require(p.param, p.member);
-  checkName(v, p.member, name, p.maxName);
+  checkName(v, p.member, name, existing ? p.maxExistingName : p.maxName);
   return name;
 }
 
@@ -78,14 +59,10 @@ export function readPrincipalName(
 export function userNameOrCaller(ctx: OperationContext, caller: Caller, v: Constraints): string {
   const name = ctx.params.get('UserName');
   if (name !== undefined) {
-    checkName(v, 'userName', name, 64);
+    checkName(v, 'userName', name, PRINCIPAL.user.maxExistingName);
     return name;
   }
   v.check();
   if (caller.kind !== 'User' || !caller.user) throw IamErrors.needsUserName();
   return caller.user.name;
-}
-
-export function constraints(): Constraints {
-  return new Constraints();
 }

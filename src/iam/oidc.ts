@@ -3,12 +3,12 @@ import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
 import type { OidcProviderRecord, Tags } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
+import { authorizeCreate, authorizeIam } from './access.ts';
 import { oidcProviderArn, parseOidcProviderArn } from './arns.ts';
-import { checkArn, IAM } from './constraints.ts';
+import { checkArn } from './constraints.ts';
 import { IamErrors } from './messages.ts';
 import { tagsXml } from './roles.ts';
-import { checkTagKeys, checkTags, readTags, requestTagContext } from './tags.ts';
+import { checkTagKeys, checkTags, readTags } from './tags.ts';
 
 export interface OidcSpec {
   url: string;
@@ -22,13 +22,14 @@ export function checkOidcSpec(v: Constraints, spec: OidcSpec): void {
   v.length('url', spec.url, 1, 255);
   v.count('clientIDList', spec.clientIds ?? [], 100);
   (spec.clientIds ?? []).forEach((c, i) => v.length(`clientIDList.${i + 1}.member`, c, 1, 255));
-  v.count('thumbprintList', spec.thumbprints ?? [], 5);
-  (spec.thumbprints ?? []).forEach((t, i) =>
-    v
-      .length(`thumbprintList.${i + 1}.member`, t, 40, 40)
-      .pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
-  );
+  checkThumbprints(v, spec.thumbprints ?? []);
   checkTags(v, spec.tags ?? []);
+}
+
+/** Up to 5 thumbprints, each exactly 40 characters (thumbprintType sets the length only). */
+function checkThumbprints(v: Constraints, thumbprints: string[]): void {
+  v.count('thumbprintList', thumbprints, 5);
+  thumbprints.forEach((t, i) => v.length(`thumbprintList.${i + 1}.member`, t, 40, 40));
 }
 
 /** The issuer URL as IAM keeps it: https only, stored without the scheme (and without a trailing slash). */
@@ -70,10 +71,13 @@ export async function createOpenIDConnectProvider(
   v.check();
   const url = providerUrl(spec.url);
   const arn = oidcProviderArn(caller.account, url);
-  const context = requestTagContext(spec.tags ?? []);
-  await authorizeIam(ctx, caller, 'iam:CreateOpenIDConnectProvider', arn, context);
-  if ((spec.tags ?? []).length > 0)
-    await authorizeIam(ctx, caller, 'iam:TagOpenIDConnectProvider', arn, context);
+  await authorizeCreate(
+    ctx,
+    caller,
+    { create: 'iam:CreateOpenIDConnectProvider', tag: 'iam:TagOpenIDConnectProvider' },
+    arn,
+    { tags: spec.tags ?? [] },
+  );
   checkTagKeys(spec.tags ?? []);
   if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
   const record = oidcRecord(caller.account, spec, null, ctx.info.now);
@@ -156,10 +160,15 @@ async function updateProvider(
   return undefined;
 }
 
+function readClientId(ctx: OperationContext, v: Constraints): string {
+  const id = ctx.params.require('ClientID', 'clientID');
+  v.length('clientID', id, 1, 255);
+  return id;
+}
+
 export const addClientIDToOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
   updateProvider(ctx, caller, 'iam:AddClientIDToOpenIDConnectProvider', (v) => {
-    const id = ctx.params.require('ClientID', 'clientID');
-    v.length('clientID', id, 1, 255);
+    const id = readClientId(ctx, v);
     return (r) => {
       if (!r.clientIds.includes(id)) r.clientIds = [...r.clientIds, id];
     };
@@ -167,8 +176,7 @@ export const addClientIDToOpenIDConnectProvider = (ctx: OperationContext, caller
 
 export const removeClientIDFromOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
   updateProvider(ctx, caller, 'iam:RemoveClientIDFromOpenIDConnectProvider', (v) => {
-    const id = ctx.params.require('ClientID', 'clientID');
-    v.length('clientID', id, 1, 255);
+    const id = readClientId(ctx, v);
     return (r) => {
       r.clientIds = r.clientIds.filter((c) => c !== id);
     };
@@ -178,12 +186,7 @@ export const updateOpenIDConnectProviderThumbprint = (ctx: OperationContext, cal
   updateProvider(ctx, caller, 'iam:UpdateOpenIDConnectProviderThumbprint', (v) => {
     const list = ctx.params.list('ThumbprintList');
     if (list.length === 0) ctx.params.require('ThumbprintList.member.1', 'thumbprintList');
-    v.count('thumbprintList', list, 5);
-    list.forEach((t, i) =>
-      v
-        .length(`thumbprintList.${i + 1}.member`, t, 40, 40)
-        .pattern(`thumbprintList.${i + 1}.member`, t, IAM.thumbprint.re, IAM.thumbprint.shown),
-    );
+    checkThumbprints(v, list);
     return (r) => {
       r.thumbprints = list;
     };

@@ -34,13 +34,12 @@ import {
   createRole,
   deleteRole,
   getRole,
-  listRoles,
   updateAssumeRolePolicy,
   updateRole,
   updateRoleDescription,
 } from './role-operations.ts';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation.ts';
-import { createUser, deleteUser, getUser, listUsers, updateUser } from './user-operations.ts';
+import { createUser, deleteUser, getUser, updateUser } from './user-operations.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
@@ -53,7 +52,6 @@ const signed = (runs: Record<string, Run>): OperationTable =>
 export const iamOperations: OperationTable = signed({
   CreateRole: createRole,
   GetRole: getRole,
-  ListRoles: listRoles,
   UpdateRole: updateRole,
   UpdateRoleDescription: updateRoleDescription,
   UpdateAssumeRolePolicy: updateAssumeRolePolicy,
@@ -62,7 +60,6 @@ export const iamOperations: OperationTable = signed({
 
   CreateUser: createUser,
   GetUser: getUser,
-  ListUsers: listUsers,
   UpdateUser: updateUser,
   DeleteUser: deleteUser,
   ...principalOperations('user'),

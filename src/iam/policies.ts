@@ -4,7 +4,12 @@ import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy } from '../store/aws-managed.ts';
 import type { ManagedPolicyRecord, PolicyVersionRecord, Tags } from '../store/types.ts';
 import { iamArn } from './arns.ts';
-import { checkDescription, checkDocumentText, checkName, checkPath } from './constraints.ts';
+import {
+  checkDocumentText,
+  checkName,
+  checkPolicyDescription,
+  checkPolicyPath,
+} from './constraints.ts';
 import { checkDocument, encodeDocument } from './documents.ts';
 import { tagsXml } from './roles.ts';
 import { checkTagKeys, checkTags } from './tags.ts';
@@ -22,9 +27,9 @@ export interface PolicySpec {
 
 export function checkPolicySpec(v: Constraints, spec: PolicySpec): void {
   checkName(v, 'policyName', spec.name, 128);
-  checkPath(v, 'path', spec.path);
+  checkPolicyPath(v, 'path', spec.path);
   checkDocumentText(v, 'policyDocument', spec.document);
-  checkDescription(v, 'description', spec.description);
+  checkPolicyDescription(v, spec.description);
   checkTags(v, spec.tags ?? []);
 }
 

@@ -2,12 +2,20 @@ import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError } from '../protocol/errors.ts';
+import type { QueryParams } from '../protocol/query.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { getManagedPolicy, parsePolicyArn } from '../store/managed.ts';
 import type { IamStore, ManagedPolicyRecord } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
+import { authorizeCreate, authorizeIam } from './access.ts';
 import { iamArn } from './arns.ts';
-import { checkArn, checkDocumentText, IAM } from './constraints.ts';
+import {
+  checkArn,
+  checkDocumentText,
+  checkEnum,
+  checkPath,
+  checkPolicyPath,
+  IAM,
+} from './constraints.ts';
 import { checkDocument } from './documents.ts';
 import { IamErrors } from './messages.ts';
 import { listAll, pageFields, paginate, readPaging } from './paging.ts';
@@ -23,7 +31,7 @@ import {
   versionXml,
   type PolicySpec,
 } from './policies.ts';
-import { readTags, requestTagContext } from './tags.ts';
+import { readTags } from './tags.ts';
 
 /** How many roles and users in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(
@@ -44,6 +52,13 @@ async function awsUsage(
       get(e.permissionsBoundary).boundaries += 1;
   }
   return usage;
+}
+
+/** PolicyUsageFilter (PolicyUsageType) of ListPolicies and ListEntitiesForPolicy. */
+function readUsageFilter(params: QueryParams, v: Constraints): string | undefined {
+  const filter = params.get('PolicyUsageFilter');
+  checkEnum(v, 'policyUsageFilter', filter, ['PermissionsPolicy', 'PermissionsBoundary']);
+  return filter;
 }
 
 function readPolicyArn(ctx: OperationContext, v: Constraints): string {
@@ -97,9 +112,9 @@ export async function createPolicy(ctx: OperationContext, caller: Caller): Promi
   checkPolicySpec(v, spec);
   v.check();
   const arn = iamArn(caller.account, 'policy', spec.path ?? '/', spec.name);
-  const context = requestTagContext(spec.tags ?? []);
-  await authorizeIam(ctx, caller, 'iam:CreatePolicy', arn, context);
-  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagPolicy', arn, context);
+  await authorizeCreate(ctx, caller, { create: 'iam:CreatePolicy', tag: 'iam:TagPolicy' }, arn, {
+    tags: spec.tags ?? [],
+  });
   checkPolicyContent(spec);
   if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
   const record = newPolicyRecord(caller.account, spec, ctx.info.now);
@@ -150,17 +165,23 @@ export async function createPolicyVersion(
   return { PolicyVersion: versionXml(policy, version, false) };
 }
 
-export async function setDefaultPolicyVersion(
-  ctx: OperationContext,
-  caller: Caller,
-): Promise<undefined> {
+/** Reads PolicyArn and VersionId, then loads the writable policy and requires the version to exist. */
+async function existingVersion(ctx: OperationContext, caller: Caller, action: string) {
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
   const versionId = readVersionId(ctx, v);
   v.check();
-  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:SetDefaultPolicyVersion', true);
+  const policy = await authorizedPolicy(ctx, caller, arn, action, true);
   if (!policy.versions.some((x) => x.versionId === versionId))
     throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  return { policy, versionId };
+}
+
+export async function setDefaultPolicyVersion(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
+  const { policy, versionId } = await existingVersion(ctx, caller, 'iam:SetDefaultPolicyVersion');
   policy.defaultVersionId = versionId;
   policy.updateDate = ctx.info.now;
   policy.version += 1;
@@ -172,13 +193,7 @@ export async function deletePolicyVersion(
   ctx: OperationContext,
   caller: Caller,
 ): Promise<undefined> {
-  const v = new Constraints();
-  const arn = readPolicyArn(ctx, v);
-  const versionId = readVersionId(ctx, v);
-  v.check();
-  const policy = await authorizedPolicy(ctx, caller, arn, 'iam:DeletePolicyVersion', true);
-  if (!policy.versions.some((x) => x.versionId === versionId))
-    throw IamErrors.noSuchPolicyVersion(arn, versionId);
+  const { policy, versionId } = await existingVersion(ctx, caller, 'iam:DeletePolicyVersion');
   if (policy.defaultVersionId === versionId) throw IamErrors.defaultVersion();
   policy.versions = policy.versions.filter((x) => x.versionId !== versionId);
   policy.version += 1;
@@ -222,28 +237,11 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
   const { params, store } = ctx;
   const v = new Constraints();
   const scope = params.get('Scope') ?? 'All';
-  if (!['All', 'AWS', 'Local'].includes(scope))
-    v.add('scope', scope, 'Member must satisfy enum value set: [All, AWS, Local]');
+  checkEnum(v, 'scope', scope, ['All', 'AWS', 'Local']);
   const onlyAttached = params.boolean('OnlyAttached') ?? false;
   const prefix = params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern(
-    'pathPrefix',
-    prefix,
-    IAM.pathPrefix.re,
-    IAM.pathPrefix.shown,
-  );
-  const usageFilter = params.get('PolicyUsageFilter');
-  if (
-    usageFilter !== undefined &&
-    usageFilter !== 'PermissionsPolicy' &&
-    usageFilter !== 'PermissionsBoundary'
-  ) {
-    v.add(
-      'policyUsageFilter',
-      usageFilter,
-      'Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]',
-    );
-  }
+  checkPolicyPath(v, 'pathPrefix', prefix);
+  const usageFilter = readUsageFilter(params, v);
   const paging = readPaging(params, v);
   v.check();
   await authorizeIam(
@@ -264,11 +262,8 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
   const selected = policies.filter((p) => {
     if (!p.path.startsWith(prefix ?? '/')) return false;
     const used =
-      usageFilter === 'PermissionsPolicy'
-        ? p.attachmentCount
-        : usageFilter === 'PermissionsBoundary'
-          ? p.permissionsBoundaryUsageCount
-          : p.attachmentCount + p.permissionsBoundaryUsageCount;
+      (usageFilter !== 'PermissionsBoundary' ? p.attachmentCount : 0) +
+      (usageFilter !== 'PermissionsPolicy' ? p.permissionsBoundaryUsageCount : 0);
     return !onlyAttached || used > 0;
   });
   // Sorted by ARN so AWS and local policies of the same name stay distinct in the marker.
@@ -276,33 +271,45 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
   return { Policies: page.items.map((p) => policyXml(p, false)), ...pageFields(page) };
 }
 
-/** ListEntitiesForPolicy: the roles and users the policy is attached to (groups are not modelled). */
+/**
+ * ListEntitiesForPolicy: the roles and users that attach the policy or use it as their permissions
+ * boundary (PolicyUsageFilter narrows to one use), filtered by EntityFilter and PathPrefix. Groups
+ * are not modelled, so PolicyGroups is always empty.
+ */
 export async function listEntitiesForPolicy(
   ctx: OperationContext,
   caller: Caller,
 ): Promise<XmlObject> {
+  const { params } = ctx;
   const v = new Constraints();
   const arn = readPolicyArn(ctx, v);
-  const filter = ctx.params.get('EntityFilter');
-  const paging = readPaging(ctx.params, v);
+  const filter = params.get('EntityFilter');
+  checkEnum(v, 'entityFilter', filter, [
+    'User',
+    'Role',
+    'Group',
+    'LocalManagedPolicy',
+    'AWSManagedPolicy',
+  ]);
+  const prefix = params.get('PathPrefix');
+  checkPath(v, 'pathPrefix', prefix);
+  const usageFilter = readUsageFilter(params, v);
+  const paging = readPaging(params, v);
   v.check();
   await authorizedPolicy(ctx, caller, arn, 'iam:ListEntitiesForPolicy');
-  const roles =
-    filter === undefined || filter === 'Role'
-      ? await listAll(ctx.store, caller.account, 'role')
-      : [];
-  const users =
-    filter === undefined || filter === 'User'
-      ? await listAll(ctx.store, caller.account, 'user')
-      : [];
-  const entities = [
-    ...roles
-      .filter((r) => r.attachedPolicies.includes(arn))
-      .map((r) => ({ kind: 'role' as const, name: r.name, id: r.id })),
-    ...users
-      .filter((u) => u.attachedPolicies.includes(arn))
-      .map((u) => ({ kind: 'user' as const, name: u.name, id: u.id })),
-  ];
+  const uses = (e: { attachedPolicies: string[]; permissionsBoundary?: string }) =>
+    (usageFilter !== 'PermissionsBoundary' && e.attachedPolicies.includes(arn)) ||
+    (usageFilter !== 'PermissionsPolicy' && e.permissionsBoundary === arn);
+  const kinds = (['role', 'user'] as const).filter(
+    (k) => filter === undefined || filter === (k === 'role' ? 'Role' : 'User'),
+  );
+  const entities = [];
+  for (const kind of kinds) {
+    for (const e of await listAll(ctx.store, caller.account, kind)) {
+      if (uses(e) && e.path.startsWith(prefix ?? '/'))
+        entities.push({ kind, name: e.name, id: e.id });
+    }
+  }
   const page = paginate(entities, (e) => `${e.kind}/${e.name.toLowerCase()}`, paging);
   return {
     PolicyGroups: [],

@@ -1,19 +1,30 @@
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
+import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
-import { checkArn, checkDocumentText, checkName, IAM } from './constraints.ts';
+import { authorizeIam } from './access.ts';
+import { iamArn } from './arns.ts';
+import {
+  checkArn,
+  checkDocumentText,
+  checkName,
+  checkPathPrefix,
+  checkPolicyPath,
+} from './constraints.ts';
 import { checkDocument, encodeDocument } from './documents.ts';
 import { authorizedPrincipal, readPrincipalName } from './load.ts';
 import { IamErrors } from './messages.ts';
-import { pageFields, paginate, readPaging } from './paging.ts';
+import { listAll, pageFields, paginate, readPaging } from './paging.ts';
 import {
   checkAttachedCount,
   checkInlineAggregate,
   findInline,
   PRINCIPAL,
   putPrincipal,
+  summaryXml,
   type PrincipalKind,
+  type PrincipalRecord,
 } from './principals.ts';
 import {
   checkTagKeys,
@@ -29,259 +40,276 @@ import { adjustUsage, attachablePolicy } from './usage.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
+/** One action on a named role or user: its own parameters, condition keys, and what it does. */
+interface EntityAction<T> {
+  /** The user name is existingUserNameType (1-128) rather than userNameType (1-64) in the model. */
+  existing: boolean;
+  /** Reads and checks the action's parameters; violations are reported with the name's. */
+  read: (ctx: OperationContext, v: Constraints) => T;
+  /** Request condition keys the authorization sees (tags, iam:PolicyARN, iam:PermissionsBoundary). */
+  context?: (input: T) => Record<string, ContextValue>;
+  run: (
+    ctx: OperationContext,
+    caller: Caller,
+    entity: PrincipalRecord,
+    input: T,
+  ) => Promise<XmlObject | undefined>;
+}
+
+const nothing = (): undefined => undefined;
+
+function readPolicyName(ctx: OperationContext, v: Constraints): string {
+  const policyName = ctx.params.require('PolicyName');
+  checkName(v, 'policyName', policyName, 128);
+  return policyName;
+}
+
+function readPolicyArn(ctx: OperationContext, v: Constraints): string {
+  const arn = ctx.params.require('PolicyArn');
+  checkArn(v, 'policyArn', arn);
+  return arn;
+}
+
+/** A managed policy ARN split into the path and name ListAttached*Policies filter and return. */
+function attachedPolicy(arn: string): { arn: string; path: string; name: string } {
+  const m = /^arn:aws:iam::[^:]+:policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
+  return { arn, path: m?.[1] ?? '/', name: m?.[2] ?? arn };
+}
+
 /**
  * The operations roles and users share, one implementation each, parameterized by the entity kind:
- * Tag/Untag/List...Tags, Put/Delete...PermissionsBoundary, Put/Get/Delete/List...Policy (inline) and
- * Attach/Detach/ListAttached...Policies (IAM API Reference).
+ * List(Roles|Users), Tag/Untag/List...Tags, Put/Delete...PermissionsBoundary,
+ * Put/Get/Delete/List...Policy (inline) and Attach/Detach/ListAttached...Policies (IAM API Reference).
  */
 export function principalOperations(kind: PrincipalKind): Record<string, Run> {
   const P = PRINCIPAL[kind];
   const W = P.word;
+  const save = (ctx: OperationContext, caller: Caller, entity: PrincipalRecord) =>
+    putPrincipal(ctx.store, caller.account, kind, entity);
 
-  const tag: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const tags = readTags(ctx.params);
-    if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
-    checkTags(v, tags);
-    v.check();
-    const entity = await authorizedPrincipal(
-      ctx,
-      caller,
-      kind,
-      name,
-      `iam:Tag${W}`,
-      requestTagContext(tags),
-    );
-    checkTagKeys(tags);
-    const merged = mergeTags(entity.tags, tags);
-    if (merged.length > MAX_TAGS) throw IamErrors.quota(P.tagQuota, MAX_TAGS);
-    entity.tags = merged;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    return undefined;
-  };
+  /** Validates everything, authorizes `iam:<action>` on the entity, then runs the action on it. */
+  const on =
+    <T>(action: string, spec: EntityAction<T>): Run =>
+    async (ctx, caller) => {
+      const v = new Constraints();
+      const name = readPrincipalName(ctx, kind, v, { existing: spec.existing });
+      const input = spec.read(ctx, v);
+      v.check();
+      const entity = await authorizedPrincipal(
+        ctx,
+        caller,
+        kind,
+        name,
+        `iam:${action}`,
+        spec.context?.(input),
+      );
+      return spec.run(ctx, caller, entity, input);
+    };
 
-  const untag: Run = async (ctx, caller) => {
+  /** ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. */
+  const list: Run = async (ctx, caller) => {
     const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const keys = readTagKeys(ctx.params, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Untag${W}`, {
-      'aws:TagKeys': keys,
-    });
-    entity.tags = removeTags(entity.tags, keys);
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    return undefined;
-  };
-
-  const listTags: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
+    const prefix = ctx.params.get('PathPrefix') ?? '/';
+    checkPathPrefix(v, ctx.params.get('PathPrefix'));
     const paging = readPaging(ctx.params, v);
     v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:List${W}Tags`);
-    const indexed = entity.tags.map((t, i) => ({ t, i }));
-    const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
-    return {
-      Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
-      ...pageFields(page),
-    };
-  };
-
-  const putBoundary: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const arn = ctx.params.require('PermissionsBoundary');
-    checkArn(v, 'permissionsBoundary', arn);
-    v.check();
-    const entity = await authorizedPrincipal(
-      ctx,
-      caller,
-      kind,
-      name,
-      `iam:Put${W}PermissionsBoundary`,
-      {
-        'iam:PermissionsBoundary': arn,
-      },
-    );
-    await attachablePolicy(ctx.store, caller.account, arn);
-    const before = entity.permissionsBoundary;
-    entity.permissionsBoundary = arn;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    if (before !== arn) {
-      if (before) await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
-      await adjustUsage(ctx.store, caller.account, arn, { boundaries: 1 });
-    }
-    return undefined;
-  };
-
-  const deleteBoundary: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    v.check();
-    const entity = await authorizedPrincipal(
-      ctx,
-      caller,
-      kind,
-      name,
-      `iam:Delete${W}PermissionsBoundary`,
-    );
-    const before = entity.permissionsBoundary;
-    if (!before) return undefined;
-    delete entity.permissionsBoundary;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
-    return undefined;
-  };
-
-  const readPolicyName = (ctx: OperationContext, v: Constraints) => {
-    const policyName = ctx.params.require('PolicyName');
-    checkName(v, 'policyName', policyName, 128);
-    return policyName;
-  };
-
-  const putInline: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const policyName = readPolicyName(ctx, v);
-    const document = ctx.params.require('PolicyDocument');
-    checkDocumentText(v, 'policyDocument', document);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Put${W}Policy`);
-    checkDocument(document, 'identity', Infinity);
-    const policies = { ...entity.inlinePolicies };
-    const key = findInline(policies, policyName);
-    if (key !== undefined) delete policies[key];
-    policies[key ?? policyName] = document;
-    checkInlineAggregate(kind, entity.name, policies);
-    entity.inlinePolicies = policies;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    return undefined;
-  };
-
-  const getInline: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const policyName = readPolicyName(ctx, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Get${W}Policy`);
-    const key = findInline(entity.inlinePolicies, policyName);
-    if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
-    return {
-      [P.param]: entity.name,
-      PolicyName: key,
-      PolicyDocument: encodeDocument(entity.inlinePolicies[key]!),
-    };
-  };
-
-  const deleteInline: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const policyName = readPolicyName(ctx, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Delete${W}Policy`);
-    const key = findInline(entity.inlinePolicies, policyName);
-    if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
-    const policies = { ...entity.inlinePolicies };
-    delete policies[key];
-    entity.inlinePolicies = policies;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    return undefined;
-  };
-
-  const listInline: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const paging = readPaging(ctx.params, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:List${W}Policies`);
-    const page = paginate(Object.keys(entity.inlinePolicies), (n) => n.toLowerCase(), paging);
-    return { PolicyNames: page.items, ...pageFields(page) };
-  };
-
-  const readPolicyArn = (ctx: OperationContext, v: Constraints) => {
-    const arn = ctx.params.require('PolicyArn');
-    checkArn(v, 'policyArn', arn);
-    return arn;
-  };
-
-  const attach: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const arn = readPolicyArn(ctx, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Attach${W}Policy`, {
-      'iam:PolicyARN': arn,
-    });
-    await attachablePolicy(ctx.store, caller.account, arn);
-    if (entity.attachedPolicies.includes(arn)) return undefined;
-    const attached = [...entity.attachedPolicies, arn];
-    checkAttachedCount(kind, attached);
-    entity.attachedPolicies = attached;
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    await adjustUsage(ctx.store, caller.account, arn, { attachments: 1 });
-    return undefined;
-  };
-
-  const detach: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const arn = readPolicyArn(ctx, v);
-    v.check();
-    const entity = await authorizedPrincipal(ctx, caller, kind, name, `iam:Detach${W}Policy`, {
-      'iam:PolicyARN': arn,
-    });
-    if (!entity.attachedPolicies.includes(arn)) throw IamErrors.noSuchPolicy(arn);
-    entity.attachedPolicies = entity.attachedPolicies.filter((a) => a !== arn);
-    await putPrincipal(ctx.store, caller.account, kind, entity);
-    await adjustUsage(ctx.store, caller.account, arn, { attachments: -1 });
-    return undefined;
-  };
-
-  const listAttached: Run = async (ctx, caller) => {
-    const v = new Constraints();
-    const name = readPrincipalName(ctx, kind, v);
-    const prefix = ctx.params.get('PathPrefix');
-    v.length('pathPrefix', prefix, 1, 512).pattern(
-      'pathPrefix',
-      prefix,
-      IAM.pathPrefix.re,
-      IAM.pathPrefix.shown,
-    );
-    const paging = readPaging(ctx.params, v);
-    v.check();
-    const entity = await authorizedPrincipal(
-      ctx,
-      caller,
-      kind,
-      name,
-      `iam:ListAttached${W}Policies`,
-    );
-    const policies = entity.attachedPolicies
-      .map((arn) => {
-        const m = /^arn:aws:iam::[^:]+:policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
-        return { arn, path: m?.[1] ?? '/', name: m?.[2] ?? arn };
-      })
-      .filter((p) => p.path.startsWith(prefix ?? '/'));
-    const page = paginate(policies, (p) => p.name.toLowerCase(), paging);
-    return {
-      AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })),
-      ...pageFields(page),
-    };
+    const resource = iamArn(caller.account, kind, prefix, '');
+    await authorizeIam(ctx, caller, `iam:List${W}s`, resource);
+    const all: PrincipalRecord[] = await listAll(ctx.store, caller.account, kind);
+    const selected = all.filter((e) => e.path.startsWith(prefix));
+    const page = paginate(selected, (e) => e.name.toLowerCase(), paging);
+    return { [`${W}s`]: page.items.map((e) => summaryXml(kind, e)), ...pageFields(page) };
   };
 
   return {
-    [`Tag${W}`]: tag,
-    [`Untag${W}`]: untag,
-    [`List${W}Tags`]: listTags,
-    [`Put${W}PermissionsBoundary`]: putBoundary,
-    [`Delete${W}PermissionsBoundary`]: deleteBoundary,
-    [`Put${W}Policy`]: putInline,
-    [`Get${W}Policy`]: getInline,
-    [`Delete${W}Policy`]: deleteInline,
-    [`List${W}Policies`]: listInline,
-    [`Attach${W}Policy`]: attach,
-    [`Detach${W}Policy`]: detach,
-    [`ListAttached${W}Policies`]: listAttached,
+    [`List${W}s`]: list,
+
+    [`Tag${W}`]: on(`Tag${W}`, {
+      existing: true,
+      read: (ctx, v) => {
+        const tags = readTags(ctx.params);
+        if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
+        checkTags(v, tags);
+        return tags;
+      },
+      context: requestTagContext,
+      run: async (ctx, caller, entity, tags) => {
+        checkTagKeys(tags);
+        const merged = mergeTags(entity.tags, tags);
+        if (merged.length > MAX_TAGS) throw IamErrors.quota(P.tagQuota, MAX_TAGS);
+        entity.tags = merged;
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`Untag${W}`]: on(`Untag${W}`, {
+      existing: true,
+      read: (ctx, v) => {
+        const keys = readTagKeys(ctx.params, v);
+        if (keys.length === 0) ctx.params.require('TagKeys.member.1', 'tagKeys');
+        return keys;
+      },
+      context: (keys) => ({ 'aws:TagKeys': keys }),
+      run: async (ctx, caller, entity, keys) => {
+        entity.tags = removeTags(entity.tags, keys);
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`List${W}Tags`]: on(`List${W}Tags`, {
+      existing: true,
+      read: (ctx, v) => readPaging(ctx.params, v),
+      run: async (_ctx, _caller, entity, paging) => {
+        const indexed = entity.tags.map((t, i) => ({ t, i }));
+        const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
+        return {
+          Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
+          ...pageFields(page),
+        };
+      },
+    }),
+
+    [`Put${W}PermissionsBoundary`]: on(`Put${W}PermissionsBoundary`, {
+      existing: false,
+      read: (ctx, v) => {
+        const arn = ctx.params.require('PermissionsBoundary');
+        checkArn(v, 'permissionsBoundary', arn);
+        return arn;
+      },
+      context: (arn) => ({ 'iam:PermissionsBoundary': arn }),
+      run: async (ctx, caller, entity, arn) => {
+        await attachablePolicy(ctx.store, caller.account, arn);
+        const before = entity.permissionsBoundary;
+        entity.permissionsBoundary = arn;
+        await save(ctx, caller, entity);
+        if (before !== arn) {
+          if (before) await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
+          await adjustUsage(ctx.store, caller.account, arn, { boundaries: 1 });
+        }
+        return undefined;
+      },
+    }),
+
+    [`Delete${W}PermissionsBoundary`]: on(`Delete${W}PermissionsBoundary`, {
+      existing: false,
+      read: nothing,
+      run: async (ctx, caller, entity) => {
+        const before = entity.permissionsBoundary;
+        if (!before) return undefined;
+        delete entity.permissionsBoundary;
+        await save(ctx, caller, entity);
+        await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
+        return undefined;
+      },
+    }),
+
+    [`Put${W}Policy`]: on(`Put${W}Policy`, {
+      existing: true,
+      read: (ctx, v) => {
+        const policyName = readPolicyName(ctx, v);
+        const document = ctx.params.require('PolicyDocument');
+        checkDocumentText(v, 'policyDocument', document);
+        return { policyName, document };
+      },
+      run: async (ctx, caller, entity, { policyName, document }) => {
+        checkDocument(document, 'identity', Infinity);
+        const policies = { ...entity.inlinePolicies };
+        const key = findInline(policies, policyName);
+        if (key !== undefined) delete policies[key];
+        policies[key ?? policyName] = document;
+        checkInlineAggregate(kind, entity.name, policies);
+        entity.inlinePolicies = policies;
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`Get${W}Policy`]: on(`Get${W}Policy`, {
+      existing: true,
+      read: readPolicyName,
+      run: async (_ctx, _caller, entity, policyName) => {
+        const key = findInline(entity.inlinePolicies, policyName);
+        if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
+        return {
+          [P.param]: entity.name,
+          PolicyName: key,
+          PolicyDocument: encodeDocument(entity.inlinePolicies[key]!),
+        };
+      },
+    }),
+
+    [`Delete${W}Policy`]: on(`Delete${W}Policy`, {
+      existing: true,
+      read: readPolicyName,
+      run: async (ctx, caller, entity, policyName) => {
+        const key = findInline(entity.inlinePolicies, policyName);
+        if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
+        const policies = { ...entity.inlinePolicies };
+        delete policies[key];
+        entity.inlinePolicies = policies;
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`List${W}Policies`]: on(`List${W}Policies`, {
+      existing: true,
+      read: (ctx, v) => readPaging(ctx.params, v),
+      run: async (_ctx, _caller, entity, paging) => {
+        const names = Object.keys(entity.inlinePolicies);
+        const page = paginate(names, (n) => n.toLowerCase(), paging);
+        return { PolicyNames: page.items, ...pageFields(page) };
+      },
+    }),
+
+    [`Attach${W}Policy`]: on(`Attach${W}Policy`, {
+      existing: false,
+      read: readPolicyArn,
+      context: (arn) => ({ 'iam:PolicyARN': arn }),
+      run: async (ctx, caller, entity, arn) => {
+        await attachablePolicy(ctx.store, caller.account, arn);
+        if (entity.attachedPolicies.includes(arn)) return undefined;
+        const attached = [...entity.attachedPolicies, arn];
+        checkAttachedCount(kind, attached);
+        entity.attachedPolicies = attached;
+        await save(ctx, caller, entity);
+        await adjustUsage(ctx.store, caller.account, arn, { attachments: 1 });
+        return undefined;
+      },
+    }),
+
+    [`Detach${W}Policy`]: on(`Detach${W}Policy`, {
+      existing: false,
+      read: readPolicyArn,
+      context: (arn) => ({ 'iam:PolicyARN': arn }),
+      run: async (ctx, caller, entity, arn) => {
+        if (!entity.attachedPolicies.includes(arn)) throw IamErrors.noSuchPolicy(arn);
+        entity.attachedPolicies = entity.attachedPolicies.filter((a) => a !== arn);
+        await save(ctx, caller, entity);
+        await adjustUsage(ctx.store, caller.account, arn, { attachments: -1 });
+        return undefined;
+      },
+    }),
+
+    [`ListAttached${W}Policies`]: on(`ListAttached${W}Policies`, {
+      existing: false,
+      read: (ctx, v) => {
+        const prefix = ctx.params.get('PathPrefix');
+        checkPolicyPath(v, 'pathPrefix', prefix);
+        return { prefix: prefix ?? '/', paging: readPaging(ctx.params, v) };
+      },
+      run: async (_ctx, _caller, entity, { prefix, paging }) => {
+        const policies = entity.attachedPolicies
+          .map(attachedPolicy)
+          .filter((p) => p.path.startsWith(prefix));
+        const page = paginate(policies, (p) => p.name.toLowerCase(), paging);
+        return {
+          AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })),
+          ...pageFields(page),
+        };
+      },
+    }),
   };
 }

@@ -1,6 +1,9 @@
-import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import type { EntityTypes, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { documentSize } from './documents.ts';
 import { IamErrors } from './messages.ts';
+import { roleXml } from './roles.ts';
+import { userXml } from './users.ts';
 
 export type PrincipalKind = 'role' | 'user';
 export type PrincipalRecord = RoleRecord | UserRecord;
@@ -12,6 +15,7 @@ export const PRINCIPAL = {
     member: 'roleName',
     word: 'Role',
     maxName: 64,
+    maxExistingName: 64,
     // "IAM and AWS STS quotas": inline policies per role 10,240 characters in aggregate; 10 managed policies.
     inlineLimit: 10240,
     attachedQuota: 'PoliciesPerRole',
@@ -24,6 +28,7 @@ export const PRINCIPAL = {
     member: 'userName',
     word: 'User',
     maxName: 64,
+    maxExistingName: 128,
     inlineLimit: 2048,
     attachedQuota: 'PoliciesPerUser',
     tagQuota: 'TagsPerUser',
@@ -34,24 +39,15 @@ export const PRINCIPAL = {
 
 export const MAX_ATTACHED = 10;
 
-export function getPrincipal(
+/** Stores a role or user, bumping its record version. */
+export async function putPrincipal<K extends PrincipalKind>(
   store: IamStore,
   account: string,
-  kind: PrincipalKind,
-  name: string,
-): Promise<PrincipalRecord | null> {
-  return kind === 'role' ? store.get(account, 'role', name) : store.get(account, 'user', name);
-}
-
-export async function putPrincipal(
-  store: IamStore,
-  account: string,
-  kind: PrincipalKind,
-  record: PrincipalRecord,
+  kind: K,
+  record: EntityTypes[K],
 ): Promise<void> {
   record.version += 1;
-  if (kind === 'role') await store.put(account, 'role', record.name, record as RoleRecord);
-  else await store.put(account, 'user', record.name, record as UserRecord);
+  await store.put(account, kind, record.name, record);
 }
 
 /** Inline policies are limited in aggregate, whitespace not counted (LimitExceeded names the entity). */
@@ -74,4 +70,11 @@ export function checkAttachedCount(kind: PrincipalKind, attached: string[]): voi
 export function findInline(policies: Record<string, string>, name: string): string | undefined {
   const lower = name.toLowerCase();
   return Object.keys(policies).find((k) => k.toLowerCase() === lower);
+}
+
+/** A role or user as ListRoles / ListUsers return it (the summary form of the data type). */
+export function summaryXml(kind: PrincipalKind, record: PrincipalRecord): XmlObject {
+  return kind === 'role'
+    ? roleXml(record as RoleRecord, false)
+    : userXml(record as UserRecord, false);
 }

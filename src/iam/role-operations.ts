@@ -1,18 +1,16 @@
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
-import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
-import { authorizeIam } from './access.ts';
+import { authorizeCreate } from './access.ts';
 import { iamArn } from './arns.ts';
-import { checkDescription, checkDocumentText, IAM } from './constraints.ts';
+import { checkDocumentText, checkRoleDescription } from './constraints.ts';
 import { checkDocument } from './documents.ts';
 import { authorizedPrincipal, readPrincipalName } from './load.ts';
 import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging } from './paging.ts';
 import { putPrincipal } from './principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './roles.ts';
-import { readTags, requestTagContext } from './tags.ts';
+import { readTags } from './tags.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
@@ -32,10 +30,10 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   v.check();
   const account = caller.account;
   const arn = iamArn(account, 'role', spec.path ?? '/', spec.name);
-  const context: Record<string, ContextValue> = requestTagContext(spec.tags ?? []);
-  if (spec.permissionsBoundary) context['iam:PermissionsBoundary'] = spec.permissionsBoundary;
-  await authorizeIam(ctx, caller, 'iam:CreateRole', arn, context);
-  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagRole', arn, context);
+  await authorizeCreate(ctx, caller, { create: 'iam:CreateRole', tag: 'iam:TagRole' }, arn, {
+    tags: spec.tags ?? [],
+    permissionsBoundary: spec.permissionsBoundary,
+  });
 
   checkRoleContent(spec);
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
@@ -51,44 +49,19 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
 
 export async function getRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v);
+  const name = readPrincipalName(ctx, 'role', v, { existing: true });
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:GetRole');
   return { Role: roleXml(role, true) };
 }
 
-/** ListRoles: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. */
-export async function listRoles(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
-  const v = new Constraints();
-  const prefix = ctx.params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern(
-    'pathPrefix',
-    prefix,
-    IAM.pathPrefix.re,
-    IAM.pathPrefix.shown,
-  );
-  const paging = readPaging(ctx.params, v);
-  v.check();
-  await authorizeIam(
-    ctx,
-    caller,
-    'iam:ListRoles',
-    iamArn(caller.account, 'role', prefix ?? '/', ''),
-  );
-  const roles = (await listAll(ctx.store, caller.account, 'role')).filter((r) =>
-    r.path.startsWith(prefix ?? '/'),
-  );
-  const page = paginate(roles, (r) => r.name.toLowerCase(), paging);
-  return { Roles: page.items.map((r) => roleXml(r, false)), ...pageFields(page) };
-}
-
 /** UpdateRole: Description and MaxSessionDuration; answers an empty UpdateRoleResult. */
 export async function updateRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v);
+  const name = readPrincipalName(ctx, 'role', v, { existing: true });
   const description = ctx.params.get('Description');
   const maxSessionDuration = ctx.params.integer('MaxSessionDuration');
-  checkDescription(v, 'description', description);
+  checkRoleDescription(v, description);
   v.range('maxSessionDuration', maxSessionDuration, 3600, 43200);
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateRole');
@@ -103,9 +76,9 @@ export async function updateRoleDescription(
   caller: Caller,
 ): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v);
+  const name = readPrincipalName(ctx, 'role', v, { existing: true });
   const description = ctx.params.require('Description');
-  checkDescription(v, 'description', description);
+  checkRoleDescription(v, description);
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateRoleDescription');
   role.description = description;
@@ -119,7 +92,7 @@ export async function updateAssumeRolePolicy(
   caller: Caller,
 ): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v);
+  const name = readPrincipalName(ctx, 'role', v, { existing: true });
   const document = ctx.params.require('PolicyDocument');
   checkDocumentText(v, 'policyDocument', document);
   v.check();
@@ -133,7 +106,7 @@ export async function updateAssumeRolePolicy(
 /** DeleteRole refuses while inline or managed policies remain (DeleteConflict), as IAM does. */
 export async function deleteRole(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v);
+  const name = readPrincipalName(ctx, 'role', v, { existing: true });
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:DeleteRole');
   if (Object.keys(role.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();

@@ -6,10 +6,10 @@ import type { RoleRecord, Tags } from '../store/types.ts';
 import { iamArn } from './arns.ts';
 import {
   checkArn,
-  checkDescription,
   checkDocumentText,
   checkName,
   checkPath,
+  checkRoleDescription,
 } from './constraints.ts';
 import { checkDocument, encodeDocument } from './documents.ts';
 import { checkTagKeys, checkTags } from './tags.ts';
@@ -26,13 +26,13 @@ export interface RoleSpec {
 }
 
 /** CreateRole's request constraints (IAM API Reference, CreateRole), all reported together. */
-export function checkRoleSpec(v: Constraints, spec: RoleSpec, prefix = ''): void {
-  checkName(v, `${prefix}roleName`, spec.name, 64);
-  checkPath(v, `${prefix}path`, spec.path);
-  checkDocumentText(v, `${prefix}assumeRolePolicyDocument`, spec.assumeRolePolicyDocument);
-  checkDescription(v, `${prefix}description`, spec.description);
-  v.range(`${prefix}maxSessionDuration`, spec.maxSessionDuration, 3600, 43200);
-  checkArn(v, `${prefix}permissionsBoundary`, spec.permissionsBoundary);
+export function checkRoleSpec(v: Constraints, spec: RoleSpec): void {
+  checkName(v, 'roleName', spec.name, 64);
+  checkPath(v, 'path', spec.path);
+  checkDocumentText(v, 'assumeRolePolicyDocument', spec.assumeRolePolicyDocument);
+  checkRoleDescription(v, spec.description);
+  v.range('maxSessionDuration', spec.maxSessionDuration, 3600, 43200);
+  checkArn(v, 'permissionsBoundary', spec.permissionsBoundary);
   checkTags(v, spec.tags ?? []);
 }
 

@@ -13,18 +13,25 @@ import type { XmlObject } from '../protocol/xml.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
 import { authorizeIam } from './access.ts';
 import { parsePrincipalArn } from './arns.ts';
-import { checkDocumentText } from './constraints.ts';
+import { checkDocumentText, checkEnum } from './constraints.ts';
 import { IamErrors } from './messages.ts';
 import { pageFields, paginate, readPaging } from './paging.ts';
 import { statementSpans } from './positions.ts';
-import { getPrincipal, PRINCIPAL } from './principals.ts';
+import { PRINCIPAL } from './principals.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
 interface Source {
   id: string;
-  type: string;
+  /**
+   * PolicySourceType (IAM API Reference, Statement): a stored policy's origin. Policies passed in the
+   * request carry none, as in the API reference's SimulateCustomPolicy example.
+   */
+  type?: 'user' | 'group' | 'role' | 'aws-managed' | 'user-managed' | 'resource' | 'none';
   text: string;
 }
+
+const managedType = (arn: string) =>
+  arn.startsWith('arn:aws:iam::aws:') ? ('aws-managed' as const) : ('user-managed' as const);
 
 const CONTEXT_TYPES = [
   'string',
@@ -78,6 +85,7 @@ function readSimulation(
   v.length('resourceOwner', resourceOwner, 1, 2048);
   const callerArn = params.get('CallerArn');
   v.length('callerArn', callerArn, 1, 2048);
+  v.length('resourceHandlingOption', params.get('ResourceHandlingOption'), 1, 64);
 
   const context: Record<string, ContextValue> = {};
   for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
@@ -85,13 +93,7 @@ function readSimulation(
     const key = params.get(`${base}.ContextKeyName`)!;
     const type = params.get(`${base}.ContextKeyType`) ?? 'string';
     v.length(`contextEntries.${i}.member.contextKeyName`, key, 5, 256);
-    if (!CONTEXT_TYPES.includes(type)) {
-      v.add(
-        `contextEntries.${i}.member.contextKeyType`,
-        type,
-        `Member must satisfy enum value set: [${CONTEXT_TYPES.join(', ')}]`,
-      );
-    }
+    checkEnum(v, `contextEntries.${i}.member.contextKeyType`, type, CONTEXT_TYPES);
     const values = params.list(`${base}.ContextKeyValues`);
     context[key] = type.endsWith('List') ? values : (values[0] ?? '');
   }
@@ -190,20 +192,15 @@ function evaluateAll(
 }
 
 function inputSources(input: SimulationInput) {
-  const identity = input.inputs.map((text, i) => ({
+  const identity: Source[] = input.inputs.map((text, i) => ({
     id: `PolicyInputList.${i + 1}`,
-    type: 'IAM Policy',
     text,
   }));
-  const boundary =
+  const boundary: Source | undefined =
     input.boundaries[0] === undefined
       ? undefined
-      : {
-          id: 'PermissionsBoundaryPolicyInputList.1',
-          type: 'PermissionsBoundaryPolicy',
-          text: input.boundaries[0],
-        };
-  const resource =
+      : { id: 'PermissionsBoundaryPolicyInputList.1', text: input.boundaries[0] };
+  const resource: Source | undefined =
     input.resourcePolicy === undefined
       ? undefined
       : { id: 'ResourcePolicy', type: 'resource', text: input.resourcePolicy };
@@ -243,7 +240,7 @@ export async function simulatePrincipalPolicy(
     throw IamErrors.invalidInput('Groups are not supported by this endpoint.');
   const entity =
     parsed.account === caller.account
-      ? await getPrincipal(ctx.store, parsed.account, parsed.type, parsed.name)
+      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
       : null;
   if (!entity || entity.arn !== sourceArn) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
 
@@ -258,7 +255,7 @@ export async function simulatePrincipalPolicy(
     if (text !== null) {
       identity.push({
         id: arn.split('/').pop()!,
-        type: arn.startsWith('arn:aws:iam::aws:') ? 'aws-managed' : 'user-managed',
+        type: managedType(arn),
         text,
       });
     }
@@ -270,7 +267,7 @@ export async function simulatePrincipalPolicy(
     if (text !== null)
       boundary = {
         id: entity.permissionsBoundary.split('/').pop()!,
-        type: 'PermissionsBoundaryPolicy',
+        type: managedType(entity.permissionsBoundary),
         text,
       };
   }

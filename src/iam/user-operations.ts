@@ -1,16 +1,14 @@
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
-import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
-import { authorizeIam } from './access.ts';
+import { authorizeCreate } from './access.ts';
 import { iamArn } from './arns.ts';
-import { checkName, checkPath, IAM } from './constraints.ts';
+import { checkName, checkPath } from './constraints.ts';
 import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from './load.ts';
 import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging } from './paging.ts';
 import { putPrincipal } from './principals.ts';
-import { checkTagKeys, readTags, requestTagContext } from './tags.ts';
+import { checkTagKeys, readTags } from './tags.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 import { checkUserSpec, userRecord, userXml, type UserSpec } from './users.ts';
 
@@ -27,10 +25,10 @@ export async function createUser(ctx: OperationContext, caller: Caller): Promise
   v.check();
   const account = caller.account;
   const arn = iamArn(account, 'user', spec.path ?? '/', spec.name);
-  const context: Record<string, ContextValue> = requestTagContext(spec.tags ?? []);
-  if (spec.permissionsBoundary) context['iam:PermissionsBoundary'] = spec.permissionsBoundary;
-  await authorizeIam(ctx, caller, 'iam:CreateUser', arn, context);
-  if ((spec.tags ?? []).length > 0) await authorizeIam(ctx, caller, 'iam:TagUser', arn, context);
+  await authorizeCreate(ctx, caller, { create: 'iam:CreateUser', tag: 'iam:TagUser' }, arn, {
+    tags: spec.tags ?? [],
+    permissionsBoundary: spec.permissionsBoundary,
+  });
   checkTagKeys(spec.tags ?? []);
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'user', spec.name)) throw IamErrors.userExists(spec.name);
@@ -50,35 +48,11 @@ export async function getUser(ctx: OperationContext, caller: Caller): Promise<Xm
   return { User: userXml(user, true) };
 }
 
-export async function listUsers(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
-  const v = new Constraints();
-  const prefix = ctx.params.get('PathPrefix');
-  v.length('pathPrefix', prefix, 1, 512).pattern(
-    'pathPrefix',
-    prefix,
-    IAM.pathPrefix.re,
-    IAM.pathPrefix.shown,
-  );
-  const paging = readPaging(ctx.params, v);
-  v.check();
-  await authorizeIam(
-    ctx,
-    caller,
-    'iam:ListUsers',
-    iamArn(caller.account, 'user', prefix ?? '/', ''),
-  );
-  const users = (await listAll(ctx.store, caller.account, 'user')).filter((u) =>
-    u.path.startsWith(prefix ?? '/'),
-  );
-  const page = paginate(users, (u) => u.name.toLowerCase(), paging);
-  return { Users: page.items.map((u) => userXml(u, false)), ...pageFields(page) };
-}
-
 /** UpdateUser: NewPath and/or NewUserName (the name stays unique case-insensitively). */
 export async function updateUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const { params, store } = ctx;
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'user', v);
+  const name = readPrincipalName(ctx, 'user', v, { existing: true });
   const newPath = params.get('NewPath');
   const newName = params.get('NewUserName');
   checkPath(v, 'newPath', newPath);
@@ -112,7 +86,7 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
 /** DeleteUser refuses while access keys or policies remain (DeleteConflict). */
 export async function deleteUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'user', v);
+  const name = readPrincipalName(ctx, 'user', v, { existing: true });
   v.check();
   const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:DeleteUser');
   if ((await ctx.store.listAccessKeys(caller.account, user.name)).length > 0)

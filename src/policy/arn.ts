@@ -20,21 +20,49 @@ export function splitArn(s: string): string[] | null {
   return out;
 }
 
-/** The account field of an ARN, when it has one. */
+/**
+ * The account field of an ARN (12 digits between its fourth and fifth colons), when it has one.
+ * Found by scanning rather than splitting: every decision asks for it.
+ */
 export function arnAccount(s: string): string | undefined {
-  const parts = splitArn(s);
-  if (parts === null || parts[0] !== 'arn') return undefined;
-  return /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+  if (!s.startsWith('arn:')) return undefined;
+  let colon = 3;
+  for (let i = 0; i < 3; i++) {
+    colon = s.indexOf(':', colon + 1);
+    if (colon === -1) return undefined;
+  }
+  const end = colon + 13;
+  if (s.charCodeAt(end) !== 0x3a) return undefined;
+  for (let i = colon + 1; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
+  return s.slice(colon + 1, end);
 }
 
-/** A request-side ARN, split once per request. */
+/** A request-side ARN, split at most once per request. */
 export interface ArnValue {
-  text: string;
-  segments: string[] | null;
+  readonly text: string;
+  readonly segments: string[] | null;
+}
+
+/** Splits on first use: patterns with a literal head match the whole text and never need it. */
+class LazyArn implements ArnValue {
+  readonly text: string;
+  private split: string[] | null | undefined = undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  get segments(): string[] | null {
+    if (this.split === undefined) this.split = splitArn(this.text);
+    return this.split;
+  }
 }
 
 export function arnValue(text: string): ArnValue {
-  return { text, segments: splitArn(text) };
+  return new LazyArn(text);
 }
 
 export type ArnMatcher = (value: ArnValue, vars: VariableSource) => boolean;

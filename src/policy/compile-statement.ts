@@ -25,10 +25,8 @@ export interface CompiledStatement {
   actionIds: number[];
   actionAll: boolean;
   notAction: boolean;
-  /** Resource/NotResource entries as probe ids; null without a Resource element (trust policy). */
-  resourceIds: number[] | null;
-  resourceAll: boolean;
-  notResource: boolean;
+  /** The Resource/NotResource element as one number; see RESOURCE_ALWAYS. */
+  resourceTest: number;
   principal: PrincipalMatcher | null;
   notPrincipal: boolean;
   conditions: CompiledCondition[];
@@ -38,6 +36,15 @@ export interface CompiledStatement {
   keyMask: number;
   keyOverflow: number[];
 }
+
+/**
+ * A statement's Resource test packed into a number, so a decision can skip statements without
+ * reading them: RESOURCE_ALWAYS (no Resource element, as in trust policies, or `Resource: "*"`),
+ * RESOURCE_NEVER (`NotResource: "*"`), else the id of the probe for its list times two, plus one
+ * for NotResource.
+ */
+export const RESOURCE_ALWAYS = -1;
+export const RESOURCE_NEVER = -2;
 
 /** A test that depends only on the request; answered once per request and shared by statements. */
 export type Probe = (req: ProbeRequest) => boolean;
@@ -102,7 +109,13 @@ export interface CompiledPolicy {
    * Statements whose Action matches, by request action as given: matching an action depends on
    * nothing else, so repeated decisions skip straight to resources, principals and conditions.
    */
-  byAction: Map<string, CompiledStatement[]>;
+  byAction: Map<string, ActionMatches>;
+}
+
+export interface ActionMatches {
+  statements: CompiledStatement[];
+  /** Each statement's resourceTest, side by side for the loop that filters them. */
+  resourceTests: Int32Array;
 }
 
 export function compilePolicy(
@@ -167,18 +180,7 @@ function compileStatement(
     actionIds: actions.filter((a) => a !== '*').map((a) => actionProbe(a, reg.probes)),
     actionAll: actions.includes('*'),
     notAction: s.NotAction !== undefined,
-    resourceIds:
-      resources === undefined
-        ? null
-        : [
-            resourceListProbe(
-              resources.filter((r) => r !== '*'),
-              vars,
-              reg.probes,
-            ),
-          ],
-    resourceAll: resources !== undefined && resources.includes('*'),
-    notResource: s.NotResource !== undefined,
+    resourceTest: resourceTest(resources, s.NotResource !== undefined, vars, reg.probes),
     principal: null,
     notPrincipal: false,
     conditions,
@@ -204,6 +206,17 @@ function actionProbe(action: string, probes: ProbeRegistry): number {
     const name = compileGlob(lower.slice(colon + 1));
     return (req) => req.action.service === vendor && name(req.action.name);
   });
+}
+
+function resourceTest(
+  resources: string[] | undefined,
+  not: boolean,
+  vars: boolean,
+  probes: ProbeRegistry,
+): number {
+  if (resources === undefined) return RESOURCE_ALWAYS;
+  if (resources.includes('*')) return not ? RESOURCE_NEVER : RESOURCE_ALWAYS;
+  return resourceListProbe(resources, vars, probes) * 2 + (not ? 1 : 0);
 }
 
 /**

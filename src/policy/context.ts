@@ -125,9 +125,25 @@ export class RequestContext implements VariableSource {
     const m = new Map<string, string[]>();
     if (this.given !== undefined) {
       for (const key of Object.keys(this.given)) {
-        m.set(key.toLowerCase(), contextValues(this.given[key], key));
+        m.set(lowerKey(key), contextValues(this.given[key], key));
       }
     }
     return m;
   }
+}
+
+const lowered = new Map<string, string>();
+
+/**
+ * A context key lower-cased. Requests repeat a few keys, so each is lowered once and every
+ * request then uses the same string, whose hash the key lookups already know.
+ */
+function lowerKey(key: string): string {
+  let lower = lowered.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (lowered.size >= 1024) lowered.clear();
+    lowered.set(key, lower);
+  }
+  return lower;
 }

@@ -1,3 +1,4 @@
+import { RESOURCE_ALWAYS, RESOURCE_NEVER } from './compile-statement.ts';
 import type { CompiledPolicy, CompiledStatement, KeyRegistry, Probe } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
 import type { RequestContext } from './context.ts';
@@ -18,6 +19,13 @@ export interface CompiledSet {
   session: CompiledPolicy[] | null;
   /** SCP levels; every level must allow. */
   scp: CompiledPolicy[][];
+  /**
+   * Per-decision scratch (probe answers; condition keys from id 31 up), zeroed as each decision
+   * starts. decide() runs to completion without yielding, so one buffer per compiled set serves
+   * every decision and none allocates its own.
+   */
+  probeMemo: Uint8Array;
+  keyState: Uint8Array;
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();
@@ -34,8 +42,9 @@ class Accumulator {
   /** How the resource-based policy's applicable Allow statements named the caller. */
   kinds: Set<MatchKind> | null = null;
 
-  constructor(keyCount: number) {
-    this.keyState = new Uint8Array(keyCount);
+  constructor(keyState: Uint8Array) {
+    keyState.fill(0);
+    this.keyState = keyState;
   }
 }
 
@@ -46,7 +55,7 @@ class Accumulator {
  * combine as described for same-account and cross-account requests.
  */
 export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
-  const acc = new Accumulator(set.keys.names.length);
+  const acc = new Accumulator(set.keyState);
   const { caller } = req;
   const hasBoundary = set.boundary !== null;
 
@@ -83,23 +92,46 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  const missingKeys = missingContextKeys(acc, set.keys.names, req.ctx);
-
-  const result = (decision: Decision['decision'], reason: string): Decision => ({
-    decision,
+  const v = verdict(set, req, acc.kinds ?? NO_KINDS, denied, scpOk, identity, boundary, session);
+  return {
+    decision: v.decision,
     matchedStatements: acc.matched,
-    missingContextKeys: missingKeys,
-    reason,
+    missingContextKeys: missingContextKeys(acc, set.keys, req.ctx),
+    reason: v.reason,
     errors: acc.errors,
-  });
+  };
+}
 
-  if (denied)
-    return result('explicitDeny', 'An applicable statement explicitly denies the request.');
+interface Verdict {
+  decision: Decision['decision'];
+  reason: string;
+}
+
+const allow = (reason: string): Verdict => ({ decision: 'allowed', reason });
+const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason });
+
+/** How the policy types' answers combine, given what each allowed or denied. */
+function verdict(
+  set: CompiledSet,
+  req: EvalRequest,
+  kinds: ReadonlySet<MatchKind>,
+  denied: boolean,
+  scpOk: boolean,
+  identity: number,
+  boundary: number,
+  session: number,
+): Verdict {
+  const { caller, trust } = req;
+  if (denied) {
+    return {
+      decision: 'explicitDeny',
+      reason: 'An applicable statement explicitly denies the request.',
+    };
+  }
   // SCPs limit principals of member accounts; services and anonymous callers have no account.
   if (!scpOk && caller.account !== undefined) {
-    return result('implicitDeny', 'A service control policy level does not allow the request.');
+    return deny('A service control policy level does not allow the request.');
   }
-
   const boundaryOk = (boundary & ALLOW) !== 0 || caller.kind === 'root';
   // A federated user session (GetFederationToken) without session policies has no permissions
   // (IAM User Guide: Policy evaluation logic > Session policies).
@@ -114,19 +146,16 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
 
   const resourceAccount = req.resourceAccount ?? caller.account;
   const sameAccount = hasIdentitySide && resourceAccount === caller.account;
-  const kinds = acc.kinds ?? NO_KINDS;
-  const standalone =
-    kinds.has('user') ||
-    kinds.has('session') ||
-    kinds.has('wildcard') ||
-    kinds.has('service') ||
-    kinds.has('federated') ||
-    kinds.has('canonical');
-  const byRole = kinds.has('role');
   const anyGrant = kinds.size > 0;
-
-  const allow = (reason: string) => result('allowed', reason);
-  const deny = (reason: string) => result('implicitDeny', reason);
+  const standalone =
+    anyGrant &&
+    (kinds.has('user') ||
+      kinds.has('session') ||
+      kinds.has('wildcard') ||
+      kinds.has('service') ||
+      kinds.has('federated') ||
+      kinds.has('canonical'));
+  const byRole = anyGrant && kinds.has('role');
 
   if (!hasIdentitySide) {
     return anyGrant
@@ -180,26 +209,27 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
   return allow('Both the resource-based policy and the caller’s account allow the request.');
 }
 
-function missingContextKeys(
-  acc: Accumulator,
-  names: Array<[string, string]>,
-  ctx: RequestContext,
-): string[] {
+function missingContextKeys(acc: Accumulator, keys: KeyRegistry, ctx: RequestContext): string[] {
+  const names = keys.names;
   const out: string[] = [];
-  const seen = new Set<string>();
   for (let id = 0; id < names.length; id++) {
-    const missing =
-      id < 31
-        ? (acc.keyMask & (1 << id)) !== 0 && ctx.byId(id, names[id][0]) === undefined
-        : acc.keyState[id] === 2;
-    if (missing) {
-      out.push(names[id][1]);
-      seen.add(names[id][0]);
-    }
+    if (isMissing(acc, id, names[id][0], ctx)) out.push(names[id][1]);
   }
   const fromVariables = ctx.missing;
-  if (fromVariables !== null) for (const [k, v] of fromVariables) if (!seen.has(k)) out.push(v);
+  if (fromVariables !== null) {
+    for (const [lower, key] of fromVariables) {
+      const id = keys.ids.get(lower);
+      if (id === undefined || !isMissing(acc, id, lower, ctx)) out.push(key);
+    }
+  }
   return out;
+}
+
+/** Whether an evaluated statement referenced condition key `id` and the context lacks it. */
+function isMissing(acc: Accumulator, id: number, lower: string, ctx: RequestContext): boolean {
+  return id < 31
+    ? (acc.keyMask & (1 << id)) !== 0 && ctx.byId(id, lower) === undefined
+    : acc.keyState[id] === 2;
 }
 
 function runAll(
@@ -214,45 +244,43 @@ function runAll(
 }
 
 function run(p: CompiledPolicy, req: EvalRequest, acc: Accumulator, hasBoundary: boolean): number {
-  let byAction = p.byAction.get(req.rawAction);
-  if (byAction === undefined) {
-    byAction = [];
+  let matches = p.byAction.get(req.rawAction);
+  if (matches === undefined) {
+    const statements: CompiledStatement[] = [];
     const listed = p.byService.get(req.action.service);
-    if (listed !== undefined) for (const s of listed) if (actionMatches(s, req)) byAction.push(s);
-    for (const s of p.anyService) if (actionMatches(s, req)) byAction.push(s);
+    if (listed !== undefined) for (const s of listed) if (actionMatches(s, req)) statements.push(s);
+    for (const s of p.anyService) if (actionMatches(s, req)) statements.push(s);
+    matches = { statements, resourceTests: Int32Array.from(statements, (s) => s.resourceTest) };
     if (p.byAction.size >= 256) p.byAction.clear();
-    p.byAction.set(req.rawAction, byAction);
+    p.byAction.set(req.rawAction, matches);
   }
+  const { statements, resourceTests } = matches;
   let flags = 0;
-  for (let i = 0; i < byAction.length; i++) {
-    const s = byAction[i];
-    if (resourceMatches(s, req)) flags |= apply(s, req, acc, hasBoundary);
+  for (let i = 0; i < statements.length; i++) {
+    const test = resourceTests[i];
+    if (test === RESOURCE_NEVER) continue;
+    // Skip when the list's answer equals the NotResource bit (NotResource inverts the list).
+    if (test !== RESOURCE_ALWAYS && probe(req, test >> 1) === ((test & 1) === 1)) continue;
+    flags |= apply(statements[i], req, acc, hasBoundary);
   }
   return flags;
 }
 
 function actionMatches(s: CompiledStatement, req: EvalRequest): boolean {
-  return s.actionAll ? !s.notAction : anyProbe(req, s.actionIds) !== s.notAction;
+  if (s.actionAll) return !s.notAction;
+  for (const id of s.actionIds) if (probe(req, id)) return !s.notAction;
+  return s.notAction;
 }
 
-function resourceMatches(s: CompiledStatement, req: EvalRequest): boolean {
-  if (s.resourceIds === null) return true;
-  if (s.resourceAll) return !s.notResource;
-  return anyProbe(req, s.resourceIds) !== s.notResource;
-}
-
-function anyProbe(req: EvalRequest, ids: number[]): boolean {
+/** A probe's answer for this request, asked at most once per decision. */
+function probe(req: EvalRequest, id: number): boolean {
   const memo = req.memo;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    let v = memo[id];
-    if (v === 0) {
-      v = req.probes[id](req) ? 1 : 2;
-      memo[id] = v;
-    }
-    if (v === 1) return true;
+  let v = memo[id];
+  if (v === 0) {
+    v = req.probes[id](req) ? 1 : 2;
+    memo[id] = v;
   }
-  return false;
+  return v === 1;
 }
 
 function apply(

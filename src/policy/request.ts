@@ -1,4 +1,4 @@
-import { arnValue } from './arn.ts';
+import { arnAccount, arnValue } from './arn.ts';
 import type { ArnValue } from './arn.ts';
 import type { Caller } from './caller.ts';
 import type { ActionValue, Probe } from './compile-statement.ts';
@@ -25,9 +25,11 @@ export class EvalRequest {
   readonly probes: Probe[];
   /** The set's condition key names by id. */
   readonly keyNames: Array<[string, string]>;
+  /** Per probe id: 0 not asked yet, 1 true, 2 false. */
+  readonly memo: Uint8Array;
   private actionValue: ActionValue | null = null;
   private resourceValue: ArnValue | null = null;
-  private memoArray: Uint8Array | null = null;
+  private trustValue: boolean | null = null;
 
   constructor(
     caller: Caller,
@@ -37,6 +39,7 @@ export class EvalRequest {
     resourceAccount: string | undefined,
     probes: Probe[],
     keyNames: Array<[string, string]>,
+    memo: Uint8Array,
   ) {
     this.caller = caller;
     this.ctx = ctx;
@@ -45,6 +48,7 @@ export class EvalRequest {
     this.givenResourceAccount = resourceAccount;
     this.probes = probes;
     this.keyNames = keyNames;
+    this.memo = memo;
   }
 
   get action(): ActionValue {
@@ -64,23 +68,29 @@ export class EvalRequest {
     return this.resourceValue;
   }
 
-  /** Per probe id: 0 not asked yet, 1 true, 2 false. */
-  get memo(): Uint8Array {
-    if (this.memoArray === null) this.memoArray = new Uint8Array(this.probes.length);
-    return this.memoArray;
-  }
-
   /** The resource's account: given, else the ARN's account field (S3 ARNs have none). */
   get resourceAccount(): string | undefined {
-    if (this.givenResourceAccount !== undefined) return this.givenResourceAccount;
-    const s = this.resource.segments;
-    return s !== null && s[0] === 'arn' && /^\d{12}$/.test(s[4]) ? s[4] : undefined;
+    return this.givenResourceAccount ?? arnAccount(this.rawResource);
   }
 
   /** sts:AssumeRole (and friends) on a role ARN: policies.resource is the role's trust policy. */
   get trust(): boolean {
-    if (this.rawAction.length < 4 || this.rawAction.slice(0, 4).toLowerCase() !== 'sts:')
+    this.trustValue ??= this.isTrust();
+    return this.trustValue;
+  }
+
+  private isTrust(): boolean {
+    // Most actions are not STS: tell from the first four characters, without copying them.
+    const r = this.rawAction;
+    if (
+      r.length < 4 ||
+      r.charCodeAt(3) !== 0x3a ||
+      (r.charCodeAt(0) | 0x20) !== 0x73 ||
+      (r.charCodeAt(1) | 0x20) !== 0x74 ||
+      (r.charCodeAt(2) | 0x20) !== 0x73
+    ) {
       return false;
+    }
     const a = this.action;
     const s = this.resource.segments;
     return (

@@ -47,6 +47,7 @@ function decideWith(
   request: DecisionRequest,
 ): Decision {
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
+  set.probeMemo.fill(0);
   return evaluate(
     set,
     new EvalRequest(
@@ -57,6 +58,7 @@ function decideWith(
       request.resourceAccount,
       set.probes,
       set.keys.names,
+      set.probeMemo,
     ),
   );
 }
@@ -70,7 +72,7 @@ function checkRequest(request: DecisionRequest): void {
   }
   if (typeof request.principal !== 'string' || request.principal === '')
     bad('principal', 'a non-empty string');
-  if (typeof request.action !== 'string' || !/^[^:]+:[^:]+$/.test(request.action)) {
+  if (typeof request.action !== 'string' || !isServiceAction(request.action)) {
     bad('action', 'a string of the form service:Action');
   }
   if (typeof request.resource !== 'string' || request.resource === '')
@@ -78,6 +80,12 @@ function checkRequest(request: DecisionRequest): void {
   if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
     bad('resourceAccount', 'a 12-digit account id');
   }
+}
+
+/** `service:Action`: exactly one colon, with text on both sides. */
+function isServiceAction(action: string): boolean {
+  const colon = action.indexOf(':');
+  return colon > 0 && colon < action.length - 1 && action.indexOf(':', colon + 1) === -1;
 }
 
 function compileSet(p: PolicySet): CompiledSet {
@@ -118,7 +126,7 @@ function compileSet(p: PolicySet): CompiledSet {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  return {
+  const set: Omit<CompiledSet, 'probeMemo' | 'keyState'> = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -136,6 +144,11 @@ function compileSet(p: PolicySet): CompiledSet {
     scp: scpLevels.map((level, i) =>
       list(Array.isArray(level) ? level : [level], 'scp', `scp[${i}]`, LIMITS.scp),
     ),
+  };
+  return {
+    ...set,
+    probeMemo: new Uint8Array(probes.probes.length),
+    keyState: new Uint8Array(keys.names.length),
   };
 }
 

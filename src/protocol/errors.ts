@@ -50,7 +50,7 @@ export const Errors = {
     ),
   validation: (message: string) => new AwsError('ValidationError', message, 400),
   /** AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ...". */
-  constraint: (violations: { value: string; member: string; constraint: string }[]) =>
+  constraint: (violations: { value: string | null; member: string; constraint: string }[]) =>
     new AwsError(
       'ValidationError',
       `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ` +

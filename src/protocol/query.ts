@@ -38,7 +38,7 @@ export class QueryParams {
   require(name: string, member = lowerFirst(name)): string {
     const v = this.map.get(name);
     if (v === undefined) {
-      throw Errors.constraint([{ value: 'null', member, constraint: 'Member must not be null' }]);
+      throw Errors.constraint([{ value: null, member, constraint: 'Member must not be null' }]);
     }
     return v;
   }

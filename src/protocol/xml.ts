@@ -15,9 +15,14 @@ export type Service = keyof typeof NAMESPACES;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 
+// Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF); an echoed
+// request value containing one would otherwise make the whole response unparseable.
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Escapes element text; quotes need no escaping outside attributes (and AWS leaves them as they are). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => ESCAPES[c]!);
+  return text.replace(NOT_XML, '\uFFFD').replace(/[&<>\r]/g, (c) => ESCAPES[c]!);
 }
 
 function render(name: string, value: XmlValue): string {

@@ -11,7 +11,7 @@ import {
   mergeSessionTags,
   packedPolicyPercent,
   readSessionPolicyParams,
-  readTags,
+  readSessionTags,
   resolveSessionPolicies,
 } from './session-params.ts';
 
@@ -42,7 +42,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     .length('sourceIdentity', sourceIdentity, 2, 64)
     .pattern('sourceIdentity', sourceIdentity, PATTERNS.sessionName.re, PATTERNS.sessionName.shown);
   const policyParams = readSessionPolicyParams(params, v);
-  const requestedTags = readTags(params, v);
+  const requestedTags = readSessionTags(params, v);
   v.check();
 
   if ((serialNumber === undefined) !== (tokenCode === undefined)) {

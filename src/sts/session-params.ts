@@ -2,8 +2,9 @@ import { PolicyError, validatePolicy } from '../policy/index.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import type { QueryParams } from '../protocol/query.ts';
+import { checkTags, MAX_TAGS, readTags } from '../protocol/tags.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
-import type { IamStore } from '../store/types.ts';
+import type { IamStore, Tags } from '../store/types.ts';
 
 /** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */
 export interface SessionPolicyParams {
@@ -59,23 +60,15 @@ export interface SessionTags {
   transitiveTagKeys: string[];
 }
 
-export function readTags(
+/** Tags and TransitiveTagKeys as AssumeRole and GetFederationToken take them, with the model's constraints. */
+export function readSessionTags(
   params: QueryParams,
   v: Constraints,
-): { tags: Array<{ Key: string; Value: string }>; transitive: string[] } {
-  const tags = params.structList('Tags', ['Key', 'Value'] as const).map((t) => ({
-    Key: t.Key ?? '',
-    Value: t.Value ?? '',
-  }));
+): { tags: Tags; transitive: string[] } {
+  const tags = readTags(params);
   const transitive = params.list('TransitiveTagKeys');
-  v.count('tags', tags, 50).count('transitiveTagKeys', transitive, 50);
-  tags.forEach((t, i) => {
-    const m = `tags.${i + 1}.member`;
-    v.length(`${m}.key`, t.Key, 1, 128)
-      .pattern(`${m}.key`, t.Key, PATTERNS.tagKey.re, PATTERNS.tagKey.shown)
-      .length(`${m}.value`, t.Value, 0, 256)
-      .pattern(`${m}.value`, t.Value, PATTERNS.tagValue.re, PATTERNS.tagValue.shown);
-  });
+  checkTags(v, tags);
+  v.count('transitiveTagKeys', transitive, MAX_TAGS);
   transitive.forEach((k, i) => v.length(`transitiveTagKeys.${i + 1}.member`, k, 1, 128));
   return { tags, transitive };
 }
@@ -86,7 +79,7 @@ export function readTags(
  * calling session cannot be overridden.
  */
 export function mergeSessionTags(
-  requested: { tags: Array<{ Key: string; Value: string }>; transitive: string[] },
+  requested: { tags: Tags; transitive: string[] },
   inherited?: { tags: Record<string, string>; transitiveTagKeys: string[] },
 ): SessionTags {
   const seen = new Set<string>();

@@ -3,6 +3,7 @@ import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
+import { requestTagContext } from '../protocol/tags.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { federatedUserArn } from './arns.ts';
 import { issueSession } from './issue.ts';
@@ -10,7 +11,7 @@ import {
   mergeSessionTags,
   packedPolicyPercent,
   readSessionPolicyParams,
-  readTags,
+  readSessionTags,
   resolveSessionPolicies,
 } from './session-params.ts';
 
@@ -82,16 +83,14 @@ export async function getFederationToken(
     .pattern('name', name, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)
     .range('durationSeconds', duration, 900, USER_MAX_SECONDS);
   const policyParams = readSessionPolicyParams(params, v);
-  const requestedTags = readTags(params, v);
+  const requestedTags = readSessionTags(params, v);
   v.check();
   requireLongTermUser(caller, 'GetFederationToken');
 
   const arn = federatedUserArn(caller.account, name);
   const tags = mergeSessionTags(requestedTags);
   const tagKeys = Object.keys(tags.tags);
-  const context: Record<string, string | string[]> = {};
-  for (const [k, val] of Object.entries(tags.tags)) context[`aws:RequestTag/${k}`] = val;
-  if (tagKeys.length > 0) context['aws:TagKeys'] = tagKeys;
+  const context = requestTagContext(requestedTags.tags);
   await authorize(store, caller, info, 'sts:GetFederationToken', arn, { context });
   if (tagKeys.length > 0) await authorize(store, caller, info, 'sts:TagSession', arn, { context });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { xmlText } from '../helpers/aws.ts';
-import { signedQuery } from '../helpers/sign.ts';
-import { ACCOUNT, doc, fails, iam, ok, TRUST_EC2, unique, userWithKey } from './helpers.ts';
+import { DEMO_ADMIN } from '../helpers/aws.ts';
+import {
+  ACCOUNT,
+  doc,
+  fails,
+  iam,
+  ok,
+  stsSession,
+  TRUST_EC2,
+  unique,
+  userWithKey,
+} from './helpers.ts';
 
 const READ_ONLY = doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' });
 
@@ -128,14 +137,7 @@ describe('every IAM call is authorized against the caller policies', () => {
 
   it('a GetSessionToken session without MFA cannot call IAM', async () => {
     const user = await userWithKey(doc({ Effect: 'Allow', Action: '*', Resource: '*' }));
-    const res = await signedQuery({ Action: 'GetSessionToken' }, { service: 'sts', ...user });
-    const body = await res.text();
-    expect(res.status, body).toBe(200);
-    const session = {
-      accessKeyId: xmlText(body, 'AccessKeyId')!,
-      secretAccessKey: xmlText(body, 'SecretAccessKey')!,
-      sessionToken: xmlText(body, 'SessionToken')!,
-    };
+    const session = await stsSession({ Action: 'GetSessionToken' }, user);
     const a = await iam({ Action: 'ListRoles' }, session);
     expect(a.status).toBe(403);
     expect(a.code).toBe('AccessDenied');
@@ -154,25 +156,14 @@ describe('every IAM call is authorized against the caller policies', () => {
       RoleName: role,
       PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
     });
-    const res = await signedQuery(
+    const session = await stsSession(
       {
         Action: 'AssumeRole',
         RoleArn: `arn:aws:iam::${ACCOUNT}:role/${role}`,
         RoleSessionName: 'sess',
       },
-      {
-        service: 'sts',
-        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      },
+      DEMO_ADMIN,
     );
-    const body = await res.text();
-    expect(res.status, body).toBe(200);
-    const session = {
-      accessKeyId: xmlText(body, 'AccessKeyId')!,
-      secretAccessKey: xmlText(body, 'SecretAccessKey')!,
-      sessionToken: xmlText(body, 'SessionToken')!,
-    };
     await ok({ Action: 'ListRoles' }, session);
     const a = await fails(
       { Action: 'CreateUser', UserName: unique('nope') },

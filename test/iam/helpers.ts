@@ -94,3 +94,18 @@ export async function userWithKey(
 }
 
 export { xmlText };
+
+/** Temporary credentials from an STS call (GetSessionToken, AssumeRole, ...) that must succeed. */
+export async function stsSession(
+  params: Record<string, string>,
+  credentials: Credentials,
+): Promise<Credentials> {
+  const res = await signedQuery(params, { service: 'sts', ...credentials });
+  const body = await res.text();
+  expect(res.status, body).toBe(200);
+  return {
+    accessKeyId: xmlText(body, 'AccessKeyId')!,
+    secretAccessKey: xmlText(body, 'SecretAccessKey')!,
+    sessionToken: xmlText(body, 'SessionToken')!,
+  };
+}

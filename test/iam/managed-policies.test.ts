@@ -118,6 +118,13 @@ describe('CreatePolicy / GetPolicy / versions', () => {
       'Cannot exceed quota for PolicySize: 6144',
     ],
     [
+      'a path outside policyPathType',
+      { Path: '/team a/' },
+      400,
+      'ValidationError',
+      "Value '/team a/' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/",
+    ],
+    [
       'a name over 128 characters',
       { PolicyName: 'p'.repeat(129) },
       400,
@@ -292,5 +299,75 @@ describe('ListPolicies', () => {
       [...xmlAll(first, 'PolicyName'), ...xmlAll(second, 'PolicyName')].map((n) => n[0]),
     ).toEqual(['a', 'b', 'c']);
     await fails({ Action: 'ListPolicies', Scope: 'Everything' }, 400, 'ValidationError');
+  });
+});
+
+describe('ListEntitiesForPolicy', () => {
+  it('lists attachments and boundary uses, narrowed by PolicyUsageFilter, EntityFilter and PathPrefix', async () => {
+    const name = unique('ents');
+    const arn = policyArn(name);
+    const attachedRole = unique('ents-att');
+    const boundedRole = unique('ents-bnd');
+    const user = unique('ents-user');
+    await ok({ Action: 'CreatePolicy', PolicyName: name, PolicyDocument: S3_READ });
+    await ok({
+      Action: 'CreateRole',
+      RoleName: attachedRole,
+      Path: '/a/',
+      AssumeRolePolicyDocument: TRUST_EC2,
+    });
+    await ok({ Action: 'AttachRolePolicy', RoleName: attachedRole, PolicyArn: arn });
+    await ok({
+      Action: 'CreateRole',
+      RoleName: boundedRole,
+      AssumeRolePolicyDocument: TRUST_EC2,
+      PermissionsBoundary: arn,
+    });
+    await ok({ Action: 'CreateUser', UserName: user });
+    await ok({ Action: 'AttachUserPolicy', UserName: user, PolicyArn: arn });
+
+    const cases: Array<[Record<string, string>, string[], string[]]> = [
+      [{}, [attachedRole, boundedRole], [user]],
+      [{ PolicyUsageFilter: 'PermissionsPolicy' }, [attachedRole], [user]],
+      [{ PolicyUsageFilter: 'PermissionsBoundary' }, [boundedRole], []],
+      [{ EntityFilter: 'Role' }, [attachedRole, boundedRole], []],
+      [{ EntityFilter: 'User' }, [], [user]],
+      [{ EntityFilter: 'Group' }, [], []],
+      [{ PathPrefix: '/a/' }, [attachedRole], []],
+    ];
+    for (const [filter, roles, users] of cases) {
+      const body = await ok({ Action: 'ListEntitiesForPolicy', PolicyArn: arn, ...filter });
+      expect({ filter, roles: xmlAll(body, 'RoleName'), users: xmlAll(body, 'UserName') }).toEqual({
+        filter,
+        roles: [...roles].sort(),
+        users,
+      });
+    }
+  });
+
+  it.each([
+    ['EntityFilter', 'Bucket', "at 'entityFilter'"],
+    ['PolicyUsageFilter', 'Both', "at 'policyUsageFilter'"],
+    ['PathPrefix', 'a/', "at 'pathPrefix'"],
+  ])('refuses %s %s with ValidationError', async (param, value, at) => {
+    const a = await fails(
+      { Action: 'ListEntitiesForPolicy', PolicyArn: policyArn('any'), [param]: value },
+      400,
+      'ValidationError',
+    );
+    expect(a.message).toContain(at);
+  });
+});
+
+describe('policy descriptions', () => {
+  it('take any text up to 1000 characters (policyDescriptionType has no pattern)', async () => {
+    const name = unique('desc');
+    const body = await ok({
+      Action: 'CreatePolicy',
+      PolicyName: name,
+      PolicyDocument: S3_READ,
+      Description: 'reads\treports',
+    });
+    expect(xmlText(body, 'Description')).toBe('reads\treports');
   });
 });

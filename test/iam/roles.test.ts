@@ -104,6 +104,13 @@ describe('CreateRole / GetRole', () => {
       'Member must have length less than or equal to 1000',
     ],
     [
+      'description with a control character (roleDescriptionType)',
+      { Description: 'two\tcolumns' },
+      'ValidationError',
+      400,
+      "Value 'two\tcolumns' at 'description' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*",
+    ],
+    [
       'trust policy that is not JSON',
       { AssumeRolePolicyDocument: '{nope' },
       'MalformedPolicyDocument',

@@ -32,6 +32,8 @@ describe('SimulateCustomPolicy', () => {
     expect(xmlText(body, 'EvalDecision')).toBe(decision);
     if (decision !== 'implicitDeny') {
       expect(xmlText(body, 'SourcePolicyId')).toBe('PolicyInputList.1');
+      // Policies passed in the request have no PolicySourceType (API Reference example).
+      expect(body).not.toContain('<SourcePolicyType>');
       expect(xmlText(body, 'StartPosition')).toMatch(/^<Line>1<\/Line><Column>\d+<\/Column>$/);
     } else {
       expect(body).not.toContain('<SourcePolicyId>');

@@ -150,3 +150,23 @@ describe('access keys', () => {
     expect(DEMO_ADMIN.accessKeyId).toBe('AKIAIOSFODNN7EXAMPLE');
   });
 });
+
+describe('user name lengths follow the model', () => {
+  // existingUserNameType (1-128) names a user most actions look up; userNameType (1-64) is used by
+  // CreateUser and the boundary and managed-policy attachment actions (IAM API Reference).
+  const long = 'u'.repeat(100);
+  it.each([
+    [{ Action: 'GetUser', UserName: long }, 404, 'NoSuchEntity'],
+    [{ Action: 'ListUserTags', UserName: long }, 404, 'NoSuchEntity'],
+    [{ Action: 'GetUserPolicy', UserName: long, PolicyName: 'p' }, 404, 'NoSuchEntity'],
+    [{ Action: 'CreateUser', UserName: long }, 400, 'ValidationError'],
+    [
+      { Action: 'AttachUserPolicy', UserName: long, PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/p` },
+      400,
+      'ValidationError',
+    ],
+    [{ Action: 'DeleteUserPermissionsBoundary', UserName: long }, 400, 'ValidationError'],
+  ] as const)('%o answers %i %s', async (params, status, code) => {
+    await fails({ ...params }, status, code);
+  });
+});

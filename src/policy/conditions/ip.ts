@@ -33,16 +33,28 @@ export function cidrContains(c: Cidr, ip: Uint8Array): boolean {
   return true;
 }
 
+/** Four dot-separated decimal bytes of one to three digits each, read without splitting. */
 function parseV4(text: string): Uint8Array | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
-    out[i] = Number(p);
+  let part = 0;
+  let count = 0;
+  let value = 0;
+  for (let i = 0; i <= text.length; i++) {
+    // The end of the text closes the last byte as a dot would.
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (count === 0 || value > 255 || part === 4) return null;
+      out[part++] = value;
+      count = 0;
+      value = 0;
+    } else if (c >= 0x30 && c <= 0x39 && count < 3) {
+      value = value * 10 + c - 0x30;
+      count++;
+    } else {
+      return null;
+    }
   }
-  return out;
+  return part === 4 ? out : null;
 }
 
 function parseV6(text: string): Uint8Array | null {

@@ -18,6 +18,8 @@ export function parseNumber(text: string): number | null {
 /** Milliseconds since the epoch, or null when the text is not a date IAM understands. */
 export function parseDate(text: string): number | null {
   const t = text.trim();
+  const utc = parseUtcSeconds(t);
+  if (utc !== null) return utc;
   if (EPOCH.test(t)) return Number(t) * 1000;
   const c = COMPACT.exec(t);
   if (c !== null) return Date.UTC(+c[1], +c[2] - 1, +c[3], +c[4], +c[5], +c[6]);
@@ -27,6 +29,58 @@ export function parseDate(text: string): number | null {
   if (iso.includes('T') && !/(?:[Zz]|[+-]\d{2}:?\d{2})$/.test(iso)) iso += 'Z';
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * `YYYY-MM-DDThh:mm:ssZ`, the form aws:CurrentTime takes, read digit by digit since a decision
+ * may compare it many times. Null for any other form, and for fields (years before 1000, days
+ * past the 28th) whose reading is left to the general path.
+ */
+function parseUtcSeconds(t: string): number | null {
+  if (
+    t.length !== 20 ||
+    t.charCodeAt(4) !== 0x2d ||
+    t.charCodeAt(7) !== 0x2d ||
+    t.charCodeAt(10) !== 0x54 ||
+    t.charCodeAt(13) !== 0x3a ||
+    t.charCodeAt(16) !== 0x3a ||
+    t.charCodeAt(19) !== 0x5a
+  ) {
+    return null;
+  }
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 2);
+  const day = digits(t, 8, 2);
+  const hour = digits(t, 11, 2);
+  const minute = digits(t, 14, 2);
+  const second = digits(t, 17, 2);
+  if (
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 28 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
+    return null;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The number written by `count` ASCII digits at `at`, or -1. */
+function digits(t: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = t.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Decoded bytes of base64 text (BinaryEquals), or null when it is not base64. */
