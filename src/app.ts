@@ -6,7 +6,10 @@ import { adminRoutes } from './routes/admin.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
-export const app = new Hono<{ Bindings: Env; Variables: { service: Service } }>();
+export const app = new Hono<{
+  Bindings: Env;
+  Variables: { service: Service; requestId: string };
+}>();
 
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
@@ -26,7 +29,7 @@ app.onError((err, c) => {
   if (path.startsWith('/v1/') || path.startsWith('/admin/')) {
     return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
   }
-  const requestId = c.res.headers.get('x-amzn-RequestId') ?? crypto.randomUUID();
+  const requestId = c.get('requestId') ?? crypto.randomUUID();
   return c.body(renderError(c.get('service') ?? 'sts', error, requestId), error.status as 400, {
     'Content-Type': 'text/xml',
     'x-amzn-RequestId': requestId,

@@ -2,7 +2,7 @@ import { openSecret } from '../auth/seal.ts';
 import { parseSigV4, verifySigV4, type SigV4Request } from '../auth/sigv4.ts';
 import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
-import { Errors } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import type { IamStore } from '../store/types.ts';
 import { secretKeys } from './keys.ts';
 import type { Caller } from './types.ts';
@@ -14,12 +14,26 @@ export interface SignedRequest {
   body: Uint8Array;
 }
 
-/** Parses the request's SigV4 authentication; MissingAuthenticationToken when there is none. */
-export function readSignature(req: SignedRequest, now: number): SigV4Request {
-  // Passing the clock lets the parser answer RequestExpired before any key lookup, in AWS's order.
-  const parsed = parseSigV4(req, { now: new Date(now) });
-  if (!parsed) throw Errors.missingAuthenticationToken();
-  return parsed;
+/** What the request's SigV4 authentication says, read once: absent, parsed, or unusable (and why). */
+export type Authentication =
+  { kind: 'none' } | { kind: 'signed'; sig: SigV4Request } | { kind: 'invalid'; error: AwsError };
+
+export function readAuthentication(req: SignedRequest, now: number): Authentication {
+  try {
+    // Passing the clock lets the parser answer RequestExpired before any key lookup, in AWS's order.
+    const sig = parseSigV4(req, { now: new Date(now) });
+    return sig ? { kind: 'signed', sig } : { kind: 'none' };
+  } catch (e) {
+    if (e instanceof AwsError) return { kind: 'invalid', error: e };
+    throw e;
+  }
+}
+
+/** The signature an operation that needs one must have: MissingAuthenticationToken when there is none. */
+export function requireSignature(auth: Authentication): SigV4Request {
+  if (auth.kind === 'invalid') throw auth.error;
+  if (auth.kind === 'none') throw Errors.missingAuthenticationToken();
+  return auth.sig;
 }
 
 /**
@@ -31,7 +45,6 @@ export function readSignature(req: SignedRequest, now: number): SigV4Request {
 export async function authenticate(
   env: Env,
   store: IamStore,
-  req: SignedRequest,
   sig: SigV4Request,
   now: number,
 ): Promise<Caller> {

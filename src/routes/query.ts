@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { authenticate, readSignature } from '../caller/authenticate.ts';
+import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
@@ -16,12 +16,15 @@ const VERSIONS: Record<string, Service> = { '2011-06-15': 'sts', '2010-05-08': '
 const TABLES = { sts: stsOperations, iam: iamOperations } as const;
 
 /** `POST /` with an AWS query body: STS (Version 2011-06-15) and IAM (Version 2010-05-08). */
-export const queryRoutes = new Hono<{ Bindings: Env; Variables: { service: Service } }>();
+export const queryRoutes = new Hono<{
+  Bindings: Env;
+  Variables: { service: Service; requestId: string };
+}>();
 
 queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   const now = Date.now();
   const requestId = crypto.randomUUID();
-  c.header('x-amzn-RequestId', requestId);
+  c.set('requestId', requestId);
 
   // GET carries the parameters in the query string (presigned GetCallerIdentity URLs, as EKS uses them).
   const isGet = c.req.method === 'GET';
@@ -33,7 +36,9 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
       ? QueryParams.parse(body)
       : rejectContentType(contentType);
 
-  const signature = readSignatureOrNull(c.req.raw, body, now);
+  const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
+  const auth = readAuthentication(signed, now);
+  const signature = auth.kind === 'signed' ? auth.sig : undefined;
   const version = params.get('Version');
   const scoped = signature?.scope.service;
   const service: Service =
@@ -65,8 +70,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   if (operation.auth === 'none') {
     result = await operation.run(ctx);
   } else {
-    const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
-    const sig = signature ?? readSignature(signed, now);
+    const sig = requireSignature(auth);
     if (sig.scope.service !== service) {
       throw new AwsError(
         'SignatureDoesNotMatch',
@@ -74,23 +78,14 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
         403,
       );
     }
-    const caller = await authenticate(c.env, store, signed, sig, now);
+    const caller = await authenticate(c.env, store, sig, now);
     result = await operation.run(ctx, caller);
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',
+    'x-amzn-RequestId': requestId,
   });
 });
-
-function readSignatureOrNull(req: Request, body: Uint8Array, now: number) {
-  try {
-    return readSignature({ method: req.method, url: req.url, headers: req.headers, body }, now);
-  } catch (e) {
-    // Unsigned operations never look at the signature; signed ones re-read it and raise then.
-    if (e instanceof AwsError) return null;
-    throw e;
-  }
-}
 
 function rejectContentType(contentType: string): never {
   throw new AwsError(
@@ -100,12 +95,24 @@ function rejectContentType(contentType: string): never {
   );
 }
 
+/** Reads the body, stopping at MAX_BODY whether or not Content-Length was declared. */
 async function readBody(req: Request): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY) throw tooLarge();
-  const buf = new Uint8Array(await req.arrayBuffer());
-  if (buf.byteLength > MAX_BODY) throw tooLarge();
-  return buf;
+  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 function tooLarge(): AwsError {

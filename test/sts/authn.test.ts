@@ -46,6 +46,15 @@ describe('SigV4 authentication errors', () => {
     expect(res.code).toBe('MissingAuthenticationToken');
   });
 
+  it('errors carry the same request id in the header and the envelope', async () => {
+    const res = await exports.default.fetch(
+      await signedRequest({ Action: 'GetCallerIdentity' }, { ...DEMO_ADMIN, secretAccessKey: 'w'.repeat(40) }),
+    );
+    const body = await res.text();
+    expect(res.headers.get('x-amzn-RequestId')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(xmlText(body, 'RequestId')).toBe(res.headers.get('x-amzn-RequestId'));
+  });
+
   it('InvalidClientTokenId for an unknown access key', async () => {
     const res = await call(
       { Action: 'GetCallerIdentity' },
