@@ -6,8 +6,14 @@ import { seedSchema } from './schema.ts';
 
 export const DEMO_ACCOUNT = '123456789012';
 
+// KV namespaces known to hold the demo account, so each isolate reads the marker once, not per request.
+const seeded = new WeakSet<KVNamespace>();
+
 /** Seeds the demo account when KV lacks it (local development only: DEMO_SEED="true"). */
 export async function ensureDemoSeed(env: Env, store: IamStore): Promise<void> {
-  if (await store.getAccount(DEMO_ACCOUNT)) return;
-  await applySeed(env, store, seedSchema.parse(demo), Date.now());
+  if (seeded.has(env.IAM)) return;
+  if (!(await store.getAccount(DEMO_ACCOUNT))) {
+    await applySeed(env, store, seedSchema.parse(demo), Date.now());
+  }
+  seeded.add(env.IAM);
 }
