@@ -29,7 +29,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   // GET carries the parameters in the query string (presigned GetCallerIdentity URLs, as EKS uses them).
   const isGet = c.req.method === 'GET';
   const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
-  const contentType = c.req.header('content-type') ?? '';
+  const contentType = (c.req.header('content-type') ?? '').toLowerCase();
   const params = isGet
     ? QueryParams.parse(new TextEncoder().encode(new URL(c.req.url).search.slice(1)))
     : contentType === '' || contentType.startsWith('application/x-www-form-urlencoded')
