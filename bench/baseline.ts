@@ -79,7 +79,7 @@ const checked: Engine = async (sim) => {
   return DECISIONS[r.overallResult];
 };
 
-/** `runUnsafeSimulation`: evaluation only, no validation ("use this if you know what you're doing"). */
+/** `runUnsafeSimulation`: evaluation only, without validation or resource-type lookup. */
 const unchecked: Engine = (sim) => DECISIONS[runUnsafeSimulation(sim, {})];
 
 async function runOnce(engine: Engine, sims: Simulation[], ms: number): Promise<number> {
@@ -111,7 +111,7 @@ export interface BaselineResult {
   decision: Decision['decision'];
 }
 
-/** iam-simulate's decisions/s on a workload: warm-up, then the median of RUNS one-second runs each. */
+/** iam-simulate's decisions/s on a workload, both entry points: warm-up, then a median. */
 export async function benchBaseline(w: Workload): Promise<BaselineResult> {
   const sims = w.requests.map((r) => toSimulation(w, r));
   const decision = await checked(sims[0]);

@@ -56,28 +56,55 @@ export function bench(w: Workload): RolecallResult {
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US').padStart(11);
-const ratio = (n: number, base: number) => `x ${(n / base).toFixed(1)}`.padStart(10);
+const COLUMNS: Array<[string, number]> = [
+  ['workload', -8],
+  ['engine', -32],
+  ['decisions/s', 11],
+  ['vs runSimulation', 16],
+  ['vs runUnsafe', 12],
+  ['decision', -12],
+];
+
+/** One table line; a negative width pads on the right (text), a positive one on the left. */
+function line(cells: string[]): string {
+  return cells
+    .map((c, i) => {
+      const w = COLUMNS[i][1];
+      return w < 0 ? c.padEnd(-w) : c.padStart(w);
+    })
+    .join('  ')
+    .trimEnd();
+}
+
+const rate = (n: number) => n.toLocaleString('en-US');
+const ratio = (n: number, base: number) => `x ${(n / base).toFixed(1)}`;
 
 // All rolecall runs first, then the baseline: its garbage must not land in rolecall's runs.
 const ours = workloads.map(bench);
 const theirs: BaselineResult[] = [];
 for (const w of workloads) theirs.push(await benchBaseline(w));
 
-console.log(
-  'workload  engine                                decisions/s  vs runSimulation  vs runUnsafe  decision',
-);
+console.log(line(COLUMNS.map(([title]) => title)));
 workloads.forEach((w, i) => {
   const r = ours[i];
   const b = theirs[i];
-  const row = (engine: string, rate: number, decision: string, vs: boolean) =>
-    console.log(
-      `${w.name.padEnd(8)}  ${engine.padEnd(36)}  ${fmt(rate)}  ${(vs ? ratio(rate, b.checked) : '').padEnd(16)}  ${(vs ? ratio(rate, b.unchecked) : '').padEnd(11)}  ${decision}`,
-    );
-  row('rolecall compile once + decide', r.compiled, r.decision, true);
-  row('rolecall simulate() one-shot', r.oneShot, r.decision, true);
-  row('iam-simulate runSimulation', b.checked, b.decision, false);
-  row('iam-simulate runUnsafeSimulation', b.unchecked, b.decision, false);
+  const vs = (n: number) => [ratio(n, b.checked), ratio(n, b.unchecked)];
+  console.log(
+    line([
+      w.name,
+      'rolecall compile once + decide',
+      rate(r.compiled),
+      ...vs(r.compiled),
+      r.decision,
+    ]),
+  );
+  console.log(
+    line([w.name, 'rolecall simulate() one-shot', rate(r.oneShot), ...vs(r.oneShot), r.decision]),
+  );
+  console.log(line([w.name, 'iam-simulate runSimulation', rate(b.checked), '', '', b.decision]));
+  console.log(
+    line([w.name, 'iam-simulate runUnsafeSimulation', rate(b.unchecked), '', '', b.decision]),
+  );
   if (r.decision !== b.decision) {
     console.log(`${w.name}: DECISIONS DIFFER (rolecall ${r.decision}, iam-simulate ${b.decision})`);
     process.exitCode = 1;

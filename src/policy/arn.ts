@@ -26,18 +26,16 @@ export function splitArn(s: string): string[] | null {
  */
 export function arnAccount(s: string): string | undefined {
   if (!s.startsWith('arn:')) return undefined;
-  let colon = 3;
-  for (let i = 0; i < 3; i++) {
-    colon = s.indexOf(':', colon + 1);
-    if (colon === -1) return undefined;
-  }
-  const end = colon + 13;
-  if (s.charCodeAt(end) !== 0x3a) return undefined;
-  for (let i = colon + 1; i < end; i++) {
+  let colons = 1;
+  let start = 4;
+  while (colons < 4 && start < s.length) if (s.charCodeAt(start++) === 0x3a) colons++;
+  const end = start + 12;
+  if (colons < 4 || s.charCodeAt(end) !== 0x3a) return undefined;
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return undefined;
   }
-  return s.slice(colon + 1, end);
+  return s.slice(start, end);
 }
 
 /** A request-side ARN, split at most once per request. */

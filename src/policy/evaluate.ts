@@ -43,9 +43,14 @@ class Accumulator {
   kinds: Set<MatchKind> | null = null;
 
   constructor(keyState: Uint8Array) {
-    keyState.fill(0);
+    zero(keyState);
     this.keyState = keyState;
   }
+}
+
+/** Clears a scratch buffer; a plain loop, since these are short and fill() is a runtime call. */
+export function zero(a: Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = 0;
 }
 
 /**

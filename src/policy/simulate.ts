@@ -6,7 +6,7 @@ import type { CompiledPolicy } from './compile-statement.ts';
 import { callerKeys, lowerKeyMap, RequestContext } from './context.ts';
 import { MSG, PolicyError } from './errors.ts';
 import { policySize } from './json.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate, zero } from './evaluate.ts';
 import type { CompiledSet } from './evaluate.ts';
 import type { Decision, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
 import { normalizePolicy } from './validate.ts';
@@ -47,7 +47,7 @@ function decideWith(
   request: DecisionRequest,
 ): Decision {
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
-  set.probeMemo.fill(0);
+  zero(set.probeMemo);
   return evaluate(
     set,
     new EvalRequest(
@@ -84,8 +84,13 @@ function checkRequest(request: DecisionRequest): void {
 
 /** `service:Action`: exactly one colon, with text on both sides. */
 function isServiceAction(action: string): boolean {
-  const colon = action.indexOf(':');
-  return colon > 0 && colon < action.length - 1 && action.indexOf(':', colon + 1) === -1;
+  let colon = -1;
+  for (let i = 0; i < action.length; i++) {
+    if (action.charCodeAt(i) !== 0x3a) continue;
+    if (colon !== -1) return false;
+    colon = i;
+  }
+  return colon > 0 && colon < action.length - 1;
 }
 
 function compileSet(p: PolicySet): CompiledSet {

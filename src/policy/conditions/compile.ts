@@ -14,6 +14,28 @@ export class ConditionFault extends Error {}
 /** Tests one context value against the policy values of a condition (any value may match). */
 type ValueTest = (value: string) => boolean;
 
+/**
+ * A condition's value test, made per request since it may need the request (policy variables)
+ * or must fault only once the key is present (unreadable policy values); `fixed` when it needs
+ * neither, so a decision calls it directly.
+ */
+interface Prepared {
+  fixed: ValueTest | null;
+  perRequest: (ctx: RequestContext) => ValueTest;
+}
+
+const fixed = (test: ValueTest): Prepared => ({ fixed: test, perRequest: () => test });
+const perRequest = (make: (ctx: RequestContext) => ValueTest): Prepared => ({
+  fixed: null,
+  perRequest: make,
+});
+
+/** A value the operator cannot read faults the statement, but only when the key is present. */
+const fault = (message: string): Prepared =>
+  perRequest(() => {
+    throw new ConditionFault(message);
+  });
+
 export interface CompiledCondition {
   operator: string;
   key: string;
@@ -40,8 +62,10 @@ export function compileCondition(
   const lower = key.toLowerCase();
   if (op.base === 'Null') return nullCondition(operator, key, lower, values, keyId);
   const negated = NEGATED.has(op.base);
-  const prepare = valueTest(op.base, values, variablesEnabled);
-  const { set, ifExists } = op;
+  const { fixed: constant, perRequest: prepare } = valueTest(op.base, values, variablesEnabled);
+  const forAll = op.set === 'ForAllValues';
+  const forAny = op.set === 'ForAnyValue';
+  const { ifExists } = op;
   return {
     operator,
     key,
@@ -50,16 +74,16 @@ export function compileCondition(
     test(ctx) {
       const present = ctx.byId(keyId, lower);
       if (present === undefined || present.length === 0) {
-        if (ifExists || set === 'ForAllValues') return true;
-        if (set === 'ForAnyValue') return false;
+        if (ifExists || forAll) return true;
+        if (forAny) return false;
         return negated;
       }
-      const match = prepare(ctx);
-      if (set === 'ForAllValues') {
+      const match = constant ?? prepare(ctx);
+      if (forAll) {
         for (const v of present) if (match(v) === negated) return false;
         return true;
       }
-      if (set === 'ForAnyValue') {
+      if (forAny) {
         for (const v of present) if (match(v) !== negated) return true;
         return false;
       }
@@ -91,11 +115,7 @@ function nullCondition(
   };
 }
 
-function valueTest(
-  base: BaseOperator,
-  values: string[],
-  variablesEnabled: boolean,
-): (ctx: RequestContext) => ValueTest {
+function valueTest(base: BaseOperator, values: string[], variablesEnabled: boolean): Prepared {
   switch (base) {
     case 'StringEquals':
     case 'StringNotEquals':
@@ -130,32 +150,27 @@ function valueTest(
       return ordered(values, parseDate, (a, b) => a >= b);
     case 'Bool': {
       const want = new Set(values.map((v) => v.toLowerCase()));
-      const test: ValueTest = (v) => want.has(v.toLowerCase());
-      return () => test;
+      return fixed((v) => want.has(v.toLowerCase()));
     }
     case 'BinaryEquals': {
       const want = values.map(decodeBase64);
-      return () => {
-        if (want.includes(null)) throw new ConditionFault('BinaryEquals value is not base64');
-        return (v) => {
-          const got = decodeBase64(v);
-          return got !== null && want.includes(got);
-        };
-      };
+      if (want.includes(null)) return fault('BinaryEquals value is not base64');
+      return fixed((v) => {
+        const got = decodeBase64(v);
+        return got !== null && want.includes(got);
+      });
     }
     case 'IpAddress':
     case 'NotIpAddress': {
       const cidrs = values.map(parseCidr);
-      return () => {
-        const bad = cidrs.indexOf(null);
-        if (bad !== -1) throw new ConditionFault(`${values[bad]} is not an IP address or CIDR`);
-        return (v) => {
-          const ip = parseIp(v.trim());
-          if (ip === null) return false;
-          for (const c of cidrs) if (c !== null && cidrContains(c, ip)) return true;
-          return false;
-        };
-      };
+      const bad = cidrs.indexOf(null);
+      if (bad !== -1) return fault(`${values[bad]} is not an IP address or CIDR`);
+      return fixed((v) => {
+        const ip = parseIp(v.trim());
+        if (ip === null) return false;
+        for (const c of cidrs) if (c !== null && cidrContains(c, ip)) return true;
+        return false;
+      });
     }
     case 'ArnEquals':
     case 'ArnLike':
@@ -163,35 +178,29 @@ function valueTest(
     case 'ArnNotLike': {
       // ArnEquals and ArnLike both match per ARN component with wildcards (ARN condition operators).
       const matchers = values.map((v) => compileArnPattern(v, variablesEnabled));
-      return (ctx) => (v) => {
+      return perRequest((ctx) => (v) => {
         const value = arnValue(v);
         for (const m of matchers) if (m(value, ctx)) return true;
         return false;
-      };
+      });
     }
     case 'Null':
-      return () => () => false;
+      return fixed(() => false);
   }
 }
 
-function stringTest(
-  values: string[],
-  variablesEnabled: boolean,
-  ignoreCase: boolean,
-): (ctx: RequestContext) => ValueTest {
+function stringTest(values: string[], variablesEnabled: boolean, ignoreCase: boolean): Prepared {
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   const templates = values.map((v) => parseTemplate(v, variablesEnabled));
   if (!templates.some((t) => t.hasVars)) {
     if (values.length === 1) {
       const only = fold(values[0]);
-      const test: ValueTest = ignoreCase ? (v) => v.toLowerCase() === only : (v) => v === only;
-      return () => test;
+      return fixed(ignoreCase ? (v) => v.toLowerCase() === only : (v) => v === only);
     }
     const set = new Set(values.map(fold));
-    const test: ValueTest = (v) => set.has(fold(v));
-    return () => test;
+    return fixed((v) => set.has(fold(v)));
   }
-  return (ctx) => {
+  return perRequest((ctx) => {
     // A variable without a value makes its entry match nothing (Policy variables: "no value").
     const resolved = new Set<string>();
     for (const t of templates) {
@@ -199,23 +208,23 @@ function stringTest(
       if (r !== null) resolved.add(fold(r));
     }
     return (v) => resolved.has(fold(v));
-  };
+  });
 }
 
-function likeTest(values: string[], variablesEnabled: boolean): (ctx: RequestContext) => ValueTest {
+function likeTest(values: string[], variablesEnabled: boolean): Prepared {
   const templates: Template[] = values.map((v) => parseTemplate(v, variablesEnabled));
   if (!templates.some((t) => t.hasVars)) {
     const globs = values.map(compileGlob);
-    const test: ValueTest =
+    return fixed(
       globs.length === 1
         ? globs[0]
         : (v) => {
             for (const g of globs) if (g(v)) return true;
             return false;
-          };
-    return () => test;
+          },
+    );
   }
-  return (ctx) => {
+  return perRequest((ctx) => {
     const globs: Array<(s: string) => boolean> = [];
     for (const t of templates) {
       const g = resolveGlob(t, ctx);
@@ -225,7 +234,7 @@ function likeTest(values: string[], variablesEnabled: boolean): (ctx: RequestCon
       for (const g of globs) if (g(v)) return true;
       return false;
     };
-  };
+  });
 }
 
 /** Numeric and date operators: the policy value must parse (else the statement faults). */
@@ -233,21 +242,17 @@ function ordered(
   values: string[],
   parse: (s: string) => number | null,
   cmp: (request: number, policy: number) => boolean,
-): (ctx: RequestContext) => ValueTest {
+): Prepared {
   const parsed = values.map(parse);
   const bad = parsed.indexOf(null);
-  const nums = parsed.filter((n): n is number => n !== null);
-  const test: ValueTest = (v) => {
+  if (bad !== -1) {
+    return fault(`${JSON.stringify(values[bad])} is not a valid value for this operator`);
+  }
+  const nums = parsed as number[];
+  return fixed((v) => {
     const n = parse(v);
     if (n === null) return false;
     for (const p of nums) if (cmp(n, p)) return true;
     return false;
-  };
-  return () => {
-    if (bad !== -1)
-      throw new ConditionFault(
-        `${JSON.stringify(values[bad])} is not a valid value for this operator`,
-      );
-    return test;
-  };
+  });
 }
