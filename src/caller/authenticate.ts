@@ -3,7 +3,7 @@ import { parseSigV4, verifySigV4, type SigV4Request } from '../auth/sigv4.ts';
 import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
-import type { IamStore } from '../store/types.ts';
+import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { secretKeys } from './keys.ts';
 import type { Caller } from './types.ts';
 
@@ -72,14 +72,13 @@ export async function authenticate(
       accessKeyId: akid,
       session,
     };
-    if (session.kind === 'AssumedRole') {
-      const role = await store.get(session.account, 'role', session.sourceName);
-      // A role deleted after issuance: its sessions keep their identity but carry no permissions.
-      if (role && role.arn === session.sourceArn) caller.role = role;
-    } else {
-      const user = await store.get(session.account, 'user', session.sourceName);
-      if (user && user.arn === session.sourceArn) caller.user = user;
-    }
+    // Sessions belong to the unique id, not the name: a role or user deleted after issuance leaves
+    // its sessions with an identity but no permissions, even once a namesake is created.
+    const kind = session.kind === 'AssumedRole' ? 'role' : 'user';
+    const source = await store.get(session.account, kind, session.sourceName);
+    if (!source || source.id !== session.sourceId) caller.orphaned = true;
+    else if (kind === 'role') caller.role = source as RoleRecord;
+    else caller.user = source as UserRecord;
     return caller;
   }
 

@@ -25,6 +25,15 @@ export async function decide(
   resource: string,
   options: AuthorizeOptions = {},
 ): Promise<Decision> {
+  if (caller.orphaned) {
+    return {
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextKeys: [],
+      reason: 'The role or user these temporary credentials were issued for no longer exists.',
+      errors: [],
+    };
+  }
   const set = await policySetOf(store, caller);
   if (options.resourcePolicy !== undefined) set.resource = options.resourcePolicy;
   try {

@@ -32,6 +32,8 @@ export function requestContext(
   for (const [k, v] of Object.entries(tags)) ctx[`aws:PrincipalTag/${k}`] = v;
 
   const session = caller.session;
+  // For a role session aws:PrincipalArn is the role's ARN, path included, which the session ARN lacks.
+  if (session?.kind === 'AssumedRole') ctx['aws:PrincipalArn'] = session.sourceArn;
   if (session) {
     ctx['aws:TokenIssueTime'] = new Date(session.issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
     ctx['aws:MultiFactorAuthPresent'] = session.mfa ? 'true' : 'false';

@@ -1,20 +1,56 @@
 import { compile, type PolicySet } from '../policy/index.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
-import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
+import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Caller } from './types.ts';
 
-/** A principal's policies as the evaluator takes them: inline and attached identity policies, boundary, session policies. */
-export async function policySetOf(store: IamStore, caller: Caller): Promise<PolicySet> {
-  const entity: RoleRecord | UserRecord | undefined = caller.role ?? caller.user;
-  if (!entity) return { identity: [] };
+/**
+ * The identity policies of a role, user or group: inline ones, then the default versions of the
+ * attached managed policies (a managed policy deleted meanwhile contributes nothing).
+ */
+async function identityPolicies(
+  store: IamStore,
+  entity: { inlinePolicies: Record<string, string>; attachedPolicies: string[] },
+): Promise<string[]> {
   const attached = await Promise.all(
     entity.attachedPolicies.map((arn) => managedPolicyDocument(store, arn)),
   );
+  return [
+    ...Object.values(entity.inlinePolicies),
+    ...attached.filter((d): d is string => d !== null),
+  ];
+}
+
+/**
+ * The groups a user belongs to, as stored now. A membership whose group is gone, or whose name now
+ * belongs to another group (another id), contributes nothing.
+ */
+export async function groupsOf(
+  store: IamStore,
+  account: string,
+  user: UserRecord,
+): Promise<GroupRecord[]> {
+  const groups = await Promise.all(
+    (user.groups ?? []).map(async (m) => {
+      const group = await store.get(account, 'group', m.name);
+      return group?.id === m.id ? group : null;
+    }),
+  );
+  return groups.filter((g): g is GroupRecord => g !== null);
+}
+
+/**
+ * A principal's policies as the evaluator takes them: identity policies (a user's own, and those
+ * of every group it belongs to: "Policy evaluation logic", identity-based policies), boundary,
+ * session policies.
+ */
+export async function policySetOf(store: IamStore, caller: Caller): Promise<PolicySet> {
+  const entity: RoleRecord | UserRecord | undefined = caller.role ?? caller.user;
+  if (!entity) return { identity: [] };
+  const holders: Array<RoleRecord | UserRecord | GroupRecord> = [entity];
+  if (!caller.role && caller.user)
+    holders.push(...(await groupsOf(store, caller.account, caller.user)));
   const set: PolicySet = {
-    identity: [
-      ...Object.values(entity.inlinePolicies),
-      ...attached.filter((d): d is string => d !== null),
-    ],
+    identity: (await Promise.all(holders.map((h) => identityPolicies(store, h)))).flat(),
   };
   if (entity.permissionsBoundary) {
     // A boundary whose policy is gone allows nothing (fail closed).

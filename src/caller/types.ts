@@ -16,6 +16,11 @@ export interface Caller {
   role?: RoleRecord;
   /** Present when the request was signed with temporary credentials. */
   session?: SessionRecord;
+  /**
+   * The role or user a session was issued for no longer exists (deleted, or replaced by a namesake
+   * with another unique id): the credentials still identify the caller, but nothing is authorized.
+   */
+  orphaned?: boolean;
 }
 
 /** What the HTTP layer knows about the request, handed to every operation. */

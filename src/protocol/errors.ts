@@ -71,8 +71,8 @@ export const Errors = {
       `Packed policy consumes ${percent}% of allotted space`,
       400,
     ),
-  invalidAction: (action: string) =>
-    new AwsError('InvalidAction', `Could not find operation ${action} for version`, 400),
+  invalidAction: (action: string, version: string) =>
+    new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400),
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),
   noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
   entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),

@@ -11,13 +11,16 @@ export class QueryParams {
     this.map = map;
   }
 
-  static parse(body: Uint8Array): QueryParams {
-    let text: string;
+  /** The body as text: query-protocol bodies are UTF-8, and anything else is refused, not guessed at. */
+  static decode(body: Uint8Array): string {
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
     } catch {
       throw new AwsError('MalformedQueryString', 'The request body is not valid UTF-8.', 400);
     }
+  }
+
+  static parse(text: string): QueryParams {
     const map = new Map<string, string>();
     for (const [k, v] of new URLSearchParams(text)) {
       if (map.has(k)) throw new AwsError('MalformedQueryString', `Duplicate parameter: ${k}`, 400);

@@ -12,8 +12,15 @@ import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 
 const MAX_BODY = 256 * 1024;
-const VERSIONS: Record<string, Service> = { '2011-06-15': 'sts', '2010-05-08': 'iam' };
-const TABLES = { sts: stsOperations, iam: iamOperations } as const;
+// Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
+const VERSIONS = new Map<string, Service>([
+  ['2011-06-15', 'sts'],
+  ['2010-05-08', 'iam'],
+]);
+const TABLES = {
+  sts: new Map(Object.entries(stsOperations)),
+  iam: new Map(Object.entries(iamOperations)),
+} as const;
 
 /** `POST /` with an AWS query body: STS (Version 2011-06-15) and IAM (Version 2010-05-08). */
 export const queryRoutes = new Hono<{
@@ -30,11 +37,15 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   const isGet = c.req.method === 'GET';
   const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
-  const params = isGet
-    ? QueryParams.parse(new TextEncoder().encode(new URL(c.req.url).search.slice(1)))
-    : contentType === '' || contentType.startsWith('application/x-www-form-urlencoded')
-      ? QueryParams.parse(body)
-      : rejectContentType(contentType);
+  const query = new URL(c.req.url).search.slice(1);
+  // AWS's query protocol takes parameters from the URL and the form body alike.
+  const params = QueryParams.parse(
+    isGet
+      ? query
+      : contentType === '' || contentType.startsWith('application/x-www-form-urlencoded')
+        ? [query, QueryParams.decode(body)].filter(Boolean).join('&')
+        : rejectContentType(contentType),
+  );
 
   const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
   const auth = readAuthentication(signed, now);
@@ -42,14 +53,14 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   const version = params.get('Version');
   const scoped = signature?.scope.service;
   const service: Service =
-    scoped === 'sts' || scoped === 'iam' ? scoped : (version && VERSIONS[version]) || 'sts';
+    scoped === 'sts' || scoped === 'iam' ? scoped : (version && VERSIONS.get(version)) || 'sts';
   c.set('service', service);
 
   const action = params.get('Action');
   if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
-  const operation = TABLES[service][action];
-  if (!operation || (version !== undefined && VERSIONS[version] !== service)) {
-    throw Errors.invalidAction(`${action} for version ${version ?? ''}`.trim());
+  const operation = TABLES[service].get(action);
+  if (!operation || (version !== undefined && VERSIONS.get(version) !== service)) {
+    throw Errors.invalidAction(action, version ?? '');
   }
 
   const store = new KvIamStore(c.env.IAM);

@@ -13,6 +13,8 @@ export interface SessionRecord {
   /** For role sessions: the role; for user sessions (GetSessionToken): the user. */
   sourceName: string;
   sourceArn: string;
+  /** The unique id (AROA/AIDA) of that role or user: a deleted and recreated namesake is not it. */
+  sourceId: string;
   sessionName?: string;
   /** Session policies passed at issuance (inline JSON text and the text of managed policy ARNs at that time). */
   sessionPolicies: string[];

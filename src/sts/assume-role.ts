@@ -82,6 +82,11 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   const tagKeys = Object.keys(sessionTags.tags);
 
   const context: Record<string, ContextValue> = { 'sts:RoleSessionName': sessionName };
+  // The role is the resource: its tags are resource tags (ABAC on sts:AssumeRole).
+  for (const t of role.tags) {
+    context[`iam:ResourceTag/${t.Key}`] = t.Value;
+    context[`aws:ResourceTag/${t.Key}`] = t.Value;
+  }
   if (externalId !== undefined) context['sts:ExternalId'] = externalId;
   if (effectiveSourceIdentity !== undefined)
     context['sts:SourceIdentity'] = effectiveSourceIdentity;
@@ -121,7 +126,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     );
   }
 
-  const sessionPolicies = await resolveSessionPolicies(store, policyParams);
+  const sessionPolicies = await resolveSessionPolicies(store, policyParams, account);
   const packed =
     sessionPolicies.length > 0 || tagKeys.length > 0
       ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
@@ -135,6 +140,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     userId: `${role.id}:${sessionName}`,
     sourceName: role.name,
     sourceArn: role.arn,
+    sourceId: role.id,
     sessionName,
     sessionPolicies,
     tags: sessionTags.tags,

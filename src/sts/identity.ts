@@ -1,4 +1,5 @@
 import { accountFromAccessKeyId } from '../auth/keys.ts';
+import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
@@ -18,12 +19,14 @@ export async function getCallerIdentity(
  * fixed id (the documented example key, keys pinned by a seed file) carry no account bits, so those
  * are looked up.
  */
-export async function getAccessKeyInfo(ctx: OperationContext, _caller: Caller): Promise<XmlObject> {
+export async function getAccessKeyInfo(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const id = ctx.params.require('AccessKeyId');
   new Constraints()
     .length('accessKeyId', id, 16, 128)
     .pattern('accessKeyId', id, /^[\w]*$/, '[\\w]*')
     .check();
+  // sts:GetAccessKeyInfo has no resource type (Service Authorization Reference): authorized on "*".
+  await authorize(ctx.store, caller, ctx.info, 'sts:GetAccessKeyInfo', '*');
   const stored = await ctx.store.getAccessKey(id);
   const account = stored?.account ?? accountFromAccessKeyId(id);
   if (!account) {

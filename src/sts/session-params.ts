@@ -24,12 +24,14 @@ export function readSessionPolicyParams(params: QueryParams, v: Constraints): Se
 
 /**
  * Validates the session policies and returns their texts. The inline policy is checked with IAM's
- * grammar (MalformedPolicyDocument); managed ARNs must name existing policies. Together their
+ * grammar (MalformedPolicyDocument); managed ARNs must name existing policies of `account` (the
+ * role's for AssumeRole, the user's for GetFederationToken) or AWS managed ones. Together their
  * plain text may not exceed 2,048 characters ("IAM and AWS STS quotas").
  */
 export async function resolveSessionPolicies(
   store: IamStore,
   p: SessionPolicyParams,
+  account: string,
 ): Promise<string[]> {
   const texts: string[] = [];
   if (p.policy !== undefined) {
@@ -42,7 +44,9 @@ export async function resolveSessionPolicies(
     texts.push(p.policy);
   }
   for (const arn of p.policyArns) {
-    const doc = await managedPolicyDocument(store, arn);
+    // "The policies must exist in the same account as the role" (or AWS managed ones).
+    const owner = arn.split(':')[4];
+    const doc = owner === account || owner === 'aws' ? await managedPolicyDocument(store, arn) : null;
     if (doc === null) {
       throw new AwsError(
         'InvalidParameterValue',

@@ -18,13 +18,10 @@ import {
 const USER_MAX_SECONDS = 129600;
 const USER_DEFAULT_SECONDS = 43200;
 
-function requireLongTermUser(
-  caller: Caller,
-  action: string,
-): asserts caller is Caller & { user: NonNullable<Caller['user']> } {
-  if (caller.session || !caller.user) {
-    throw new AwsError('AccessDenied', `Cannot call ${action} with session credentials`, 403);
-  }
+/** Only long-term user credentials reach these actions (operations.ts); this narrows the type. */
+function longTermUser(caller: Caller): NonNullable<Caller['user']> {
+  if (!caller.user) throw new AwsError('AccessDenied', 'Only IAM users can call this action', 403);
+  return caller.user;
 }
 
 function readMfa(ctx: OperationContext, v: Constraints) {
@@ -47,15 +44,16 @@ export async function getSessionToken(ctx: OperationContext, caller: Caller): Pr
   v.range('durationSeconds', duration, 900, USER_MAX_SECONDS);
   const mfa = readMfa(ctx, v);
   v.check();
-  requireLongTermUser(caller, 'GetSessionToken');
+  const user = longTermUser(caller);
   const now = ctx.info.now;
   const credentials = await issueSession(ctx.env, {
     account: caller.account,
     kind: 'User',
     arn: caller.arn,
     userId: caller.userId,
-    sourceName: caller.user.name,
-    sourceArn: caller.user.arn,
+    sourceName: user.name,
+    sourceArn: user.arn,
+    sourceId: user.id,
     sessionPolicies: [],
     tags: {},
     transitiveTagKeys: [],
@@ -85,7 +83,7 @@ export async function getFederationToken(
   const policyParams = readSessionPolicyParams(params, v);
   const requestedTags = readSessionTags(params, v);
   v.check();
-  requireLongTermUser(caller, 'GetFederationToken');
+  const user = longTermUser(caller);
 
   const arn = federatedUserArn(caller.account, name);
   const tags = mergeSessionTags(requestedTags);
@@ -94,7 +92,7 @@ export async function getFederationToken(
   await authorize(store, caller, info, 'sts:GetFederationToken', arn, { context });
   if (tagKeys.length > 0) await authorize(store, caller, info, 'sts:TagSession', arn, { context });
 
-  const sessionPolicies = await resolveSessionPolicies(store, policyParams);
+  const sessionPolicies = await resolveSessionPolicies(store, policyParams, caller.account);
   const packed =
     sessionPolicies.length > 0 || tagKeys.length > 0
       ? await packedPolicyPercent(sessionPolicies, tags.tags)
@@ -107,8 +105,9 @@ export async function getFederationToken(
     kind: 'FederatedUser',
     arn,
     userId: `${caller.account}:${name}`,
-    sourceName: caller.user.name,
-    sourceArn: caller.user.arn,
+    sourceName: user.name,
+    sourceArn: user.arn,
+    sourceId: user.id,
     sessionName: name,
     sessionPolicies,
     tags: tags.tags,
