@@ -15,6 +15,14 @@ export function parseSimulateInput(value: unknown): {
   return { request: parseRequest(body.request), policies: parsePolicySet(body.policies ?? {}) };
 }
 
+/**
+ * Bounds on one context key, so a single request cannot buy unbounded matching work (a wildcard
+ * pattern is matched in time proportional to pattern x value). Real request values (ARNs up to
+ * 2048 characters, user agents, tag lists) fit well inside.
+ */
+export const MAX_CONTEXT_CHARS = 4096;
+export const MAX_CONTEXT_VALUES = 256;
+
 export function parseRequest(value: unknown): DecisionRequest {
   const r = object(value, 'request');
   only(r, ['principal', 'action', 'resource', 'resourceAccount', 'context'], 'request.');
@@ -38,6 +46,13 @@ export function parseRequest(value: unknown): DecisionRequest {
       seen.add(k.toLowerCase());
       if (!isContextValue(v)) {
         bad(`request.context.${k} must be a string, number, boolean, or an array of them`);
+      }
+      const values = Array.isArray(v) ? v : [v];
+      if (values.length > MAX_CONTEXT_VALUES) {
+        bad(`request.context.${k} has more than ${MAX_CONTEXT_VALUES} values`);
+      }
+      if (values.some((x) => typeof x === 'string' && x.length > MAX_CONTEXT_CHARS)) {
+        bad(`request.context.${k} has a value longer than ${MAX_CONTEXT_CHARS} characters`);
       }
     }
     out.context = ctx as Record<string, ContextValue>;
