@@ -112,7 +112,7 @@ describe('sessions belong to the unique id of their role', () => {
 
 describe('which temporary credentials may call which STS action', () => {
   async function tokens(action: 'GetSessionToken' | 'GetFederationToken'): Promise<Credentials> {
-    const extra =
+    const extra: Record<string, string> =
       action === 'GetFederationToken' ? { Name: 'fed', Policy: JSON.stringify(allowAll) } : {};
     const res = await call({ Action: action, ...extra });
     expect(res.status, res.body).toBe(200);
