@@ -78,6 +78,8 @@ const PARAMS = [
   'ResourcePolicy',
   'CallerArn',
   'EntityFilter',
+  'GroupName',
+  'NewGroupName',
 ];
 
 function pick<T>(items: readonly T[], seed: number): T {

@@ -1,7 +1,7 @@
 /** IAM resource ARNs ("IAM identifiers" > IAM ARNs): the path is part of the ARN, between type and name. */
 export const iamArn = (
   account: string,
-  type: 'role' | 'user' | 'policy',
+  type: 'role' | 'user' | 'group' | 'policy',
   path: string,
   name: string,
 ) => `arn:aws:iam::${account}:${type}${path}${name}`;
@@ -15,7 +15,7 @@ export function parseOidcProviderArn(arn: string): { account: string; url: strin
   return m ? { account: m[1]!, url: m[2]! } : null;
 }
 
-/** A user or role ARN (SimulatePrincipalPolicy's PolicySourceArn). */
+/** A user, role or group ARN (SimulatePrincipalPolicy's PolicySourceArn). */
 export function parsePrincipalArn(
   arn: string,
 ): { account: string; type: 'user' | 'role' | 'group'; path: string; name: string } | null {

@@ -7,14 +7,14 @@ import { authorizeIam } from './access.ts';
 import { iamArn } from './arns.ts';
 import { checkName } from './constraints.ts';
 import { IamErrors } from './messages.ts';
-import { PRINCIPAL, type PrincipalKind } from './principals.ts';
+import { PRINCIPAL, type HolderKind } from './principals.ts';
 
 /**
- * Reads the named role or user and authorizes `action` on it. Authorization comes before the
+ * Reads the named role, user or group and authorizes `action` on it. Authorization comes before the
  * existence check (a caller who may not act on a name learns nothing about it); the resource is the
  * entity's ARN with its path when it exists.
  */
-export async function authorizedPrincipal<K extends PrincipalKind>(
+export async function authorizedPrincipal<K extends HolderKind>(
   ctx: OperationContext,
   caller: Caller,
   kind: K,
@@ -35,13 +35,14 @@ export async function authorizedPrincipal<K extends PrincipalKind>(
 }
 
 /**
- * The required RoleName / UserName parameter, checked against the model (`[\w+=,.@-]+`). Roles are
+ * The required RoleName / UserName / GroupName parameter, checked against the model (`[\w+=,.@-]+`). Roles are
  * 1-64 everywhere; most actions on a user take existingUserNameType (1-128), while the boundary and
- * managed-policy attachment actions take userNameType (1-64), as CreateUser does.
+ * managed-policy attachment actions take userNameType (1-64), as CreateUser does. Groups are
+ * groupNameType (1-128) everywhere.
  */
 export function readPrincipalName(
   ctx: OperationContext,
-  kind: PrincipalKind,
+  kind: HolderKind,
   v: Constraints,
   { existing }: { existing: boolean },
 ): string {

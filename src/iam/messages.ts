@@ -7,10 +7,14 @@ import { AwsError, Errors } from '../protocol/errors.ts';
 export const IamErrors = {
   noSuchRole: (name: string) => Errors.noSuchEntity(`The role with name ${name} cannot be found.`),
   noSuchUser: (name: string) => Errors.noSuchEntity(`The user with name ${name} cannot be found.`),
+  noSuchGroup: (name: string) =>
+    Errors.noSuchEntity(`The group with name ${name} cannot be found.`),
   noSuchRolePolicy: (role: string, name: string) =>
     Errors.noSuchEntity(`The role policy with name ${name} cannot be found.`),
   noSuchUserPolicy: (user: string, name: string) =>
     Errors.noSuchEntity(`The user policy with name ${name} cannot be found.`),
+  noSuchGroupPolicy: (group: string, name: string) =>
+    Errors.noSuchEntity(`The group policy with name ${name} cannot be found.`),
   noSuchPolicy: (arn: string) => Errors.noSuchEntity(`Policy ${arn} was not found.`),
   notAttachable: (arn: string) =>
     Errors.noSuchEntity(`Policy ${arn} does not exist or is not attachable.`),
@@ -27,6 +31,8 @@ export const IamErrors = {
     Errors.entityAlreadyExists(`Role with name ${name} already exists.`),
   userExists: (name: string) =>
     Errors.entityAlreadyExists(`User with name ${name} already exists.`),
+  groupExists: (name: string) =>
+    Errors.entityAlreadyExists(`Group with name ${name} already exists.`),
   policyExists: (name: string) =>
     Errors.entityAlreadyExists(
       `A policy called ${name} already exists. Duplicate names are not allowed.`,
@@ -42,6 +48,9 @@ export const IamErrors = {
     Errors.deleteConflict('Cannot delete entity, must delete access keys first.'),
   mustRemoveBoundary: () =>
     Errors.deleteConflict('Cannot delete entity, must remove the permissions boundary first.'),
+  /** DeleteGroup with members, and DeleteUser for a member of a group: IAM words both the same way. */
+  mustRemoveFromGroups: () =>
+    Errors.deleteConflict('Cannot delete entity, must remove users from group first.'),
   policyAttached: () => Errors.deleteConflict('Cannot delete a policy attached to entities.'),
   policyHasVersions: () =>
     Errors.deleteConflict(
@@ -56,7 +65,7 @@ export const IamErrors = {
     Errors.limitExceeded(
       'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.',
     ),
-  inlineAggregate: (kind: 'role' | 'user', name: string, limit: number) =>
+  inlineAggregate: (kind: 'role' | 'user' | 'group', name: string, limit: number) =>
     Errors.limitExceeded(`Maximum policy size of ${limit} bytes exceeded for ${kind} ${name}`),
 
   invalidInput: (message: string) => new AwsError('InvalidInput', message, 400),

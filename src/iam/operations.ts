@@ -29,7 +29,16 @@ import {
   listPolicyVersions,
   setDefaultPolicyVersion,
 } from './policy-operations.ts';
-import { principalOperations } from './principal-operations.ts';
+import {
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  listGroupsForUser,
+  updateGroup,
+} from './group-operations.ts';
+import { addUserToGroup, removeUserFromGroup } from './membership.ts';
+import { policyOperations, principalOperations } from './principal-operations.ts';
 import {
   createRole,
   deleteRole,
@@ -63,6 +72,16 @@ export const iamOperations: OperationTable = signed({
   UpdateUser: updateUser,
   DeleteUser: deleteUser,
   ...principalOperations('user'),
+
+  CreateGroup: createGroup,
+  GetGroup: getGroup,
+  ListGroups: listGroups,
+  UpdateGroup: updateGroup,
+  DeleteGroup: deleteGroup,
+  AddUserToGroup: addUserToGroup,
+  RemoveUserFromGroup: removeUserFromGroup,
+  ListGroupsForUser: listGroupsForUser,
+  ...policyOperations('group'),
 
   CreateAccessKey: createAccessKey,
   ListAccessKeys: listAccessKeys,

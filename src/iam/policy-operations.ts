@@ -33,7 +33,7 @@ import {
 } from './policies.ts';
 import { readTags } from './tags.ts';
 
-/** How many roles and users in the account attach each AWS managed policy, or use it as a boundary. */
+/** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(
   store: IamStore,
   account: string,
@@ -41,9 +41,10 @@ async function awsUsage(
   const usage = new Map<string, { attachments: number; boundaries: number }>();
   const get = (arn: string) =>
     usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
-  const entities = [
+  const entities: Array<{ attachedPolicies: string[]; permissionsBoundary?: string }> = [
     ...(await listAll(store, account, 'role')),
     ...(await listAll(store, account, 'user')),
+    ...(await listAll(store, account, 'group')),
   ];
   for (const e of entities) {
     for (const arn of e.attachedPolicies)
@@ -271,10 +272,17 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
   return { Policies: page.items.map((p) => policyXml(p, false)), ...pageFields(page) };
 }
 
+/** EntityFilter values naming an entity kind, and the element each kind is listed under. */
+const ENTITY_KINDS = [
+  { kind: 'group', filter: 'Group', list: 'PolicyGroups', name: 'GroupName', id: 'GroupId' },
+  { kind: 'user', filter: 'User', list: 'PolicyUsers', name: 'UserName', id: 'UserId' },
+  { kind: 'role', filter: 'Role', list: 'PolicyRoles', name: 'RoleName', id: 'RoleId' },
+] as const;
+
 /**
- * ListEntitiesForPolicy: the roles and users that attach the policy or use it as their permissions
- * boundary (PolicyUsageFilter narrows to one use), filtered by EntityFilter and PathPrefix. Groups
- * are not modelled, so PolicyGroups is always empty.
+ * ListEntitiesForPolicy: the groups, users and roles that attach the policy, and the users and roles
+ * that use it as their permissions boundary (groups have none); PolicyUsageFilter narrows to one
+ * use, EntityFilter to one kind, PathPrefix to entities under a path.
  */
 export async function listEntitiesForPolicy(
   ctx: OperationContext,
@@ -300,25 +308,27 @@ export async function listEntitiesForPolicy(
   const uses = (e: { attachedPolicies: string[]; permissionsBoundary?: string }) =>
     (usageFilter !== 'PermissionsBoundary' && e.attachedPolicies.includes(arn)) ||
     (usageFilter !== 'PermissionsPolicy' && e.permissionsBoundary === arn);
-  const kinds = (['role', 'user'] as const).filter(
-    (k) => filter === undefined || filter === (k === 'role' ? 'Role' : 'User'),
-  );
-  const entities = [];
-  for (const kind of kinds) {
-    for (const e of await listAll(ctx.store, caller.account, kind)) {
+  const kinds = ENTITY_KINDS.filter((k) => filter === undefined || filter === k.filter);
+  const entities: Array<{ kind: (typeof ENTITY_KINDS)[number]; name: string; id: string }> = [];
+  for (const k of kinds) {
+    const all: Array<{
+      name: string;
+      id: string;
+      path: string;
+      attachedPolicies: string[];
+      permissionsBoundary?: string;
+    }> = await listAll(ctx.store, caller.account, k.kind);
+    for (const e of all) {
       if (uses(e) && e.path.startsWith(prefix ?? '/'))
-        entities.push({ kind, name: e.name, id: e.id });
+        entities.push({ kind: k, name: e.name, id: e.id });
     }
   }
-  const page = paginate(entities, (e) => `${e.kind}/${e.name.toLowerCase()}`, paging);
-  return {
-    PolicyGroups: [],
-    PolicyUsers: page.items
-      .filter((e) => e.kind === 'user')
-      .map((e) => ({ UserName: e.name, UserId: e.id })),
-    PolicyRoles: page.items
-      .filter((e) => e.kind === 'role')
-      .map((e) => ({ RoleName: e.name, RoleId: e.id })),
-    ...pageFields(page),
-  };
+  const page = paginate(entities, (e) => `${e.kind.kind}/${e.name.toLowerCase()}`, paging);
+  const listed = Object.fromEntries(
+    ENTITY_KINDS.map((k) => [
+      k.list,
+      page.items.filter((e) => e.kind === k).map((e) => ({ [k.name]: e.name, [k.id]: e.id })),
+    ]),
+  );
+  return { ...listed, ...pageFields(page) };
 }

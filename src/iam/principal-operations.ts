@@ -3,6 +3,7 @@ import type { OperationContext } from '../operation.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import type { EntityTypes } from '../store/types.ts';
 import { authorizeIam } from './access.ts';
 import { iamArn } from './arns.ts';
 import {
@@ -23,6 +24,8 @@ import {
   PRINCIPAL,
   putPrincipal,
   summaryXml,
+  type HolderKind,
+  type HolderRecord,
   type PrincipalKind,
   type PrincipalRecord,
 } from './principals.ts';
@@ -40,8 +43,8 @@ import { adjustUsage, attachablePolicy } from './usage.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
-/** One action on a named role or user: its own parameters, condition keys, and what it does. */
-interface EntityAction<T> {
+/** One action on a named role, user or group: its own parameters, condition keys, and what it does. */
+interface EntityAction<T, R> {
   /** The user name is existingUserNameType (1-128) rather than userNameType (1-64) in the model. */
   existing: boolean;
   /** Reads and checks the action's parameters; violations are reported with the name's. */
@@ -51,9 +54,32 @@ interface EntityAction<T> {
   run: (
     ctx: OperationContext,
     caller: Caller,
-    entity: PrincipalRecord,
+    entity: R,
     input: T,
   ) => Promise<XmlObject | undefined>;
+}
+
+/** Validates everything, authorizes `iam:<action>` on the entity, then runs the action on it. */
+function entityAction<K extends HolderKind, T>(
+  kind: K,
+  action: string,
+  spec: EntityAction<T, EntityTypes[K]>,
+): Run {
+  return async (ctx, caller) => {
+    const v = new Constraints();
+    const name = readPrincipalName(ctx, kind, v, { existing: spec.existing });
+    const input = spec.read(ctx, v);
+    v.check();
+    const entity = await authorizedPrincipal(
+      ctx,
+      caller,
+      kind,
+      name,
+      `iam:${action}`,
+      spec.context?.(input),
+    );
+    return spec.run(ctx, caller, entity, input);
+  };
 }
 
 const nothing = (): undefined => undefined;
@@ -78,33 +104,16 @@ function attachedPolicy(arn: string): { arn: string; path: string; name: string 
 
 /**
  * The operations roles and users share, one implementation each, parameterized by the entity kind:
- * List(Roles|Users), Tag/Untag/List...Tags, Put/Delete...PermissionsBoundary,
- * Put/Get/Delete/List...Policy (inline) and Attach/Detach/ListAttached...Policies (IAM API Reference).
+ * List(Roles|Users), Tag/Untag/List...Tags, Put/Delete...PermissionsBoundary, and the policy
+ * operations they share with groups (IAM API Reference).
  */
 export function principalOperations(kind: PrincipalKind): Record<string, Run> {
   const P = PRINCIPAL[kind];
   const W = P.word;
   const save = (ctx: OperationContext, caller: Caller, entity: PrincipalRecord) =>
     putPrincipal(ctx.store, caller.account, kind, entity);
-
-  /** Validates everything, authorizes `iam:<action>` on the entity, then runs the action on it. */
-  const on =
-    <T>(action: string, spec: EntityAction<T>): Run =>
-    async (ctx, caller) => {
-      const v = new Constraints();
-      const name = readPrincipalName(ctx, kind, v, { existing: spec.existing });
-      const input = spec.read(ctx, v);
-      v.check();
-      const entity = await authorizedPrincipal(
-        ctx,
-        caller,
-        kind,
-        name,
-        `iam:${action}`,
-        spec.context?.(input),
-      );
-      return spec.run(ctx, caller, entity, input);
-    };
+  const on = <T>(action: string, spec: EntityAction<T, PrincipalRecord>): Run =>
+    entityAction(kind, action, spec);
 
   /** ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. */
   const list: Run = async (ctx, caller) => {
@@ -205,6 +214,23 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
       },
     }),
 
+    ...policyOperations(kind),
+  };
+}
+
+/**
+ * Put/Get/Delete/List...Policy (inline) and Attach/Detach/ListAttached...Policies, for roles, users
+ * and groups alike (IAM API Reference), each with its entity's quotas.
+ */
+export function policyOperations(kind: HolderKind): Record<string, Run> {
+  const P = PRINCIPAL[kind];
+  const W = P.word;
+  const save = (ctx: OperationContext, caller: Caller, entity: HolderRecord) =>
+    putPrincipal(ctx.store, caller.account, kind, entity);
+  const on = <T>(action: string, spec: EntityAction<T, HolderRecord>): Run =>
+    entityAction(kind, action, spec);
+
+  return {
     [`Put${W}Policy`]: on(`Put${W}Policy`, {
       existing: true,
       read: (ctx, v) => {

@@ -1,5 +1,5 @@
 import type { XmlObject } from '../protocol/xml.ts';
-import type { EntityTypes, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
+import type { EntityTypes, GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { documentSize } from './documents.ts';
 import { IamErrors } from './messages.ts';
 import { roleXml } from './roles.ts';
@@ -7,8 +7,14 @@ import { userXml } from './users.ts';
 
 export type PrincipalKind = 'role' | 'user';
 export type PrincipalRecord = RoleRecord | UserRecord;
+/** The entities identity policies are embedded in or attached to: roles, users and groups. */
+export type HolderKind = PrincipalKind | 'group';
+export type HolderRecord = RoleRecord | UserRecord | GroupRecord;
 
-/** What differs between roles and users for the operations they share (inline and attached policies, tags, boundary). */
+/**
+ * What differs between roles, users and groups for the operations they share (inline and attached
+ * policies; roles and users also share tags and boundaries, which groups do not have).
+ */
 export const PRINCIPAL = {
   role: {
     param: 'RoleName',
@@ -35,12 +41,24 @@ export const PRINCIPAL = {
     noSuch: IamErrors.noSuchUser,
     noSuchPolicy: IamErrors.noSuchUserPolicy,
   },
+  group: {
+    param: 'GroupName',
+    member: 'groupName',
+    word: 'Group',
+    // groupNameType is 1-128 in every action.
+    maxName: 128,
+    maxExistingName: 128,
+    inlineLimit: 5120,
+    attachedQuota: 'PoliciesPerGroup',
+    noSuch: IamErrors.noSuchGroup,
+    noSuchPolicy: IamErrors.noSuchGroupPolicy,
+  },
 } as const;
 
 export const MAX_ATTACHED = 10;
 
-/** Stores a role or user, bumping its record version. */
-export async function putPrincipal<K extends PrincipalKind>(
+/** Stores a role, user or group, bumping its record version. */
+export async function putPrincipal<K extends HolderKind>(
   store: IamStore,
   account: string,
   kind: K,
@@ -52,7 +70,7 @@ export async function putPrincipal<K extends PrincipalKind>(
 
 /** Inline policies are limited in aggregate, whitespace not counted (LimitExceeded names the entity). */
 export function checkInlineAggregate(
-  kind: PrincipalKind,
+  kind: HolderKind,
   name: string,
   policies: Record<string, string>,
 ): void {
@@ -61,7 +79,7 @@ export function checkInlineAggregate(
   if (total > limit) throw IamErrors.inlineAggregate(kind, name, limit);
 }
 
-export function checkAttachedCount(kind: PrincipalKind, attached: string[]): void {
+export function checkAttachedCount(kind: HolderKind, attached: string[]): void {
   if (attached.length > MAX_ATTACHED)
     throw IamErrors.quota(PRINCIPAL[kind].attachedQuota, MAX_ATTACHED);
 }

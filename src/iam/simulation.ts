@@ -1,3 +1,4 @@
+import { groupsOf } from '../caller/policies.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import {
@@ -11,13 +12,14 @@ import { Constraints } from '../protocol/constraints.ts';
 import type { QueryParams } from '../protocol/query.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
+import type { IamStore, UserRecord } from '../store/types.ts';
 import { authorizeIam } from './access.ts';
-import { parsePrincipalArn } from './arns.ts';
+import { iamArn, parsePrincipalArn } from './arns.ts';
 import { checkDocumentText, checkEnum } from './constraints.ts';
 import { IamErrors } from './messages.ts';
 import { pageFields, paginate, readPaging } from './paging.ts';
 import { statementSpans } from './positions.ts';
-import { PRINCIPAL } from './principals.ts';
+import { PRINCIPAL, type HolderRecord, type PrincipalRecord } from './principals.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
 interface Source {
@@ -223,7 +225,42 @@ export async function simulateCustomPolicy(
   return evaluateAll(input, input.callerArn ?? caller.arn, policies, sources);
 }
 
-/** SimulatePrincipalPolicy: the policies of a stored user or role, plus any given ones. */
+/**
+ * The principal a simulation runs as without CallerArn: the user or role itself. A group is not a
+ * principal (it cannot sign a request), so its policies are evaluated as those of a user of the
+ * group's account and path with the group's name, standing for any member.
+ */
+function simulatedCaller(
+  parsed: { account: string; type: 'user' | 'role' | 'group'; path: string },
+  entity: HolderRecord,
+): string {
+  return parsed.type === 'group'
+    ? iamArn(parsed.account, 'user', parsed.path, entity.name)
+    : entity.arn;
+}
+
+/** A stored entity's inline policies (typed by the entity) and attached managed policies. */
+async function storedSources(
+  store: IamStore,
+  entity: HolderRecord,
+  type: 'user' | 'group' | 'role',
+): Promise<Source[]> {
+  const out: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({
+    id: name,
+    type,
+    text,
+  }));
+  for (const arn of entity.attachedPolicies) {
+    const text = await managedPolicyDocument(store, arn);
+    if (text !== null) out.push({ id: arn.split('/').pop()!, type: managedType(arn), text });
+  }
+  return out;
+}
+
+/**
+ * SimulatePrincipalPolicy: the policies of a stored user (with its groups'), group or role, plus any
+ * given ones.
+ */
 export async function simulatePrincipalPolicy(
   ctx: OperationContext,
   caller: Caller,
@@ -236,45 +273,34 @@ export async function simulatePrincipalPolicy(
   const parsed = parsePrincipalArn(sourceArn);
   if (!parsed) throw IamErrors.invalidArn(sourceArn);
   await authorizeIam(ctx, caller, 'iam:SimulatePrincipalPolicy', sourceArn);
-  if (parsed.type === 'group')
-    throw IamErrors.invalidInput('Groups are not supported by this endpoint.');
-  const entity =
+  const entity: HolderRecord | null =
     parsed.account === caller.account
       ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
       : null;
   if (!entity || entity.arn !== sourceArn) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
 
   const sources = inputSources(input);
-  const identity: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({
-    id: name,
-    type: parsed.type,
-    text,
-  }));
-  for (const arn of entity.attachedPolicies) {
-    const text = await managedPolicyDocument(ctx.store, arn);
-    if (text !== null) {
-      identity.push({
-        id: arn.split('/').pop()!,
-        type: managedType(arn),
-        text,
-      });
-    }
+  const identity = await storedSources(ctx.store, entity, parsed.type);
+  // "If you specify a user, the simulation also includes all policies that are attached to any
+  // groups the user belongs to" (IAM API Reference, SimulatePrincipalPolicy).
+  if (parsed.type === 'user') {
+    for (const group of await groupsOf(ctx.store, caller.account, entity as UserRecord))
+      identity.push(...(await storedSources(ctx.store, group, 'group')));
   }
   identity.push(...sources.identity);
   let boundary = sources.boundary;
-  if (!boundary && entity.permissionsBoundary) {
-    const text = await managedPolicyDocument(ctx.store, entity.permissionsBoundary);
+  // Groups have no permissions boundary; users and roles may.
+  const boundaryArn =
+    parsed.type === 'group' ? undefined : (entity as PrincipalRecord).permissionsBoundary;
+  if (!boundary && boundaryArn) {
+    const text = await managedPolicyDocument(ctx.store, boundaryArn);
     if (text !== null)
-      boundary = {
-        id: entity.permissionsBoundary.split('/').pop()!,
-        type: managedType(entity.permissionsBoundary),
-        text,
-      };
+      boundary = { id: boundaryArn.split('/').pop()!, type: managedType(boundaryArn), text };
   }
   const policies: PolicySet = { identity: identity.map((s) => s.text) };
   if (boundary) policies.permissionsBoundary = boundary.text;
   if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
-  return evaluateAll(input, input.callerArn ?? entity.arn, policies, {
+  return evaluateAll(input, input.callerArn ?? simulatedCaller(parsed, entity), policies, {
     identity,
     boundary,
     resource: sources.resource,

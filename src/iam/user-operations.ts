@@ -1,3 +1,4 @@
+import { groupsOf } from '../caller/policies.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
@@ -83,7 +84,10 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
   return undefined;
 }
 
-/** DeleteUser refuses while access keys or policies remain (DeleteConflict). */
+/**
+ * DeleteUser refuses while access keys, policies or group memberships remain (DeleteConflict;
+ * IAM API Reference, DeleteUser lists what must go first).
+ */
 export async function deleteUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
   const name = readPrincipalName(ctx, 'user', v, { existing: true });
@@ -93,6 +97,9 @@ export async function deleteUser(ctx: OperationContext, caller: Caller): Promise
     throw IamErrors.mustDeleteKeys();
   if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (user.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
+  // Memberships of groups since deleted do not count (src/caller/policies.ts groupsOf).
+  if ((await groupsOf(ctx.store, caller.account, user)).length > 0)
+    throw IamErrors.mustRemoveFromGroups();
   await ctx.store.delete(caller.account, 'user', user.name);
   if (user.permissionsBoundary)
     await adjustUsage(ctx.store, caller.account, user.permissionsBoundary, { boundaries: -1 });

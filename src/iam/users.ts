@@ -21,7 +21,7 @@ export function checkUserSpec(v: Constraints, spec: UserSpec): void {
   checkTags(v, spec.tags ?? []);
 }
 
-/** The stored user for a spec; an existing record keeps its id, creation date and policies. */
+/** The stored user for a spec; an existing record keeps its id, creation date, policies and groups. */
 export function userRecord(
   account: string,
   spec: UserSpec,
@@ -40,6 +40,7 @@ export function userRecord(
     inlinePolicies: existing?.inlinePolicies ?? {},
     attachedPolicies: existing?.attachedPolicies ?? [],
     permissionsBoundary: spec.permissionsBoundary,
+    groups: existing?.groups ?? [],
     version: existing?.version ?? 0,
   };
 }

@@ -15,14 +15,20 @@ import {
   MAX_VERSIONS,
   newPolicyRecord,
 } from '../iam/policies.ts';
-import { checkAttachedCount, checkInlineAggregate, type PrincipalKind } from '../iam/principals.ts';
+import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups.ts';
+import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
 import { checkTagKeys } from '../iam/tags.ts';
 import { checkUserSpec, userRecord } from '../iam/users.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError } from '../protocol/errors.ts';
-import type { IamStore, ManagedPolicyRecord, RoleRecord, UserRecord } from '../store/types.ts';
+import type {
+  EntityTypes,
+  GroupMembership,
+  IamStore,
+  ManagedPolicyRecord,
+} from '../store/types.ts';
 import type { SeedDocument } from './schema.ts';
 
 type Account = SeedDocument['accounts'][number];
@@ -72,11 +78,11 @@ function constraints(fill: (v: Constraints) => void): void {
   v.check();
 }
 
-/** The inline and managed policies of a seeded role or user, checked as Put*Policy and Attach*Policy check them. */
+/** The inline and managed policies of a seeded role, user or group, checked as Put*Policy and Attach*Policy check them. */
 async function checkPermissions(
   store: IamStore,
   account: Account,
-  kind: PrincipalKind,
+  kind: HolderKind,
   name: string,
   spec: {
     inlinePolicies?: Record<string, Doc>;
@@ -107,6 +113,26 @@ async function checkPermissions(
   }
 }
 
+/**
+ * A user's groups, checked as AddUserToGroup checks them: each group exists (in the document, or
+ * already in the account), and at most 10 of them (GroupsPerUser).
+ */
+async function checkMemberships(
+  store: IamStore,
+  account: Account,
+  names: string[],
+  where: string,
+): Promise<void> {
+  const seeded = new Set((account.groups ?? []).map((g) => g.name.toLowerCase()));
+  const distinct = [...new Set(names.map((n) => n.toLowerCase()))];
+  for (const name of names) {
+    if (!seeded.has(name.toLowerCase()) && !(await store.get(account.id, 'group', name)))
+      throw new SeedError(where, IamErrors.noSuchGroup(name));
+  }
+  if (distinct.length > MAX_GROUPS_PER_USER)
+    throw new SeedError(where, IamErrors.quota('GroupsPerUser', MAX_GROUPS_PER_USER));
+}
+
 /** Every check IAM's API would make, over the whole document, before anything is written. */
 async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
   const keyOwners = new Map<string, string>();
@@ -126,6 +152,11 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         );
       }
     }
+    for (const [i, g] of (account.groups ?? []).entries()) {
+      const where = `${base}.groups[${i}] (${g.name})`;
+      at(where, () => constraints((v) => checkGroupSpec(v, g)));
+      await checkPermissions(store, account, 'group', g.name, g, where);
+    }
     for (const [i, u] of (account.users ?? []).entries()) {
       const where = `${base}.users[${i}] (${u.name})`;
       at(where, () => {
@@ -133,6 +164,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkTagKeys(u.tags ?? []);
       });
       await checkPermissions(store, account, 'user', u.name, u, where);
+      await checkMemberships(store, account, u.groups ?? [], `${where}.groups`);
       for (const k of u.accessKeys ?? []) {
         const owner = `${account.id}/${u.name.toLowerCase()}`;
         const stored = await store.getAccessKey(k.accessKeyId);
@@ -176,6 +208,12 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
     }
   }
 }
+
+/** The managed-policy usage of a stored entity (groups have no boundary). */
+const usageOf = (e: { attachedPolicies: string[]; permissionsBoundary?: string } | null) => ({
+  attached: e?.attachedPolicies ?? [],
+  boundary: e?.permissionsBoundary,
+});
 
 /** Deep equality of JSON-shaped records, independent of key order (undefined members count as absent). */
 function canonical(value: unknown): string {
@@ -240,15 +278,12 @@ export async function applySeed(
       if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
     }
 
-    const principal = async <K extends PrincipalKind>(
+    const principal = async <K extends HolderKind>(
       kind: K,
       spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
-      build: (
-        existing: (K extends 'role' ? RoleRecord : UserRecord) | null,
-      ) => RoleRecord | UserRecord,
-    ) => {
-      const existing = (await store.get(acct, kind, spec.name)) as
-        (K extends 'role' ? RoleRecord : UserRecord) | null;
+      build: (existing: EntityTypes[K] | null) => EntityTypes[K],
+    ): Promise<EntityTypes[K]> => {
+      const existing = await store.get(acct, kind, spec.name);
       const record = build(existing);
       record.inlinePolicies = texts(spec.inlinePolicies);
       record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
@@ -256,19 +291,36 @@ export async function applySeed(
         ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1)
         : 1;
       if (count(existing, record)) {
-        if (kind === 'role') await store.put(acct, 'role', record.name, record as RoleRecord);
-        else await store.put(acct, 'user', record.name, record as UserRecord);
-        await applyUsageDiff(
-          store,
-          acct,
-          { attached: existing?.attachedPolicies ?? [], boundary: existing?.permissionsBoundary },
-          { attached: record.attachedPolicies, boundary: record.permissionsBoundary },
-        );
+        await store.put(acct, kind, record.name, record);
+        await applyUsageDiff(store, acct, usageOf(existing), usageOf(record));
       }
+      return record;
+    };
+
+    // Groups are written before the users that join them; a membership names the group's id.
+    const groups = new Map<string, GroupMembership>();
+    for (const g of account.groups ?? []) {
+      const record = await principal('group', g, (existing) => groupRecord(acct, g, existing, now));
+      groups.set(record.name.toLowerCase(), { name: record.name, id: record.id });
+    }
+    const membership = async (name: string): Promise<GroupMembership> => {
+      const seeded = groups.get(name.toLowerCase());
+      if (seeded) return seeded;
+      const stored = await store.get(acct, 'group', name);
+      if (!stored) throw new SeedError(`groups (${name})`, IamErrors.noSuchGroup(name));
+      return { name: stored.name, id: stored.id };
     };
 
     for (const u of account.users ?? []) {
-      await principal('user', u, (existing) => userRecord(acct, u, existing, now));
+      const memberships: GroupMembership[] = [];
+      for (const name of u.groups ?? []) {
+        const m = await membership(name);
+        if (!memberships.some((x) => x.id === m.id)) memberships.push(m);
+      }
+      await principal('user', u, (existing) => ({
+        ...userRecord(acct, u, existing, now),
+        groups: memberships,
+      }));
       for (const k of u.accessKeys ?? []) {
         const existing = await store.getAccessKey(k.accessKeyId);
         const status = k.status ?? 'Active';

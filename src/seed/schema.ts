@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
  * The declarative seed document: the IAM state of one or more accounts (format documented in the
  * README; JSON Schema in schema/seed.schema.json, generated from this file by
  * `scripts/seed-schema.ts`). Applying it is idempotent: every entity named is created or brought to
- * the state described (its inline policies, attached policies, boundary and tags are exactly those
- * listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.
+ * the state described (its inline policies, attached policies, boundary, tags and a user's groups
+ * are exactly those listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.
  */
 const policyDocument = z
   .union([z.string(), z.record(z.string(), z.unknown())])
@@ -53,6 +53,16 @@ export const seedSchema = z.strictObject({
           }),
         ),
       ),
+      groups: z.optional(
+        z.array(
+          z.strictObject({
+            name: z.string(),
+            path,
+            inlinePolicies,
+            attachedPolicies,
+          }),
+        ),
+      ),
       users: z.optional(
         z.array(
           z.strictObject({
@@ -62,6 +72,14 @@ export const seedSchema = z.strictObject({
             inlinePolicies,
             attachedPolicies,
             permissionsBoundary,
+            groups: z.optional(
+              z.array(z.string()).check(
+                z.meta({
+                  description:
+                    'Names of the groups the user belongs to (up to 10): groups of this document or already in the account. Exactly these: memberships not listed are removed.',
+                }),
+              ),
+            ),
             accessKeys: z.optional(
               z
                 .array(

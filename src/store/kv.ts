@@ -10,7 +10,7 @@ import type {
 /**
  * IamStore on Workers KV. Key schema (also in the README):
  *   acct/<account>                          AccountRecord
- *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | ManagedPolicyRecord | OidcProviderRecord
+ *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | GroupRecord | ManagedPolicyRecord | OidcProviderRecord
  *   acct/<account>/userkey/<user>/<AKID>    "" (index: a user's access keys)
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),

@@ -31,6 +31,30 @@ export interface UserRecord {
   inlinePolicies: Record<string, string>;
   attachedPolicies: string[];
   permissionsBoundary?: string;
+  /**
+   * The groups the user belongs to. Kept on the user so that authentication, which reads the user
+   * anyway, learns every group whose policies apply, and so that joining or leaving is one write.
+   * A group's member list is derived from the users. The id guards against a name reused by a
+   * later group: a membership counts only while the group of that name has that id.
+   */
+  groups?: GroupMembership[];
+  version: number;
+}
+
+export interface GroupMembership {
+  name: string; // as the group is named now (UpdateGroup rewrites it)
+  id: string; // AGPA...
+}
+
+/** An IAM group ("IAM user groups"): a name, a path and policies that apply to its members. */
+export interface GroupRecord {
+  name: string;
+  path: string;
+  id: string; // AGPA...
+  arn: string;
+  createDate: number;
+  inlinePolicies: Record<string, string>;
+  attachedPolicies: string[];
   version: number;
 }
 
@@ -81,11 +105,12 @@ export interface AccountRecord {
   createDate: number;
 }
 
-export type EntityKind = 'role' | 'user' | 'policy' | 'oidc';
+export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc';
 
 export interface EntityTypes {
   role: RoleRecord;
   user: UserRecord;
+  group: GroupRecord;
   policy: ManagedPolicyRecord;
   oidc: OidcProviderRecord;
 }

@@ -46,7 +46,8 @@ export async function resolveSessionPolicies(
   for (const arn of p.policyArns) {
     // "The policies must exist in the same account as the role" (or AWS managed ones).
     const owner = arn.split(':')[4];
-    const doc = owner === account || owner === 'aws' ? await managedPolicyDocument(store, arn) : null;
+    const doc =
+      owner === account || owner === 'aws' ? await managedPolicyDocument(store, arn) : null;
     if (doc === null) {
       throw new AwsError(
         'InvalidParameterValue',

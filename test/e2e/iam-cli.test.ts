@@ -188,6 +188,58 @@ describe('aws iam (Debian awscli v2)', () => {
     await error(['iam', 'list-users'], 'InvalidClientTokenId', reader);
   });
 
+  it('groups: create-group, add-user-to-group, get-group; group policies apply to members', async () => {
+    const created = (
+      await ok(['iam', 'create-group', '--group-name', 'cli-devs', '--path', '/cli/'])
+    ).Group as { Arn: string; GroupId: string };
+    expect(created.Arn).toBe('arn:aws:iam::123456789012:group/cli/cli-devs');
+    expect(created.GroupId).toMatch(/^AGPA/);
+    await ok(['iam', 'create-user', '--user-name', 'cli-dev']);
+    await ok(['iam', 'add-user-to-group', '--group-name', 'cli-devs', '--user-name', 'cli-dev']);
+    const got = await ok(['iam', 'get-group', '--group-name', 'cli-devs']);
+    expect((got.Group as { GroupName: string }).GroupName).toBe('cli-devs');
+    expect((got.Users as Array<{ UserName: string }>).map((u) => u.UserName)).toEqual(['cli-dev']);
+    const listed = await ok(['iam', 'list-groups-for-user', '--user-name', 'cli-dev']);
+    expect((listed.Groups as Array<{ GroupName: string }>).map((g) => g.GroupName)).toEqual([
+      'cli-devs',
+    ]);
+
+    const key = (await ok(['iam', 'create-access-key', '--user-name', 'cli-dev'])).AccessKey as {
+      AccessKeyId: string;
+      SecretAccessKey: string;
+    };
+    const dev = { AWS_ACCESS_KEY_ID: key.AccessKeyId, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey };
+    await error(['iam', 'list-groups'], 'AccessDenied', dev);
+    await ok([
+      'iam',
+      'put-group-policy',
+      '--group-name',
+      'cli-devs',
+      '--policy-name',
+      'list',
+      '--policy-document',
+      doc({ Effect: 'Allow', Action: 'iam:ListGroups', Resource: '*' }),
+    ]);
+    const groups = await ok(['iam', 'list-groups', '--path-prefix', '/cli/'], dev);
+    expect((groups.Groups as Array<{ GroupName: string }>).map((g) => g.GroupName)).toEqual([
+      'cli-devs',
+    ]);
+    const conflict = await error(
+      ['iam', 'delete-group', '--group-name', 'cli-devs'],
+      'DeleteConflict',
+    );
+    expect(conflict).toContain('Cannot delete entity, must remove users from group first.');
+    await ok([
+      'iam',
+      'remove-user-from-group',
+      '--group-name',
+      'cli-devs',
+      '--user-name',
+      'cli-dev',
+    ]);
+    await error(['iam', 'list-groups'], 'AccessDenied', dev);
+  });
+
   it('simulate-custom-policy', async () => {
     const out = await ok([
       'iam',

@@ -48,7 +48,10 @@ describe('SigV4 authentication errors', () => {
 
   it('errors carry the same request id in the header and the envelope', async () => {
     const res = await exports.default.fetch(
-      await signedRequest({ Action: 'GetCallerIdentity' }, { ...DEMO_ADMIN, secretAccessKey: 'w'.repeat(40) }),
+      await signedRequest(
+        { Action: 'GetCallerIdentity' },
+        { ...DEMO_ADMIN, secretAccessKey: 'w'.repeat(40) },
+      ),
     );
     const body = await res.text();
     expect(res.headers.get('x-amzn-RequestId')).toMatch(/^[0-9a-f-]{36}$/);
