@@ -62,8 +62,6 @@ export const Errors = {
           .join('; '),
       400,
     ),
-  missingParameter: (name: string) =>
-    new AwsError('MissingParameter', `The request must contain the parameter ${name}`, 400),
   malformedPolicy: (message: string) => new AwsError('MalformedPolicyDocument', message, 400),
   packedPolicyTooLarge: (percent: number) =>
     new AwsError(

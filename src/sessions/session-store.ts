@@ -54,15 +54,6 @@ export class SessionStore extends DurableObject<Env> {
     return this.sql.exec('DELETE FROM sessions WHERE id = ?', id).rowsWritten > 0;
   }
 
-  /** Revokes every session of `sourceArn` (a role or user) issued before `before` (epoch ms). */
-  revokeIssuedBefore(sourceArn: string, before: number): number {
-    return this.sql.exec(
-      'DELETE FROM sessions WHERE source_arn = ? AND issued_at < ?',
-      sourceArn,
-      before,
-    ).rowsWritten;
-  }
-
   count(): number {
     return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sessions').one().n;
   }
