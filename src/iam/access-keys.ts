@@ -6,6 +6,8 @@ import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
 import type { AccessKeyRecord } from '../store/types.ts';
+import { authorizeIam } from './access.ts';
+import { iamArn } from './arns.ts';
 import { checkEnum, IAM } from './constraints.ts';
 import { authorizedPrincipal, userNameOrCaller } from './load.ts';
 import { IamErrors } from './messages.ts';
@@ -141,7 +143,11 @@ export async function deleteAccessKey(ctx: OperationContext, caller: Caller): Pr
   return undefined;
 }
 
-/** GetAccessKeyLastUsed: rolecall does not track use, so it answers as IAM does for a key never used. */
+/**
+ * GetAccessKeyLastUsed: rolecall does not track use, so it answers as IAM does for a key never used.
+ * The action is authorized on the key's user; a key of no user in the account is authorized on the
+ * account's user namespace, then reported as not found.
+ */
 export async function getAccessKeyLastUsed(
   ctx: OperationContext,
   caller: Caller,
@@ -150,19 +156,12 @@ export async function getAccessKeyLastUsed(
   const id = ctx.params.require('AccessKeyId');
   checkKeyId(v, id);
   v.check();
+  const action = 'iam:GetAccessKeyLastUsed';
   const key = await ctx.store.getAccessKey(id);
-  const owned = key && key.account === caller.account ? key : null;
-  await authorizedPrincipal(
-    ctx,
-    caller,
-    'user',
-    owned?.userName ?? '',
-    'iam:GetAccessKeyLastUsed',
-  ).catch((e: unknown) => {
-    if (owned) throw e;
-    throw e instanceof Error && 'code' in e && e.code === 'NoSuchEntity'
-      ? IamErrors.noSuchAccessKey(id)
-      : e;
-  });
-  return { UserName: owned!.userName, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
+  if (!key || key.account !== caller.account) {
+    await authorizeIam(ctx, caller, action, iamArn(caller.account, 'user', '/', ''));
+    throw IamErrors.noSuchAccessKey(id);
+  }
+  const user = await authorizedPrincipal(ctx, caller, 'user', key.userName, action);
+  return { UserName: user.name, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
 }

@@ -11,7 +11,7 @@ import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './groups.
 import { authorizedPrincipal, readPrincipalName } from './load.ts';
 import { groupMembers, renameInMembers } from './membership.ts';
 import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging } from './paging.ts';
+import { pageFields, paginate, readPaging, storePage } from './paging.ts';
 import { putPrincipal } from './principals.ts';
 import { userXml } from './users.ts';
 
@@ -51,17 +51,18 @@ export async function getGroup(ctx: OperationContext, caller: Caller): Promise<X
   };
 }
 
-/** ListGroups: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. */
+/**
+ * ListGroups: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. The action has
+ * no resource type (Service Authorization Reference), so it is authorized on `*`.
+ */
 export async function listGroups(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
   const prefix = ctx.params.get('PathPrefix') ?? '/';
   checkPathPrefix(v, ctx.params.get('PathPrefix'));
   const paging = readPaging(ctx.params, v);
   v.check();
-  await authorizeIam(ctx, caller, 'iam:ListGroups', iamArn(caller.account, 'group', prefix, ''));
-  const all = await listAll(ctx.store, caller.account, 'group');
-  const selected = all.filter((g) => g.path.startsWith(prefix));
-  const page = paginate(selected, (g) => g.name.toLowerCase(), paging);
+  await authorizeIam(ctx, caller, 'iam:ListGroups', '*');
+  const page = await storePage(ctx.store, caller.account, 'group', paging, prefix);
   return { Groups: page.items.map(groupXml), ...pageFields(page) };
 }
 

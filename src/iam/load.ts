@@ -8,11 +8,13 @@ import { iamArn } from './arns.ts';
 import { checkName } from './constraints.ts';
 import { IamErrors } from './messages.ts';
 import { PRINCIPAL, type HolderKind } from './principals.ts';
+import { resourceContext } from './resource-context.ts';
 
 /**
  * Reads the named role, user or group and authorizes `action` on it. Authorization comes before the
  * existence check (a caller who may not act on a name learns nothing about it); the resource is the
- * entity's ARN with its path when it exists.
+ * entity's ARN with its path when it exists, and its tags and boundary reach the condition keys
+ * (src/iam/resource-context.ts). `context` (request keys) wins over the entity's own.
  */
 export async function authorizedPrincipal<K extends HolderKind>(
   ctx: OperationContext,
@@ -23,13 +25,10 @@ export async function authorizedPrincipal<K extends HolderKind>(
   context: Record<string, ContextValue> = {},
 ): Promise<EntityTypes[K]> {
   const record = await ctx.store.get(caller.account, kind, name);
-  await authorizeIam(
-    ctx,
-    caller,
-    action,
-    record?.arn ?? iamArn(caller.account, kind, '/', name),
-    context,
-  );
+  await authorizeIam(ctx, caller, action, record?.arn ?? iamArn(caller.account, kind, '/', name), {
+    ...resourceContext(action, kind, record),
+    ...context,
+  });
   if (!record) throw PRINCIPAL[kind].noSuch(name);
   return record;
 }

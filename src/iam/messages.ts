@@ -68,6 +68,9 @@ export const IamErrors = {
   inlineAggregate: (kind: 'role' | 'user' | 'group', name: string, limit: number) =>
     Errors.limitExceeded(`Maximum policy size of ${limit} bytes exceeded for ${kind} ${name}`),
 
+  invalidPrincipal: (type: string, value: string) =>
+    Errors.malformedPolicy(`Invalid principal in policy: "${type}":"${value}"`),
+
   invalidInput: (message: string) => new AwsError('InvalidInput', message, 400),
   invalidArn: (arn: string) => new AwsError('InvalidInput', `ARN ${arn} is not valid.`, 400),
   duplicateTagKeys: () =>

@@ -7,6 +7,8 @@ import { authorizeCreate, authorizeIam } from './access.ts';
 import { oidcProviderArn, parseOidcProviderArn } from './arns.ts';
 import { checkArn } from './constraints.ts';
 import { IamErrors } from './messages.ts';
+import { listAll } from './paging.ts';
+import { resourceContext } from './resource-context.ts';
 import { tagsXml } from './roles.ts';
 import { checkTagKeys, checkTags, readTags } from './tags.ts';
 
@@ -96,9 +98,14 @@ async function authorizedProvider(
   v.check();
   const parsed = parseOidcProviderArn(arn);
   if (!parsed) throw IamErrors.invalidArn(arn);
-  await authorizeIam(ctx, caller, action, arn);
-  const record = await ctx.store.get(parsed.account, 'oidc', parsed.url);
-  return { arn, record: record && record.arn === arn ? record : null };
+  // Read before authorizing so the provider's tags reach aws:ResourceTag; another account's is never read.
+  const stored =
+    parsed.account === caller.account
+      ? await ctx.store.get(parsed.account, 'oidc', parsed.url)
+      : null;
+  const record = stored && stored.arn === arn ? stored : null;
+  await authorizeIam(ctx, caller, action, arn, resourceContext(action, 'oidc', record));
+  return { arn, record };
 }
 
 export async function getOpenIDConnectProvider(
@@ -126,8 +133,9 @@ export async function listOpenIDConnectProviders(
   caller: Caller,
 ): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
-  const page = await ctx.store.list(caller.account, 'oidc', { maxItems: 1000 });
-  return { OpenIDConnectProviderList: page.items.map((p) => ({ Arn: p.arn })) };
+  // The action takes no Marker: every provider, in one pass (at most 100 per account, IAM quotas).
+  const providers = await listAll(ctx.store, caller.account, 'oidc');
+  return { OpenIDConnectProviderList: providers.map((p) => ({ Arn: p.arn })) };
 }
 
 /** DeleteOpenIDConnectProvider is idempotent: a provider that does not exist is not an error (IAM API Reference). */

@@ -1,7 +1,12 @@
 import type { Constraints } from '../protocol/constraints.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { QueryParams } from '../protocol/query.ts';
-import type { EntityKind, EntityTypes, IamStore } from '../store/types.ts';
+import {
+  InvalidMarkerError,
+  type EntityKind,
+  type EntityTypes,
+  type IamStore,
+} from '../store/types.ts';
 import { IAM } from './constraints.ts';
 
 export interface Paging {
@@ -25,6 +30,8 @@ export interface Page<T> {
   marker?: string;
 }
 
+const invalidMarker = () => new AwsError('ValidationError', 'Invalid Marker.', 400);
+
 // Markers are opaque to clients; ours is the sort key of the last item returned, base64.
 const encode = (key: string) => btoa(String.fromCharCode(...new TextEncoder().encode(key)));
 function decode(marker: string): string {
@@ -33,7 +40,7 @@ function decode(marker: string): string {
       Uint8Array.from(atob(marker), (c) => c.charCodeAt(0)),
     );
   } catch {
-    throw new AwsError('ValidationError', 'Invalid Marker.', 400);
+    throw invalidMarker();
   }
 }
 
@@ -57,7 +64,46 @@ export function pageFields<T>(page: Page<T>): { IsTruncated: boolean; Marker?: s
   return { IsTruncated: page.isTruncated, Marker: page.marker };
 }
 
-/** Every entity of a kind in the account. */
+/**
+ * One page of an entity kind straight from the store: Marker and MaxItems pass through, so a page
+ * costs the store's bounded page of reads however many entities the account holds. `keep` filters
+ * further (ListPolicies' OnlyAttached); a page it thins out is topped up from the next store pages,
+ * a few at most, after which it may hold fewer than MaxItems items (IAM's own lists may, too).
+ */
+export async function storePage<K extends EntityKind>(
+  store: IamStore,
+  account: string,
+  kind: K,
+  paging: Paging,
+  pathPrefix?: string,
+  keep: (item: EntityTypes[K]) => boolean = () => true,
+): Promise<Page<EntityTypes[K]>> {
+  const items: EntityTypes[K][] = [];
+  let marker = paging.marker;
+  try {
+    for (let round = 0; round < STORE_PAGES_PER_PAGE; round++) {
+      const page = await store.list(account, kind, {
+        marker,
+        maxItems: paging.maxItems - items.length,
+        pathPrefix,
+      });
+      items.push(...page.items.filter(keep));
+      marker = page.marker;
+      if (marker === undefined || items.length === paging.maxItems) break;
+    }
+  } catch (e) {
+    if (e instanceof InvalidMarkerError) throw invalidMarker();
+    throw e;
+  }
+  return { items, isTruncated: marker !== undefined, marker };
+}
+
+const STORE_PAGES_PER_PAGE = 3;
+
+/**
+ * Every entity of a kind in the account, in one pass over the store's pages. Only for what must
+ * see them all (group members, ListEntitiesForPolicy, AWS managed policy usage counts).
+ */
 export async function listAll<K extends EntityKind>(
   store: IamStore,
   account: string,
@@ -71,4 +117,24 @@ export async function listAll<K extends EntityKind>(
     marker = page.marker;
   } while (marker);
   return out;
+}
+
+/**
+ * The positions `[start, end)` of one page of `total` results computed in order (SimulatePolicy's
+ * EvaluationResults): the marker is the last position returned, so a page computes only its own.
+ */
+export function indexPage(
+  total: number,
+  paging: Paging,
+): { start: number; end: number; isTruncated: boolean; marker?: string } {
+  let start = 0;
+  if (paging.marker !== undefined) {
+    const last = decode(paging.marker);
+    if (!/^\d{1,9}$/.test(last)) throw invalidMarker();
+    start = Number(last) + 1;
+  }
+  start = Math.min(start, total);
+  const end = Math.min(total, start + paging.maxItems);
+  const isTruncated = end < total;
+  return { start, end, isTruncated, marker: isTruncated ? encode(String(end - 1)) : undefined };
 }

@@ -18,7 +18,7 @@ import {
 } from './constraints.ts';
 import { checkDocument } from './documents.ts';
 import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging } from './paging.ts';
+import { listAll, pageFields, paginate, readPaging, storePage } from './paging.ts';
 import {
   addVersion,
   AWS_POLICY_ARNS,
@@ -31,6 +31,7 @@ import {
   versionXml,
   type PolicySpec,
 } from './policies.ts';
+import { resourceContext } from './resource-context.ts';
 import { readTags } from './tags.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
@@ -78,7 +79,10 @@ async function authorizedPolicy(
 ): Promise<ManagedPolicyRecord> {
   const parsed = parsePolicyArn(arn);
   if (!parsed) throw IamErrors.invalidArn(arn);
-  await authorizeIam(ctx, caller, action, arn);
+  // Read before authorizing so the policy's tags reach aws:ResourceTag; another account's is never read.
+  const customer =
+    parsed.account === caller.account ? await getManagedPolicy(ctx.store, arn) : null;
+  await authorizeIam(ctx, caller, action, arn, resourceContext(action, 'policy', customer));
   if (parsed.account === 'aws') {
     const usage = (await awsUsage(ctx.store, caller.account)).get(arn) ?? {
       attachments: 0,
@@ -95,9 +99,8 @@ async function authorizedPolicy(
     }
     return record;
   }
-  const record = await getManagedPolicy(ctx.store, arn);
-  if (!record) throw IamErrors.noSuchPolicy(arn);
-  return record;
+  if (!customer) throw IamErrors.noSuchPolicy(arn);
+  return customer;
 }
 
 export async function createPolicy(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -233,43 +236,68 @@ export async function deletePolicy(ctx: OperationContext, caller: Caller): Promi
   return undefined;
 }
 
-/** ListPolicies: Scope All/AWS/Local, OnlyAttached, PathPrefix, PolicyUsageFilter, paginated. */
+/**
+ * ListPolicies: Scope All/AWS/Local, OnlyAttached, PathPrefix, PolicyUsageFilter, paginated. The
+ * action has no resource type (Service Authorization Reference), so it is authorized on `*`. AWS
+ * managed policies come first, then the account's own, a page of them read from the store at a
+ * time; the marker says which of the two it resumes in (`A...` or `L...`).
+ */
 export async function listPolicies(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const { params, store } = ctx;
   const v = new Constraints();
   const scope = params.get('Scope') ?? 'All';
   checkEnum(v, 'scope', scope, ['All', 'AWS', 'Local']);
   const onlyAttached = params.boolean('OnlyAttached') ?? false;
-  const prefix = params.get('PathPrefix');
-  checkPolicyPath(v, 'pathPrefix', prefix);
+  const prefix = params.get('PathPrefix') ?? '/';
+  checkPolicyPath(v, 'pathPrefix', params.get('PathPrefix'));
   const usageFilter = readUsageFilter(params, v);
   const paging = readPaging(params, v);
   v.check();
-  await authorizeIam(
-    ctx,
-    caller,
-    'iam:ListPolicies',
-    iamArn(caller.account, 'policy', prefix ?? '/', ''),
-  );
+  await authorizeIam(ctx, caller, 'iam:ListPolicies', '*');
 
-  const policies: ManagedPolicyRecord[] = [];
-  if (scope !== 'Local') {
-    const usage = await awsUsage(store, caller.account);
-    for (const arn of AWS_POLICY_ARNS) {
-      policies.push(awsPolicyRecord(arn, usage.get(arn) ?? { attachments: 0, boundaries: 0 })!);
-    }
+  const phase = paging.marker?.[0];
+  const resume = paging.marker?.slice(1) || undefined;
+  if (
+    paging.marker !== undefined &&
+    !((phase === 'A' && scope !== 'Local') || (phase === 'L' && scope !== 'AWS'))
+  ) {
+    throw new AwsError('ValidationError', 'Invalid Marker.', 400);
   }
-  if (scope !== 'AWS') policies.push(...(await listAll(store, caller.account, 'policy')));
-  const selected = policies.filter((p) => {
-    if (!p.path.startsWith(prefix ?? '/')) return false;
+  const keep = (p: ManagedPolicyRecord) => {
+    if (!p.path.startsWith(prefix)) return false;
     const used =
       (usageFilter !== 'PermissionsBoundary' ? p.attachmentCount : 0) +
       (usageFilter !== 'PermissionsPolicy' ? p.permissionsBoundaryUsageCount : 0);
     return !onlyAttached || used > 0;
+  };
+  const result = (items: ManagedPolicyRecord[], marker?: string) => ({
+    Policies: items.map((p) => policyXml(p, false)),
+    IsTruncated: marker !== undefined,
+    Marker: marker,
   });
-  // Sorted by ARN so AWS and local policies of the same name stay distinct in the marker.
-  const page = paginate(selected, (p) => `${p.name.toLowerCase()} ${p.arn}`, paging);
-  return { Policies: page.items.map((p) => policyXml(p, false)), ...pageFields(page) };
+
+  const items: ManagedPolicyRecord[] = [];
+  if (scope !== 'Local' && phase !== 'L') {
+    const usage = await awsUsage(store, caller.account);
+    const aws = AWS_POLICY_ARNS.map((arn) =>
+      awsPolicyRecord(arn, usage.get(arn) ?? { attachments: 0, boundaries: 0 })!,
+    ).filter(keep);
+    const page = paginate(aws, (p) => p.name.toLowerCase(), { ...paging, marker: resume });
+    if (page.isTruncated) return result(page.items, `A${page.marker}`);
+    items.push(...page.items);
+    if (scope === 'AWS') return result(items);
+    if (items.length === paging.maxItems) return result(items, 'L');
+  }
+  const local = await storePage(
+    store,
+    caller.account,
+    'policy',
+    { marker: phase === 'L' ? resume : undefined, maxItems: paging.maxItems - items.length },
+    prefix,
+    keep,
+  );
+  items.push(...local.items);
+  return result(items, local.isTruncated ? `L${local.marker}` : undefined);
 }
 
 /** EntityFilter values naming an entity kind, and the element each kind is listed under. */

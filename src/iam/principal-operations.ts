@@ -5,7 +5,6 @@ import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import type { EntityTypes } from '../store/types.ts';
 import { authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
 import {
   checkArn,
   checkDocumentText,
@@ -16,7 +15,7 @@ import {
 import { checkDocument, encodeDocument } from './documents.ts';
 import { authorizedPrincipal, readPrincipalName } from './load.ts';
 import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging } from './paging.ts';
+import { pageFields, paginate, readPaging, storePage } from './paging.ts';
 import {
   checkAttachedCount,
   checkInlineAggregate,
@@ -115,19 +114,22 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
   const on = <T>(action: string, spec: EntityAction<T, PrincipalRecord>): Run =>
     entityAction(kind, action, spec);
 
-  /** ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. */
+  /**
+   * ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems.
+   * The actions have no resource type (Service Authorization Reference), so they are authorized on `*`.
+   */
   const list: Run = async (ctx, caller) => {
     const v = new Constraints();
     const prefix = ctx.params.get('PathPrefix') ?? '/';
     checkPathPrefix(v, ctx.params.get('PathPrefix'));
     const paging = readPaging(ctx.params, v);
     v.check();
-    const resource = iamArn(caller.account, kind, prefix, '');
-    await authorizeIam(ctx, caller, `iam:List${W}s`, resource);
-    const all: PrincipalRecord[] = await listAll(ctx.store, caller.account, kind);
-    const selected = all.filter((e) => e.path.startsWith(prefix));
-    const page = paginate(selected, (e) => e.name.toLowerCase(), paging);
-    return { [`${W}s`]: page.items.map((e) => summaryXml(kind, e)), ...pageFields(page) };
+    await authorizeIam(ctx, caller, `iam:List${W}s`, '*');
+    const page = await storePage(ctx.store, caller.account, kind, paging, prefix);
+    return {
+      [`${W}s`]: page.items.map((e: PrincipalRecord) => summaryXml(kind, e)),
+      ...pageFields(page),
+    };
   };
 
   return {

@@ -11,6 +11,7 @@ import { IamErrors } from './messages.ts';
 import { putPrincipal } from './principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './roles.ts';
 import { readTags } from './tags.ts';
+import { checkTrustPrincipals, storedPrincipal } from './trust-principals.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
@@ -36,6 +37,11 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   });
 
   checkRoleContent(spec);
+  await checkTrustPrincipals(
+    spec.assumeRolePolicyDocument,
+    account,
+    storedPrincipal(store, account),
+  );
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'role', spec.name)) throw IamErrors.roleExists(spec.name);
 
@@ -98,6 +104,7 @@ export async function updateAssumeRolePolicy(
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateAssumeRolePolicy');
   checkDocument(document, 'trust');
+  await checkTrustPrincipals(document, caller.account, storedPrincipal(ctx.store, caller.account));
   role.assumeRolePolicyDocument = document;
   await putPrincipal(ctx.store, caller.account, 'role', role);
   return undefined;

@@ -2,8 +2,8 @@ import { groupsOf } from '../caller/policies.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import {
+  compile,
   PolicyError,
-  simulate,
   type ContextValue,
   type Decision,
   type PolicySet,
@@ -17,8 +17,9 @@ import { authorizeIam } from './access.ts';
 import { iamArn, parsePrincipalArn } from './arns.ts';
 import { checkDocumentText, checkEnum } from './constraints.ts';
 import { IamErrors } from './messages.ts';
-import { pageFields, paginate, readPaging } from './paging.ts';
+import { indexPage, readPaging } from './paging.ts';
 import { statementSpans } from './positions.ts';
+import { resourceContext } from './resource-context.ts';
 import { PRINCIPAL, type HolderRecord, type PrincipalRecord } from './principals.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
@@ -112,6 +113,17 @@ function readSimulation(
   };
 }
 
+// Statement positions per source document, found once per call however many results cite them.
+const spans = new WeakMap<Source, ReturnType<typeof statementSpans>>();
+function spansOf(src: Source): ReturnType<typeof statementSpans> {
+  let found = spans.get(src);
+  if (found === undefined) {
+    found = statementSpans(src.text);
+    spans.set(src, found);
+  }
+  return found;
+}
+
 const label = (policy: string) => /^(\w+)(?:\[(\d+)\])?/.exec(policy);
 
 /** One EvaluationResult, with MatchedStatements mapped back to the documents they came from. */
@@ -137,7 +149,7 @@ function resultXml(
               ? sources.resource
               : undefined;
       if (!src) return [];
-      const span = statementSpans(src.text)[m.statement];
+      const span = spansOf(src)[m.statement];
       return [
         {
           SourcePolicyId: src.id,
@@ -165,6 +177,12 @@ function resultXml(
   };
 }
 
+/**
+ * The page of EvaluationResults the request asks for: one result per action and resource, actions
+ * outermost. The policy set is validated and compiled once per call, and only the page's own
+ * action/resource pairs are decided (MaxItems, default 100; Marker resumes after the last one), so
+ * the work of a call is bounded by its page, not by the product of its lists.
+ */
 function evaluateAll(
   input: SimulationInput,
   principal: string,
@@ -172,25 +190,29 @@ function evaluateAll(
   sources: { identity: Source[]; boundary?: Source; resource?: Source },
 ): XmlObject {
   const owner = input.resourceOwner ? /(\d{12})/.exec(input.resourceOwner)?.[1] : undefined;
+  const perAction = input.resources.length;
+  const page = indexPage(input.actions.length * perAction, input.paging);
   const results: XmlObject[] = [];
   try {
-    for (const action of input.actions) {
-      for (const resource of input.resources) {
-        const d = simulate({
-          request: { principal, action, resource, resourceAccount: owner, context: input.context },
-          policies,
-        });
-        results.push(resultXml(action, resource, d, sources));
-      }
+    const compiled = compile(policies);
+    for (let i = page.start; i < page.end; i++) {
+      const action = input.actions[Math.floor(i / perAction)]!;
+      const resource = input.resources[i % perAction]!;
+      const d = compiled.decide({
+        principal,
+        action,
+        resource,
+        resourceAccount: owner,
+        context: input.context,
+      });
+      results.push(resultXml(action, resource, d, sources));
     }
   } catch (e) {
     // SimulateCustomPolicy / SimulatePrincipalPolicy report unusable input as InvalidInput (IAM API Reference, Errors).
     if (e instanceof PolicyError) throw IamErrors.invalidInput(e.message);
     throw e;
   }
-  const indexed = results.map((r, i) => ({ r, key: String(i).padStart(6, '0') }));
-  const page = paginate(indexed, (e) => e.key, input.paging);
-  return { EvaluationResults: page.items.map((e) => e.r), ...pageFields(page) };
+  return { EvaluationResults: results, IsTruncated: page.isTruncated, Marker: page.marker };
 }
 
 function inputSources(input: SimulationInput) {
@@ -272,12 +294,15 @@ export async function simulatePrincipalPolicy(
   v.check();
   const parsed = parsePrincipalArn(sourceArn);
   if (!parsed) throw IamErrors.invalidArn(sourceArn);
-  await authorizeIam(ctx, caller, 'iam:SimulatePrincipalPolicy', sourceArn);
-  const entity: HolderRecord | null =
+  // Read before authorizing so a user's or role's tags reach the condition keys; never another account's.
+  const stored: HolderRecord | null =
     parsed.account === caller.account
       ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
       : null;
-  if (!entity || entity.arn !== sourceArn) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
+  const entity = stored?.arn === sourceArn ? stored : null;
+  const action = 'iam:SimulatePrincipalPolicy';
+  await authorizeIam(ctx, caller, action, sourceArn, resourceContext(action, parsed.type, entity));
+  if (!entity) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
 
   const sources = inputSources(input);
   const identity = await storedSources(ctx.store, entity, parsed.type);

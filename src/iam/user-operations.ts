@@ -3,12 +3,13 @@ import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import type { XmlObject } from '../protocol/xml.ts';
-import { authorizeCreate } from './access.ts';
+import { authorizeCreate, authorizeIam } from './access.ts';
 import { iamArn } from './arns.ts';
 import { checkName, checkPath } from './constraints.ts';
 import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from './load.ts';
 import { IamErrors } from './messages.ts';
 import { putPrincipal } from './principals.ts';
+import { resourceContext } from './resource-context.ts';
 import { checkTagKeys, readTags } from './tags.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 import { checkUserSpec, userRecord, userXml, type UserSpec } from './users.ts';
@@ -49,7 +50,12 @@ export async function getUser(ctx: OperationContext, caller: Caller): Promise<Xm
   return { User: userXml(user, true) };
 }
 
-/** UpdateUser: NewPath and/or NewUserName (the name stays unique case-insensitively). */
+/**
+ * UpdateUser: NewPath and/or NewUserName (the name stays unique case-insensitively). The caller
+ * needs iam:UpdateUser on the user under its old name and path and under its new ones ("the
+ * requester must have appropriate permissions on both the source object and the target object",
+ * IAM API Reference, UpdateUser).
+ */
 export async function updateUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const { params, store } = ctx;
   const v = new Constraints();
@@ -61,17 +67,26 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
   v.check();
   const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:UpdateUser');
   const account = caller.account;
-  const renamed = newName !== undefined && newName !== user.name;
-  if (
-    renamed &&
-    newName.toLowerCase() !== user.name.toLowerCase() &&
-    (await store.get(account, 'user', newName))
-  ) {
-    throw IamErrors.userExists(newName);
-  }
-  const keys = renamed ? await store.listAccessKeys(account, user.name) : [];
   const updated = { ...user, name: newName ?? user.name, path: newPath ?? user.path };
   updated.arn = iamArn(account, 'user', updated.path, updated.name);
+  if (updated.arn !== user.arn) {
+    await authorizeIam(
+      ctx,
+      caller,
+      'iam:UpdateUser',
+      updated.arn,
+      resourceContext('iam:UpdateUser', 'user', user),
+    );
+  }
+  const renamed = updated.name !== user.name;
+  if (
+    renamed &&
+    updated.name.toLowerCase() !== user.name.toLowerCase() &&
+    (await store.get(account, 'user', updated.name))
+  ) {
+    throw IamErrors.userExists(updated.name);
+  }
+  const keys = renamed ? await store.listAccessKeys(account, user.name) : [];
   await putPrincipal(store, account, 'user', updated);
   if (renamed) {
     for (const k of keys) {

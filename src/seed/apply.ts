@@ -19,6 +19,11 @@ import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups.
 import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
 import { checkTagKeys } from '../iam/tags.ts';
+import {
+  checkTrustPrincipals,
+  storedPrincipal,
+  type PrincipalExists,
+} from '../iam/trust-principals.ts';
 import { checkUserSpec, userRecord } from '../iam/users.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
 import { Constraints } from '../protocol/constraints.ts';
@@ -133,6 +138,24 @@ async function checkMemberships(
     throw new SeedError(where, IamErrors.quota('GroupsPerUser', MAX_GROUPS_PER_USER));
 }
 
+/**
+ * Whether a trust policy's user or role exists once the document is applied: the document's own
+ * users and roles count as existing whatever their order (a role may trust a role listed after it),
+ * and a name the document defines has the document's path; other names are looked up in the store.
+ */
+function seededPrincipal(store: IamStore, account: Account): PrincipalExists {
+  const seeded = {
+    user: new Map((account.users ?? []).map((u) => [u.name.toLowerCase(), u.path ?? '/'])),
+    role: new Map((account.roles ?? []).map((r) => [r.name.toLowerCase(), r.path ?? '/'])),
+  };
+  const stored = storedPrincipal(store, account.id);
+  return async (arn, kind, name) => {
+    const path = seeded[kind].get(name.toLowerCase());
+    if (path === undefined) return stored(arn, kind, name);
+    return iamArn(account.id, kind, path, name).toLowerCase() === arn.toLowerCase();
+  };
+}
+
 /** Every check IAM's API would make, over the whole document, before anything is written. */
 async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
   const keyOwners = new Map<string, string>();
@@ -197,6 +220,13 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         constraints((v) => checkRoleSpec(v, spec));
         checkRoleContent(spec);
       });
+      await atAsync(where, () =>
+        checkTrustPrincipals(
+          spec.assumeRolePolicyDocument,
+          account.id,
+          seededPrincipal(store, account),
+        ),
+      );
       await checkPermissions(store, account, 'role', r.name, r, where);
     }
     for (const [i, o] of (account.oidcProviders ?? []).entries()) {

@@ -1,16 +1,19 @@
-import type {
-  AccessKeyRecord,
-  AccountRecord,
-  EntityKind,
-  EntityTypes,
-  IamStore,
-  ListPage,
+import {
+  InvalidMarkerError,
+  type AccessKeyRecord,
+  type AccountRecord,
+  type EntityKind,
+  type EntityTypes,
+  type IamStore,
+  type ListOptions,
+  type ListPage,
 } from './types.ts';
 
 /**
  * IamStore on Workers KV. Key schema (also in the README):
  *   acct/<account>                          AccountRecord
  *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | GroupRecord | ManagedPolicyRecord | OidcProviderRecord
+ *                                           (metadata: { path } for the kinds that have one)
  *   acct/<account>/userkey/<user>/<AKID>    "" (index: a user's access keys)
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
@@ -45,32 +48,96 @@ export class KvIamStore implements IamStore {
     name: string,
     record: EntityTypes[K],
   ): Promise<void> {
-    await this.kv.put(entityKey(account, kind, name), JSON.stringify(record));
+    const path = pathOf(record);
+    await this.kv.put(
+      entityKey(account, kind, name),
+      JSON.stringify(record),
+      path === undefined ? undefined : { metadata: { path } satisfies KeyMetadata },
+    );
   }
 
   async delete(account: string, kind: EntityKind, name: string): Promise<void> {
     await this.kv.delete(entityKey(account, kind, name));
   }
 
+  /**
+   * One page: KV lists up to 1,000 keys per call in key order (the lowercased name), each with the
+   * entity's path as metadata, so the path filter needs no reads; only the page's own records are
+   * read, 100 per bulk get. The marker is the KV cursor of the listing the page ended in plus the
+   * last name returned, so the next page resumes there instead of listing from the start.
+   */
   async list<K extends EntityKind>(
     account: string,
     kind: K,
-    options: { marker?: string; maxItems?: number } = {},
+    options: ListOptions = {},
   ): Promise<ListPage<EntityTypes[K]>> {
     const prefix = `acct/${account}/${kind}/`;
-    const keys = await listKeys(this.kv, prefix);
-    const after = options.marker ? decodeMarker(options.marker) : undefined;
-    const start = after === undefined ? 0 : keys.findIndex((k) => k > prefix + after);
     const max = options.maxItems ?? 100;
-    const slice = start < 0 ? [] : keys.slice(start, start + max);
-    const items = (
-      await Promise.all(slice.map((k) => this.kv.get<EntityTypes[K]>(k, 'json')))
-    ).filter((r): r is Awaited<EntityTypes[K]> => r !== null);
-    const more = start >= 0 && start + max < keys.length;
-    return {
-      items,
-      marker: more ? encodeMarker(slice[slice.length - 1]!.slice(prefix.length)) : undefined,
-    };
+    const pathPrefix = options.pathPrefix;
+    let { cursor, after } = options.marker ? decodeMarker(options.marker) : NO_MARKER;
+    const items: EntityTypes[K][] = [];
+    for (let listings = 1; ; listings++) {
+      const listed = await this.listPage(prefix, cursor, options.marker !== undefined);
+      // Keys written before paths were kept as metadata are read to learn their path.
+      const candidates = listed.keys.filter(
+        (k) =>
+          (after === undefined || k.name.slice(prefix.length) > after) &&
+          (pathPrefix === undefined ||
+            k.metadata?.path === undefined ||
+            k.metadata.path.startsWith(pathPrefix)),
+      );
+      let last: string | undefined;
+      let taken = 0;
+      for (let i = 0; i < candidates.length && items.length < max;) {
+        // Exactly the keys still needed when each is known to match; a full bulk get otherwise.
+        const needed = candidates.slice(i, i + Math.min(max - items.length, BULK_GET));
+        const known = pathPrefix === undefined || needed.every((k) => k.metadata?.path);
+        const chunk = (known ? needed : candidates.slice(i, i + BULK_GET)).map((k) => k.name);
+        i += chunk.length;
+        const records = await this.readMany<EntityTypes[K]>(chunk);
+        for (const key of chunk) {
+          taken++;
+          const record = records.get(key);
+          if (!record || (pathPrefix !== undefined && !pathOf(record)?.startsWith(pathPrefix)))
+            continue;
+          items.push(record);
+          last = key.slice(prefix.length);
+          if (items.length === max) break;
+        }
+      }
+      // Resume within this listing after the last name returned, or at the next listing.
+      if (items.length === max && taken < candidates.length)
+        return { items, marker: encodeMarker(cursor, last) };
+      if (listed.list_complete) return { items };
+      cursor = listed.cursor;
+      after = undefined;
+      if (items.length === max || listings === LISTINGS_PER_PAGE)
+        return { items, marker: encodeMarker(cursor, undefined) };
+    }
+  }
+
+  /** One bulk get; key by key if the bulk read is refused (its total size is capped at 25 MB). */
+  private async readMany<T>(keys: string[]): Promise<Map<string, T | null>> {
+    try {
+      return await this.kv.get<T>(keys, 'json');
+    } catch {
+      const values = await Promise.all(keys.map((k) => this.kv.get<T>(k, 'json')));
+      return new Map(keys.map((k, i) => [k, values[i] ?? null]));
+    }
+  }
+
+  private async listPage(
+    prefix: string,
+    cursor: string | undefined,
+    fromMarker: boolean,
+  ): Promise<KVNamespaceListResult<KeyMetadata, string>> {
+    try {
+      return await this.kv.list<KeyMetadata>({ prefix, cursor, limit: KV_LIST_LIMIT });
+    } catch (e) {
+      // A cursor KV refuses came from a forged or stale marker, not from a fault of ours.
+      if (fromMarker && cursor !== undefined) throw new InvalidMarkerError();
+      throw e;
+    }
   }
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null> {
@@ -120,15 +187,37 @@ async function listKeys(kv: KVNamespace, prefix: string): Promise<string[]> {
   return keys;
 }
 
-// IAM markers are opaque strings; ours is the last returned name, base64url so it reads as opaque.
-function encodeMarker(name: string): string {
-  return btoa(unescape(encodeURIComponent(name))).replace(/=+$/, '');
+/** KV's largest list page, and how many keys one bulk get may read. */
+const KV_LIST_LIMIT = 1000;
+const BULK_GET = 100;
+/**
+ * KV listings one page may use when the path filter leaves a listing without matches; after that
+ * the page ends early with a marker (bounded work per request, as IAM allows).
+ */
+const LISTINGS_PER_PAGE = 3;
+
+/** Metadata kept with each entity key: its path, so PathPrefix filters without reading records. */
+interface KeyMetadata {
+  path?: string;
 }
 
-function decodeMarker(marker: string): string | undefined {
-  try {
-    return decodeURIComponent(escape(atob(marker)));
-  } catch {
-    return undefined;
-  }
+const pathOf = (record: object): string | undefined =>
+  'path' in record && typeof record.path === 'string' ? record.path : undefined;
+
+const NO_MARKER: { cursor?: string; after?: string } = {};
+
+/**
+ * `<KV cursor>|<last name>`, either part possibly empty. KV cursors are base64 text without `|`, and
+ * IAM names cannot contain it. Left readable so the marker stays within IAM's 320 characters.
+ */
+function encodeMarker(cursor: string | undefined, after: string | undefined): string {
+  return `${cursor ?? ''}|${after ?? ''}`;
+}
+
+function decodeMarker(marker: string): { cursor?: string; after?: string } {
+  const bar = marker.indexOf('|');
+  if (bar < 0 || marker.length === 1) throw new InvalidMarkerError();
+  const cursor = marker.slice(0, bar);
+  const after = marker.slice(bar + 1);
+  return { cursor: cursor || undefined, after: after || undefined };
 }

@@ -117,8 +117,29 @@ export interface EntityTypes {
 
 export interface ListPage<T> {
   items: T[];
-  /** Set when more items follow; pass back as `marker`. */
+  /**
+   * Set when more items may follow; pass back as `marker`. A page may hold fewer than `maxItems`
+   * items and still carry a marker, as IAM's own list results may ("IAM might return fewer than the
+   * MaxItems number of results even when there are more results available").
+   */
   marker?: string;
+}
+
+export interface ListOptions {
+  /** The `marker` of the previous page. */
+  marker?: string;
+  /** At most this many items (1-1000, default 100). */
+  maxItems?: number;
+  /** Only entities whose path starts with this (roles, users, groups, managed policies). */
+  pathPrefix?: string;
+}
+
+/** A marker the store did not issue (or can no longer honour). */
+export class InvalidMarkerError extends Error {
+  constructor() {
+    super('Invalid Marker.');
+    this.name = 'InvalidMarkerError';
+  }
 }
 
 /** Storage for one account's IAM entities plus the global access-key index. */
@@ -134,11 +155,15 @@ export interface IamStore {
     record: EntityTypes[K],
   ): Promise<void>;
   delete(account: string, kind: EntityKind, name: string): Promise<void>;
-  /** Entities sorted by name (case-insensitively, as IAM lists them), paginated. */
+  /**
+   * Entities sorted by name (case-insensitively, as IAM lists them), one page at a time. A page
+   * costs a bounded number of storage reads whatever the size of the account, so callers page
+   * rather than load everything. Throws InvalidMarkerError for a marker it did not issue.
+   */
   list<K extends EntityKind>(
     account: string,
     kind: K,
-    options?: { marker?: string; maxItems?: number },
+    options?: ListOptions,
   ): Promise<ListPage<EntityTypes[K]>>;
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;

@@ -178,3 +178,189 @@ describe('every IAM call is authorized against the caller policies', () => {
     expect(me.code).toBe('ValidationError');
   });
 });
+
+describe('UpdateUser needs iam:UpdateUser on the user before and after the change', () => {
+  const mayUpdate = (...patterns: string[]) =>
+    doc({
+      Effect: 'Allow',
+      Action: 'iam:UpdateUser',
+      Resource: patterns.map((p) => `arn:aws:iam::${ACCOUNT}:user/${p}`),
+    });
+
+  it('a rename to a name the caller may not update is denied on the new ARN, and changes nothing', async () => {
+    const tag = unique('rn');
+    const from = `src-${tag}`;
+    await ok({ Action: 'CreateUser', UserName: from });
+    const caller = await userWithKey(mayUpdate('src-*'));
+    const a = await fails(
+      { Action: 'UpdateUser', UserName: from, NewUserName: `dst-${tag}` },
+      403,
+      'AccessDenied',
+      caller,
+    );
+    expect(a.message).toContain(
+      `iam:UpdateUser on resource: arn:aws:iam::${ACCOUNT}:user/dst-${tag} because`,
+    );
+    await ok({ Action: 'GetUser', UserName: from });
+    await fails({ Action: 'GetUser', UserName: `dst-${tag}` }, 404, 'NoSuchEntity');
+    const both = await userWithKey(mayUpdate('src-*', 'dst-*'));
+    await ok({ Action: 'UpdateUser', UserName: from, NewUserName: `dst-${tag}` }, both);
+    await ok({ Action: 'GetUser', UserName: `dst-${tag}` });
+  });
+
+  it('a move to a path the caller may not update is denied on the new ARN', async () => {
+    const name = unique('mv');
+    await ok({ Action: 'CreateUser', UserName: name, Path: '/open/' });
+    const caller = await userWithKey(mayUpdate('open/*'));
+    const a = await fails(
+      { Action: 'UpdateUser', UserName: name, NewPath: '/locked/' },
+      403,
+      'AccessDenied',
+      caller,
+    );
+    expect(a.message).toContain(`on resource: arn:aws:iam::${ACCOUNT}:user/locked/${name} `);
+    await ok({ Action: 'UpdateUser', UserName: name, NewPath: '/open/sub/' }, caller);
+  });
+});
+
+describe('list actions without a resource type are authorized on *', () => {
+  // Service Authorization Reference: ListRoles, ListUsers, ListGroups, ListPolicies and
+  // ListOpenIDConnectProviders define no resource type.
+  const lists: Array<[string, string]> = [
+    ['ListRoles', 'role'],
+    ['ListUsers', 'user'],
+    ['ListGroups', 'group'],
+    ['ListPolicies', 'policy'],
+    ['ListOpenIDConnectProviders', 'oidc-provider'],
+  ];
+  it.each(lists)(
+    '%s: a statement on %s ARNs does not allow it; one on * does',
+    async (action, type) => {
+      const scoped = await userWithKey(
+        doc({
+          Effect: 'Allow',
+          Action: `iam:${action}`,
+          Resource: `arn:aws:iam::${ACCOUNT}:${type}/*`,
+        }),
+      );
+      const a = await fails({ Action: action }, 403, 'AccessDenied', scoped);
+      expect(a.message).toContain(`iam:${action} on resource: * because`);
+      const anything = await userWithKey(
+        doc({ Effect: 'Allow', Action: `iam:${action}`, Resource: '*' }),
+      );
+      await ok({ Action: action }, anything);
+    },
+  );
+});
+
+describe('the resource entity reaches the condition keys', () => {
+  const TEAM_ABAC = (actions: string[], key: string) =>
+    doc({
+      Effect: 'Allow',
+      Action: actions,
+      Resource: '*',
+      Condition: { StringEquals: { [key]: '${aws:PrincipalTag/team}' } },
+    });
+
+  async function taggedCaller(policy: string, team: string) {
+    const caller = await userWithKey(policy);
+    await ok({
+      Action: 'TagUser',
+      UserName: caller.userName,
+      'Tags.member.1.Key': 'team',
+      'Tags.member.1.Value': team,
+    });
+    return caller;
+  }
+
+  async function role(team?: string): Promise<string> {
+    const name = unique('abac');
+    await ok({
+      Action: 'CreateRole',
+      RoleName: name,
+      AssumeRolePolicyDocument: TRUST_EC2,
+      ...(team ? { 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': team } : {}),
+    });
+    return name;
+  }
+
+  it.each(['iam:ResourceTag/team', 'aws:ResourceTag/team'])(
+    "%s is the role's tag: a caller acts only on its team's roles",
+    async (key) => {
+      const caller = await taggedCaller(
+        TEAM_ABAC(['iam:GetRole', 'iam:UpdateRoleDescription'], key),
+        'blue',
+      );
+      const blue = await role('blue');
+      await ok({ Action: 'GetRole', RoleName: blue }, caller);
+      await ok({ Action: 'UpdateRoleDescription', RoleName: blue, Description: 'ours' }, caller);
+      await fails({ Action: 'GetRole', RoleName: await role('red') }, 403, 'AccessDenied', caller);
+      await fails({ Action: 'GetRole', RoleName: await role() }, 403, 'AccessDenied', caller);
+    },
+  );
+
+  it("iam:ResourceTag is the user's tag for actions on a user", async () => {
+    const caller = await taggedCaller(
+      TEAM_ABAC(['iam:GetUser', 'iam:ListUserTags'], 'iam:ResourceTag/team'),
+      'blue',
+    );
+    const teammate = unique('mate');
+    await ok({
+      Action: 'CreateUser',
+      UserName: teammate,
+      'Tags.member.1.Key': 'team',
+      'Tags.member.1.Value': 'blue',
+    });
+    const stranger = unique('stranger');
+    await ok({
+      Action: 'CreateUser',
+      UserName: stranger,
+      'Tags.member.1.Key': 'team',
+      'Tags.member.1.Value': 'red',
+    });
+    await ok({ Action: 'GetUser', UserName: teammate }, caller);
+    await ok({ Action: 'ListUserTags', UserName: teammate }, caller);
+    await fails({ Action: 'GetUser', UserName: stranger }, 403, 'AccessDenied', caller);
+  });
+
+  it("aws:ResourceTag is a managed policy's tag; iam:ResourceTag is not set for policies", async () => {
+    const name = unique('tagged-pol');
+    await ok({
+      Action: 'CreatePolicy',
+      PolicyName: name,
+      PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+      'Tags.member.1.Key': 'team',
+      'Tags.member.1.Value': 'blue',
+    });
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+    const byAws = await taggedCaller(TEAM_ABAC(['iam:GetPolicy'], 'aws:ResourceTag/team'), 'blue');
+    await ok({ Action: 'GetPolicy', PolicyArn: arn }, byAws);
+    const byIam = await taggedCaller(TEAM_ABAC(['iam:GetPolicy'], 'iam:ResourceTag/team'), 'blue');
+    await fails({ Action: 'GetPolicy', PolicyArn: arn }, 403, 'AccessDenied', byIam);
+  });
+
+  it("iam:PermissionsBoundary is the entity's boundary: a delegated admin manages only bounded users", async () => {
+    const boundary = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const admin = await userWithKey(
+      doc({
+        Effect: 'Allow',
+        Action: ['iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:DeleteUserPolicy'],
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:PermissionsBoundary': boundary } },
+      }),
+    );
+    const bounded = unique('bounded');
+    await ok({ Action: 'CreateUser', UserName: bounded, PermissionsBoundary: boundary });
+    const free = unique('free');
+    await ok({ Action: 'CreateUser', UserName: free });
+    const put = (user: string) => ({
+      Action: 'PutUserPolicy',
+      UserName: user,
+      PolicyName: 'p',
+      PolicyDocument: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+    });
+    await ok(put(bounded), admin);
+    await ok({ Action: 'DeleteUserPolicy', UserName: bounded, PolicyName: 'p' }, admin);
+    await fails(put(free), 403, 'AccessDenied', admin);
+  });
+});

@@ -67,7 +67,18 @@ describe('applySeed', () => {
     const id = '310987654321';
     const store = new KvIamStore(env.IAM);
     const seed = withAccount(seedSchema.parse(ci), id);
+    // Without the users (their pinned keys belong to the other account), the role trusts the root.
     seed.accounts[0]!.users = [];
+    seed.accounts[0]!.roles![0]!.assumeRolePolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${id}:root` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    };
     await applySeed(env, store, seed, Date.parse('2026-01-01T00:00:00Z'));
     const before = await store.get(id, 'policy', 'ci-artifacts');
     const changed = structuredClone(seed);

@@ -1,0 +1,222 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { iamArn } from '../../src/iam/arns.ts';
+import { listAll } from '../../src/iam/paging.ts';
+import { KvIamStore } from '../../src/store/kv.ts';
+import { InvalidMarkerError, type RoleRecord } from '../../src/store/types.ts';
+import { fails, ok, unique, xmlAll, xmlText, TRUST_EC2 } from './helpers.ts';
+
+/** The KV namespace with its list and get calls counted (a bulk get is one call). */
+function counted(kv: KVNamespace) {
+  const ops = { list: 0, get: 0, keysRead: 0 };
+  const wrapped = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === 'list') {
+        return (options: KVNamespaceListOptions) => {
+          ops.list++;
+          return target.list(options);
+        };
+      }
+      if (prop === 'get') {
+        return (key: string | string[], type: 'json') => {
+          ops.get++;
+          ops.keysRead += Array.isArray(key) ? key.length : 1;
+          return (target.get as (k: string | string[], t: 'json') => Promise<unknown>).call(
+            target,
+            key,
+            type,
+          );
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    store: new KvIamStore(wrapped),
+    ops,
+    reset: () => Object.assign(ops, { list: 0, get: 0, keysRead: 0 }),
+  };
+}
+
+const role = (account: string, name: string, path = '/'): RoleRecord => ({
+  name,
+  path,
+  id: `AROA${name
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .padEnd(17, 'X')}`,
+  arn: iamArn(account, 'role', path, name),
+  createDate: 0,
+  assumeRolePolicyDocument: TRUST_EC2,
+  maxSessionDuration: 3600,
+  tags: [],
+  inlinePolicies: {},
+  attachedPolicies: [],
+  version: 1,
+});
+
+// More roles than one KV listing holds (1,000 keys), three of them under /needle/.
+const ACCT = '710987654321';
+const COUNT = 1105;
+const names = Array.from({ length: COUNT }, (_, i) => `role-${String(i).padStart(5, '0')}`);
+const NEEDLES = new Set(['role-00007', 'role-00500', 'role-01100']);
+
+beforeAll(async () => {
+  const store = new KvIamStore(env.IAM);
+  for (let i = 0; i < names.length; i += 50) {
+    await Promise.all(
+      names
+        .slice(i, i + 50)
+        .map((n) =>
+          store.put(ACCT, 'role', n, role(ACCT, n, NEEDLES.has(n) ? '/needle/' : '/other/')),
+        ),
+    );
+  }
+}, 120_000);
+
+describe('KvIamStore.list pages cost one listing and the reads of the page', () => {
+  it('a page of 100 is one KV list and one bulk get of 100 keys, on every page', async () => {
+    const { store, ops, reset } = counted(env.IAM);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    do {
+      reset();
+      const page = await store.list(ACCT, 'role', { marker, maxItems: 100 });
+      expect(ops).toEqual({ list: 1, get: 1, keysRead: page.items.length });
+      seen.push(...page.items.map((r) => r.name));
+      marker = page.marker;
+      pages++;
+    } while (marker);
+    expect(pages).toBe(Math.ceil(COUNT / 100));
+    expect(seen).toEqual(names);
+  });
+
+  it('a small page reads only its own records', async () => {
+    const { store, ops } = counted(env.IAM);
+    const page = await store.list(ACCT, 'role', { maxItems: 3, pathPrefix: '/other/' });
+    expect(page.items.map((r) => r.name)).toEqual(names.slice(0, 3));
+    expect(ops).toEqual({ list: 1, get: 1, keysRead: 3 });
+  });
+
+  it('listing every entity is a single pass: one KV list per 1,000 keys', async () => {
+    const { store, ops } = counted(env.IAM);
+    const all = await listAll(store, ACCT, 'role');
+    expect(all.map((r) => r.name)).toEqual(names);
+    expect(ops.list).toBe(Math.ceil(COUNT / 1000));
+    expect(ops.keysRead).toBe(COUNT);
+    expect(ops.get).toBe(Math.ceil(1000 / 100) + Math.ceil((COUNT - 1000) / 100));
+  });
+
+  it('PathPrefix filters on key metadata: only the matching records are read', async () => {
+    const { store, ops } = counted(env.IAM);
+    const page = await store.list(ACCT, 'role', { pathPrefix: '/needle/', maxItems: 100 });
+    expect(page.items.map((r) => r.name)).toEqual([...NEEDLES]);
+    expect(page.marker).toBeUndefined();
+    expect(ops.keysRead).toBe(NEEDLES.size);
+    expect(ops.list).toBe(2);
+  });
+
+  it('a filtered page resumes after its last item, across KV listings', async () => {
+    const { store } = counted(env.IAM);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await store.list(ACCT, 'role', { pathPrefix: '/needle/', maxItems: 1, marker });
+      seen.push(...page.items.map((r) => r.name));
+      marker = page.marker;
+    } while (marker);
+    expect(seen).toEqual([...NEEDLES]);
+  });
+
+  it('records stored without path metadata are still filtered by their path', async () => {
+    const account = '720987654321';
+    const store = new KvIamStore(env.IAM);
+    await store.put(account, 'role', 'with-meta', role(account, 'with-meta', '/a/'));
+    // As written before paths were kept in metadata.
+    await env.IAM.put(
+      `acct/${account}/role/legacy-a`,
+      JSON.stringify(role(account, 'legacy-a', '/a/')),
+    );
+    await env.IAM.put(
+      `acct/${account}/role/legacy-b`,
+      JSON.stringify(role(account, 'legacy-b', '/b/')),
+    );
+    const page = await store.list(account, 'role', { pathPrefix: '/a/' });
+    expect(page.items.map((r) => r.name)).toEqual(['legacy-a', 'with-meta']);
+  });
+
+  it.each(['garbage', '|', ''])('refuses a marker it did not issue (%j)', async (marker) => {
+    const store = new KvIamStore(env.IAM);
+    if (marker === '') {
+      // An empty marker is "no marker".
+      expect((await store.list(ACCT, 'role', { marker, maxItems: 1 })).items).toHaveLength(1);
+      return;
+    }
+    await expect(store.list(ACCT, 'role', { marker, maxItems: 1 })).rejects.toBeInstanceOf(
+      InvalidMarkerError,
+    );
+  });
+});
+
+describe('IAM list actions page through the store', () => {
+  it('ListRoles answers ValidationError for a marker rolecall did not issue', async () => {
+    const a = await fails({ Action: 'ListRoles', Marker: 'not-a-marker' }, 400, 'ValidationError');
+    expect(a.message).toBe('Invalid Marker.');
+  });
+
+  it('ListRoles with PathPrefix pages in name order, IsTruncated false on the last page', async () => {
+    const prefix = `/${unique('pages')}/`;
+    const made = ['c', 'a', 'b'].map((n) => `${n}-${prefix.slice(1, -1)}`);
+    for (const n of made)
+      await ok({
+        Action: 'CreateRole',
+        RoleName: n,
+        Path: prefix,
+        AssumeRolePolicyDocument: TRUST_EC2,
+      });
+    const first = await ok({ Action: 'ListRoles', PathPrefix: prefix, MaxItems: '2' });
+    expect(xmlText(first, 'IsTruncated')).toBe('true');
+    const second = await ok({
+      Action: 'ListRoles',
+      PathPrefix: prefix,
+      MaxItems: '2',
+      Marker: xmlText(first, 'Marker')!,
+    });
+    expect(xmlText(second, 'IsTruncated')).toBe('false');
+    expect(second).not.toContain('<Marker>');
+    expect([...xmlAll(first, 'RoleName'), ...xmlAll(second, 'RoleName')]).toEqual([...made].sort());
+  });
+
+  it('ListPolicies Scope=All lists AWS managed policies, then local ones, without repeats', async () => {
+    const prefix = `/${unique('all')}/`;
+    await ok({
+      Action: 'CreatePolicy',
+      PolicyName: unique('mine'),
+      Path: prefix,
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
+    });
+    const everything = await ok({ Action: 'ListPolicies', MaxItems: '1000' });
+    const arns = xmlAll(everything, 'Arn');
+    const paged: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await ok({
+        Action: 'ListPolicies',
+        MaxItems: '7',
+        ...(marker ? { Marker: marker } : {}),
+      });
+      paged.push(...xmlAll(page, 'Arn'));
+      marker = xmlText(page, 'IsTruncated') === 'true' ? xmlText(page, 'Marker') : undefined;
+    } while (marker);
+    expect(paged).toEqual(arns);
+    expect(new Set(paged).size).toBe(paged.length);
+    const firstLocal = arns.findIndex((a) => !a.startsWith('arn:aws:iam::aws:'));
+    expect(arns.slice(firstLocal).every((a) => !a.startsWith('arn:aws:iam::aws:'))).toBe(true);
+    expect(arns.some((a) => a.includes(prefix))).toBe(true);
+  });
+});
