@@ -4,7 +4,7 @@ import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
-import { secretKeys } from './keys.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Caller } from './types.ts';
 
 export interface SignedRequest {
@@ -48,7 +48,7 @@ export async function authenticate(
   sig: SigV4Request,
   now: number,
 ): Promise<Caller> {
-  const keys = await secretKeys(env.SEAL_KEY);
+  const keys = await deriveKeys(env.SEAL_KEY);
   const akid = sig.accessKeyId;
 
   if (sig.securityToken !== undefined) {

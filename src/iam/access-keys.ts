@@ -1,6 +1,6 @@
 import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
 import { sealSecret } from '../auth/seal.ts';
-import { secretKeys } from '../caller/keys.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
@@ -28,7 +28,7 @@ export async function accessKeyRecord(
   },
   createDate: number,
 ): Promise<AccessKeyRecord> {
-  const keys = await secretKeys(sealKey);
+  const keys = await deriveKeys(sealKey);
   return {
     accessKeyId: key.accessKeyId,
     account: key.account,

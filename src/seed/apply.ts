@@ -1,5 +1,5 @@
 import { openSecret } from '../auth/seal.ts';
-import { secretKeys } from '../caller/keys.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/access-keys.ts';
 import { iamArn } from '../iam/arns.ts';
@@ -280,7 +280,7 @@ export async function applySeed(
     else summary.updated++;
     return before === null || !same(before, after);
   };
-  const keys = await secretKeys(env.SEAL_KEY);
+  const keys = await deriveKeys(env.SEAL_KEY);
 
   for (const account of seed.accounts) {
     const acct = account.id;

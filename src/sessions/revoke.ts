@@ -1,5 +1,5 @@
 import { openSessionToken } from '../auth/token.ts';
-import { secretKeys } from '../caller/keys.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { isoSeconds } from '../protocol/xml.ts';
@@ -50,7 +50,7 @@ export async function revokeRoleSessions(
 
 /** Revokes one session outright: its credentials stop authenticating (InvalidClientTokenId). */
 export async function revokeSession(env: Env, sessionToken: string): Promise<boolean> {
-  const keys = await secretKeys(env.SEAL_KEY);
+  const keys = await deriveKeys(env.SEAL_KEY);
   const claims = await openSessionToken(keys.mac, sessionToken);
   if (!claims)
     throw new AwsError(

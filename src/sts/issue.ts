@@ -1,7 +1,7 @@
 import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
 import { sealSecret } from '../auth/seal.ts';
 import { issueSessionToken } from '../auth/token.ts';
-import { secretKeys } from '../caller/keys.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import { shardFor } from '../sessions/shard.ts';
@@ -22,7 +22,7 @@ export interface IssuedCredentials {
  * The plaintext secret leaves only in this one response.
  */
 export async function issueSession(env: Env, draft: SessionDraft): Promise<IssuedCredentials> {
-  const keys = await secretKeys(env.SEAL_KEY);
+  const keys = await deriveKeys(env.SEAL_KEY);
   const id = crypto.randomUUID();
   const accessKeyId = newAccessKeyId('ASIA', draft.account);
   const secret = newSecretAccessKey();

@@ -2,14 +2,14 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
-import { secretKeys } from '../../src/caller/keys.ts';
+import { deriveKeys } from '../../src/auth/secret-keys.ts';
 import { revokeRoleSessions, revokeSession } from '../../src/sessions/revoke.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from './helpers.ts';
 
 async function stubFor(creds: Credentials) {
-  const keys = await secretKeys(env.SEAL_KEY);
+  const keys = await deriveKeys(env.SEAL_KEY);
   const claims = (await openSessionToken(keys.mac, creds.sessionToken!))!;
   return { stub: env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)), id: claims.sessionId };
 }
