@@ -26,13 +26,9 @@ export async function decide(
   options: AuthorizeOptions = {},
 ): Promise<Decision> {
   if (caller.orphaned) {
-    return {
-      decision: 'implicitDeny',
-      matchedStatements: [],
-      missingContextKeys: [],
-      reason: 'The role or user these temporary credentials were issued for no longer exists.',
-      errors: [],
-    };
+    return nothingAllowed(
+      'The role or user these temporary credentials were issued for no longer exists.',
+    );
   }
   const set = await policySetOf(store, caller);
   if (options.resourcePolicy !== undefined) set.resource = options.resourcePolicy;
@@ -48,14 +44,18 @@ export async function decide(
     // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     if (!(e instanceof PolicyError)) throw e;
     console.error('stored policy failed validation', e.message);
-    return {
-      decision: 'implicitDeny',
-      matchedStatements: [],
-      missingContextKeys: [],
-      reason: `A stored policy is invalid (${e.message}); it allows nothing.`,
-      errors: [],
-    };
+    return nothingAllowed(`A stored policy is invalid (${e.message}); it allows nothing.`);
   }
+}
+
+function nothingAllowed(reason: string): Decision {
+  return {
+    decision: 'implicitDeny',
+    matchedStatements: [],
+    missingContextKeys: [],
+    reason,
+    errors: [],
+  };
 }
 
 /** Throws AWS's AccessDenied unless the decision is `allowed`. */

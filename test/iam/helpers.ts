@@ -1,29 +1,17 @@
 import { expect } from 'vitest';
 import { DEMO_ADMIN, xmlText, type Credentials } from '../helpers/aws.ts';
-import { signedQuery } from '../helpers/sign.ts';
+import { call, type Answer } from '../helpers/worker.ts';
+
+export type { Answer };
 
 export const ACCOUNT = '123456789012';
 
-export interface Answer {
-  status: number;
-  body: string;
-  code?: string;
-  message?: string;
-}
-
 /** One IAM query call, signed with the given credentials (the demo admin by default). */
-export async function iam(
+export function iam(
   params: Record<string, string>,
   credentials: Credentials = DEMO_ADMIN,
 ): Promise<Answer> {
-  const res = await signedQuery(params, { service: 'iam', ...credentials });
-  const body = await res.text();
-  return {
-    status: res.status,
-    body,
-    code: xmlText(body, 'Code'),
-    message: xmlText(body, 'Message'),
-  };
+  return call(params, credentials, { service: 'iam' });
 }
 
 /** A call that must succeed; returns the response body. */
@@ -100,9 +88,8 @@ export async function stsSession(
   params: Record<string, string>,
   credentials: Credentials,
 ): Promise<Credentials> {
-  const res = await signedQuery(params, { service: 'sts', ...credentials });
-  const body = await res.text();
-  expect(res.status, body).toBe(200);
+  const { status, body } = await call(params, credentials);
+  expect(status, body).toBe(200);
   return {
     accessKeyId: xmlText(body, 'AccessKeyId')!,
     secretAccessKey: xmlText(body, 'SecretAccessKey')!,

@@ -1,35 +1,8 @@
-import { exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
-import {
-  DEMO_ADMIN,
-  signedRequest,
-  xmlText,
-  type Credentials,
-  type SignOptions,
-} from '../helpers/aws.ts';
+import { DEMO_ADMIN, xmlText, type Credentials } from '../helpers/aws.ts';
+import { call, type Answer } from '../helpers/worker.ts';
 
-export interface Answer {
-  status: number;
-  body: string;
-  code?: string;
-  message?: string;
-}
-
-/** Sends one signed STS/IAM query request to the Worker under test. */
-export async function call(
-  params: Record<string, string>,
-  credentials: Credentials = DEMO_ADMIN,
-  options: SignOptions = {},
-): Promise<Answer> {
-  const res = await exports.default.fetch(await signedRequest(params, credentials, options));
-  const body = await res.text();
-  return {
-    status: res.status,
-    body,
-    code: xmlText(body, 'Code'),
-    message: xmlText(body, 'Message'),
-  };
-}
+export { call, type Answer } from '../helpers/worker.ts';
 
 export async function assumeRole(
   params: Record<string, string>,

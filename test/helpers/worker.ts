@@ -1,0 +1,25 @@
+import { exports } from 'cloudflare:workers';
+import { DEMO_ADMIN, signedRequest, xmlText, type Credentials, type SignOptions } from './aws.ts';
+
+export interface Answer {
+  status: number;
+  body: string;
+  code?: string;
+  message?: string;
+}
+
+/** Sends one SigV4-signed query request (STS by default) to the Worker under test, as the AWS CLI would. */
+export async function call(
+  params: Record<string, string>,
+  credentials: Credentials = DEMO_ADMIN,
+  options: SignOptions = {},
+): Promise<Answer> {
+  const res = await exports.default.fetch(await signedRequest(params, credentials, options));
+  const body = await res.text();
+  return {
+    status: res.status,
+    body,
+    code: xmlText(body, 'Code'),
+    message: xmlText(body, 'Message'),
+  };
+}
