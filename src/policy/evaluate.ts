@@ -29,6 +29,7 @@ export interface CompiledSet {
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();
+const NO_LEVELS: CompiledPolicy[][] = [];
 const ALLOW = 1;
 const DENY = 2;
 
@@ -92,7 +93,12 @@ export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
     denied ||= (session & DENY) !== 0;
   }
   let scpOk = true;
-  for (const level of set.scp) {
+  // SCPs limit only principals of member accounts: a service principal or an anonymous caller
+  // has no account, so neither their Allow nor their Deny statements apply (AWS Organizations
+  // User Guide: SCPs "affect only IAM users and roles that are managed by accounts that are part
+  // of the organization").
+  const scpLevels = caller.account === undefined ? NO_LEVELS : set.scp;
+  for (const level of scpLevels) {
     const r = runAll(level, req, acc, hasBoundary);
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
@@ -133,8 +139,7 @@ function verdict(
       reason: 'An applicable statement explicitly denies the request.',
     };
   }
-  // SCPs limit principals of member accounts; services and anonymous callers have no account.
-  if (!scpOk && caller.account !== undefined) {
+  if (!scpOk) {
     return deny('A service control policy level does not allow the request.');
   }
   const boundaryOk = (boundary & ALLOW) !== 0 || caller.kind === 'root';
