@@ -3,6 +3,8 @@ import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import {
   compile,
+  MAX_CONTEXT_CHARS,
+  MAX_CONTEXT_VALUES,
   PolicyError,
   type ContextValue,
   type Decision,
@@ -98,6 +100,16 @@ function readSimulation(
     v.length(`contextEntries.${i}.member.contextKeyName`, key, 5, 256);
     checkEnum(v, `contextEntries.${i}.member.contextKeyType`, type, CONTEXT_TYPES);
     const values = params.list(`${base}.ContextKeyValues`);
+    // The same bounds as POST /v1/simulate: one call cannot buy unbounded matching work.
+    v.count(`contextEntries.${i}.member.contextKeyValues`, values, MAX_CONTEXT_VALUES);
+    values.forEach((x, j) =>
+      v.length(
+        `contextEntries.${i}.member.contextKeyValues.${j + 1}.member`,
+        x,
+        0,
+        MAX_CONTEXT_CHARS,
+      ),
+    );
     context[key] = type.endsWith('List') ? values : (values[0] ?? '');
   }
   return {

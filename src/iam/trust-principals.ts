@@ -57,3 +57,22 @@ export function storedPrincipal(store: IamStore, account: string): PrincipalExis
   return async (arn, kind, name) =>
     (await store.get(account, kind, name))?.arn.toLowerCase() === arn.toLowerCase();
 }
+
+/**
+ * The unique ids, at save time, of the own-account users and roles a trust policy names, so a later
+ * AssumeRole can tell the principal named then from a namesake created since (see bindTrustPolicy).
+ */
+export async function trustPrincipalIds(
+  text: string,
+  account: string,
+  store: IamStore,
+): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const value of awsPrincipals(text)) {
+    const m = PRINCIPAL_ARN.exec(value);
+    if (!m || m[1] !== account) continue;
+    const entity = await store.get(account, m[2] as 'user' | 'role', m[4]!);
+    if (entity) ids[value.toLowerCase()] = entity.id;
+  }
+  return ids;
+}

@@ -21,4 +21,10 @@ export type { CompiledPolicySet } from './simulate.ts';
 export { validatePolicy } from './validate.ts';
 export { policySize } from './json.ts';
 export { deriveContext } from './context.ts';
-export { parseSimulateInput, parseRequest, parsePolicySet } from './input.ts';
+export {
+  MAX_CONTEXT_CHARS,
+  MAX_CONTEXT_VALUES,
+  parsePolicySet,
+  parseRequest,
+  parseSimulateInput,
+} from './input.ts';

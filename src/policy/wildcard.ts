@@ -70,6 +70,9 @@ function chunks(parts: string[]): Glob {
  * `p` that are literal even if they are `*` or `?` (text substituted from policy variables).
  */
 export function matchWild(p: string, literal: Uint8Array | null, s: string): boolean {
+  // Backtracking costs up to pattern x text steps on hostile input (`*?aaaa...b`): long pairs go to
+  // the bit-parallel matcher, whose cost is bounded by (pattern / 32) x text.
+  if (p.length * s.length > BACKTRACK_LIMIT) return matchBits(p, literal, s);
   let pi = 0;
   let si = 0;
   let starP = -1;
@@ -100,4 +103,71 @@ export function matchWild(p: string, literal: Uint8Array | null, s: string): boo
   }
   while (pi < pn && p.charCodeAt(pi) === 0x2a && (literal === null || literal[pi] !== 1)) pi++;
   return pi === pn;
+}
+
+const BACKTRACK_LIMIT = 1 << 14;
+const STAR = -1;
+const ANY = -2;
+
+/**
+ * The same language as matchWild, as a bit-parallel NFA: state i means "the first i pattern items
+ * are matched"; a character advances the states whose item accepts it and keeps the states sitting
+ * on a star; a star also lets the state after it hold at once (it may match nothing).
+ */
+function matchBits(p: string, literal: Uint8Array | null, s: string): boolean {
+  const items: number[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    const lit = literal !== null && literal[i] === 1;
+    if (c === 0x2a && !lit) {
+      if (items[items.length - 1] !== STAR) items.push(STAR);
+    } else items.push(c === 0x3f && !lit ? ANY : c);
+  }
+  const m = items.length;
+  const words = (m >> 5) + 1;
+  const star = new Uint32Array(words);
+  const any = new Uint32Array(words);
+  for (let i = 0; i < m; i++) {
+    if (items[i] === STAR) star[i >> 5] |= 1 << (i & 31);
+    else if (items[i] === ANY) any[i >> 5] |= 1 << (i & 31);
+  }
+  const masks = new Map<number, Uint32Array>();
+  const maskFor = (c: number): Uint32Array => {
+    let mask = masks.get(c);
+    if (mask === undefined) {
+      mask = any.slice();
+      for (let i = 0; i < m; i++) if (items[i] === c) mask[i >> 5] |= 1 << (i & 31);
+      masks.set(c, mask);
+    }
+    return mask;
+  };
+  const close = (v: Uint32Array): void => {
+    let carry = 0;
+    for (let w = 0; w < words; w++) {
+      const on = v[w] & star[w];
+      v[w] |= (on << 1) | carry;
+      carry = on >>> 31;
+    }
+  };
+  let state = new Uint32Array(words);
+  let next = new Uint32Array(words);
+  state[0] = 1;
+  close(state);
+  for (let j = 0; j < s.length; j++) {
+    const mask = maskFor(s.charCodeAt(j));
+    let carry = 0;
+    let alive = 0;
+    for (let w = 0; w < words; w++) {
+      const advance = state[w] & mask[w];
+      next[w] = (advance << 1) | carry | (state[w] & star[w]);
+      carry = advance >>> 31;
+      alive |= next[w];
+    }
+    if (alive === 0) return false;
+    close(next);
+    const t = state;
+    state = next;
+    next = t;
+  }
+  return (state[m >> 5] & (1 << (m & 31))) !== 0;
 }

@@ -18,6 +18,11 @@ export interface RoleRecord {
   attachedPolicies: string[]; // managed policy ARNs
   permissionsBoundary?: string; // managed policy ARN
   /** Bumped on every write; compiled policy sets are cached per (arn, version). */
+  /**
+   * The unique ids of the own-account users and roles the trust policy named when it was saved
+   * (lowercased ARN -> AIDA/AROA id): IAM binds a trust policy to ids, not names.
+   */
+  trustPrincipalIds?: Record<string, string>;
   version: number;
 }
 

@@ -7,6 +7,7 @@ import { AwsError, Errors } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
+import { boundTrustPolicy } from './trust.ts';
 import {
   mergeSessionTags,
   packedPolicyPercent,
@@ -102,10 +103,11 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
 
   // The trust policy is the role's resource policy: evaluated together with the caller's own
   // identity, boundary and session policies ("Policy evaluation logic", cross-account rules included).
+  const trustPolicy = boundTrustPolicy(role, caller);
   const check = async (action: string) => {
     const result = await decide(store, caller, info, action, roleArn, {
       context,
-      resourcePolicy: role.assumeRolePolicyDocument,
+      resourcePolicy: trustPolicy,
       resourceAccount: account,
     });
     if (result.decision !== 'allowed') throw Errors.notAuthorized(caller.arn, action, roleArn);

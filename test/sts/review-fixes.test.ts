@@ -245,3 +245,60 @@ describe('query protocol edges', () => {
     expect((await exports.default.fetch(moved)).status).toBe(403);
   });
 });
+
+describe('trust policies bind the unique ids of the principals they name', () => {
+  const iam = (params: Record<string, string>, creds?: Credentials) =>
+    call(params, creds, { service: 'iam' });
+
+  async function userWithKey(name: string): Promise<Credentials> {
+    expect((await iam({ Action: 'CreateUser', UserName: name })).status).toBe(200);
+    const key = await iam({ Action: 'CreateAccessKey', UserName: name });
+    expect(key.status, key.body).toBe(200);
+    return {
+      accessKeyId: xmlText(key.body, 'AccessKeyId')!,
+      secretAccessKey: xmlText(key.body, 'SecretAccessKey')!,
+    };
+  }
+
+  it('a user deleted and recreated under the same name is no longer trusted', async () => {
+    const first = await userWithKey('alice-bound');
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:user/alice-bound' },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    expect(
+      (await iam({ Action: 'CreateRole', RoleName: 'bound', AssumeRolePolicyDocument: trust }))
+        .status,
+    ).toBe(200);
+    const assume = { Action: 'AssumeRole', RoleArn: role('bound'), RoleSessionName: 'bound' };
+    expect((await call(assume, first)).status).toBe(200);
+
+    expect(
+      (
+        await iam({
+          Action: 'DeleteAccessKey',
+          UserName: 'alice-bound',
+          AccessKeyId: first.accessKeyId,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await iam({ Action: 'DeleteUser', UserName: 'alice-bound' })).status).toBe(200);
+    const second = await userWithKey('alice-bound');
+    const res = await call(assume, second);
+    expect(res.status).toBe(403);
+    expect(res.code).toBe('AccessDenied');
+
+    // Saving the trust policy again binds it to the principal that exists now.
+    expect(
+      (await iam({ Action: 'UpdateAssumeRolePolicy', RoleName: 'bound', PolicyDocument: trust }))
+        .status,
+    ).toBe(200);
+    expect((await call(assume, second)).status).toBe(200);
+  });
+});
