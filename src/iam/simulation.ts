@@ -243,6 +243,8 @@ function inputSources(input: SimulationInput) {
   return { identity, boundary, resource };
 }
 
+const EMPTY_POLICY = '{"Version":"2012-10-17","Statement":[]}';
+
 /** SimulateCustomPolicy: the given identity policies (and boundary, resource policy) against each action and resource. */
 export async function simulateCustomPolicy(
   ctx: OperationContext,
@@ -330,9 +332,9 @@ export async function simulatePrincipalPolicy(
   const boundaryArn =
     parsed.type === 'group' ? undefined : (entity as PrincipalRecord).permissionsBoundary;
   if (!boundary && boundaryArn) {
-    const text = await managedPolicyDocument(ctx.store, boundaryArn);
-    if (text !== null)
-      boundary = { id: boundaryArn.split('/').pop()!, type: managedType(boundaryArn), text };
+    // As enforcement does (caller/policies.ts): a boundary whose policy is gone allows nothing.
+    const text = (await managedPolicyDocument(ctx.store, boundaryArn)) ?? EMPTY_POLICY;
+    boundary = { id: boundaryArn.split('/').pop()!, type: managedType(boundaryArn), text };
   }
   const policies: PolicySet = { identity: identity.map((s) => s.text) };
   if (boundary) policies.permissionsBoundary = boundary.text;
