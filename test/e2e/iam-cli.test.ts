@@ -320,7 +320,7 @@ describe('@aws-sdk/client-iam', () => {
   });
 });
 
-describe('npm run seed (scripts/seed.ts) on local state', () => {
+describe('npm run seed (src/seed/cli.ts) on local state', () => {
   it('applies a seed file twice with no change the second time, and the worker serves it', async () => {
     const state = await mkdtemp(join(tmpdir(), 'rolecall-seed-'));
     const root = resolve(import.meta.dirname, '../..');
@@ -333,10 +333,10 @@ describe('npm run seed (scripts/seed.ts) on local state', () => {
       PATH: `${join(root, 'node_modules/.bin')}:/usr/bin:/bin`,
     };
     const fixture = join(root, 'test/fixtures/seed-ci.json');
-    const first = await run(node, [join(root, 'scripts/seed.ts'), fixture], env);
+    const first = await run(node, [join(root, 'src/seed/cli.ts'), fixture], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/[1-9]\d* created/);
-    const second = await run(node, [join(root, 'scripts/seed.ts'), fixture], env);
+    const second = await run(node, [join(root, 'src/seed/cli.ts'), fixture], env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('0 created, 0 updated');
 

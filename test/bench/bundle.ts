@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const out = await mkdtemp(join(tmpdir(), 'rolecall-bundle-'));
 try {
   await promisify(execFile)(

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { getPlatformProxy } from 'wrangler';
-import type { Env } from '../src/env.ts';
-import { applySeed } from '../src/seed/apply.ts';
-import { seedSchema } from '../src/seed/schema.ts';
-import { KvIamStore } from '../src/store/kv.ts';
+import type { Env } from '../env.ts';
+import { applySeed } from './apply.ts';
+import { seedSchema } from './schema.ts';
+import { KvIamStore } from '../store/kv.ts';
 
 const file = process.argv[2];
 if (!file) {
@@ -33,7 +33,7 @@ if (!parsed.success) {
 }
 
 const proxy = await getPlatformProxy<Env>({
-  configPath: new URL('../wrangler.toml', import.meta.url).pathname,
+  configPath: new URL('../../wrangler.toml', import.meta.url).pathname,
   persist: { path: process.env.ROLECALL_STATE ?? '.wrangler/state/v3' },
 });
 try {

@@ -3,10 +3,15 @@
 // iam-simulate is AGPL: a devDependency used here only, never imported from src/.
 import { runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import type { Simulation } from '@cloud-copilot/iam-simulate';
-import type { ContextValue, Decision, DecisionRequest, PolicyInput } from '../src/policy/index.ts';
+import type {
+  ContextValue,
+  Decision,
+  DecisionRequest,
+  PolicyInput,
+} from '../../src/policy/index.ts';
 import type { Workload } from './workloads.ts';
 
-/** Fewer runs than bench/evaluator.ts, and fewer still when a decision takes milliseconds. */
+/** Fewer runs than test/bench/evaluator.ts, and fewer still when a decision takes milliseconds. */
 const RUNS = 5;
 const SLOW_RUNS = 3;
 const SLOW_RATE = 1000;

@@ -1,9 +1,9 @@
-// Decisions per second for the workloads in bench/workloads.ts: rolecall's compile once + decide,
+// Decisions per second for the workloads in test/bench/workloads.ts: rolecall's compile once + decide,
 // its one-shot simulate() (parse, validate, compile and decide every time), and iam-simulate as a
-// baseline measured in the same run (bench/baseline.ts); warm-up, then the median of several
-// one-second runs. Machines are noisy, so quote the ratios. Run: npx node bench/evaluator.ts
-import { compile, simulate } from '../src/policy/index.ts';
-import type { Decision, DecisionRequest, PolicySet } from '../src/policy/index.ts';
+// baseline measured in the same run (test/bench/baseline.ts); warm-up, then the median of several
+// one-second runs. Machines are noisy, so quote the ratios. Run: npx node test/bench/evaluator.ts
+import { compile, simulate } from '../../src/policy/index.ts';
+import type { Decision, DecisionRequest, PolicySet } from '../../src/policy/index.ts';
 import { benchBaseline } from './baseline.ts';
 import type { BaselineResult } from './baseline.ts';
 import { workloads } from './workloads.ts';

@@ -1,4 +1,4 @@
-import type { DecisionRequest, PolicySet } from '../src/policy/index.ts';
+import type { DecisionRequest, PolicySet } from '../../src/policy/index.ts';
 
 /** A named benchmark: one policy set compiled once, requests decided many times. */
 export interface Workload {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { unstable_startWorker } from 'wrangler';
-import { DEMO_ADMIN, signedRequest } from '../test/helpers/aws.ts';
+import { DEMO_ADMIN, signedRequest } from '../helpers/aws.ts';
 
 process.env.WRANGLER_LOG ??= 'error';
 
@@ -53,7 +53,7 @@ async function presigned(url: string, params: Record<string, string>) {
 export async function benchHttp(): Promise<Result[]> {
   const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
   const worker = await unstable_startWorker({
-    config: resolve(import.meta.dirname, '../wrangler.toml'),
+    config: resolve(import.meta.dirname, '../../wrangler.toml'),
     dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: state },
   });
   try {
