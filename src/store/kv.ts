@@ -75,6 +75,24 @@ export class KvIamStore implements IamStore {
     const max = options.maxItems ?? 100;
     const pathPrefix = options.pathPrefix;
     let { cursor, after } = options.marker ? decodeMarker(options.marker) : NO_MARKER;
+    if (pathPrefix === undefined && after === undefined) {
+      // Unfiltered: list exactly one page of keys, so the KV cursor alone resumes after it (and
+      // the marker stays short).
+      const listed = await this.listPage(prefix, cursor, options.marker !== undefined, max);
+      const names = listed.keys.map((k) => k.name);
+      const records: EntityTypes[K][] = [];
+      for (let i = 0; i < names.length; i += BULK_GET) {
+        const chunk = names.slice(i, i + BULK_GET);
+        const read = await this.readMany<EntityTypes[K]>(chunk);
+        for (const key of chunk) {
+          const record = read.get(key);
+          if (record) records.push(record);
+        }
+      }
+      return listed.list_complete
+        ? { items: records }
+        : { items: records, marker: encodeMarker(listed.cursor, undefined) };
+    }
     const items: EntityTypes[K][] = [];
     for (let listings = 1; ; listings++) {
       const listed = await this.listPage(prefix, cursor, options.marker !== undefined);
@@ -130,9 +148,10 @@ export class KvIamStore implements IamStore {
     prefix: string,
     cursor: string | undefined,
     fromMarker: boolean,
+    limit = KV_LIST_LIMIT,
   ): Promise<KVNamespaceListResult<KeyMetadata, string>> {
     try {
-      return await this.kv.list<KeyMetadata>({ prefix, cursor, limit: KV_LIST_LIMIT });
+      return await this.kv.list<KeyMetadata>({ prefix, cursor, limit });
     } catch (e) {
       // A cursor KV refuses came from a forged or stale marker, not from a fault of ours.
       if (fromMarker && cursor !== undefined) throw new InvalidMarkerError();

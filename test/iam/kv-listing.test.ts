@@ -220,3 +220,24 @@ describe('IAM list actions page through the store', () => {
     expect(arns.some((a) => a.includes(prefix))).toBe(true);
   });
 });
+
+describe('markers of long names stay within IAM limits', () => {
+  it('pages through groups with 128-character names, every marker at most 320 characters', async () => {
+    const stem = unique('g').slice(0, 20);
+    const names = [1, 2, 3].map((i) => `${stem}${i}`.padEnd(128, 'x'));
+    for (const GroupName of names) await ok({ Action: 'CreateGroup', GroupName });
+    const seen: string[] = [];
+    let marker: string | undefined;
+    do {
+      const body = await ok({
+        Action: 'ListGroups',
+        MaxItems: '1',
+        ...(marker ? { Marker: marker } : {}),
+      });
+      seen.push(...xmlAll(body, 'GroupName'));
+      marker = xmlText(body, 'IsTruncated') === 'true' ? xmlText(body, 'Marker') : undefined;
+      if (marker) expect(marker.length).toBeLessThanOrEqual(320);
+    } while (marker);
+    for (const n of names) expect(seen).toContain(n);
+  });
+});
