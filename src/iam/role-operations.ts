@@ -11,7 +11,7 @@ import { IamErrors } from './messages.ts';
 import { putPrincipal } from './principals.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './roles.ts';
 import { readTags } from './tags.ts';
-import { checkTrustPrincipals, storedPrincipal, trustPrincipalIds } from './trust-principals.ts';
+import { resolveTrustPrincipals, storedPrincipal } from './trust-principals.ts';
 import { adjustUsage, attachablePolicy } from './usage.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
@@ -37,7 +37,7 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   });
 
   checkRoleContent(spec);
-  await checkTrustPrincipals(
+  const trustPrincipalIds = await resolveTrustPrincipals(
     spec.assumeRolePolicyDocument,
     account,
     storedPrincipal(store, account),
@@ -46,7 +46,7 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   if (await store.get(account, 'role', spec.name)) throw IamErrors.roleExists(spec.name);
 
   const record = roleRecord(account, spec, null, ctx.info.now);
-  record.trustPrincipalIds = await trustPrincipalIds(spec.assumeRolePolicyDocument, account, store);
+  record.trustPrincipalIds = trustPrincipalIds;
   await putPrincipal(store, account, 'role', record);
   if (record.permissionsBoundary)
     await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
@@ -105,9 +105,13 @@ export async function updateAssumeRolePolicy(
   v.check();
   const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateAssumeRolePolicy');
   checkDocument(document, 'trust');
-  await checkTrustPrincipals(document, caller.account, storedPrincipal(ctx.store, caller.account));
+  const trustPrincipalIds = await resolveTrustPrincipals(
+    document,
+    caller.account,
+    storedPrincipal(ctx.store, caller.account),
+  );
   role.assumeRolePolicyDocument = document;
-  role.trustPrincipalIds = await trustPrincipalIds(document, caller.account, ctx.store);
+  role.trustPrincipalIds = trustPrincipalIds;
   await putPrincipal(ctx.store, caller.account, 'role', role);
   return undefined;
 }

@@ -14,6 +14,7 @@ export type {
   PolicySet,
   StatementError,
 } from './types.ts';
+export { visitAwsPrincipals } from './aws-principals.ts';
 export { PolicyError } from './errors.ts';
 export type { PolicyErrorCode } from './errors.ts';
 export { compile, simulate } from './simulate.ts';

@@ -20,9 +20,9 @@ import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../ia
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
 import { checkTagKeys } from '../iam/tags.ts';
 import {
-  checkTrustPrincipals,
+  resolveTrustPrincipals,
   storedPrincipal,
-  type PrincipalExists,
+  type PrincipalLookup,
 } from '../iam/trust-principals.ts';
 import { checkUserSpec, userRecord } from '../iam/users.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
@@ -143,7 +143,7 @@ async function checkMemberships(
  * users and roles count as existing whatever their order (a role may trust a role listed after it),
  * and a name the document defines has the document's path; other names are looked up in the store.
  */
-function seededPrincipal(store: IamStore, account: Account): PrincipalExists {
+function seededPrincipal(store: IamStore, account: Account): PrincipalLookup {
   const seeded = {
     user: new Map((account.users ?? []).map((u) => [u.name.toLowerCase(), u.path ?? '/'])),
     role: new Map((account.roles ?? []).map((r) => [r.name.toLowerCase(), r.path ?? '/'])),
@@ -152,7 +152,7 @@ function seededPrincipal(store: IamStore, account: Account): PrincipalExists {
   return async (arn, kind, name) => {
     const path = seeded[kind].get(name.toLowerCase());
     if (path === undefined) return stored(arn, kind, name);
-    return iamArn(account.id, kind, path, name).toLowerCase() === arn.toLowerCase();
+    return iamArn(account.id, kind, path, name).toLowerCase() === arn.toLowerCase() ? '' : null;
   };
 }
 
@@ -221,7 +221,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkRoleContent(spec);
       });
       await atAsync(where, () =>
-        checkTrustPrincipals(
+        resolveTrustPrincipals(
           spec.assumeRolePolicyDocument,
           account.id,
           seededPrincipal(store, account),

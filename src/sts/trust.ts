@@ -1,4 +1,5 @@
 import type { Caller } from '../caller/types.ts';
+import { visitAwsPrincipals } from '../policy/index.ts';
 import type { RoleRecord } from '../store/types.ts';
 
 /**
@@ -14,17 +15,7 @@ export function boundTrustPolicy(role: RoleRecord, caller: Caller): string {
   const boundId = role.trustPrincipalIds?.[named];
   if (boundId === undefined || boundId === entity.id) return text;
 
-  const doc = JSON.parse(text) as { Statement?: unknown };
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  const rebind = (v: unknown) => (typeof v === 'string' && v.toLowerCase() === named ? boundId : v);
-  for (const s of statements) {
-    if (typeof s !== 'object' || s === null) continue;
-    for (const field of ['Principal', 'NotPrincipal'] as const) {
-      const principal = (s as Record<string, unknown>)[field];
-      if (typeof principal !== 'object' || principal === null || !('AWS' in principal)) continue;
-      const p = principal as { AWS: unknown };
-      p.AWS = Array.isArray(p.AWS) ? p.AWS.map(rebind) : rebind(p.AWS);
-    }
-  }
+  const doc: unknown = JSON.parse(text);
+  visitAwsPrincipals(doc, (v) => (v.toLowerCase() === named ? boundId : undefined));
   return JSON.stringify(doc);
 }
