@@ -48,9 +48,15 @@ export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * Unpadded base64url in its one canonical spelling: the unused low bits of the last character must
+ * be zero, so two different texts never decode to the same bytes (a changed sealed secret or session
+ * token is a different, refused, value).
+ */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  return fromBase64(text);
+  const bytes = fromBase64(text);
+  return bytes !== null && toBase64Url(bytes) === text ? bytes : null;
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
