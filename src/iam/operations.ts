@@ -7,7 +7,7 @@ import {
   getAccessKeyLastUsed,
   listAccessKeys,
   updateAccessKey,
-} from './access-keys.ts';
+} from './users/access-key-operations.ts';
 import {
   addClientIDToOpenIDConnectProvider,
   createOpenIDConnectProvider,
@@ -16,7 +16,7 @@ import {
   listOpenIDConnectProviders,
   removeClientIDFromOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
-} from './oidc.ts';
+} from './oidc-providers/operations.ts';
 import {
   createPolicy,
   createPolicyVersion,
@@ -28,7 +28,7 @@ import {
   listPolicies,
   listPolicyVersions,
   setDefaultPolicyVersion,
-} from './policy-operations.ts';
+} from './managed-policies/operations.ts';
 import {
   createGroup,
   deleteGroup,
@@ -36,9 +36,9 @@ import {
   listGroups,
   listGroupsForUser,
   updateGroup,
-} from './group-operations.ts';
-import { addUserToGroup, removeUserFromGroup } from './membership.ts';
-import { policyOperations, principalOperations } from './principal-operations.ts';
+} from './groups/operations.ts';
+import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
+import { policyOperations, principalOperations } from './identities/principal-operations.ts';
 import {
   createRole,
   deleteRole,
@@ -46,9 +46,9 @@ import {
   updateAssumeRolePolicy,
   updateRole,
   updateRoleDescription,
-} from './role-operations.ts';
-import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation.ts';
-import { createUser, deleteUser, getUser, updateUser } from './user-operations.ts';
+} from './roles/operations.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation/operations.ts';
+import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 

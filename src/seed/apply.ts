@@ -1,12 +1,12 @@
 import { openSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
-import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/access-keys.ts';
-import { iamArn } from '../iam/arns.ts';
-import { checkName } from '../iam/constraints.ts';
-import { checkDocument } from '../iam/documents.ts';
-import { IamErrors } from '../iam/messages.ts';
-import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc.ts';
+import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-operations.ts';
+import { iamArn } from '../iam/shared/arns.ts';
+import { checkName } from '../iam/shared/constraints.ts';
+import { checkDocument } from '../iam/shared/documents.ts';
+import { IamErrors } from '../iam/shared/errors.ts';
+import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/operations.ts';
 import {
   addVersion,
   checkPolicyContent,
@@ -14,18 +14,18 @@ import {
   defaultDocument,
   MAX_VERSIONS,
   newPolicyRecord,
-} from '../iam/policies.ts';
-import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups.ts';
-import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/principals.ts';
-import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
-import { checkTagKeys } from '../iam/tags.ts';
+} from '../iam/managed-policies/record.ts';
+import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups/record.ts';
+import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/identities/record.ts';
+import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
+import { checkTagKeys } from '../iam/shared/tags.ts';
 import {
   resolveTrustPrincipals,
   storedPrincipal,
   type PrincipalLookup,
-} from '../iam/trust-principals.ts';
-import { checkUserSpec, userRecord } from '../iam/users.ts';
-import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
+} from '../iam/roles/trust-principals.ts';
+import { checkUserSpec, userRecord } from '../iam/users/record.ts';
+import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type {

@@ -1,19 +1,19 @@
-import { groupsOf } from '../caller/policies.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import type { GroupRecord } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
-import { checkName, checkPath, checkPathPrefix } from './constraints.ts';
-import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './groups.ts';
-import { authorizedPrincipal, readPrincipalName } from './load.ts';
+import { groupsOf } from '../../caller/policies.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import type { GroupRecord } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkName, checkPath, checkPathPrefix } from '../shared/constraints.ts';
+import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './record.ts';
+import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
 import { groupMembers, renameInMembers } from './membership.ts';
-import { IamErrors } from './messages.ts';
-import { pageFields, paginate, readPaging, storePage } from './paging.ts';
-import { putPrincipal } from './principals.ts';
-import { userXml } from './users.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
+import { putPrincipal } from '../identities/record.ts';
+import { userXml } from '../users/record.ts';
 
 /** CreateGroup: validate, authorize iam:CreateGroup on the new group's ARN, then write once. */
 export async function createGroup(ctx: OperationContext, caller: Caller): Promise<XmlObject> {

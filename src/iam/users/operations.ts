@@ -1,18 +1,18 @@
-import { groupsOf } from '../caller/policies.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import { authorizeCreate, authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
-import { checkName, checkPath } from './constraints.ts';
-import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from './load.ts';
-import { IamErrors } from './messages.ts';
-import { putPrincipal } from './principals.ts';
-import { resourceContext } from './resource-context.ts';
-import { checkTagKeys, readTags } from './tags.ts';
-import { adjustUsage, attachablePolicy } from './usage.ts';
-import { checkUserSpec, userRecord, userXml, type UserSpec } from './users.ts';
+import { groupsOf } from '../../caller/policies.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkName, checkPath } from '../shared/constraints.ts';
+import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from '../identities/lookup.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { putPrincipal } from '../identities/record.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { checkTagKeys, readTags } from '../shared/tags.ts';
+import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
+import { checkUserSpec, userRecord, userXml, type UserSpec } from './record.ts';
 
 export async function createUser(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const { params, store } = ctx;

@@ -1,17 +1,17 @@
-import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
-import { sealSecret } from '../auth/seal.ts';
-import { deriveKeys } from '../auth/secret-keys.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
-import type { AccessKeyRecord } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
-import { checkEnum, IAM } from './constraints.ts';
-import { authorizedPrincipal, userNameOrCaller } from './load.ts';
-import { IamErrors } from './messages.ts';
-import { pageFields, paginate, readPaging } from './paging.ts';
+import { newAccessKeyId, newSecretAccessKey } from '../../auth/keys.ts';
+import { sealSecret } from '../../auth/seal.ts';
+import { deriveKeys } from '../../auth/secret-keys.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import type { AccessKeyRecord } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkEnum, IAM } from '../shared/constraints.ts';
+import { authorizedPrincipal, userNameOrCaller } from '../identities/lookup.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging } from '../shared/paging.ts';
 
 /** "IAM and AWS STS quotas": access keys per user. */
 export const MAX_KEYS_PER_USER = 2;

@@ -1,9 +1,9 @@
-import { authorize } from '../caller/authorize.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import type { ContextValue } from '../policy/index.ts';
-import { Errors } from '../protocol/errors.ts';
-import type { Tags } from '../store/types.ts';
+import { authorize } from '../../caller/authorize.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import type { ContextValue } from '../../policy/index.ts';
+import { Errors } from '../../protocol/errors.ts';
+import type { Tags } from '../../store/types.ts';
 import { requestTagContext } from './tags.ts';
 
 /**

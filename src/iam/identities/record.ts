@@ -1,9 +1,9 @@
-import type { XmlObject } from '../protocol/xml.ts';
-import type { EntityTypes, GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
-import { documentSize } from './documents.ts';
-import { IamErrors } from './messages.ts';
-import { roleXml } from './roles.ts';
-import { userXml } from './users.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import type { EntityTypes, GroupRecord, IamStore, RoleRecord, UserRecord } from '../../store/types.ts';
+import { documentSize } from '../shared/documents.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { roleXml } from '../roles/record.ts';
+import { userXml } from '../users/record.ts';
 
 export type PrincipalKind = 'role' | 'user';
 export type PrincipalRecord = RoleRecord | UserRecord;

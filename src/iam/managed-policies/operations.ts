@@ -1,13 +1,13 @@
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
-import type { QueryParams } from '../protocol/query.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import { getManagedPolicy, parsePolicyArn } from '../store/managed.ts';
-import type { IamStore, ManagedPolicyRecord } from '../store/types.ts';
-import { authorizeCreate, authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import { AwsError } from '../../protocol/errors.ts';
+import type { QueryParams } from '../../protocol/query.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { getManagedPolicy, parsePolicyArn } from '../../store/managed.ts';
+import type { IamStore, ManagedPolicyRecord } from '../../store/types.ts';
+import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
 import {
   checkArn,
   checkDocumentText,
@@ -15,10 +15,10 @@ import {
   checkPath,
   checkPolicyPath,
   IAM,
-} from './constraints.ts';
-import { checkDocument } from './documents.ts';
-import { IamErrors } from './messages.ts';
-import { listAll, pageFields, paginate, readPaging, storePage } from './paging.ts';
+} from '../shared/constraints.ts';
+import { checkDocument } from '../shared/documents.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { listAll, pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
 import {
   addVersion,
   AWS_POLICY_ARNS,
@@ -30,9 +30,9 @@ import {
   policyXml,
   versionXml,
   type PolicySpec,
-} from './policies.ts';
-import { resourceContext } from './resource-context.ts';
-import { readTags } from './tags.ts';
+} from './record.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { readTags } from '../shared/tags.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(

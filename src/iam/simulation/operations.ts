@@ -1,6 +1,6 @@
-import { groupsOf } from '../caller/policies.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
+import { groupsOf } from '../../caller/policies.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
 import {
   compile,
   MAX_CONTEXT_CHARS,
@@ -9,20 +9,20 @@ import {
   type ContextValue,
   type Decision,
   type PolicySet,
-} from '../policy/index.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { QueryParams } from '../protocol/query.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import { managedPolicyDocument } from '../store/managed.ts';
-import type { IamStore, UserRecord } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
-import { iamArn, parsePrincipalArn } from './arns.ts';
-import { checkDocumentText, checkEnum } from './constraints.ts';
-import { IamErrors } from './messages.ts';
-import { indexPage, readPaging } from './paging.ts';
-import { statementSpans } from './positions.ts';
-import { resourceContext } from './resource-context.ts';
-import { PRINCIPAL, type HolderRecord, type PrincipalRecord } from './principals.ts';
+} from '../../policy/index.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { QueryParams } from '../../protocol/query.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { managedPolicyDocument } from '../../store/managed.ts';
+import type { IamStore, UserRecord } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn, parsePrincipalArn } from '../shared/arns.ts';
+import { checkDocumentText, checkEnum } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { indexPage, readPaging } from '../shared/paging.ts';
+import { statementSpans } from './statement-positions.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { PRINCIPAL, type HolderRecord, type PrincipalRecord } from '../identities/record.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
 interface Source {

@@ -1,18 +1,18 @@
-import { newUniqueId } from '../auth/keys.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import { isoSeconds } from '../protocol/xml.ts';
-import type { RoleRecord, Tags } from '../store/types.ts';
-import { iamArn } from './arns.ts';
+import { newUniqueId } from '../../auth/keys.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { isoSeconds } from '../../protocol/xml.ts';
+import type { RoleRecord, Tags } from '../../store/types.ts';
+import { iamArn } from '../shared/arns.ts';
 import {
   checkArn,
   checkDocumentText,
   checkName,
   checkPath,
   checkRoleDescription,
-} from './constraints.ts';
-import { checkDocument, encodeDocument } from './documents.ts';
-import { checkTagKeys, checkTags } from './tags.ts';
+} from '../shared/constraints.ts';
+import { checkDocument, encodeDocument } from '../shared/documents.ts';
+import { checkTagKeys, checkTags } from '../shared/tags.ts';
 
 /** A role as CreateRole (and the seed) describe it. */
 export interface RoleSpec {

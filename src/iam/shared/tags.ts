@@ -1,10 +1,10 @@
-import { MAX_TAGS } from '../protocol/tags.ts';
-import { PATTERNS, type Constraints } from '../protocol/constraints.ts';
-import type { QueryParams } from '../protocol/query.ts';
-import type { Tags } from '../store/types.ts';
-import { IamErrors } from './messages.ts';
+import { MAX_TAGS } from '../../protocol/tags.ts';
+import { PATTERNS, type Constraints } from '../../protocol/constraints.ts';
+import type { QueryParams } from '../../protocol/query.ts';
+import type { Tags } from '../../store/types.ts';
+import { IamErrors } from './errors.ts';
 
-export { checkTags, MAX_TAGS, readTags, requestTagContext } from '../protocol/tags.ts';
+export { checkTags, MAX_TAGS, readTags, requestTagContext } from '../../protocol/tags.ts';
 
 /** Semantic tag rules checked after the model's constraints. */
 export function checkTagKeys(tags: Tags): void {

@@ -1,21 +1,21 @@
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import type { ContextValue } from '../policy/index.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import type { EntityTypes } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import type { ContextValue } from '../../policy/index.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import type { EntityTypes } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
 import {
   checkArn,
   checkDocumentText,
   checkName,
   checkPathPrefix,
   checkPolicyPath,
-} from './constraints.ts';
-import { checkDocument, encodeDocument } from './documents.ts';
-import { authorizedPrincipal, readPrincipalName } from './load.ts';
-import { IamErrors } from './messages.ts';
-import { pageFields, paginate, readPaging, storePage } from './paging.ts';
+} from '../shared/constraints.ts';
+import { checkDocument, encodeDocument } from '../shared/documents.ts';
+import { authorizedPrincipal, readPrincipalName } from './lookup.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
 import {
   checkAttachedCount,
   checkInlineAggregate,
@@ -27,7 +27,7 @@ import {
   type HolderRecord,
   type PrincipalKind,
   type PrincipalRecord,
-} from './principals.ts';
+} from './record.ts';
 import {
   checkTagKeys,
   checkTags,
@@ -37,8 +37,8 @@ import {
   readTags,
   removeTags,
   requestTagContext,
-} from './tags.ts';
-import { adjustUsage, attachablePolicy } from './usage.ts';
+} from '../shared/tags.ts';
+import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 

@@ -1,5 +1,5 @@
-import type { ContextValue } from '../policy/index.ts';
-import type { EntityKind, EntityTypes } from '../store/types.ts';
+import type { ContextValue } from '../../policy/index.ts';
+import type { EntityKind, EntityTypes } from '../../store/types.ts';
 
 /**
  * The IAM actions whose authorization carries `iam:PermissionsBoundary` (Service Authorization

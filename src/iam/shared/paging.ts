@@ -1,12 +1,12 @@
-import type { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
-import type { QueryParams } from '../protocol/query.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
+import { AwsError } from '../../protocol/errors.ts';
+import type { QueryParams } from '../../protocol/query.ts';
 import {
   InvalidMarkerError,
   type EntityKind,
   type EntityTypes,
   type IamStore,
-} from '../store/types.ts';
+} from '../../store/types.ts';
 import { IAM } from './constraints.ts';
 
 export interface Paging {

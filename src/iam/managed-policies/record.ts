@@ -1,18 +1,18 @@
-import { newUniqueId } from '../auth/keys.ts';
-import type { Constraints } from '../protocol/constraints.ts';
-import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
-import { AWS_MANAGED_POLICIES, awsManagedPolicy } from '../store/aws-managed.ts';
-import type { ManagedPolicyRecord, PolicyVersionRecord, Tags } from '../store/types.ts';
-import { iamArn } from './arns.ts';
+import { newUniqueId } from '../../auth/keys.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import { AWS_MANAGED_POLICIES, awsManagedPolicy } from '../../store/aws-managed.ts';
+import type { ManagedPolicyRecord, PolicyVersionRecord, Tags } from '../../store/types.ts';
+import { iamArn } from '../shared/arns.ts';
 import {
   checkDocumentText,
   checkName,
   checkPolicyDescription,
   checkPolicyPath,
-} from './constraints.ts';
-import { checkDocument, encodeDocument } from './documents.ts';
-import { tagsXml } from './roles.ts';
-import { checkTagKeys, checkTags } from './tags.ts';
+} from '../shared/constraints.ts';
+import { checkDocument, encodeDocument } from '../shared/documents.ts';
+import { tagsXml } from '../roles/record.ts';
+import { checkTagKeys, checkTags } from '../shared/tags.ts';
 
 /** "IAM and AWS STS quotas": versions per managed policy. */
 export const MAX_VERSIONS = 5;

@@ -1,6 +1,6 @@
-import { PolicyError, policySize, validatePolicy } from '../policy/index.ts';
-import type { PolicyKind } from '../policy/index.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { PolicyError, policySize, validatePolicy } from '../../policy/index.ts';
+import type { PolicyKind } from '../../policy/index.ts';
+import { AwsError, Errors } from '../../protocol/errors.ts';
 
 /** IAM's policy document errors as the query API answers them: MalformedPolicyDocument 400, LimitExceeded 409. */
 export function toAwsError(e: unknown): unknown {

@@ -1,16 +1,16 @@
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
-import type { OidcProviderRecord, Tags } from '../store/types.ts';
-import { authorizeCreate, authorizeIam } from './access.ts';
-import { oidcProviderArn, parseOidcProviderArn } from './arns.ts';
-import { checkArn } from './constraints.ts';
-import { IamErrors } from './messages.ts';
-import { listAll } from './paging.ts';
-import { resourceContext } from './resource-context.ts';
-import { tagsXml } from './roles.ts';
-import { checkTagKeys, checkTags, readTags } from './tags.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import type { OidcProviderRecord, Tags } from '../../store/types.ts';
+import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
+import { oidcProviderArn, parseOidcProviderArn } from '../shared/arns.ts';
+import { checkArn } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { listAll } from '../shared/paging.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { tagsXml } from '../roles/record.ts';
+import { checkTagKeys, checkTags, readTags } from '../shared/tags.ts';
 
 export interface OidcSpec {
   url: string;

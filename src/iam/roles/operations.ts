@@ -1,18 +1,18 @@
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { XmlObject } from '../protocol/xml.ts';
-import { authorizeCreate } from './access.ts';
-import { iamArn } from './arns.ts';
-import { checkDocumentText, checkRoleDescription } from './constraints.ts';
-import { checkDocument } from './documents.ts';
-import { authorizedPrincipal, readPrincipalName } from './load.ts';
-import { IamErrors } from './messages.ts';
-import { putPrincipal } from './principals.ts';
-import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './roles.ts';
-import { readTags } from './tags.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { authorizeCreate } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkDocumentText, checkRoleDescription } from '../shared/constraints.ts';
+import { checkDocument } from '../shared/documents.ts';
+import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { putPrincipal } from '../identities/record.ts';
+import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './record.ts';
+import { readTags } from '../shared/tags.ts';
 import { resolveTrustPrincipals, storedPrincipal } from './trust-principals.ts';
-import { adjustUsage, attachablePolicy } from './usage.ts';
+import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
 export async function createRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {

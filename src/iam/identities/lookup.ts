@@ -1,14 +1,14 @@
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import type { ContextValue } from '../policy/index.ts';
-import type { Constraints } from '../protocol/constraints.ts';
-import type { EntityTypes } from '../store/types.ts';
-import { authorizeIam } from './access.ts';
-import { iamArn } from './arns.ts';
-import { checkName } from './constraints.ts';
-import { IamErrors } from './messages.ts';
-import { PRINCIPAL, type HolderKind } from './principals.ts';
-import { resourceContext } from './resource-context.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import type { ContextValue } from '../../policy/index.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
+import type { EntityTypes } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkName } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { PRINCIPAL, type HolderKind } from './record.ts';
+import { resourceContext } from '../shared/resource-context.ts';
 
 /**
  * Reads the named role, user or group and authorizes `action` on it. Authorization comes before the

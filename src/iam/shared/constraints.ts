@@ -1,4 +1,4 @@
-import type { Constraints } from '../protocol/constraints.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
 
 /** IAM API Reference data-type patterns, with the text IAM prints in ValidationError messages. */
 export const IAM = {

@@ -1,13 +1,13 @@
-import { groupsOf } from '../caller/policies.ts';
-import type { Caller } from '../caller/types.ts';
-import type { OperationContext } from '../operation.ts';
-import { Constraints } from '../protocol/constraints.ts';
-import type { GroupRecord, IamStore, UserRecord } from '../store/types.ts';
-import { isMember, MAX_GROUPS_PER_USER } from './groups.ts';
-import { authorizedPrincipal, readPrincipalName } from './load.ts';
-import { IamErrors } from './messages.ts';
-import { listAll } from './paging.ts';
-import { putPrincipal } from './principals.ts';
+import { groupsOf } from '../../caller/policies.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { GroupRecord, IamStore, UserRecord } from '../../store/types.ts';
+import { isMember, MAX_GROUPS_PER_USER } from './record.ts';
+import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { listAll } from '../shared/paging.ts';
+import { putPrincipal } from '../identities/record.ts';
 
 /**
  * Group membership lives on the user record (`UserRecord.groups`): authentication already reads

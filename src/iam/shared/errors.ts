@@ -1,4 +1,4 @@
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../../protocol/errors.ts';
 
 /**
  * IAM's error messages, worded as IAM words them (IAM API Reference, each action's "Errors", and the

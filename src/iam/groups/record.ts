@@ -1,9 +1,9 @@
-import { newUniqueId } from '../auth/keys.ts';
-import type { Constraints } from '../protocol/constraints.ts';
-import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
-import type { GroupRecord, UserRecord } from '../store/types.ts';
-import { iamArn } from './arns.ts';
-import { checkName, checkPath } from './constraints.ts';
+import { newUniqueId } from '../../auth/keys.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import type { GroupRecord, UserRecord } from '../../store/types.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkName, checkPath } from '../shared/constraints.ts';
 
 /** "IAM and AWS STS quotas": groups an IAM user can be a member of. */
 export const MAX_GROUPS_PER_USER = 10;

@@ -1,11 +1,11 @@
-import { newUniqueId } from '../auth/keys.ts';
-import type { Constraints } from '../protocol/constraints.ts';
-import { isoSeconds, type XmlObject } from '../protocol/xml.ts';
-import type { Tags, UserRecord } from '../store/types.ts';
-import { iamArn } from './arns.ts';
-import { checkArn, checkName, checkPath } from './constraints.ts';
-import { boundaryXml, tagsXml } from './roles.ts';
-import { checkTags } from './tags.ts';
+import { newUniqueId } from '../../auth/keys.ts';
+import type { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import type { Tags, UserRecord } from '../../store/types.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkArn, checkName, checkPath } from '../shared/constraints.ts';
+import { boundaryXml, tagsXml } from '../roles/record.ts';
+import { checkTags } from '../shared/tags.ts';
 
 export interface UserSpec {
   name: string;
