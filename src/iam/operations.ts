@@ -38,7 +38,8 @@ import {
   updateGroup,
 } from './groups/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
-import { policyOperations, principalOperations } from './identities/principal-operations.ts';
+import { identityPolicyOperations } from './identities/identity-policy-operations.ts';
+import { principalOperations } from './identities/principal-operations.ts';
 import {
   createRole,
   deleteRole,
@@ -66,12 +67,14 @@ export const iamOperations: OperationTable = signed({
   UpdateAssumeRolePolicy: updateAssumeRolePolicy,
   DeleteRole: deleteRole,
   ...principalOperations('role'),
+  ...identityPolicyOperations('role'),
 
   CreateUser: createUser,
   GetUser: getUser,
   UpdateUser: updateUser,
   DeleteUser: deleteUser,
   ...principalOperations('user'),
+  ...identityPolicyOperations('user'),
 
   CreateGroup: createGroup,
   GetGroup: getGroup,
@@ -81,7 +84,7 @@ export const iamOperations: OperationTable = signed({
   AddUserToGroup: addUserToGroup,
   RemoveUserFromGroup: removeUserFromGroup,
   ListGroupsForUser: listGroupsForUser,
-  ...policyOperations('group'),
+  ...identityPolicyOperations('group'),
 
   CreateAccessKey: createAccessKey,
   ListAccessKeys: listAccessKeys,

@@ -1,12 +1,12 @@
 import { openSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
-import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-operations.ts';
+import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-record.ts';
 import { iamArn } from '../iam/shared/arns.ts';
 import { checkName } from '../iam/shared/constraints.ts';
 import { checkDocument } from '../iam/shared/documents.ts';
 import { IamErrors } from '../iam/shared/errors.ts';
-import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/operations.ts';
+import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/record.ts';
 import {
   addVersion,
   checkPolicyContent,
@@ -16,7 +16,11 @@ import {
   newPolicyRecord,
 } from '../iam/managed-policies/record.ts';
 import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups/record.ts';
-import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/identities/record.ts';
+import {
+  checkAttachedCount,
+  checkInlineAggregate,
+  type IdentityKind,
+} from '../iam/identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
 import { checkTagKeys } from '../iam/shared/tags.ts';
 import {
@@ -87,7 +91,7 @@ function constraints(fill: (v: Constraints) => void): void {
 async function checkPermissions(
   store: IamStore,
   account: Account,
-  kind: HolderKind,
+  kind: IdentityKind,
   name: string,
   spec: {
     inlinePolicies?: Record<string, Doc>;
@@ -308,7 +312,7 @@ export async function applySeed(
       if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
     }
 
-    const principal = async <K extends HolderKind>(
+    const principal = async <K extends IdentityKind>(
       kind: K,
       spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
       build: (existing: EntityTypes[K] | null) => EntityTypes[K],

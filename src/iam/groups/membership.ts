@@ -4,10 +4,10 @@ import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { GroupRecord, IamStore, UserRecord } from '../../store/types.ts';
 import { isMember, MAX_GROUPS_PER_USER } from './record.ts';
-import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName } from '../identities/lookup.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { listAll } from '../shared/paging.ts';
-import { putPrincipal } from '../identities/record.ts';
+import { putIdentity } from '../identities/record.ts';
 
 /**
  * Group membership lives on the user record (`UserRecord.groups`): authentication already reads
@@ -33,17 +33,17 @@ export async function renameInMembers(
     user.groups = (user.groups ?? []).map((m) =>
       m.id === group.id ? { name: group.name, id: group.id } : m,
     );
-    await putPrincipal(store, account, 'user', user);
+    await putIdentity(store, account, 'user', user);
   }
 }
 
 /** GroupName and UserName (existingUserNameType), authorized on the group; both must exist. */
 async function membershipRequest(ctx: OperationContext, caller: Caller, action: string) {
   const v = new Constraints();
-  const groupName = readPrincipalName(ctx, 'group', v, { existing: true });
-  const userName = readPrincipalName(ctx, 'user', v, { existing: true });
+  const groupName = readIdentityName(ctx, 'group', v, { existing: true });
+  const userName = readIdentityName(ctx, 'user', v, { existing: true });
   v.check();
-  const group = await authorizedPrincipal(ctx, caller, 'group', groupName, action);
+  const group = await authorizedIdentity(ctx, caller, 'group', groupName, action);
   const user = await ctx.store.get(caller.account, 'user', userName);
   if (!user) throw IamErrors.noSuchUser(userName);
   return { group, user };
@@ -65,7 +65,7 @@ export async function addUserToGroup(ctx: OperationContext, caller: Caller): Pro
   if (groups.length > MAX_GROUPS_PER_USER)
     throw IamErrors.quota('GroupsPerUser', MAX_GROUPS_PER_USER);
   user.groups = groups;
-  await putPrincipal(ctx.store, caller.account, 'user', user);
+  await putIdentity(ctx.store, caller.account, 'user', user);
   return undefined;
 }
 
@@ -77,6 +77,6 @@ export async function removeUserFromGroup(
   const { group, user } = await membershipRequest(ctx, caller, 'iam:RemoveUserFromGroup');
   if (!isMember(user, group)) return undefined;
   user.groups = (user.groups ?? []).filter((m) => m.id !== group.id);
-  await putPrincipal(ctx.store, caller.account, 'user', user);
+  await putIdentity(ctx.store, caller.account, 'user', user);
   return undefined;
 }

@@ -8,11 +8,11 @@ import { authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName, checkPath, checkPathPrefix } from '../shared/constraints.ts';
 import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './record.ts';
-import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName } from '../identities/lookup.ts';
 import { groupMembers, renameInMembers } from './membership.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
-import { putPrincipal } from '../identities/record.ts';
+import { putIdentity } from '../identities/record.ts';
 import { userXml } from '../users/record.ts';
 
 /** CreateGroup: validate, authorize iam:CreateGroup on the new group's ARN, then write once. */
@@ -31,17 +31,17 @@ export async function createGroup(ctx: OperationContext, caller: Caller): Promis
   );
   if (await store.get(account, 'group', spec.name)) throw IamErrors.groupExists(spec.name);
   const record = groupRecord(account, spec, null, ctx.info.now);
-  await putPrincipal(store, account, 'group', record);
+  await putIdentity(store, account, 'group', record);
   return { Group: groupXml(record) };
 }
 
 /** GetGroup: the group and its users, the users paginated by name (Marker/MaxItems). */
 export async function getGroup(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'group', v, { existing: true });
+  const name = readIdentityName(ctx, 'group', v, { existing: true });
   const paging = readPaging(ctx.params, v);
   v.check();
-  const group = await authorizedPrincipal(ctx, caller, 'group', name, 'iam:GetGroup');
+  const group = await authorizedIdentity(ctx, caller, 'group', name, 'iam:GetGroup');
   const members = await groupMembers(ctx.store, caller.account, group);
   const page = paginate(members, (u) => u.name.toLowerCase(), paging);
   return {
@@ -75,13 +75,13 @@ export async function listGroups(ctx: OperationContext, caller: Caller): Promise
 export async function updateGroup(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const { params, store } = ctx;
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'group', v, { existing: true });
+  const name = readIdentityName(ctx, 'group', v, { existing: true });
   const newPath = params.get('NewPath');
   const newName = params.get('NewGroupName');
   checkPath(v, 'newPath', newPath);
   checkName(v, 'newGroupName', newName, 128);
   v.check();
-  const group = await authorizedPrincipal(ctx, caller, 'group', name, 'iam:UpdateGroup');
+  const group = await authorizedIdentity(ctx, caller, 'group', name, 'iam:UpdateGroup');
   const account = caller.account;
   const updated: GroupRecord = {
     ...group,
@@ -94,7 +94,7 @@ export async function updateGroup(ctx: OperationContext, caller: Caller): Promis
   // The same group under the new name is an interrupted rename being retried, not a clash.
   const clash = moved ? await store.get(account, 'group', updated.name) : null;
   if (clash && clash.id !== group.id) throw IamErrors.groupExists(updated.name);
-  await putPrincipal(store, account, 'group', updated);
+  await putIdentity(store, account, 'group', updated);
   if (updated.name !== group.name) await renameInMembers(store, account, updated);
   if (moved) await store.delete(account, 'group', group.name);
   return undefined;
@@ -103,9 +103,9 @@ export async function updateGroup(ctx: OperationContext, caller: Caller): Promis
 /** DeleteGroup refuses while it has members, inline policies or attached policies (DeleteConflict). */
 export async function deleteGroup(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'group', v, { existing: true });
+  const name = readIdentityName(ctx, 'group', v, { existing: true });
   v.check();
-  const group = await authorizedPrincipal(ctx, caller, 'group', name, 'iam:DeleteGroup');
+  const group = await authorizedIdentity(ctx, caller, 'group', name, 'iam:DeleteGroup');
   if ((await groupMembers(ctx.store, caller.account, group)).length > 0)
     throw IamErrors.mustRemoveFromGroups();
   if (Object.keys(group.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
@@ -117,10 +117,10 @@ export async function deleteGroup(ctx: OperationContext, caller: Caller): Promis
 /** ListGroupsForUser: the groups the user belongs to, by name, paginated. */
 export async function listGroupsForUser(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'user', v, { existing: true });
+  const name = readIdentityName(ctx, 'user', v, { existing: true });
   const paging = readPaging(ctx.params, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:ListGroupsForUser');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:ListGroupsForUser');
   const found = await groupsOf(ctx.store, caller.account, user);
   const page = paginate(found, (g) => g.name.toLowerCase(), paging);
   return { Groups: page.items.map(groupXml), ...pageFields(page) };

@@ -7,7 +7,7 @@ import { authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName } from '../shared/constraints.ts';
 import { IamErrors } from '../shared/errors.ts';
-import { PRINCIPAL, type HolderKind } from './record.ts';
+import { IDENTITY, type IdentityKind } from './record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
 
 /**
@@ -16,7 +16,7 @@ import { resourceContext } from '../shared/resource-context.ts';
  * entity's ARN with its path when it exists, and its tags and boundary reach the condition keys
  * (src/iam/resource-context.ts). `context` (request keys) wins over the entity's own.
  */
-export async function authorizedPrincipal<K extends HolderKind>(
+export async function authorizedIdentity<K extends IdentityKind>(
   ctx: OperationContext,
   caller: Caller,
   kind: K,
@@ -29,7 +29,7 @@ export async function authorizedPrincipal<K extends HolderKind>(
     ...resourceContext(action, kind, record),
     ...context,
   });
-  if (!record) throw PRINCIPAL[kind].noSuch(name);
+  if (!record) throw IDENTITY[kind].noSuch(name);
   return record;
 }
 
@@ -39,13 +39,13 @@ export async function authorizedPrincipal<K extends HolderKind>(
  * managed-policy attachment actions take userNameType (1-64), as CreateUser does. Groups are
  * groupNameType (1-128) everywhere.
  */
-export function readPrincipalName(
+export function readIdentityName(
   ctx: OperationContext,
-  kind: HolderKind,
+  kind: IdentityKind,
   v: Constraints,
   { existing }: { existing: boolean },
 ): string {
-  const p = PRINCIPAL[kind];
+  const p = IDENTITY[kind];
   const name = ctx.params.require(p.param, p.member);
   checkName(v, p.member, name, existing ? p.maxExistingName : p.maxName);
   return name;
@@ -59,7 +59,7 @@ export function readPrincipalName(
 export function userNameOrCaller(ctx: OperationContext, caller: Caller, v: Constraints): string {
   const name = ctx.params.get('UserName');
   if (name !== undefined) {
-    checkName(v, 'userName', name, PRINCIPAL.user.maxExistingName);
+    checkName(v, 'userName', name, IDENTITY.user.maxExistingName);
     return name;
   }
   v.check();

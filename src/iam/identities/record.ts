@@ -1,21 +1,29 @@
 import type { XmlObject } from '../../protocol/xml.ts';
-import type { EntityTypes, GroupRecord, IamStore, RoleRecord, UserRecord } from '../../store/types.ts';
+import type {
+  EntityTypes,
+  GroupRecord,
+  IamStore,
+  RoleRecord,
+  UserRecord,
+} from '../../store/types.ts';
 import { documentSize } from '../shared/documents.ts';
 import { IamErrors } from '../shared/errors.ts';
-import { roleXml } from '../roles/record.ts';
-import { userXml } from '../users/record.ts';
 
+/**
+ * IAM identities are users, groups and roles ("IAM identities" in the IAM User Guide); identity
+ * policies are embedded in or attached to any of them. Only roles and users are principals (they
+ * sign requests); groups are not.
+ */
 export type PrincipalKind = 'role' | 'user';
 export type PrincipalRecord = RoleRecord | UserRecord;
-/** The entities identity policies are embedded in or attached to: roles, users and groups. */
-export type HolderKind = PrincipalKind | 'group';
-export type HolderRecord = RoleRecord | UserRecord | GroupRecord;
+export type IdentityKind = PrincipalKind | 'group';
+export type IdentityRecord = RoleRecord | UserRecord | GroupRecord;
 
 /**
  * What differs between roles, users and groups for the operations they share (inline and attached
  * policies; roles and users also share tags and boundaries, which groups do not have).
  */
-export const PRINCIPAL = {
+export const IDENTITY = {
   role: {
     param: 'RoleName',
     member: 'roleName',
@@ -58,7 +66,7 @@ export const PRINCIPAL = {
 export const MAX_ATTACHED = 10;
 
 /** Stores a role, user or group, bumping its record version. */
-export async function putPrincipal<K extends HolderKind>(
+export async function putIdentity<K extends IdentityKind>(
   store: IamStore,
   account: string,
   kind: K,
@@ -70,18 +78,18 @@ export async function putPrincipal<K extends HolderKind>(
 
 /** Inline policies are limited in aggregate, whitespace not counted (LimitExceeded names the entity). */
 export function checkInlineAggregate(
-  kind: HolderKind,
+  kind: IdentityKind,
   name: string,
   policies: Record<string, string>,
 ): void {
   const total = Object.values(policies).reduce((n, doc) => n + documentSize(doc), 0);
-  const limit = PRINCIPAL[kind].inlineLimit;
+  const limit = IDENTITY[kind].inlineLimit;
   if (total > limit) throw IamErrors.inlineAggregate(kind, name, limit);
 }
 
-export function checkAttachedCount(kind: HolderKind, attached: string[]): void {
+export function checkAttachedCount(kind: IdentityKind, attached: string[]): void {
   if (attached.length > MAX_ATTACHED)
-    throw IamErrors.quota(PRINCIPAL[kind].attachedQuota, MAX_ATTACHED);
+    throw IamErrors.quota(IDENTITY[kind].attachedQuota, MAX_ATTACHED);
 }
 
 /** The inline policy key as stored: names are case-insensitive, the stored key keeps the name as given. */
@@ -90,9 +98,9 @@ export function findInline(policies: Record<string, string>, name: string): stri
   return Object.keys(policies).find((k) => k.toLowerCase() === lower);
 }
 
-/** A role or user as ListRoles / ListUsers return it (the summary form of the data type). */
-export function summaryXml(kind: PrincipalKind, record: PrincipalRecord): XmlObject {
-  return kind === 'role'
-    ? roleXml(record as RoleRecord, false)
-    : userXml(record as UserRecord, false);
+/** A role's or user's PermissionsBoundary element (AttachedPermissionsBoundary data type). */
+export function boundaryXml(arn: string | undefined): XmlObject | undefined {
+  return arn
+    ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn }
+    : undefined;
 }

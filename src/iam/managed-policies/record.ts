@@ -11,8 +11,7 @@ import {
   checkPolicyPath,
 } from '../shared/constraints.ts';
 import { checkDocument, encodeDocument } from '../shared/documents.ts';
-import { tagsXml } from '../roles/record.ts';
-import { checkTagKeys, checkTags } from '../shared/tags.ts';
+import { checkTagKeys, checkTags, tagsXml } from '../shared/tags.ts';
 
 /** "IAM and AWS STS quotas": versions per managed policy. */
 export const MAX_VERSIONS = 5;

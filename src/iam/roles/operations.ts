@@ -6,9 +6,9 @@ import { authorizeCreate } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkDocumentText, checkRoleDescription } from '../shared/constraints.ts';
 import { checkDocument } from '../shared/documents.ts';
-import { authorizedPrincipal, readPrincipalName } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName } from '../identities/lookup.ts';
 import { IamErrors } from '../shared/errors.ts';
-import { putPrincipal } from '../identities/record.ts';
+import { putIdentity } from '../identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './record.ts';
 import { readTags } from '../shared/tags.ts';
 import { resolveTrustPrincipals, storedPrincipal } from './trust-principals.ts';
@@ -47,7 +47,7 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
 
   const record = roleRecord(account, spec, null, ctx.info.now);
   record.trustPrincipalIds = trustPrincipalIds;
-  await putPrincipal(store, account, 'role', record);
+  await putIdentity(store, account, 'role', record);
   if (record.permissionsBoundary)
     await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
   const { RoleLastUsed: _, ...role } = roleXml(record, true);
@@ -56,25 +56,25 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
 
 export async function getRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v, { existing: true });
+  const name = readIdentityName(ctx, 'role', v, { existing: true });
   v.check();
-  const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:GetRole');
+  const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:GetRole');
   return { Role: roleXml(role, true) };
 }
 
 /** UpdateRole: Description and MaxSessionDuration; answers an empty UpdateRoleResult. */
 export async function updateRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v, { existing: true });
+  const name = readIdentityName(ctx, 'role', v, { existing: true });
   const description = ctx.params.get('Description');
   const maxSessionDuration = ctx.params.integer('MaxSessionDuration');
   checkRoleDescription(v, description);
   v.range('maxSessionDuration', maxSessionDuration, 3600, 43200);
   v.check();
-  const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateRole');
+  const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:UpdateRole');
   if (description !== undefined) role.description = description;
   if (maxSessionDuration !== undefined) role.maxSessionDuration = maxSessionDuration;
-  await putPrincipal(ctx.store, caller.account, 'role', role);
+  await putIdentity(ctx.store, caller.account, 'role', role);
   return {};
 }
 
@@ -83,13 +83,13 @@ export async function updateRoleDescription(
   caller: Caller,
 ): Promise<XmlObject> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v, { existing: true });
+  const name = readIdentityName(ctx, 'role', v, { existing: true });
   const description = ctx.params.require('Description');
   checkRoleDescription(v, description);
   v.check();
-  const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateRoleDescription');
+  const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:UpdateRoleDescription');
   role.description = description;
-  await putPrincipal(ctx.store, caller.account, 'role', role);
+  await putIdentity(ctx.store, caller.account, 'role', role);
   const { RoleLastUsed: _, ...out } = roleXml(role, true);
   return { Role: out };
 }
@@ -99,11 +99,11 @@ export async function updateAssumeRolePolicy(
   caller: Caller,
 ): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v, { existing: true });
+  const name = readIdentityName(ctx, 'role', v, { existing: true });
   const document = ctx.params.require('PolicyDocument');
   checkDocumentText(v, 'policyDocument', document);
   v.check();
-  const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:UpdateAssumeRolePolicy');
+  const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:UpdateAssumeRolePolicy');
   checkDocument(document, 'trust');
   const trustPrincipalIds = await resolveTrustPrincipals(
     document,
@@ -112,16 +112,16 @@ export async function updateAssumeRolePolicy(
   );
   role.assumeRolePolicyDocument = document;
   role.trustPrincipalIds = trustPrincipalIds;
-  await putPrincipal(ctx.store, caller.account, 'role', role);
+  await putIdentity(ctx.store, caller.account, 'role', role);
   return undefined;
 }
 
 /** DeleteRole refuses while inline or managed policies remain (DeleteConflict), as IAM does. */
 export async function deleteRole(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'role', v, { existing: true });
+  const name = readIdentityName(ctx, 'role', v, { existing: true });
   v.check();
-  const role = await authorizedPrincipal(ctx, caller, 'role', name, 'iam:DeleteRole');
+  const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:DeleteRole');
   if (Object.keys(role.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (role.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
   await ctx.store.delete(caller.account, 'role', role.name);

@@ -12,7 +12,8 @@ import {
   checkRoleDescription,
 } from '../shared/constraints.ts';
 import { checkDocument, encodeDocument } from '../shared/documents.ts';
-import { checkTagKeys, checkTags } from '../shared/tags.ts';
+import { boundaryXml } from '../identities/record.ts';
+import { checkTagKeys, checkTags, tagsXml } from '../shared/tags.ts';
 
 /** A role as CreateRole (and the seed) describe it. */
 export interface RoleSpec {
@@ -65,16 +66,6 @@ export function roleRecord(
     permissionsBoundary: spec.permissionsBoundary,
     version: existing?.version ?? 0,
   };
-}
-
-export function boundaryXml(arn: string | undefined): XmlObject | undefined {
-  return arn
-    ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn }
-    : undefined;
-}
-
-export function tagsXml(tags: Tags): XmlObject[] | undefined {
-  return tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined;
 }
 
 /**

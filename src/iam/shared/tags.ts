@@ -1,6 +1,7 @@
 import { MAX_TAGS } from '../../protocol/tags.ts';
 import { PATTERNS, type Constraints } from '../../protocol/constraints.ts';
 import type { QueryParams } from '../../protocol/query.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
 import type { Tags } from '../../store/types.ts';
 import { IamErrors } from './errors.ts';
 
@@ -42,4 +43,9 @@ export function readTagKeys(params: QueryParams, v: Constraints): string[] {
       .pattern(`tagKeys.${i + 1}.member`, k, PATTERNS.tagKey.re, PATTERNS.tagKey.shown),
   );
   return keys;
+}
+
+/** Tags as IAM returns them in GetRole, GetUser, GetPolicy...: omitted when there are none. */
+export function tagsXml(tags: Tags): XmlObject[] | undefined {
+  return tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined;
 }

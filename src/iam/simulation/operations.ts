@@ -22,7 +22,7 @@ import { IamErrors } from '../shared/errors.ts';
 import { indexPage, readPaging } from '../shared/paging.ts';
 import { statementSpans } from './statement-positions.ts';
 import { resourceContext } from '../shared/resource-context.ts';
-import { PRINCIPAL, type HolderRecord, type PrincipalRecord } from '../identities/record.ts';
+import { IDENTITY, type IdentityRecord, type PrincipalRecord } from '../identities/record.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
 interface Source {
@@ -268,7 +268,7 @@ export async function simulateCustomPolicy(
  */
 function simulatedCaller(
   parsed: { account: string; type: 'user' | 'role' | 'group'; path: string },
-  entity: HolderRecord,
+  entity: IdentityRecord,
 ): string {
   return parsed.type === 'group'
     ? iamArn(parsed.account, 'user', parsed.path, entity.name)
@@ -278,7 +278,7 @@ function simulatedCaller(
 /** A stored entity's inline policies (typed by the entity) and attached managed policies. */
 async function storedSources(
   store: IamStore,
-  entity: HolderRecord,
+  entity: IdentityRecord,
   type: 'user' | 'group' | 'role',
 ): Promise<Source[]> {
   const out: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({
@@ -309,14 +309,14 @@ export async function simulatePrincipalPolicy(
   const parsed = parsePrincipalArn(sourceArn);
   if (!parsed) throw IamErrors.invalidArn(sourceArn);
   // Read before authorizing so a user's or role's tags reach the condition keys; never another account's.
-  const stored: HolderRecord | null =
+  const stored: IdentityRecord | null =
     parsed.account === caller.account
       ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
       : null;
   const entity = stored?.arn === sourceArn ? stored : null;
   const action = 'iam:SimulatePrincipalPolicy';
   await authorizeIam(ctx, caller, action, sourceArn, resourceContext(action, parsed.type, entity));
-  if (!entity) throw PRINCIPAL[parsed.type].noSuch(parsed.name);
+  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
 
   const sources = inputSources(input);
   const identity = await storedSources(ctx.store, entity, parsed.type);

@@ -1,50 +1,15 @@
 import { newAccessKeyId, newSecretAccessKey } from '../../auth/keys.ts';
-import { sealSecret } from '../../auth/seal.ts';
-import { deriveKeys } from '../../auth/secret-keys.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
-import type { AccessKeyRecord } from '../../store/types.ts';
 import { authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkEnum, IAM } from '../shared/constraints.ts';
-import { authorizedPrincipal, userNameOrCaller } from '../identities/lookup.ts';
+import { authorizedIdentity, userNameOrCaller } from '../identities/lookup.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { pageFields, paginate, readPaging } from '../shared/paging.ts';
-
-/** "IAM and AWS STS quotas": access keys per user. */
-export const MAX_KEYS_PER_USER = 2;
-
-/** A stored access key: the secret is sealed (AES-GCM, bound to the key id) before it reaches storage. */
-export async function accessKeyRecord(
-  sealKey: string,
-  key: {
-    accessKeyId: string;
-    secretAccessKey: string;
-    account: string;
-    userName: string;
-    status: 'Active' | 'Inactive';
-  },
-  createDate: number,
-): Promise<AccessKeyRecord> {
-  const keys = await deriveKeys(sealKey);
-  return {
-    accessKeyId: key.accessKeyId,
-    account: key.account,
-    userName: key.userName,
-    status: key.status,
-    sealedSecret: await sealSecret(keys.seal, key.secretAccessKey, key.accessKeyId),
-    createDate,
-  };
-}
-
-const metadata = (k: AccessKeyRecord): XmlObject => ({
-  UserName: k.userName,
-  AccessKeyId: k.accessKeyId,
-  Status: k.status,
-  CreateDate: isoSeconds(k.createDate),
-});
+import { accessKeyRecord, accessKeyXml, MAX_KEYS_PER_USER } from './access-key-record.ts';
 
 function checkKeyId(v: Constraints, id: string): void {
   v.length('accessKeyId', id, 16, 128).pattern(
@@ -60,7 +25,7 @@ export async function createAccessKey(ctx: OperationContext, caller: Caller): Pr
   const v = new Constraints();
   const name = userNameOrCaller(ctx, caller, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:CreateAccessKey');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:CreateAccessKey');
   const existing = await ctx.store.listAccessKeys(caller.account, user.name);
   if (existing.length >= MAX_KEYS_PER_USER)
     throw IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER);
@@ -93,10 +58,10 @@ export async function listAccessKeys(ctx: OperationContext, caller: Caller): Pro
   const name = userNameOrCaller(ctx, caller, v);
   const paging = readPaging(ctx.params, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:ListAccessKeys');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:ListAccessKeys');
   const keys = await ctx.store.listAccessKeys(caller.account, user.name);
   const page = paginate(keys, (k) => k.accessKeyId, paging);
-  return { AccessKeyMetadata: page.items.map(metadata), ...pageFields(page) };
+  return { AccessKeyMetadata: page.items.map(accessKeyXml), ...pageFields(page) };
 }
 
 /** The key, which must belong to the named user (else NoSuchEntity, as IAM answers). */
@@ -108,7 +73,7 @@ async function userKey(ctx: OperationContext, caller: Caller, action: string, v:
     id,
     name,
     check: async () => {
-      const user = await authorizedPrincipal(ctx, caller, 'user', name, action);
+      const user = await authorizedIdentity(ctx, caller, 'user', name, action);
       const key = await ctx.store.getAccessKey(id);
       if (
         !key ||
@@ -162,6 +127,6 @@ export async function getAccessKeyLastUsed(
     await authorizeIam(ctx, caller, action, iamArn(caller.account, 'user', '/', ''));
     throw IamErrors.noSuchAccessKey(id);
   }
-  const user = await authorizedPrincipal(ctx, caller, 'user', key.userName, action);
+  const user = await authorizedIdentity(ctx, caller, 'user', key.userName, action);
   return { UserName: user.name, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
 }

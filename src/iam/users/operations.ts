@@ -6,9 +6,9 @@ import type { XmlObject } from '../../protocol/xml.ts';
 import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName, checkPath } from '../shared/constraints.ts';
-import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName, userNameOrCaller } from '../identities/lookup.ts';
 import { IamErrors } from '../shared/errors.ts';
-import { putPrincipal } from '../identities/record.ts';
+import { putIdentity } from '../identities/record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
 import { checkTagKeys, readTags } from '../shared/tags.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
@@ -35,7 +35,7 @@ export async function createUser(ctx: OperationContext, caller: Caller): Promise
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'user', spec.name)) throw IamErrors.userExists(spec.name);
   const record = userRecord(account, spec, null, ctx.info.now);
-  await putPrincipal(store, account, 'user', record);
+  await putIdentity(store, account, 'user', record);
   if (record.permissionsBoundary)
     await adjustUsage(store, account, record.permissionsBoundary, { boundaries: 1 });
   return { User: userXml(record, true) };
@@ -46,7 +46,7 @@ export async function getUser(ctx: OperationContext, caller: Caller): Promise<Xm
   const v = new Constraints();
   const name = userNameOrCaller(ctx, caller, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:GetUser');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:GetUser');
   return { User: userXml(user, true) };
 }
 
@@ -59,13 +59,13 @@ export async function getUser(ctx: OperationContext, caller: Caller): Promise<Xm
 export async function updateUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const { params, store } = ctx;
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'user', v, { existing: true });
+  const name = readIdentityName(ctx, 'user', v, { existing: true });
   const newPath = params.get('NewPath');
   const newName = params.get('NewUserName');
   checkPath(v, 'newPath', newPath);
   checkName(v, 'newUserName', newName, 64);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:UpdateUser');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:UpdateUser');
   const account = caller.account;
   const updated = { ...user, name: newName ?? user.name, path: newPath ?? user.path };
   updated.arn = iamArn(account, 'user', updated.path, updated.name);
@@ -87,7 +87,7 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
     throw IamErrors.userExists(updated.name);
   }
   const keys = renamed ? await store.listAccessKeys(account, user.name) : [];
-  await putPrincipal(store, account, 'user', updated);
+  await putIdentity(store, account, 'user', updated);
   if (renamed) {
     for (const k of keys) {
       await store.deleteAccessKey(k.accessKeyId);
@@ -105,9 +105,9 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
  */
 export async function deleteUser(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
-  const name = readPrincipalName(ctx, 'user', v, { existing: true });
+  const name = readIdentityName(ctx, 'user', v, { existing: true });
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', name, 'iam:DeleteUser');
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:DeleteUser');
   if ((await ctx.store.listAccessKeys(caller.account, user.name)).length > 0)
     throw IamErrors.mustDeleteKeys();
   if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();

@@ -4,7 +4,8 @@ import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { Tags, UserRecord } from '../../store/types.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkArn, checkName, checkPath } from '../shared/constraints.ts';
-import { boundaryXml, tagsXml } from '../roles/record.ts';
+import { boundaryXml } from '../identities/record.ts';
+import { tagsXml } from '../shared/tags.ts';
 import { checkTags } from '../shared/tags.ts';
 
 export interface UserSpec {
