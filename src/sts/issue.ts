@@ -4,7 +4,7 @@ import { issueSessionToken } from '../auth/token.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { isoSeconds } from '../protocol/xml.ts';
-import { shardFor } from '../sessions/shard.ts';
+import { SessionsClient } from '../sessions/client.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 
 export type SessionDraft = Omit<SessionRecord, 'id' | 'accessKeyId' | 'sealedSecret'>;
@@ -32,8 +32,7 @@ export async function issueSession(env: Env, draft: SessionDraft): Promise<Issue
     accessKeyId,
     sealedSecret: await sealSecret(keys.seal, secret, accessKeyId),
   };
-  const shard = shardFor(draft.account, id);
-  await env.SESSIONS.get(env.SESSIONS.idFromName(shard)).put(session);
+  const shard = await new SessionsClient(env.SESSIONS).put(session);
   const token = await issueSessionToken(keys.mac, {
     shard,
     sessionId: id,

@@ -8,7 +8,7 @@ import { authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName, checkPath, checkPathPrefix } from '../shared/constraints.ts';
 import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './record.ts';
-import { authorizedIdentity, readIdentityName } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { groupMembers, renameInMembers } from './membership.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';

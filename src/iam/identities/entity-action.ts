@@ -4,7 +4,7 @@ import type { ContextValue } from '../../policy/index.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { EntityTypes } from '../../store/types.ts';
-import { authorizedIdentity, readIdentityName } from './lookup.ts';
+import { authorizedIdentity, readIdentityName } from './authorized-identity.ts';
 import type { IdentityKind } from './record.ts';
 
 export type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;

@@ -6,7 +6,7 @@ import { authorizeCreate } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkDocumentText, checkRoleDescription } from '../shared/constraints.ts';
 import { checkDocument } from '../shared/documents.ts';
-import { authorizedIdentity, readIdentityName } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { putIdentity } from '../identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './record.ts';

@@ -6,7 +6,7 @@ import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkEnum, IAM } from '../shared/constraints.ts';
-import { authorizedIdentity, userNameOrCaller } from '../identities/lookup.ts';
+import { authorizedIdentity, userNameOrCaller } from '../identities/authorized-identity.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { pageFields, paginate, readPaging } from '../shared/paging.ts';
 import { accessKeyRecord, accessKeyXml, MAX_KEYS_PER_USER } from './access-key-record.ts';

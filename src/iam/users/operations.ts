@@ -6,7 +6,7 @@ import type { XmlObject } from '../../protocol/xml.ts';
 import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName, checkPath } from '../shared/constraints.ts';
-import { authorizedIdentity, readIdentityName, userNameOrCaller } from '../identities/lookup.ts';
+import { authorizedIdentity, readIdentityName, userNameOrCaller } from '../identities/authorized-identity.ts';
 import { IamErrors } from '../shared/errors.ts';
 import { putIdentity } from '../identities/record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
