@@ -4,7 +4,7 @@ import { PolicyError } from './errors.ts';
  * The principal making the request, as the request context and the Principal element see it
  * (IAM User Guide: AWS global condition context keys > aws:PrincipalArn, aws:PrincipalType).
  */
-export interface Caller {
+export interface RequestPrincipal {
   kind:
     | 'root'
     | 'user'
@@ -38,7 +38,7 @@ const FEDERATED_HOSTS = new Set([
   'www.amazon.com',
 ]);
 
-export function parseCaller(text: string): Caller {
+export function parsePrincipal(text: string): RequestPrincipal {
   if (text === '*' || text.toLowerCase() === 'anonymous') {
     return { kind: 'anonymous', text, partition: 'aws', principalType: 'Anonymous' };
   }
@@ -121,7 +121,7 @@ export function parseCaller(text: string): Caller {
   );
 }
 
-function root(text: string, partition: string, account: string): Caller {
+function root(text: string, partition: string, account: string): RequestPrincipal {
   return {
     kind: 'root',
     text,
