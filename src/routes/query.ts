@@ -87,6 +87,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
+    host: url.host,
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
