@@ -15,9 +15,13 @@ export interface SessionRef {
 export class SessionsClient {
   constructor(private readonly namespace: Env['SESSIONS']) {}
 
-  /** Stores a new session in its shard and returns the shard, which the session token must name. */
+  /**
+   * Stores a new session in its shard and returns the shard, which the session token must name. The
+   * shard follows the access key id, so a session can also be found from its key alone
+   * (getByAccessKey, for AuthZEN subjects of type access_key).
+   */
   async put(session: SessionRecord): Promise<string> {
-    const shard = shardFor(session.account, session.id);
+    const shard = shardFor(session.account, session.accessKeyId);
     await this.stub(shard).put(session);
     return shard;
   }
@@ -25,6 +29,11 @@ export class SessionsClient {
   /** The session as of `now` (the Worker's clock decides expiry): active, expired or unknown. */
   get(ref: SessionRef, now: number): Promise<SessionLookup> {
     return this.stub(ref.shard).get(ref.sessionId, now);
+  }
+
+  /** The live session an ASIA access key id belongs to, from the shard its key names. */
+  getByAccessKey(account: string, accessKeyId: string, now: number): Promise<SessionLookup> {
+    return this.stub(shardFor(account, accessKeyId)).getByAccessKey(accessKeyId, now);
   }
 
   /** Deletes the session; false when it was not there. */

@@ -14,7 +14,7 @@ import { resourceContext } from '../shared/resource-context.ts';
  * Reads the named role, user or group and authorizes `action` on it. Authorization comes before the
  * existence check (a caller who may not act on a name learns nothing about it); the resource is the
  * entity's ARN with its path when it exists, and its tags and boundary reach the condition keys
- * (src/iam/resource-context.ts). `context` (request keys) wins over the entity's own.
+ * (src/iam/shared/resource-context.ts). `context` (request keys) wins over the entity's own.
  */
 export async function authorizedIdentity<K extends IdentityKind>(
   ctx: OperationContext,
