@@ -45,7 +45,7 @@ async function newPolicy(): Promise<string> {
   return name;
 }
 
-describe('50 concurrent writers on one role', () => {
+describe('50 concurrent writers on one role', { timeout: 60_000 }, () => {
   it('TagRole: every tag is kept', async () => {
     const role = await newRole();
     const answers = await all((i) => ({
@@ -116,7 +116,7 @@ describe('50 concurrent writers on one role', () => {
   });
 });
 
-describe('50 concurrent writers on one managed policy', () => {
+describe('50 concurrent writers on one managed policy', { timeout: 60_000 }, () => {
   it('AttachRolePolicy from 50 roles: AttachmentCount is 50', async () => {
     const policy = policyArn(await newPolicy());
     const roles = await Promise.all(Array.from({ length: WRITERS }, () => newRole()));
@@ -146,7 +146,7 @@ describe('50 concurrent writers on one managed policy', () => {
   });
 });
 
-describe('50 concurrent writers on one account', () => {
+describe('50 concurrent writers on one account', { timeout: 60_000 }, () => {
   it('CreateUser burst: every user exists afterwards', async () => {
     const base = unique('burst');
     const answers = await all((i) => ({ Action: 'CreateUser', UserName: `${base}-${i}` }));
