@@ -15,6 +15,7 @@ import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 
 const MAX_BODY = 256 * 1024;
+const IAM_REGION = 'us-east-1';
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
 const VERSIONS = new Map<string, Service>([
   ['2011-06-15', 'sts'],
@@ -81,7 +82,10 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     requestId,
     now,
     service,
-    region: signature?.scope.region ?? 'us-east-1',
+    // IAM is global, with one endpoint in US East (N. Virginia): its calls are made to us-east-1
+    // whatever Region the client scoped its signature to (IAM User Guide, AWS global condition
+    // context keys: aws:RequestedRegion). STS is regional: the scope names the Region called.
+    region: service === 'iam' ? IAM_REGION : (signature?.scope.region ?? IAM_REGION),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
