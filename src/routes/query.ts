@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
@@ -13,7 +14,6 @@ import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 
 const MAX_BODY = 256 * 1024;
-const IAM_REGION = 'us-east-1';
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
 const VERSIONS = new Map<string, Service>([
   ['2011-06-15', 'sts'],
@@ -80,10 +80,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     requestId,
     now,
     service,
-    // IAM is global, with one endpoint in US East (N. Virginia): its calls are made to us-east-1
-    // whatever Region the client scoped its signature to (IAM User Guide, AWS global condition
-    // context keys: aws:RequestedRegion). STS is regional: the scope names the Region called.
-    region: service === 'iam' ? IAM_REGION : (signature?.scope.region ?? IAM_REGION),
+    region: requestedRegion(service, signature?.scope.region),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
