@@ -12,4 +12,10 @@ export interface Env {
   DEMO_SEED?: string;
   /** Bearer token for POST /admin/v1/apply; the endpoint is disabled when unset. */
   ADMIN_TOKEN?: string;
+  /**
+   * Bearer mode of the AuthZEN API (docs/authzen.md): a Worker secret that lets its holder ask
+   * about any principal of AUTHZEN_ACCOUNT without SigV4. Off unless both are set.
+   */
+  AUTHZEN_TOKEN?: string;
+  AUTHZEN_ACCOUNT?: string;
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
@@ -79,10 +80,11 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     requestId,
     now,
     service,
-    region: signature?.scope.region ?? 'us-east-1',
+    region: requestedRegion(service, signature?.scope.region),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
+    host: url.host,
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
