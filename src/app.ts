@@ -3,6 +3,7 @@ import type { Env } from './env.ts';
 import { AwsError, Errors } from './protocol/errors.ts';
 import { renderError, type Service } from './protocol/xml.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { demoRoutes, pageRoutes } from './routes/demo.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
@@ -14,6 +15,8 @@ export const app = new Hono<{
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
 app.route('/admin/v1', adminRoutes);
+app.route('/demo/v1', demoRoutes);
+app.route('/', pageRoutes);
 app.route('/', queryRoutes);
 
 /**
@@ -26,7 +29,7 @@ app.onError((err, c) => {
   if (!known) console.error('unhandled error', err);
   const error = known ? err : Errors.internalFailure();
   const path = new URL(c.req.url).pathname;
-  if (path.startsWith('/v1/') || path.startsWith('/admin/')) {
+  if (path.startsWith('/v1/') || path.startsWith('/admin/') || path.startsWith('/demo/')) {
     return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
   }
   const requestId = c.get('requestId') ?? crypto.randomUUID();
