@@ -3,6 +3,8 @@ import type { Env } from './env.ts';
 import { AwsError, Errors } from './protocol/errors.ts';
 import { renderError, type Service } from './protocol/xml.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { authzenRoutes } from './routes/authzen.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { demoRoutes, pageRoutes } from './routes/demo.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
@@ -15,7 +17,9 @@ export const app = new Hono<{
 app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
 app.route('/admin/v1', adminRoutes);
+app.route('/oidc', oidcRoutes);
 app.route('/demo/v1', demoRoutes);
+app.route('/', authzenRoutes);
 app.route('/', pageRoutes);
 app.route('/', queryRoutes);
 

@@ -20,4 +20,10 @@ export interface Env {
   DEMO_SANDBOX_LIMIT?: RateLimit;
   /** Per-client-IP limit on API calls made with a sandbox's credentials. */
   DEMO_API_LIMIT?: RateLimit;
+  /**
+   * Bearer mode of the AuthZEN API (docs/authzen.md): a Worker secret that lets its holder ask
+   * about any principal of AUTHZEN_ACCOUNT without SigV4. Off unless both are set.
+   */
+  AUTHZEN_TOKEN?: string;
+  AUTHZEN_ACCOUNT?: string;
 }

@@ -36,21 +36,6 @@ export function canonicalUri(rawPath: string): string {
   return `/${segments.map(awsUriEncode).join('/')}${trailing}`;
 }
 
-/** Query parameters decoded from a raw query string (`a=1&b`), in their original order. */
-export function parseQuery(rawQuery: string): [string, string][] {
-  const query = rawQuery.startsWith('?') ? rawQuery.slice(1) : rawQuery;
-  if (query === '') return [];
-  return query
-    .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      return eq < 0
-        ? [decodeLenient(pair), '']
-        : [decodeLenient(pair.slice(0, eq)), decodeLenient(pair.slice(eq + 1))];
-    });
-}
-
 /**
  * CanonicalQueryString: each name and value URI-encoded, sorted by encoded name then value; a name
  * without a value gets an empty value. `omit` drops X-Amz-Signature from presigned URLs.

@@ -5,7 +5,7 @@
  * one AWS would give; messages are AWS's wording.
  */
 import { AwsError, Errors } from '../protocol/errors.ts';
-import { parseQuery } from './canonical.ts';
+import { formPairs } from '../protocol/form.ts';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** Requests are accepted within 15 minutes either side of their timestamp (STS/IAM "Common Errors", RequestExpired). */
@@ -18,6 +18,11 @@ export interface SigV4Input {
   url: string;
   headers: Headers;
   body: Uint8Array;
+  /**
+   * The URL's parameters exactly as the operation reads them (protocol/form.ts). The canonical
+   * query string is built from these; when absent they are decoded from `url` the same way.
+   */
+  query?: [string, string][];
 }
 
 export interface SigV4Scope {
@@ -46,7 +51,7 @@ export interface SigV4Request {
   securityToken?: string;
   /** The request itself, needed to rebuild the canonical request. */
   request: SigV4Input;
-  /** Decoded query parameters in their original order. */
+  /** The URL's parameters, decoded once (protocol/form.ts), in their original order. */
   query: [string, string][];
 }
 
@@ -335,8 +340,7 @@ function finish(
  * `now` is given).
  */
 export function parseSigV4(req: SigV4Input, opts: ParseOptions = {}): SigV4Request | null {
-  const url = new URL(req.url);
-  const query = parseQuery(url.search);
+  const query = req.query ?? formPairs(new URL(req.url).search.slice(1));
   const header = req.headers.get('authorization');
   if (header !== null && header.trim() !== '') return fromHeader(req, header, query, opts);
   const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'];

@@ -26,6 +26,12 @@ export {
 } from './sigv4-parse.ts';
 
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+/**
+ * An HTTP field name (RFC 9110 section 5.1, a token). The SignedHeaders list is the caller's text:
+ * a name that no request can carry (`bad name`) names no header, so it canonicalises to an empty
+ * value and the signature does not match, instead of making the header lookup throw.
+ */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /**
@@ -45,8 +51,13 @@ export function buildCanonicalRequest(parsed: SigV4Request, payloadHash: string)
   const { request } = parsed;
   const url = new URL(request.url);
   const names = parsed.signedHeaders.split(';').map((n) => n.toLowerCase());
+  // HTTP/2 clients may sign the :authority pseudo-header instead of Host; both carry the host.
   const header = (name: string): string | null =>
-    name === 'host' ? (request.headers.get('host') ?? url.host) : request.headers.get(name);
+    name === 'host' || name === ':authority'
+      ? (request.headers.get('host') ?? url.host)
+      : HEADER_NAME.test(name)
+        ? request.headers.get(name)
+        : null;
   return canonicalRequest({
     method: request.method.toUpperCase(),
     uri: canonicalUri(url.pathname),

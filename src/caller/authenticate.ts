@@ -1,5 +1,5 @@
 import { openSecret } from '../auth/seal.ts';
-import { parseSigV4, verifySigV4, type SigV4Request } from '../auth/sigv4.ts';
+import { parseSigV4, verifySigV4, type SigV4Input, type SigV4Request } from '../auth/sigv4.ts';
 import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
@@ -7,12 +7,7 @@ import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Caller } from './types.ts';
 
-export interface SignedRequest {
-  method: string;
-  url: string;
-  headers: Headers;
-  body: Uint8Array;
-}
+export type SignedRequest = SigV4Input;
 
 /** What the request's SigV4 authentication says, read once: absent, parsed, or unusable (and why). */
 export type Authentication =

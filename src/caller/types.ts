@@ -33,4 +33,6 @@ export interface RequestInfo {
   sourceIp?: string;
   secureTransport: boolean;
   userAgent?: string;
+  /** The Host the request was sent to (with its port): names rolecall's own issuers. */
+  host?: string;
 }

@@ -35,6 +35,8 @@ export interface CompiledStatement {
   /** Bits for the ids below 31 of conditionKeyIds; the rest are in keyOverflow. */
   keyMask: number;
   keyOverflow: number[];
+  /** The statement as written (normalized), for traces; decisions never read it. */
+  source: NormalizedStatement;
 }
 
 /**
@@ -187,6 +189,7 @@ function compileStatement(
     conditionKeyIds: [...keyIds],
     keyMask: [...keyIds].filter((id) => id < 31).reduce((m, id) => m | (1 << id), 0),
     keyOverflow: [...keyIds].filter((id) => id >= 31),
+    source: s,
   };
   if (s.Sid !== undefined) out.sid = s.Sid;
   if (s.Principal !== undefined) out.principal = compilePrincipal(s.Principal);

@@ -9,11 +9,17 @@ import { policySize } from './json.ts';
 import { evaluate, zero } from './evaluate.ts';
 import type { CompiledSet } from './evaluate.ts';
 import type { Decision, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
+import { traceDecision } from './trace.ts';
 import { normalizePolicy } from './validate.ts';
 import type { GrammarKind } from './validate.ts';
 
+export interface DecideOptions {
+  /** Also return the evaluator's trace (src/policy/trace.ts); off by default, and then free. */
+  trace?: boolean;
+}
+
 export interface CompiledPolicySet {
-  decide(request: DecisionRequest): Decision;
+  decide(request: DecisionRequest, options?: DecideOptions): Decision;
 }
 
 /** Validates and pre-compiles a PolicySet once; `decide` then only matches. */
@@ -21,7 +27,7 @@ export function compile(policies: PolicySet): CompiledPolicySet {
   const set = compileSet(policies);
   const callers = new Map<string, { caller: Caller; derived: Map<string, string[]> }>();
   return {
-    decide(request) {
+    decide(request, options) {
       checkRequest(request);
       let who = callers.get(request.principal);
       if (who === undefined) {
@@ -30,14 +36,17 @@ export function compile(policies: PolicySet): CompiledPolicySet {
         if (callers.size > 1000) callers.clear();
         callers.set(request.principal, who);
       }
-      return decideWith(set, who.caller, who.derived, request);
+      return decideWith(set, who.caller, who.derived, request, options?.trace === true);
     },
   };
 }
 
 /** One-shot evaluation; throws PolicyError for what POST /v1/simulate answers 400. */
-export function simulate(input: { request: DecisionRequest; policies: PolicySet }): Decision {
-  return compile(input.policies).decide(input.request);
+export function simulate(
+  input: { request: DecisionRequest; policies: PolicySet },
+  options?: DecideOptions,
+): Decision {
+  return compile(input.policies).decide(input.request, options);
 }
 
 function decideWith(
@@ -45,22 +54,23 @@ function decideWith(
   caller: Caller,
   derived: Map<string, string[]>,
   request: DecisionRequest,
+  trace: boolean,
 ): Decision {
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
-  return evaluate(
-    set,
-    new EvalRequest(
-      caller,
-      ctx,
-      request.action,
-      request.resource,
-      request.resourceAccount,
-      set.probes,
-      set.keys.names,
-      set.probeMemo,
-    ),
+  const req = new EvalRequest(
+    caller,
+    ctx,
+    request.action,
+    request.resource,
+    request.resourceAccount,
+    set.probes,
+    set.keys.names,
+    set.probeMemo,
   );
+  const decision = evaluate(set, req);
+  if (trace) decision.trace = traceDecision(set, req, decision);
+  return decision;
 }
 
 function checkRequest(request: DecisionRequest): void {

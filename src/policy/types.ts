@@ -1,3 +1,5 @@
+import type { DecisionTrace } from './trace.ts';
+
 /** A request context value: strings, or arrays for multivalued keys; numbers and booleans are accepted as text. */
 export type ContextValue = string | number | boolean | Array<string | number | boolean>;
 
@@ -47,6 +49,8 @@ export interface Decision {
   reason: string;
   /** Statements skipped because they could not be evaluated (they neither allow nor deny). */
   errors: StatementError[];
+  /** Only when asked for with `decide(request, { trace: true })`. */
+  trace?: DecisionTrace;
 }
 
 export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp';

@@ -85,3 +85,48 @@ export const Errors = {
       'Receiver',
     ),
 } as const;
+
+const VERIFICATION_KEY =
+  "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
+
+/**
+ * AssumeRoleWithWebIdentity's errors (STS API Reference, "AssumeRoleWithWebIdentity" > Errors), worded
+ * as STS words them: codes are the query-protocol codes of the STS service model.
+ */
+export const WebIdentityErrors = {
+  notJwt: () =>
+    new AwsError(
+      'InvalidIdentityToken',
+      'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)',
+      400,
+    ),
+  noProvider: (issuer: string) =>
+    new AwsError(
+      'InvalidIdentityToken',
+      `No OpenIDConnect provider found in your account for ${issuer}`,
+      400,
+    ),
+  audience: () => new AwsError('InvalidIdentityToken', 'Incorrect token audience', 400),
+  missingClaim: (claim: string) =>
+    new AwsError('InvalidIdentityToken', `Missing a required claim: ${claim}`, 400),
+  /** Bad signature, unknown key id, refused algorithm, a claim that is not yet valid. */
+  invalid: () =>
+    new AwsError(
+      'InvalidIdentityToken',
+      'The web identity token that was passed could not be validated by AWS. Get a new identity token from the identity provider and then retry the request.',
+      400,
+    ),
+  /** The provider's keys cannot be used (a JWKS without usable keys, a key of the wrong type). */
+  unusableKeys: () => new AwsError('InvalidIdentityToken', VERIFICATION_KEY, 400),
+  expired: (nowSeconds: number, expSeconds: number) =>
+    new AwsError(
+      'ExpiredTokenException',
+      `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${expSeconds}`,
+      400,
+    ),
+  /** The provider's discovery document or JWKS could not be fetched. */
+  unreachable: () => new AwsError('IDPCommunicationError', VERIFICATION_KEY, 400),
+  rejected: (message: string) => new AwsError('IDPRejectedClaim', message, 403),
+  denied: () =>
+    new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403),
+} as const;

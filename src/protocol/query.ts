@@ -1,4 +1,5 @@
 import { AwsError, Errors } from './errors.ts';
+import { formPairs } from './form.ts';
 
 /**
  * The parameters of one query-protocol request (`Action=AssumeRole&Version=2011-06-15&...`), with
@@ -21,8 +22,13 @@ export class QueryParams {
   }
 
   static parse(text: string): QueryParams {
+    return QueryParams.fromPairs(formPairs(text));
+  }
+
+  /** Parameters already decoded by formPairs (the URL's, then the body's); a repeated name is refused. */
+  static fromPairs(pairs: Iterable<[string, string]>): QueryParams {
     const map = new Map<string, string>();
-    for (const [k, v] of new URLSearchParams(text)) {
+    for (const [k, v] of pairs) {
       if (map.has(k)) throw new AwsError('MalformedQueryString', `Duplicate parameter: ${k}`, 400);
       map.set(k, v);
     }

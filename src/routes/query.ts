@@ -5,6 +5,7 @@ import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
 import type { OperationContext } from '../operation.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
+import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
 import { clientIp, withinLimit } from '../demo/limits.ts';
@@ -13,6 +14,7 @@ import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 
 const MAX_BODY = 256 * 1024;
+const IAM_REGION = 'us-east-1';
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
 const VERSIONS = new Map<string, Service>([
   ['2011-06-15', 'sts'],
@@ -38,17 +40,26 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   const isGet = c.req.method === 'GET';
   const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
-  const query = new URL(c.req.url).search.slice(1);
+  const url = new URL(c.req.url);
+  // Decoded once: the operation reads these pairs and the signature's canonical query is built
+  // from the same ones, so what was signed is what is read.
+  const urlParams = formPairs(url.search.slice(1));
   // AWS's query protocol takes parameters from the URL and the form body alike.
-  const params = QueryParams.parse(
+  const params = QueryParams.fromPairs(
     isGet
-      ? query
+      ? urlParams
       : contentType === '' || contentType.startsWith('application/x-www-form-urlencoded')
-        ? [query, QueryParams.decode(body)].filter(Boolean).join('&')
+        ? [...urlParams, ...formPairs(QueryParams.decode(body))]
         : rejectContentType(contentType),
   );
 
-  const signed = { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body };
+  const signed = {
+    method: c.req.method,
+    url: c.req.url,
+    headers: c.req.raw.headers,
+    body,
+    query: urlParams,
+  };
   const auth = readAuthentication(signed, now);
   const signature = auth.kind === 'signed' ? auth.sig : undefined;
   const version = params.get('Version');
@@ -66,15 +77,18 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
 
   const store = new KvIamStore(c.env.IAM);
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
-  const url = new URL(c.req.url);
   const info: RequestInfo = {
     requestId,
     now,
     service,
-    region: signature?.scope.region ?? 'us-east-1',
+    // IAM is global, with one endpoint in US East (N. Virginia): its calls are made to us-east-1
+    // whatever Region the client scoped its signature to (IAM User Guide, AWS global condition
+    // context keys: aws:RequestedRegion). STS is regional: the scope names the Region called.
+    region: service === 'iam' ? IAM_REGION : (signature?.scope.region ?? IAM_REGION),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
+    host: url.host,
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 

@@ -22,6 +22,7 @@ export class SessionStore extends DurableObject<Env> {
       record TEXT NOT NULL
     )`);
     this.sql.exec('CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)');
+    this.sql.exec('CREATE INDEX IF NOT EXISTS sessions_key ON sessions (access_key_id)');
   }
 
   async put(session: SessionRecord): Promise<void> {
@@ -48,6 +49,17 @@ export class SessionStore extends DurableObject<Env> {
     if (!row) return { status: 'unknown' };
     if (now >= row.expires_at) return { status: 'expired' };
     return { status: 'active', session: JSON.parse(row.record) as SessionRecord };
+  }
+
+  /**
+   * The session with this access key id (AuthZEN subjects name a session by its key alone). Only
+   * sessions whose shard was chosen by the key (shardFor(account, accessKeyId)) are found by it.
+   */
+  getByAccessKey(accessKeyId: string, now: number): SessionLookup {
+    const row = this.sql
+      .exec<{ id: string }>('SELECT id FROM sessions WHERE access_key_id = ? LIMIT 1', accessKeyId)
+      .toArray()[0];
+    return row ? this.get(row.id, now) : { status: 'unknown' };
   }
 
   revoke(id: string): boolean {

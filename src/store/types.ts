@@ -103,6 +103,8 @@ export interface OidcProviderRecord {
   thumbprints: string[];
   createDate: number;
   tags: Tags;
+  /** Verification keys given inline (seed file), used instead of fetching the issuer's JWKS. */
+  jwks?: { keys: Array<Record<string, unknown>> };
 }
 
 export interface AccountRecord {

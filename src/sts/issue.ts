@@ -35,7 +35,9 @@ export async function issueSession(env: Env, requested: SessionDraft): Promise<I
     accessKeyId,
     sealedSecret: await sealSecret(keys.seal, secret, accessKeyId),
   };
-  const shard = shardFor(draft.account, id);
+  // The shard follows the access key id, so a session can also be found from its key alone
+  // (AuthZEN subjects of type access_key); the token names the shard either way.
+  const shard = shardFor(draft.account, accessKeyId);
   await env.SESSIONS.get(env.SESSIONS.idFromName(shard)).put(session);
   const token = await issueSessionToken(keys.mac, {
     shard,

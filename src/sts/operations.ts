@@ -5,6 +5,7 @@ import type { XmlObject } from '../protocol/xml.ts';
 import { assumeRole } from './assume-role.ts';
 import { getAccessKeyInfo, getCallerIdentity } from './identity.ts';
 import { getFederationToken, getSessionToken } from './tokens.ts';
+import { assumeRoleWithWebIdentity } from './web-identity.ts';
 
 type SessionKind = 'long-term' | 'AssumedRole' | 'User' | 'FederatedUser';
 
@@ -44,4 +45,5 @@ export const stsOperations: OperationTable = {
   GetSessionToken: signed('GetSessionToken', getSessionToken),
   GetFederationToken: signed('GetFederationToken', getFederationToken),
   GetAccessKeyInfo: signed('GetAccessKeyInfo', getAccessKeyInfo),
+  AssumeRoleWithWebIdentity: { auth: 'none', run: assumeRoleWithWebIdentity },
 };

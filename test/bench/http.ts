@@ -1,13 +1,13 @@
 /**
- * STS throughput against a local Worker on a real port (wrangler's unstable_startWorker, workerd):
+ * STS throughput against a local Worker on a real port (the `npm start` server, src/local/serve.ts):
  * GetCallerIdentity and AssumeRole, signed in advance with the demo admin key, replayed by
  * autocannon. GET /health in the same run is the baseline (the cost of the HTTP path alone).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { unstable_startWorker } from 'wrangler';
+import { startServer } from '../../src/local/serve.ts';
 import { DEMO_ADMIN, signedRequest } from '../helpers/aws.ts';
 
 process.env.WRANGLER_LOG ??= 'error';
@@ -52,13 +52,9 @@ async function presigned(url: string, params: Record<string, string>) {
 
 export async function benchHttp(): Promise<Result[]> {
   const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
-  const worker = await unstable_startWorker({
-    config: resolve(import.meta.dirname, '../../wrangler.toml'),
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: state },
-  });
+  const worker = await startServer({ port: 0, persist: state });
   try {
-    await worker.ready;
-    const url = (await worker.url).href;
+    const url = worker.url + '/';
     await fetch(url + 'health'); // first request seeds the demo account
     await fetch(url, await presigned(url, { Action: 'GetCallerIdentity' }));
     const results = [
@@ -76,7 +72,7 @@ export async function benchHttp(): Promise<Result[]> {
     ];
     return results;
   } finally {
-    await worker.dispose();
+    await worker.stop();
     await rm(state, { recursive: true, force: true });
   }
 }

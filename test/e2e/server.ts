@@ -1,31 +1,27 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { unstable_startWorker } from 'wrangler';
+import { join } from 'node:path';
+import { startServer as serve } from '../../src/local/serve.ts';
+import type { Server } from '../../src/local/serve.ts';
 
 process.env.WRANGLER_LOG ??= 'warn';
 process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 
-export interface Server {
-  url: string;
-  stop(): Promise<void>;
-}
+export type { Server };
 
-/** Starts the Worker on a real loopback port with fresh local state (seeded with the demo account). */
+/**
+ * Starts the Worker the way `npm start` serves it (src/local/serve.ts), on a free loopback port with
+ * fresh local state (seeded with the demo account on first use).
+ */
 export async function startServer(): Promise<Server> {
   const state = await mkdtemp(join(tmpdir(), 'rolecall-e2e-'));
-  const worker = await unstable_startWorker({
-    config: resolve(import.meta.dirname, '../../wrangler.toml'),
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: state },
-  });
-  await worker.ready;
-  const url = (await worker.url).href.replace(/\/$/, '');
+  const server = await serve({ port: 0, persist: state });
   return {
-    url,
+    url: server.url,
     async stop() {
-      await worker.dispose();
+      await server.stop();
       await rm(state, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,186 @@
+import type { Env } from '../env.ts';
+import {
+  PolicyError,
+  type Decision,
+  type DecisionTrace,
+  type MatchedStatement,
+} from '../policy/index.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { IamStore } from '../store/types.ts';
+import { decisionContext } from './context.ts';
+import { mayAsk, type Pep } from './pep.ts';
+import { compiledFor, loadPolicies, type LoadedPolicies } from './policy-sets.ts';
+import type { EvaluationsRequest, Item, Subject } from './request.ts';
+import { resolveSubject, type Resolution } from './subject.ts';
+
+/** Most distinct subjects in one request: each costs storage reads and an authorization. */
+export const MAX_SUBJECTS = 25;
+
+export interface AnswerContext {
+  /** The IAM verdict, in AWS's words. */
+  reason?: Decision['decision'];
+  /** Why, in one sentence. */
+  explanation?: string;
+  matchedStatements?: Array<MatchedStatement & { source?: string }>;
+  missingContextKeys?: string[];
+  /** Statements that could not be evaluated (they neither allow nor deny). */
+  statementErrors?: Decision['errors'];
+  /** The evaluator's trace, when `options.trace` is true (src/policy/trace.ts). */
+  trace?: DecisionTrace;
+  /** Why this evaluation could not be made; its decision is false. */
+  error?: { status: number; message: string };
+}
+
+/** An AuthZEN Decision. */
+export interface Answer {
+  decision: boolean;
+  context: AnswerContext;
+}
+
+const failed = (status: number, message: string): Answer => ({
+  decision: false,
+  context: { error: { status, message } },
+});
+
+interface Prepared {
+  answer?: Answer;
+  /** A whole-request refusal, for a single evaluation: HTTP 403. */
+  refusal?: AwsError;
+  loaded?: LoadedPolicies;
+  resolution?: Resolution;
+}
+
+const subjectKey = (s: Subject) => `${s.type}\n${s.id}`;
+
+/**
+ * Resolves, authorizes and loads one subject: its stored principal, whether the PEP may ask about
+ * it (refused before existence is revealed), and its policies with their versions.
+ */
+async function prepare(
+  env: Env,
+  store: IamStore,
+  pep: Pep,
+  subject: Subject,
+  now: number,
+): Promise<Prepared> {
+  const resolution = await resolveSubject(env, store, subject, now);
+  if (!resolution.ok) {
+    const { error } = resolution;
+    if (error.account !== undefined) {
+      const refusal = await mayAsk(env, store, pep, {
+        account: error.account,
+        entityArn: error.entityArn ?? `arn:aws:iam::${error.account}:root`,
+      });
+      if (refusal !== null) return { refusal, answer: failed(403, refusal.message) };
+    }
+    return { answer: failed(error.status, error.message) };
+  }
+  const s = resolution.subject;
+  const refusal = await mayAsk(env, store, pep, {
+    account: s.account,
+    entityArn: s.entityArn,
+    subject: s,
+  });
+  if (refusal !== null) return { refusal, answer: failed(403, refusal.message) };
+  return { resolution, loaded: await loadPolicies(store, s) };
+}
+
+/**
+ * Answers every item of an AuthZEN request, in order. Subjects are resolved once per request
+ * (in parallel); each decision is then a lookup of the compiled set (by entity versions) and a
+ * match. `deny_on_first_deny` stops after the first false decision, `permit_on_first_permit`
+ * after the first true one (the specification's "Evaluations semantics").
+ */
+export async function evaluateAll(
+  env: Env,
+  store: IamStore,
+  pep: Pep,
+  request: EvaluationsRequest,
+  now: number,
+): Promise<{ answers: Answer[]; refusal?: AwsError }> {
+  const subjects = new Map<string, Promise<Prepared>>();
+  for (const item of request.items) {
+    if (!item.ok) continue;
+    const key = subjectKey(item.subject);
+    if (!subjects.has(key) && subjects.size < MAX_SUBJECTS) {
+      subjects.set(key, prepare(env, store, pep, item.subject, now));
+    }
+  }
+  const ready = new Map<string, Prepared>();
+  await Promise.all(
+    [...subjects].map(async ([k, p]) => {
+      ready.set(k, await p);
+    }),
+  );
+  const answers: Answer[] = [];
+  let refusal: AwsError | undefined;
+  for (const item of request.items) {
+    const answer = answerOne(item, ready, request.trace, now);
+    if (answer.refusal !== undefined) refusal ??= answer.refusal;
+    answers.push(answer.answer);
+    if (request.semantic === 'deny_on_first_deny' && !answer.answer.decision) break;
+    if (request.semantic === 'permit_on_first_permit' && answer.answer.decision) break;
+  }
+  return { answers, refusal };
+}
+
+function answerOne(
+  item: Item,
+  ready: Map<string, Prepared>,
+  trace: boolean,
+  now: number,
+): { answer: Answer; refusal?: AwsError } {
+  if (!item.ok) return { answer: failed(400, item.message) };
+  const prepared = ready.get(subjectKey(item.subject));
+  if (prepared === undefined) {
+    return {
+      answer: failed(400, `A request may name at most ${MAX_SUBJECTS} distinct subjects.`),
+    };
+  }
+  if (prepared.answer !== undefined) {
+    return { answer: prepared.answer, refusal: prepared.refusal };
+  }
+  const loaded = prepared.loaded!;
+  const subject = (prepared.resolution as Extract<Resolution, { ok: true }>).subject;
+  let compiled;
+  try {
+    compiled = compiledFor(loaded, item.resource.policy);
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    if (e.policy === 'resource') {
+      return { answer: failed(400, `resource.properties.policy: ${e.code}: ${e.message}`) };
+    }
+    // A stored policy IAM would refuse today (written before a rule existed): nothing is decided.
+    const where = (e.policy !== undefined && loaded.sources[e.policy]) || e.policy || 'a policy';
+    return { answer: failed(500, `The stored policy ${where} is invalid: ${e.message}`) };
+  }
+  let d: Decision & { trace?: DecisionTrace };
+  try {
+    d = compiled.decide(
+      {
+        principal: subject.principal,
+        action: item.action,
+        resource: item.resource.id,
+        resourceAccount: item.resource.account,
+        context: decisionContext(subject, item.resource, item.context, now),
+      },
+      { trace },
+    );
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    const field = e.policy === 'resource' ? 'resource.properties.policy: ' : '';
+    return { answer: failed(400, `${field}${e.code}: ${e.message}`) };
+  }
+  const context: AnswerContext = {
+    reason: d.decision,
+    explanation: d.reason,
+    matchedStatements: d.matchedStatements.map((m) => {
+      const source = loaded.sources[m.policy];
+      return source === undefined ? m : { ...m, source };
+    }),
+    missingContextKeys: d.missingContextKeys,
+  };
+  if (d.errors.length > 0) context.statementErrors = d.errors;
+  if (d.trace !== undefined) context.trace = d.trace;
+  return { answer: { decision: d.decision === 'allowed', context } };
+}

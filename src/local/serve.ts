@@ -1,0 +1,107 @@
+/**
+ * The local server behind `npm start`, the e2e tests and the HTTP benchmarks: the Worker bundled
+ * with esbuild and run by Miniflare's API in workerd, bound directly to the listening socket. No
+ * dev proxy in front, no per-request log round trip to Node, no live reload (`npm run dev` is
+ * `wrangler dev` for that). Everything is derived from wrangler.toml the way wrangler derives it
+ * (`unstable_getMiniflareWorkerOptions`, then Miniflare's `convertV4MiniflareOptions`), and the
+ * state folder is wrangler's (`.wrangler/state/v3` beside wrangler.toml), so `npm start` and
+ * `npm run dev` share KV and Durable Object data.
+ */
+import { dirname, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
+import type { V4WorkerOptions } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
+
+export interface ServeOptions {
+  /** wrangler.toml to read bindings, vars, migrations, assets and compatibility settings from. */
+  config?: string;
+  /** A wrangler environment (`[env.NAME]`); the top level when absent. */
+  env?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /**
+   * Miniflare's state folder: `.wrangler/state/v3` beside wrangler.toml by default (what `wrangler
+   * dev` and `npm run seed` use); false keeps state in memory only.
+   */
+  persist?: string | false;
+  /** Entry module instead of wrangler.toml's `main` (the benchmark's hello-world Worker). */
+  main?: string;
+}
+
+export interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** One ES module bundle of the entry, as wrangler builds it for workerd (no minify, `define` applied). */
+async function bundle(entry: string, define: Record<string, string>): Promise<string> {
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2024',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    // Runtime modules: workerd provides them (`nodejs_compat` for node:*).
+    external: ['cloudflare:*', 'node:*'],
+    define,
+    logLevel: 'error',
+  });
+  return out.outputFiles[0].text;
+}
+
+/** Starts the Worker of `config` on a real socket; resolves once it answers. */
+export async function startServer(options: ServeOptions = {}): Promise<Server> {
+  const config = resolve(options.config ?? resolve(ROOT, 'wrangler.toml'));
+  const configDir = dirname(config);
+  const parsed = unstable_readConfig({ config, env: options.env });
+  const wrangler = unstable_getMiniflareWorkerOptions(parsed, options.env);
+  const main = options.main ?? wrangler.main;
+  if (main === undefined) throw new Error(`${config}: no "main" entry`);
+  const entry = resolve(configDir, main);
+  const script = await bundle(entry, wrangler.define);
+  const persist =
+    options.persist === false
+      ? undefined
+      : resolve(options.persist ?? resolve(configDir, '.wrangler/state/v3'));
+  const worker: V4WorkerOptions = {
+    ...(wrangler.workerOptions as V4WorkerOptions),
+    // wrangler's worker name: Durable Object state folders are keyed by it.
+    name: parsed.name ?? 'worker',
+    // Module paths are relative to modulesRoot, which workerd will not leave.
+    modulesRoot: dirname(entry),
+    modules: [
+      { type: 'ESModule', path: entry.replace(/\.[mc]?[jt]sx?$/, '.js'), contents: script },
+    ],
+    // The Worker (or, with [assets], wrangler's asset router) is bound to the socket itself.
+    unsafeDirectSockets: [{ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 }],
+  };
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      // Miniflare's own entry socket: on a free loopback port, unused by clients.
+      host: '127.0.0.1',
+      port: 0,
+      log: new Log(LogLevel.WARN),
+      // The placeholder `request.cf`: no fetch of Cloudflare's cf object at startup.
+      cf: false,
+      logRequests: false,
+      resourcePersistencePath: persist,
+      resourceTmpPath: resolve(configDir, '.wrangler/tmp'),
+      workers: [worker, ...(wrangler.externalWorkers as V4WorkerOptions[])],
+    }),
+  );
+  try {
+    await mf.ready;
+    const url = (await mf.unsafeGetDirectURL()).href.replace(/\/$/, '');
+    return { url, stop: () => mf.dispose() };
+  } catch (error) {
+    await mf.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+import { Hono, type Context } from 'hono';
+import type { Env } from '../env.ts';
+import { evaluateAll } from '../decisions/evaluate.ts';
+import { authenticatePep } from '../decisions/pep.ts';
+import {
+  AUTHZEN_BODY_LIMIT,
+  BadRequest,
+  MAX_EVALUATIONS,
+  parseEvaluations,
+} from '../decisions/request.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import { ensureDemoSeed } from '../seed/demo.ts';
+import { KvIamStore } from '../store/kv.ts';
+
+/**
+ * The OpenID AuthZEN Authorization API 1.0 over the IAM state rolecall holds (docs/authzen.md):
+ * PDP metadata at /.well-known/authzen-configuration, and the Access Evaluation(s) APIs under
+ * /access/v1. HTTP only: parsing and answers are in src/decisions.
+ */
+export const authzenRoutes = new Hono<{ Bindings: Env }>();
+
+type Status = 400 | 401 | 403 | 404 | 413 | 500;
+
+function jsonError(c: Context, status: Status, code: string, message: string) {
+  if (status === 401)
+    c.header('WWW-Authenticate', 'AWS4-HMAC-SHA256 realm="rolecall", service="iam"');
+  return c.json({ error: { code, message } }, status);
+}
+
+// Errors here are JSON whatever the path, with the request id echoed (set before any await).
+authzenRoutes.onError((err, c) => {
+  const known = err instanceof AwsError;
+  if (!known) console.error('unhandled error', err);
+  const error = known ? err : Errors.internalFailure();
+  return jsonError(c, error.status as Status, error.code, error.message);
+});
+
+// "If the PEP specified a request identifier in the request, the PDP MUST include the same
+// identifier in the response" (HTTPS binding, Request Identification); we make one otherwise.
+const echoRequestId = async (c: Context, next: () => Promise<void>) => {
+  c.header('X-Request-ID', c.req.header('x-request-id') ?? crypto.randomUUID());
+  await next();
+};
+authzenRoutes.use('/access/*', echoRequestId);
+authzenRoutes.use('/.well-known/authzen-configuration', echoRequestId);
+
+authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
+  const origin = new URL(c.req.url).origin;
+  c.header('Cache-Control', 'public, max-age=3600');
+  return c.json({
+    policy_decision_point: origin,
+    access_evaluation_endpoint: `${origin}/access/v1/evaluation`,
+    access_evaluations_endpoint: `${origin}/access/v1/evaluations`,
+    // Extensions (ignored by PEPs that do not know them, as the specification requires).
+    rolecall_max_evaluations: MAX_EVALUATIONS,
+    rolecall_max_body_bytes: AUTHZEN_BODY_LIMIT,
+    rolecall_subject_types: ['iam_principal', 'access_key'],
+  });
+});
+
+authzenRoutes.post('/access/v1/evaluation', (c) => handle(c, false));
+authzenRoutes.post('/access/v1/evaluations', (c) => handle(c, true));
+
+async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
+  const now = Date.now();
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  // "Requests MUST include a Content-Type header with the value application/json" (HTTPS JSON binding).
+  if (type !== 'application/json') {
+    return jsonError(c, 400, 'UnsupportedMediaType', 'Content-Type must be application/json');
+  }
+  const body = await readBody(c.req.raw);
+  if (body === null) {
+    return jsonError(
+      c,
+      413,
+      'RequestEntityTooLarge',
+      `Request body exceeds ${AUTHZEN_BODY_LIMIT} bytes`,
+    );
+  }
+  const store = new KvIamStore(c.env.IAM);
+  if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
+  const url = new URL(c.req.url);
+  const pep = await authenticatePep(
+    c.env,
+    store,
+    { method: 'POST', url: c.req.url, headers: c.req.raw.headers, body },
+    {
+      requestId: c.res.headers.get('X-Request-ID') ?? crypto.randomUUID(),
+      now,
+      sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+      secureTransport: url.protocol === 'https:',
+      userAgent: c.req.header('user-agent'),
+    },
+  );
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body));
+  } catch {
+    return jsonError(c, 400, 'MalformedRequest', 'Request body is not valid JSON');
+  }
+  let request;
+  try {
+    request = parseEvaluations(value, batch);
+  } catch (e) {
+    if (e instanceof BadRequest) return jsonError(c, 400, 'InvalidRequest', e.message);
+    throw e;
+  }
+  const { answers, refusal } = await evaluateAll(c.env, store, pep, request, now);
+  if (request.single) {
+    // A single evaluation about a subject the caller may not ask about is refused as a whole.
+    if (refusal !== undefined) return jsonError(c, 403, refusal.code, refusal.message);
+    return c.json(answers[0]);
+  }
+  return c.json({ evaluations: answers });
+}
+
+/** The body, or null past AUTHZEN_BODY_LIMIT (counted as it streams, whatever Content-Length says). */
+async function readBody(req: Request): Promise<Uint8Array | null> {
+  if (Number(req.headers.get('content-length') ?? '0') > AUTHZEN_BODY_LIMIT) return null;
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.byteLength;
+    if (size > AUTHZEN_BODY_LIMIT) return null;
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import type { JWK } from 'jose';
+
+/** The two kinds of token an account signs: test-issuer tokens and outbound (GetWebIdentityToken) tokens. */
+export type KeyPurpose = 'test-issuer' | 'outbound';
+export type SigningAlgorithm = 'RS256' | 'ES384';
+
+/** One signing key: its public half as a JWK, its private half sealed (src/auth/seal.ts). */
+export interface StoredSigningKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: JWK;
+  /** The private JWK's JSON text, AES-GCM sealed with AAD `signing-key/<account>/<purpose>/<kid>`. */
+  sealedPrivate: string;
+  createdAt: number;
+}
+
+/** An account's keys for one purpose, newest first: the first of each algorithm signs, the rest still verify. */
+export interface KeyRing {
+  keys: StoredSigningKey[];
+}
+
+/** Outbound identity federation (IAM EnableOutboundWebIdentityFederation) for one account. */
+export interface OutboundRecord {
+  enabled: boolean;
+  /** The random id in the account's issuer URL (`<origin>/outbound/<issuerId>`), kept across disable/enable. */
+  issuerId: string;
+}
+
+/**
+ * KV storage for web identity state. Key schema (also in docs/web-identity.md):
+ *   acct/<account>/signing-keys/<purpose>   KeyRing
+ *   acct/<account>/outbound                 OutboundRecord
+ *   outbound/<issuerId>                     account id (the issuer URL names no account)
+ */
+export class KvWebIdentityStore {
+  constructor(private readonly kv: KVNamespace) {}
+
+  getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
+    return this.kv.get<KeyRing>(`acct/${account}/signing-keys/${purpose}`, 'json');
+  }
+
+  async putKeyRing(account: string, purpose: KeyPurpose, ring: KeyRing): Promise<void> {
+    await this.kv.put(`acct/${account}/signing-keys/${purpose}`, JSON.stringify(ring));
+  }
+
+  getOutbound(account: string): Promise<OutboundRecord | null> {
+    return this.kv.get<OutboundRecord>(`acct/${account}/outbound`, 'json');
+  }
+
+  async putOutbound(account: string, record: OutboundRecord): Promise<void> {
+    await Promise.all([
+      this.kv.put(`acct/${account}/outbound`, JSON.stringify(record)),
+      this.kv.put(`outbound/${record.issuerId}`, account),
+    ]);
+  }
+
+  accountOfOutboundIssuer(issuerId: string): Promise<string | null> {
+    return this.kv.get(`outbound/${issuerId}`, 'text');
+  }
+}
