@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -34,15 +35,20 @@ export async function buildDemo(outdir = join(root, 'dist/demo')): Promise<void>
     .replace('/assets/app.css', `/assets/${names.css}`);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(join(outdir, 'assets'), { recursive: true });
-  await Promise.all([
-    writeFile(join(outdir, 'assets', names.script), script),
-    writeFile(join(outdir, 'assets', names.css), css),
-    writeFile(join(outdir, 'index.html'), html),
-    // Workers static assets: hashed files never change; the page itself is served by the Worker.
+  // Each file also precompressed (brotli, gzip): the Worker serves the best the client accepts, so
+  // no request spends CPU compressing (routes/demo.ts).
+  const variants = (name: string, bytes: Uint8Array) => [
+    writeFile(join(outdir, 'assets', name), bytes),
+    writeFile(join(outdir, 'assets', `${name}.gz`), gzipSync(bytes, { level: 9 })),
     writeFile(
-      join(outdir, '_headers'),
-      '/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n  X-Content-Type-Options: nosniff\n',
+      join(outdir, 'assets', `${name}.br`),
+      brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
     ),
+  ];
+  await Promise.all([
+    ...variants(names.script, script),
+    ...variants(names.css, css),
+    writeFile(join(outdir, 'index.html'), html),
   ]);
 }
 

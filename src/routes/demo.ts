@@ -30,7 +30,39 @@ pageRoutes.get('/', async (c, next) => {
   if (!page.ok) return c.text('The demo page is not built: run `npm run build`.', 404);
   const headers = new Headers(page.headers);
   for (const [k, v] of Object.entries(PAGE_HEADERS)) headers.set(k, v);
+  // A few KB of HTML: the runtime compresses it when the client accepts gzip.
+  headers.delete('Content-Encoding');
+  if (/\bgzip\b/i.test(c.req.header('accept-encoding') ?? ''))
+    headers.set('Content-Encoding', 'gzip');
+  headers.set('Vary', 'Accept-Encoding');
   return new Response(page.body, { status: 200, headers });
+});
+
+/** The bundle's files: content-hashed names, so cached for good. */
+const ASSET = /^app\.[0-9a-f]{12}\.(js|css)$/;
+const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+/**
+ * `GET /assets/app.<hash>.(js|css)`: the precompressed variant the client accepts (brotli, gzip),
+ * sent as stored (no compression work per request); the plain file otherwise.
+ */
+pageRoutes.get('/assets/:file', async (c) => {
+  const file = c.req.param('file');
+  const m = ASSET.exec(file);
+  if (!m || !c.env.ASSETS) return c.text('Not found', 404);
+  const accepts = (c.req.header('accept-encoding') ?? '').toLowerCase();
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  const suffix = encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : '';
+  const stored = await c.env.ASSETS.fetch(new URL(`/assets/${file}${suffix}`, c.req.url));
+  if (!stored.ok) return c.text('Not found', 404);
+  const headers = new Headers({
+    'Content-Type': TYPES[m[1] as 'js' | 'css'],
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Encoding',
+  });
+  if (encoding) headers.set('Content-Encoding', encoding);
+  return new Response(stored.body, { status: 200, headers, encodeBody: 'manual' });
 });
 
 /** The page's own JSON endpoint: its sandbox (docs/demo.md). */
