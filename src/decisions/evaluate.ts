@@ -42,6 +42,23 @@ const failed = (status: number, message: string): Answer => ({
   context: { error: { status, message } },
 });
 
+/** An item the request got wrong (400), with the AWS-style code a single evaluation answers. */
+interface Invalid {
+  code: string;
+  message: string;
+}
+
+interface Outcome {
+  answer: Answer;
+  refusal?: AwsError;
+  invalid?: Invalid;
+}
+
+const invalid = (code: string, message: string): Outcome => ({
+  answer: failed(400, message),
+  invalid: { code, message },
+});
+
 interface Prepared {
   answer?: Answer;
   /** A whole-request refusal, for a single evaluation: HTTP 403. */
@@ -97,7 +114,7 @@ export async function evaluateAll(
   pep: Pep,
   request: EvaluationsRequest,
   now: number,
-): Promise<{ answers: Answer[]; refusal?: AwsError }> {
+): Promise<{ answers: Answer[]; refusal?: AwsError; invalid?: Invalid }> {
   const subjects = new Map<string, Promise<Prepared>>();
   for (const item of request.items) {
     if (!item.ok) continue;
@@ -114,31 +131,33 @@ export async function evaluateAll(
   );
   const answers: Answer[] = [];
   let refusal: AwsError | undefined;
+  let bad: Invalid | undefined;
   for (const item of request.items) {
     const answer = answerOne(item, ready, request.trace, now);
     if (answer.refusal !== undefined) refusal ??= answer.refusal;
+    if (answer.invalid !== undefined) bad ??= answer.invalid;
     answers.push(answer.answer);
     if (request.semantic === 'deny_on_first_deny' && !answer.answer.decision) break;
     if (request.semantic === 'permit_on_first_permit' && answer.answer.decision) break;
   }
-  return { answers, refusal };
+  return { answers, refusal, invalid: bad };
 }
 
-function answerOne(
-  item: Item,
-  ready: Map<string, Prepared>,
-  trace: boolean,
-  now: number,
-): { answer: Answer; refusal?: AwsError } {
-  if (!item.ok) return { answer: failed(400, item.message) };
+function answerOne(item: Item, ready: Map<string, Prepared>, trace: boolean, now: number): Outcome {
+  if (!item.ok) return invalid('InvalidRequest', item.message);
   const prepared = ready.get(subjectKey(item.subject));
   if (prepared === undefined) {
-    return {
-      answer: failed(400, `A request may name at most ${MAX_SUBJECTS} distinct subjects.`),
-    };
+    return invalid(
+      'InvalidRequest',
+      `A request may name at most ${MAX_SUBJECTS} distinct subjects.`,
+    );
   }
   if (prepared.answer !== undefined) {
-    return { answer: prepared.answer, refusal: prepared.refusal };
+    const out: Outcome = { answer: prepared.answer, refusal: prepared.refusal };
+    if (prepared.answer.context.error?.status === 400) {
+      out.invalid = { code: 'InvalidRequest', message: prepared.answer.context.error.message };
+    }
+    return out;
   }
   const loaded = prepared.loaded!;
   const subject = (prepared.resolution as Extract<Resolution, { ok: true }>).subject;
@@ -148,7 +167,7 @@ function answerOne(
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
     if (e.policy === 'resource') {
-      return { answer: failed(400, `resource.properties.policy: ${e.code}: ${e.message}`) };
+      return invalid(e.code, `resource.properties.policy: ${e.message}`);
     }
     // A stored policy IAM would refuse today (written before a rule existed): nothing is decided.
     const where = (e.policy !== undefined && loaded.sources[e.policy]) || e.policy || 'a policy';
@@ -169,7 +188,7 @@ function answerOne(
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
     const field = e.policy === 'resource' ? 'resource.properties.policy: ' : '';
-    return { answer: failed(400, `${field}${e.code}: ${e.message}`) };
+    return invalid(e.code, `${field}${e.message}`);
   }
   const context: AnswerContext = {
     reason: d.decision,

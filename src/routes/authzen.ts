@@ -105,10 +105,12 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
     if (e instanceof BadRequest) return jsonError(c, 400, 'InvalidRequest', e.message);
     throw e;
   }
-  const { answers, refusal } = await evaluateAll(c.env, store, pep, request, now);
+  const { answers, refusal, invalid } = await evaluateAll(c.env, store, pep, request, now);
   if (request.single) {
-    // A single evaluation about a subject the caller may not ask about is refused as a whole.
+    // A single evaluation about a subject the caller may not ask about is refused as a whole, and
+    // a malformed one is a Bad Request; in a batch only the item concerned fails.
     if (refusal !== undefined) return jsonError(c, 403, refusal.code, refusal.message);
+    if (invalid !== undefined) return jsonError(c, 400, invalid.code, invalid.message);
     return c.json(answers[0]);
   }
   return c.json({ evaluations: answers });

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
+import { AccountClient } from '../accounts/client.ts';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
+import { isIamWrite } from '../iam/writes.ts';
 import type { OperationContext } from '../operation.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
@@ -14,7 +17,6 @@ import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 
 const MAX_BODY = 256 * 1024;
-const IAM_REGION = 'us-east-1';
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
 const VERSIONS = new Map<string, Service>([
   ['2011-06-15', 'sts'],
@@ -81,10 +83,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     requestId,
     now,
     service,
-    // IAM is global, with one endpoint in US East (N. Virginia): its calls are made to us-east-1
-    // whatever Region the client scoped its signature to (IAM User Guide, AWS global condition
-    // context keys: aws:RequestedRegion). STS is regional: the scope names the Region called.
-    region: service === 'iam' ? IAM_REGION : (signature?.scope.region ?? IAM_REGION),
+    region: requestedRegion(service, signature?.scope.region),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
@@ -115,7 +114,16 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     }
     const caller = await authenticate(c.env, store, sig, now);
     if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
-    result = await operation.run(ctx, caller);
+    // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
+    result =
+      service === 'iam' && isIamWrite(action)
+        ? await AccountClient.of(c.env, caller.account).write({
+            action,
+            params: params.entries(),
+            caller,
+            info,
+          })
+        : await operation.run(ctx, caller);
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',

@@ -43,6 +43,8 @@ export interface UserRecord {
    * later group: a membership counts only while the group of that name has that id.
    */
   groups?: GroupMembership[];
+  /** Serial numbers of the MFA devices enabled for the user (ListMFADevices), in enable order. */
+  mfaDevices?: string[];
   version: number;
 }
 
@@ -107,6 +109,24 @@ export interface OidcProviderRecord {
   jwks?: { keys: Array<Record<string, unknown>> };
 }
 
+/**
+ * A virtual MFA device (CreateVirtualMFADevice). The seed is sealed like secret access keys; the TOTP
+ * counters (last step used, clock drift) live in the account's Durable Object, not here.
+ */
+export interface MfaDeviceRecord {
+  name: string;
+  path: string;
+  /** The device ARN, `arn:aws:iam::ACCOUNT:mfa/PATH/NAME`: IAM's serial number for virtual devices. */
+  serialNumber: string;
+  /** AES-GCM sealed base32 seed (src/auth/seal.ts), bound to the serial number. */
+  sealedSeed: string;
+  createDate: number;
+  /** Set while the device is enabled for a user (EnableMFADevice). */
+  user?: { name: string; id: string };
+  enableDate?: number;
+  tags: Tags;
+}
+
 export interface AccountRecord {
   id: string;
   createDate: number;
@@ -119,7 +139,7 @@ export interface AccountRecord {
   partner?: string;
 }
 
-export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc';
+export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa';
 
 export interface EntityTypes {
   role: RoleRecord;
@@ -127,6 +147,7 @@ export interface EntityTypes {
   group: GroupRecord;
   policy: ManagedPolicyRecord;
   oidc: OidcProviderRecord;
+  mfa: MfaDeviceRecord;
 }
 
 export interface ListPage<T> {
