@@ -218,6 +218,17 @@ export class KvIamStore implements IamStore {
 }
 
 /**
+ * The KV expiration (epoch seconds) for keys of `account`: set for accounts that expire (demo
+ * sandboxes), undefined otherwise. For stores beside KvIamStore that keep per-account keys.
+ */
+export function accountKeyExpiration(
+  kv: KVNamespace,
+  account: string,
+): Promise<number | undefined> {
+  return new AccountExpiry(kv).of(account);
+}
+
+/**
  * KV `expiration` (epoch seconds) for an instant; KV refuses expirations less than 60 seconds ahead,
  * so a write in an account's last minute keeps the key for that minute more.
  */

@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { COOKIE_NAME } from '../../src/demo/cookie.ts';
 import { iam, sandboxRequest, sts, visitor } from './helpers.ts';
@@ -219,6 +220,10 @@ describe('sandbox lifetime', () => {
       expect(listed.keys).toHaveLength(1);
       expect(listed.keys[0].expiration).toBe(Math.ceil(expires / 1000));
     }
+    // The account's Durable Object (where its IAM writes run) is deleted at the same instant.
+    const stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(a.sandbox.account));
+    const alarm = await runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
+    expect(alarm).toBe(expires);
     // The demo account does not expire.
     const demo = await env.IAM.list({ prefix: 'akey/AKIAIOSFODNN7EXAMPLE' });
     for (const k of demo.keys) expect(k.expiration).toBeUndefined();
