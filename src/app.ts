@@ -5,6 +5,7 @@ import { renderError, type Service } from './protocol/xml.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authzenRoutes } from './routes/authzen.ts';
 import { oidcRoutes } from './routes/oidc.ts';
+import { outboundRoutes } from './routes/outbound.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
@@ -17,6 +18,7 @@ app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
 app.route('/admin/v1', adminRoutes);
 app.route('/oidc', oidcRoutes);
+app.route('/outbound', outboundRoutes);
 app.route('/', authzenRoutes);
 app.route('/', queryRoutes);
 
