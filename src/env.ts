@@ -1,3 +1,4 @@
+import type { IamAccount } from './accounts/account-object.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 
 /** The Worker's bindings (wrangler.toml). */
@@ -6,6 +7,8 @@ export interface Env {
   IAM: KVNamespace;
   /** Durable Objects holding live sessions, sharded by account. */
   SESSIONS: DurableObjectNamespace<SessionStore>;
+  /** One Durable Object per account: orders the account's IAM writes, holds its MFA counters. */
+  ACCOUNTS: DurableObjectNamespace<IamAccount>;
   /** Base64 of 32 random bytes: seals secrets (AES-GCM) and keys session-token MACs (HKDF). A Worker secret in production. */
   SEAL_KEY: string;
   /** "true" seeds the demo account on first use (local dev only). */

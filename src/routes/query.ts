@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { AccountClient } from '../accounts/client.ts';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
 import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
+import { isIamWrite } from '../iam/writes.ts';
 import type { OperationContext } from '../operation.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
@@ -101,7 +103,16 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
       );
     }
     const caller = await authenticate(c.env, store, sig, now);
-    result = await operation.run(ctx, caller);
+    // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
+    result =
+      service === 'iam' && isIamWrite(action)
+        ? await AccountClient.of(c.env, caller.account).write({
+            action,
+            params: params.entries(),
+            caller,
+            info,
+          })
+        : await operation.run(ctx, caller);
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',
