@@ -69,10 +69,14 @@ async function typeInto(page: Page, name: string, text: string): Promise<void> {
 }
 
 const trustNaming = (principal: object) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
-  });
+  JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+    },
+    null,
+    2,
+  );
 
 describe('demo page', () => {
   it('loads within budget, with every control named, and no console errors', async () => {
@@ -180,6 +184,15 @@ describe('demo page', () => {
     expect(await decision.innerText()).toContain('applies: allows');
     await expect(page.locator('.cm-decided-allow').count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/allowed.png`, fullPage: true });
+    // The README's picture (docs/demo.png is a copy): the playground, in one screen.
+    const top = await page.evaluate<number>(
+      "document.getElementById('playground').getBoundingClientRect().top + window.scrollY",
+    );
+    await page.screenshot({
+      path: `${ARTIFACTS}/playground.png`,
+      fullPage: true,
+      clip: { x: 0, y: top - 8, width: 1280, height: 1150 },
+    });
 
     // The permalink opens the same setup in another browser context, against its own sandbox.
     await page.getByRole('button', { name: 'Copy permalink' }).click();
