@@ -18,6 +18,11 @@ import {
   updateOpenIDConnectProviderThumbprint,
 } from './oidc.ts';
 import {
+  disableOutboundWebIdentityFederation,
+  enableOutboundWebIdentityFederation,
+  getOutboundWebIdentityFederationInfo,
+} from './outbound.ts';
+import {
   createPolicy,
   createPolicyVersion,
   deletePolicy,
@@ -107,6 +112,10 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+
+  EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
+  DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
+  GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

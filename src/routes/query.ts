@@ -1,18 +1,21 @@
 import { Hono } from 'hono';
-import { readBody } from './body.ts';
+import { AccountClient } from '../accounts/client.ts';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
 import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
+import { isIamWrite } from '../iam/writes.ts';
 import type { OperationContext } from '../operation.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
+import { clientIp, withinLimit } from '../demo/limits.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
+import { readBody } from './body.ts';
 
 const MAX_BODY = 256 * 1024;
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
@@ -89,8 +92,17 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
+  // Demo deployments (sandboxes on): unsigned calls and calls made with a sandbox's credentials are
+  // limited per client IP (docs/security.md); accounts that do not expire are not.
+  const sandboxes = c.env.DEMO_SANDBOXES === 'true';
+  const throttle = async () => {
+    if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', clientIp(c.req.raw.headers))))
+      throw Errors.throttling();
+  };
+
   let result;
   if (operation.auth === 'none') {
+    if (sandboxes) await throttle();
     result = await operation.run(ctx);
   } else {
     const sig = requireSignature(auth);
@@ -102,7 +114,17 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
       );
     }
     const caller = await authenticate(c.env, store, sig, now);
-    result = await operation.run(ctx, caller);
+    if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
+    // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
+    result =
+      service === 'iam' && isIamWrite(action)
+        ? await AccountClient.of(c.env, caller.account).write({
+            action,
+            params: params.entries(),
+            caller,
+            info,
+          })
+        : await operation.run(ctx, caller);
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',
