@@ -1,5 +1,11 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { buildDemo } from './src/demo/build.ts';
+
+// The Worker's static assets (the demo page) must exist before wrangler's config is read; `npm test`
+// builds them in pretest, a bare `npx vitest` here.
+if (!existsSync('dist/demo/index.html')) await buildDemo();
 
 export default defineConfig({
   test: {

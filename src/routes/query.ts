@@ -11,6 +11,7 @@ import { AwsError, Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
+import { clientIp, withinLimit } from '../demo/limits.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
@@ -90,8 +91,17 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
+  // Demo deployments (sandboxes on): unsigned calls and calls made with a sandbox's credentials are
+  // limited per client IP (docs/security.md); accounts that do not expire are not.
+  const sandboxes = c.env.DEMO_SANDBOXES === 'true';
+  const throttle = async () => {
+    if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', clientIp(c.req.raw.headers))))
+      throw Errors.throttling();
+  };
+
   let result;
   if (operation.auth === 'none') {
+    if (sandboxes) await throttle();
     result = await operation.run(ctx);
   } else {
     const sig = requireSignature(auth);
@@ -103,6 +113,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
       );
     }
     const caller = await authenticate(c.env, store, sig, now);
+    if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
     // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
     result =
       service === 'iam' && isIamWrite(action)

@@ -18,12 +18,18 @@ import {
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
  * hence the lowercased key; the record keeps the name as created.
+ *
+ * An account whose record has `expiresAt` (a demo sandbox) expires with all its data: every key the
+ * store writes for it carries that KV expiration, so KV deletes the account without a sweeper. The
+ * account record is written first (AccountExpiry), then its entities.
  */
 export class KvIamStore implements IamStore {
   private readonly kv: KVNamespace;
+  private readonly expiry: AccountExpiry;
 
   constructor(kv: KVNamespace) {
     this.kv = kv;
+    this.expiry = new AccountExpiry(kv);
   }
 
   getAccount(account: string): Promise<AccountRecord | null> {
@@ -31,7 +37,30 @@ export class KvIamStore implements IamStore {
   }
 
   async putAccount(record: AccountRecord): Promise<void> {
-    await this.kv.put(`acct/${record.id}`, JSON.stringify(record));
+    const expiration = record.expiresAt === undefined ? undefined : kvExpiration(record.expiresAt);
+    await this.kv.put(
+      `acct/${record.id}`,
+      JSON.stringify(record),
+      expiration === undefined ? undefined : { expiration },
+    );
+    this.expiry.remember(record);
+  }
+
+  expiresAt(account: string): Promise<number | null> {
+    return this.expiry.at(account);
+  }
+
+  /** KV put options for a key of `account`: its expiration (sandboxes) and metadata. */
+  private async options(
+    account: string,
+    metadata?: KeyMetadata,
+  ): Promise<KVNamespacePutOptions | undefined> {
+    const expiration = await this.expiry.of(account);
+    if (expiration === undefined && metadata === undefined) return undefined;
+    return {
+      ...(expiration === undefined ? {} : { expiration }),
+      ...(metadata === undefined ? {} : { metadata }),
+    };
   }
 
   get<K extends EntityKind>(
@@ -52,7 +81,7 @@ export class KvIamStore implements IamStore {
     await this.kv.put(
       entityKey(account, kind, name),
       JSON.stringify(record),
-      path === undefined ? undefined : { metadata: { path } satisfies KeyMetadata },
+      await this.options(account, path === undefined ? undefined : { path }),
     );
   }
 
@@ -164,9 +193,10 @@ export class KvIamStore implements IamStore {
   }
 
   async putAccessKey(record: AccessKeyRecord): Promise<void> {
+    const options = await this.options(record.account);
     await Promise.all([
-      this.kv.put(`akey/${record.accessKeyId}`, JSON.stringify(record)),
-      this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), ''),
+      this.kv.put(`akey/${record.accessKeyId}`, JSON.stringify(record), options),
+      this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), '', options),
     ]);
   }
 
@@ -184,6 +214,69 @@ export class KvIamStore implements IamStore {
     const ids = (await listKeys(this.kv, prefix)).map((k) => k.slice(prefix.length));
     const records = await Promise.all(ids.map((id) => this.getAccessKey(id)));
     return records.filter((r): r is AccessKeyRecord => r !== null);
+  }
+}
+
+/**
+ * The KV expiration (epoch seconds) for keys of `account`: set for accounts that expire (demo
+ * sandboxes), undefined otherwise. For stores beside KvIamStore that keep per-account keys.
+ */
+export function accountKeyExpiration(
+  kv: KVNamespace,
+  account: string,
+): Promise<number | undefined> {
+  return new AccountExpiry(kv).of(account);
+}
+
+/**
+ * KV `expiration` (epoch seconds) for an instant; KV refuses expirations less than 60 seconds ahead,
+ * so a write in an account's last minute keeps the key for that minute more.
+ */
+function kvExpiration(expiresAt: number, now = Date.now()): number {
+  return Math.ceil(Math.max(expiresAt, now + 61_000) / 1000);
+}
+
+/**
+ * Which accounts expire, and when, read from the account record. Remembered per isolate once the
+ * record exists (whether an account expires, and when, never changes: a sandbox is created with its
+ * expiry), in a cache bounded in entries of a 12-digit id and a number; per store (one request) for
+ * accounts not created yet.
+ */
+class AccountExpiry {
+  private static readonly known = new Map<string, number | null>();
+  private static readonly MAX_KNOWN = 4096;
+  private readonly kv: KVNamespace;
+  private readonly pending = new Map<string, Promise<number | null>>();
+
+  constructor(kv: KVNamespace) {
+    this.kv = kv;
+  }
+
+  remember(record: AccountRecord): void {
+    const known = AccountExpiry.known;
+    if (known.size >= AccountExpiry.MAX_KNOWN) known.delete(known.keys().next().value!);
+    known.set(record.id, record.expiresAt ?? null);
+  }
+
+  /** Epoch ms when `account` expires; null when it does not (or does not exist). */
+  async at(account: string): Promise<number | null> {
+    const known = AccountExpiry.known.get(account);
+    if (known !== undefined) return known;
+    let read = this.pending.get(account);
+    if (!read) {
+      read = this.kv.get<AccountRecord>(`acct/${account}`, 'json').then((r) => {
+        if (r) this.remember(r);
+        return r?.expiresAt ?? null;
+      });
+      this.pending.set(account, read);
+    }
+    return read;
+  }
+
+  /** The KV expiration for keys of `account`, or undefined when the account does not expire. */
+  async of(account: string): Promise<number | undefined> {
+    const at = await this.at(account);
+    return at === null ? undefined : kvExpiration(at);
   }
 }
 
