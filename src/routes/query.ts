@@ -15,6 +15,7 @@ import { clientIp, withinLimit } from '../demo/limits.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
+import { readBody } from './body.ts';
 
 const MAX_BODY = 256 * 1024;
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
@@ -40,7 +41,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
 
   // GET carries the parameters in the query string (presigned GetCallerIdentity URLs, as EKS uses them).
   const isGet = c.req.method === 'GET';
-  const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
+  const body = isGet ? new Uint8Array(0) : ((await readBody(c.req.raw, MAX_BODY)) ?? tooLarge());
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
   const url = new URL(c.req.url);
   // Decoded once: the operation reads these pairs and the signature's canonical query is built
@@ -139,26 +140,6 @@ function rejectContentType(contentType: string): never {
   );
 }
 
-/** Reads the body, stopping at MAX_BODY whether or not Content-Length was declared. */
-async function readBody(req: Request): Promise<Uint8Array> {
-  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-function tooLarge(): AwsError {
-  return new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
+function tooLarge(): never {
+  throw new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
 }

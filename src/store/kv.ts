@@ -1,3 +1,4 @@
+import { recordCacheFor, type RecordCache } from './record-cache.ts';
 import {
   InvalidMarkerError,
   type AccessKeyRecord,
@@ -25,23 +26,49 @@ import {
  */
 export class KvIamStore implements IamStore {
   private readonly kv: KVNamespace;
+  private readonly cache: RecordCache;
   private readonly expiry: AccountExpiry;
 
   constructor(kv: KVNamespace) {
     this.kv = kv;
+    this.cache = recordCacheFor(kv);
     this.expiry = new AccountExpiry(kv);
   }
 
+  /** One record by key, through the isolate's record cache (store/record-cache.ts). */
+  private async read<T>(key: string): Promise<T | null> {
+    const hit = this.cache.get(key, Date.now());
+    if (hit !== undefined) return JSON.parse(hit) as T;
+    const sequence = this.cache.sequence;
+    const text = await this.kv.get(key, 'text');
+    if (text === null) return null;
+    this.cache.remember(key, text, Date.now(), sequence);
+    return JSON.parse(text) as T;
+  }
+
+  /** Runs a write of `keys`, forgetting them in the record cache before and after. */
+  private async write(keys: string[], run: () => Promise<unknown>): Promise<void> {
+    for (const k of keys) this.cache.forget(k);
+    try {
+      await run();
+    } finally {
+      for (const k of keys) this.cache.forget(k);
+    }
+  }
+
   getAccount(account: string): Promise<AccountRecord | null> {
-    return this.kv.get<AccountRecord>(`acct/${account}`, 'json');
+    return this.read<AccountRecord>(`acct/${account}`);
   }
 
   async putAccount(record: AccountRecord): Promise<void> {
     const expiration = record.expiresAt === undefined ? undefined : kvExpiration(record.expiresAt);
-    await this.kv.put(
-      `acct/${record.id}`,
-      JSON.stringify(record),
-      expiration === undefined ? undefined : { expiration },
+    const key = `acct/${record.id}`;
+    await this.write([key], () =>
+      this.kv.put(
+        key,
+        JSON.stringify(record),
+        expiration === undefined ? undefined : { expiration },
+      ),
     );
     this.expiry.remember(record);
   }
@@ -68,7 +95,7 @@ export class KvIamStore implements IamStore {
     kind: K,
     name: string,
   ): Promise<EntityTypes[K] | null> {
-    return this.kv.get<EntityTypes[K]>(entityKey(account, kind, name), 'json');
+    return this.read<EntityTypes[K]>(entityKey(account, kind, name));
   }
 
   async put<K extends EntityKind>(
@@ -78,15 +105,14 @@ export class KvIamStore implements IamStore {
     record: EntityTypes[K],
   ): Promise<void> {
     const path = pathOf(record);
-    await this.kv.put(
-      entityKey(account, kind, name),
-      JSON.stringify(record),
-      await this.options(account, path === undefined ? undefined : { path }),
-    );
+    const key = entityKey(account, kind, name);
+    const options = await this.options(account, path === undefined ? undefined : { path });
+    await this.write([key], () => this.kv.put(key, JSON.stringify(record), options));
   }
 
   async delete(account: string, kind: EntityKind, name: string): Promise<void> {
-    await this.kv.delete(entityKey(account, kind, name));
+    const key = entityKey(account, kind, name);
+    await this.write([key], () => this.kv.delete(key));
   }
 
   /**
@@ -189,24 +215,30 @@ export class KvIamStore implements IamStore {
   }
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null> {
-    return this.kv.get<AccessKeyRecord>(`akey/${accessKeyId}`, 'json');
+    return this.read<AccessKeyRecord>(`akey/${accessKeyId}`);
   }
 
   async putAccessKey(record: AccessKeyRecord): Promise<void> {
+    const key = `akey/${record.accessKeyId}`;
     const options = await this.options(record.account);
-    await Promise.all([
-      this.kv.put(`akey/${record.accessKeyId}`, JSON.stringify(record), options),
-      this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), '', options),
-    ]);
+    await this.write([key], () =>
+      Promise.all([
+        this.kv.put(key, JSON.stringify(record), options),
+        this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), '', options),
+      ]),
+    );
   }
 
   async deleteAccessKey(accessKeyId: string): Promise<void> {
     const record = await this.getAccessKey(accessKeyId);
     if (!record) return;
-    await Promise.all([
-      this.kv.delete(`akey/${accessKeyId}`),
-      this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
-    ]);
+    const key = `akey/${accessKeyId}`;
+    await this.write([key], () =>
+      Promise.all([
+        this.kv.delete(key),
+        this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
+      ]),
+    );
   }
 
   async listAccessKeys(account: string, userName: string): Promise<AccessKeyRecord[]> {
