@@ -18,6 +18,11 @@ import {
   updateOpenIDConnectProviderThumbprint,
 } from './oidc.ts';
 import {
+  listOpenIDConnectProviderTags,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+} from './oidc-tags.ts';
+import {
   disableOutboundWebIdentityFederation,
   enableOutboundWebIdentityFederation,
   getOutboundWebIdentityFederationInfo,
@@ -112,6 +117,9 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
 
   EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
