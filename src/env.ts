@@ -15,6 +15,14 @@ export interface Env {
   DEMO_SEED?: string;
   /** Bearer token for POST /admin/v1/apply; the endpoint is disabled when unset. */
   ADMIN_TOKEN?: string;
+  /** "true" gives each visitor of the demo page a sandbox account (docs/demo.md). */
+  DEMO_SANDBOXES?: string;
+  /** The demo page's bundle (Workers static assets, built into dist/demo). */
+  ASSETS?: Fetcher;
+  /** Per-client-IP limit on sandbox creation (Workers rate limiting binding). */
+  DEMO_SANDBOX_LIMIT?: RateLimit;
+  /** Per-client-IP limit on API calls made with a sandbox's credentials. */
+  DEMO_API_LIMIT?: RateLimit;
   /**
    * Bearer mode of the AuthZEN API (docs/authzen.md): a Worker secret that lets its holder ask
    * about any principal of AUTHZEN_ACCOUNT without SigV4. Off unless both are set.

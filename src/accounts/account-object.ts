@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { KvIamStore } from '../store/kv.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   AccountState,
@@ -25,6 +26,10 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.createTables();
+  }
+
+  private createTables(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS mfa_counters (
       serial TEXT PRIMARY KEY,
       last_step INTEGER NOT NULL,
@@ -34,7 +39,25 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
 
   /** Runs one IAM write after every write that arrived before it. */
   write(request: WriteRequest): Promise<WriteOutcome> {
-    return this.queue.run(() => runWrite({ env: this.env, state: this, request }));
+    return this.queue.run(async () => {
+      await this.expireWith(request.caller.account);
+      return runWrite({ env: this.env, state: this, request });
+    });
+  }
+
+  /**
+   * A demo sandbox's account (docs/demo.md) expires with all its data: this object's storage too,
+   * by an alarm at the account's expiry.
+   */
+  private async expireWith(account: string): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return;
+    const expiresAt = await new KvIamStore(this.env.IAM).expiresAt(account);
+    if (expiresAt !== null) await this.ctx.storage.setAlarm(expiresAt);
+  }
+
+  async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.createTables();
   }
 
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */

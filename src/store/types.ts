@@ -130,6 +130,13 @@ export interface MfaDeviceRecord {
 export interface AccountRecord {
   id: string;
   createDate: number;
+  /**
+   * Epoch ms when the account and everything stored under it expire (demo sandboxes, docs/demo.md):
+   * every KV key the store writes for the account carries this expiration.
+   */
+  expiresAt?: number;
+  /** A sandbox's second account (the "another account" of the demo page), created with it. */
+  partner?: string;
 }
 
 export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa';
@@ -174,6 +181,8 @@ export class InvalidMarkerError extends Error {
 export interface IamStore {
   getAccount(account: string): Promise<AccountRecord | null>;
   putAccount(record: AccountRecord): Promise<void>;
+  /** Epoch ms when the account expires with all its data (demo sandboxes); null when it does not. */
+  expiresAt(account: string): Promise<number | null>;
 
   get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
   put<K extends EntityKind>(

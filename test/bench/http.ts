@@ -11,10 +11,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
 import autocannon from 'autocannon';
 import { startServer } from '../../src/local/serve.ts';
 import type { Server } from '../../src/local/serve.ts';
-import { DEMO_ADMIN, signedRequest, xmlText } from '../helpers/aws.ts';
+import { DEMO_ADMIN, signedRequest, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
 import type { Credentials } from '../helpers/aws.ts';
 import { serverCpuMs } from './server-cpu.ts';
 
@@ -26,6 +27,8 @@ const CONNECTIONS = 8;
 const DISTINCT = 1000;
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/demo-readonly`;
+/** BENCH_HTTP_ONLY=text runs only the workloads whose name contains it (the baseline always runs). */
+const ONLY = process.env.BENCH_HTTP_ONLY;
 
 interface Call {
   method: 'GET' | 'POST';
@@ -39,6 +42,8 @@ interface Workload {
   calls: Call[];
   /** Why an answer is wrong, or undefined when it is right. */
   check(status: number, body: string): string | undefined;
+  /** Exact expected bodies, by request body. */
+  expect?: Map<string, string>;
 }
 
 export interface Result {
@@ -55,7 +60,11 @@ async function run(url: string, w: Workload, seconds: number) {
   const requests = w.calls.map((c) => ({
     ...c,
     onResponse(status: number, body: string) {
-      const wrong = w.check(status, body);
+      const exact = w.expect?.get(c.body ?? '');
+      const wrong =
+        exact !== undefined && (status !== 200 || body !== exact)
+          ? `expected ${exact}`
+          : w.check(status, body);
       if (wrong !== undefined && failures.length < 3)
         failures.push(`${status} ${wrong}: ${body.slice(0, 300)}`);
       else if (wrong !== undefined) failures.push('');
@@ -185,13 +194,78 @@ async function rolecallWorkloads(server: Server): Promise<Array<Workload | strin
   return workloads;
 }
 
-/** One AuthZEN evaluation (POST /access/v1/evaluation), when this build has the endpoint. */
+/** A JSON POST signed for service iam, as an AuthZEN PEP sends it. */
+async function signedJson(url: string, path: string, body: string, at: Date): Promise<Call> {
+  const u = new URL(path, url);
+  const signer = new SignatureV4({
+    service: 'iam',
+    region: 'us-east-1',
+    credentials: DEMO_ADMIN,
+    sha256: WebCryptoSha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: u.pathname,
+      query: {},
+      headers: { host: u.host, 'content-type': 'application/json' },
+      body,
+    },
+    { signingDate: at },
+  );
+  return { method: 'POST', path, headers: signed.headers, body };
+}
+
+const AUTHZEN_ACTIONS = ['s3:GetObject', 's3:PutObject', 'dynamodb:GetItem', 'iam:CreateUser'];
+
+/**
+ * One AuthZEN evaluation (POST /access/v1/evaluation) per request, by the demo admin about itself
+ * or the demo-readonly role: subjects, actions and resources vary over DISTINCT requests. Each
+ * request's answer is taken once before timing and every timed answer must equal it.
+ */
 async function authzen(base: string): Promise<Workload | string> {
   const probe = await fetch(base + '/access/v1/evaluation', { method: 'POST', body: '{}' });
   if (probe.status === 404) {
     return 'AuthZEN evaluation: skipped, this build has no POST /access/v1/evaluation';
   }
-  return 'AuthZEN evaluation: endpoint present but not benchmarked yet';
+  const now = Date.now();
+  const calls: Call[] = [];
+  for (let i = 0; i < DISTINCT; i++) {
+    const subject = i % 2 === 0 ? `arn:aws:iam::${ACCOUNT}:user/admin` : ROLE_ARN;
+    const body = JSON.stringify({
+      subject: { type: 'iam_principal', id: subject },
+      action: { name: AUTHZEN_ACTIONS[i % AUTHZEN_ACTIONS.length] },
+      resource: { type: 'aws_resource', id: `arn:aws:s3:::bench-${i % 97}/object-${i}` },
+    });
+    calls.push(await signedJson(base, '/access/v1/evaluation', body, new Date(now - i * 100)));
+  }
+  const expected = new Map<string, string>();
+  const decisions = new Set<string>();
+  for (const call of calls) {
+    const res = await fetch(base + call.path, {
+      method: 'POST',
+      headers: call.headers,
+      body: call.body,
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`AuthZEN evaluation: ${res.status} ${text}`);
+    expected.set(call.body!, text);
+    decisions.add(String((JSON.parse(text) as { decision: unknown }).decision));
+  }
+  if (!decisions.has('true') || !decisions.has('false')) {
+    throw new Error(
+      `AuthZEN evaluation: expected both decisions, got ${[...decisions].join(', ')}`,
+    );
+  }
+  return {
+    name: 'AuthZEN evaluation',
+    calls,
+    check: () => undefined,
+    expect: expected,
+  };
 }
 
 const COLUMNS: Array<[string, number]> = [
@@ -218,7 +292,8 @@ export async function benchHttp(): Promise<{ results: Result[]; notes: string[] 
   try {
     for (const w of await rolecallWorkloads(server)) {
       if (typeof w === 'string') notes.push(w);
-      else results.push(await measure(server.url, w));
+      else if (ONLY === undefined || w.name.includes(ONLY))
+        results.push(await measure(server.url, w));
     }
   } finally {
     await server.stop();

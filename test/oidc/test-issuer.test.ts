@@ -11,7 +11,7 @@ const jwks = async () =>
     keys: Array<{ kid: string; d?: string }>;
   };
 
-describe('the test issuer', () => {
+describe('the test issuer', { timeout: 30_000 }, () => {
   it('publishes a discovery document whose issuer is the https identifier to register', async () => {
     const res = await exports.default.fetch(`${BASE}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
