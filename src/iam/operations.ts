@@ -18,6 +18,16 @@ import {
   updateOpenIDConnectProviderThumbprint,
 } from './oidc-providers/operations.ts';
 import {
+  listOpenIDConnectProviderTags,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+} from './oidc-providers/tag-operations.ts';
+import {
+  disableOutboundWebIdentityFederation,
+  enableOutboundWebIdentityFederation,
+  getOutboundWebIdentityFederationInfo,
+} from './outbound-federation/operations.ts';
+import {
   createPolicy,
   createPolicyVersion,
   deletePolicy,
@@ -37,6 +47,7 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './groups/operations.ts';
+import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
 import { identityPolicyOperations } from './identities/identity-policy-operations.ts';
 import { principalOperations } from './identities/principal-operations.ts';
@@ -92,6 +103,8 @@ export const iamOperations: OperationTable = signed({
   DeleteAccessKey: deleteAccessKey,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
 
+  ...mfaDeviceOperations,
+
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,
   GetPolicyVersion: getPolicyVersion,
@@ -110,6 +123,13 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+
+  EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
+  DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
+  GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

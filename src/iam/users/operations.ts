@@ -6,8 +6,14 @@ import type { XmlObject } from '../../protocol/xml.ts';
 import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
 import { iamArn } from '../shared/arns.ts';
 import { checkName, checkPath } from '../shared/constraints.ts';
-import { authorizedIdentity, readIdentityName, userNameOrCaller } from '../identities/authorized-identity.ts';
+import {
+  authorizedIdentity,
+  readIdentityName,
+  userNameOrCaller,
+} from '../identities/authorized-identity.ts';
 import { IamErrors } from '../shared/errors.ts';
+import { renameMfaDeviceUser } from '../mfa-devices/user-link.ts';
+import { MfaErrors } from '../mfa-devices/record.ts';
 import { putIdentity } from '../identities/record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
 import { checkTagKeys, readTags } from '../shared/tags.ts';
@@ -95,6 +101,7 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
     }
     if (user.name.toLowerCase() !== updated.name.toLowerCase())
       await store.delete(account, 'user', user.name);
+    await renameMfaDeviceUser(store, account, updated);
   }
   return undefined;
 }
@@ -112,6 +119,7 @@ export async function deleteUser(ctx: OperationContext, caller: Caller): Promise
     throw IamErrors.mustDeleteKeys();
   if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (user.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
+  if ((user.mfaDevices ?? []).length > 0) throw MfaErrors.userHasDevices();
   // Memberships of groups since deleted do not count (src/caller/policies.ts groupsOf).
   if ((await groupsOf(ctx.store, caller.account, user)).length > 0)
     throw IamErrors.mustRemoveFromGroups();
