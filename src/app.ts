@@ -5,6 +5,8 @@ import { renderError, type Service } from './protocol/xml.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authzenRoutes } from './routes/authzen.ts';
 import { oidcRoutes } from './routes/oidc.ts';
+import { outboundRoutes } from './routes/outbound.ts';
+import { demoRoutes, pageRoutes } from './routes/demo.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
@@ -17,7 +19,10 @@ app.get('/health', (c) => c.json({ ok: true }));
 app.route('/v1/simulate', simulateRoutes);
 app.route('/admin/v1', adminRoutes);
 app.route('/oidc', oidcRoutes);
+app.route('/outbound', outboundRoutes);
+app.route('/demo/v1', demoRoutes);
 app.route('/', authzenRoutes);
+app.route('/', pageRoutes);
 app.route('/', queryRoutes);
 
 /**
@@ -30,7 +35,7 @@ app.onError((err, c) => {
   if (!known) console.error('unhandled error', err);
   const error = known ? err : Errors.internalFailure();
   const path = new URL(c.req.url).pathname;
-  if (path.startsWith('/v1/') || path.startsWith('/admin/')) {
+  if (path.startsWith('/v1/') || path.startsWith('/admin/') || path.startsWith('/demo/')) {
     return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
   }
   const requestId = c.get('requestId') ?? crypto.randomUUID();

@@ -1,3 +1,4 @@
+import type { AccountState } from './accounts/types.ts';
 import type { Caller, RequestInfo } from './caller/types.ts';
 import type { Env } from './env.ts';
 import type { QueryParams } from './protocol/query.ts';
@@ -9,6 +10,8 @@ export interface OperationContext {
   store: IamStore;
   params: QueryParams;
   info: RequestInfo;
+  /** Present when the operation runs in the account's Durable Object (every IAM write does). */
+  account?: AccountState;
 }
 
 /** A query-protocol action. Signed actions get the authenticated caller; unsigned ones (web identity) do not. */

@@ -4,6 +4,6 @@ declare namespace Cloudflare {
   interface Env extends RolecallEnv {}
   interface GlobalProps {
     mainModule: typeof import('../src/index.ts');
-    durableNamespaces: 'SessionStore';
+    durableNamespaces: 'SessionStore' | 'IamAccount';
   }
 }

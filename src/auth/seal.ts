@@ -5,6 +5,7 @@
  * `v1.<base64url iv>.<base64url ciphertext+tag>`.
  */
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts';
+import { cachedOpen, rememberOpen } from './opened-secrets.ts';
 import { deriveKeys } from './secret-keys.ts';
 
 export { deriveKeys, type SecretKeys } from './secret-keys.ts';
@@ -33,6 +34,8 @@ export async function sealSecret(key: CryptoKey, plaintext: string, aad: string)
  * with another key or another `aad`, or was altered: stored state is then corrupt or forged.
  */
 export async function openSecret(key: CryptoKey, sealed: string, aad: string): Promise<string> {
+  const cached = cachedOpen(key, sealed, aad);
+  if (cached !== undefined) return cached;
   const parts = sealed.split('.');
   const iv = parts.length === 3 ? fromBase64Url(parts[1]) : null;
   const body = parts.length === 3 ? fromBase64Url(parts[2]) : null;
@@ -49,5 +52,7 @@ export async function openSecret(key: CryptoKey, sealed: string, aad: string): P
   } catch {
     throw new Error('sealed secret does not open with this key and record');
   }
-  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(plaintext);
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(plaintext);
+  rememberOpen(key, sealed, aad, text);
+  return text;
 }

@@ -1,5 +1,18 @@
 import type { ContextValue } from '../policy/index.ts';
+import type { Service } from '../protocol/xml.ts';
 import type { Caller, RequestInfo } from './types.ts';
+
+const IAM_REGION = 'us-east-1';
+
+/**
+ * aws:RequestedRegion for a request to `service` signed for `scopeRegion`. IAM is global, with one
+ * endpoint in US East (N. Virginia): its calls are made to us-east-1 whatever Region the client
+ * scoped its signature to (IAM User Guide, AWS global condition context keys: aws:RequestedRegion).
+ * STS is regional: the signing Region is the Region called.
+ */
+export function requestedRegion(service: Service, scopeRegion: string | undefined): string {
+  return service === 'iam' ? IAM_REGION : (scopeRegion ?? IAM_REGION);
+}
 
 /**
  * The global condition keys AWS fills in for every request ("AWS global condition context keys"),

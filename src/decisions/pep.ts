@@ -5,6 +5,7 @@ import {
   requireSignature,
   type SignedRequest,
 } from '../caller/authenticate.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { authorizeIam } from '../iam/access.ts';
@@ -57,7 +58,11 @@ export async function authenticatePep(
       );
     }
     const caller = await authenticate(env, store, sig, info.now);
-    return { kind: 'sigv4', caller, info: { ...info, service: 'iam', region: sig.scope.region } };
+    return {
+      kind: 'sigv4',
+      caller,
+      info: { ...info, service: 'iam', region: requestedRegion('iam', sig.scope.region) },
+    };
   } catch (e) {
     if (e instanceof AwsError && e.status < 500) throw unauthorized(e.code, e.message);
     throw e;

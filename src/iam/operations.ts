@@ -18,6 +18,16 @@ import {
   updateOpenIDConnectProviderThumbprint,
 } from './oidc.ts';
 import {
+  listOpenIDConnectProviderTags,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+} from './oidc-tags.ts';
+import {
+  disableOutboundWebIdentityFederation,
+  enableOutboundWebIdentityFederation,
+  getOutboundWebIdentityFederationInfo,
+} from './outbound.ts';
+import {
   createPolicy,
   createPolicyVersion,
   deletePolicy,
@@ -107,6 +117,13 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+
+  EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
+  DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
+  GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

@@ -26,6 +26,8 @@ export interface ServeOptions {
    * dev` and `npm run seed` use); false keeps state in memory only.
    */
   persist?: string | false;
+  /** Chrome DevTools inspector port for the Worker (profiling); none when absent. */
+  inspectorPort?: number;
   /** Entry module instead of wrangler.toml's `main` (the benchmark's hello-world Worker). */
   main?: string;
 }
@@ -91,6 +93,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       // The placeholder `request.cf`: no fetch of Cloudflare's cf object at startup.
       cf: false,
       logRequests: false,
+      inspectorPort: options.inspectorPort,
       resourcePersistencePath: persist,
       resourceTmpPath: resolve(configDir, '.wrangler/tmp'),
       workers: [worker, ...(wrangler.externalWorkers as V4WorkerOptions[])],

@@ -111,6 +111,13 @@ export function testClaims(req: MintRequest, issuer: string, now: number): JWTPa
   return claims;
 }
 
+// One throwaway key per isolate: a bad token costs a signature, not a key generation.
+let throwaway: Promise<CryptoKey> | undefined;
+function otherKey(): Promise<CryptoKey> {
+  throwaway ??= generateKeyPair('RS256', { modulusLength: 2048 }).then((k) => k.privateKey);
+  return throwaway;
+}
+
 /**
  * Signs with the ring's RS256 key, or for `bad: "other-key"` with a throwaway key that carries the
  * same key id, so only the signature gives it away.
@@ -122,9 +129,7 @@ export async function signTestToken(options: {
   otherKey: boolean;
 }): Promise<string> {
   const key = activeKey(options.ring, 'RS256')!;
-  const signer = options.otherKey
-    ? (await generateKeyPair('RS256', { modulusLength: 2048 })).privateKey
-    : options.privateKey;
+  const signer = options.otherKey ? await otherKey() : options.privateKey;
   return new SignJWT(options.claims)
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .sign(signer);

@@ -35,6 +35,11 @@ export class QueryParams {
     return new QueryParams(map);
   }
 
+  /** Every parameter, to rebuild the same parameters elsewhere (`new QueryParams(new Map(entries))`). */
+  entries(): [string, string][] {
+    return [...this.map];
+  }
+
   has(name: string): boolean {
     return this.map.has(name);
   }

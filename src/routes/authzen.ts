@@ -10,6 +10,7 @@ import {
 } from '../decisions/request.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
+import { readBody } from './body.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -68,7 +69,7 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
   if (type !== 'application/json') {
     return jsonError(c, 400, 'UnsupportedMediaType', 'Content-Type must be application/json');
   }
-  const body = await readBody(c.req.raw);
+  const body = await readBody(c.req.raw, AUTHZEN_BODY_LIMIT);
   if (body === null) {
     return jsonError(
       c,
@@ -114,24 +115,4 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
     return c.json(answers[0]);
   }
   return c.json({ evaluations: answers });
-}
-
-/** The body, or null past AUTHZEN_BODY_LIMIT (counted as it streams, whatever Content-Length says). */
-async function readBody(req: Request): Promise<Uint8Array | null> {
-  if (Number(req.headers.get('content-length') ?? '0') > AUTHZEN_BODY_LIMIT) return null;
-  if (!req.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body) {
-    size += chunk.byteLength;
-    if (size > AUTHZEN_BODY_LIMIT) return null;
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

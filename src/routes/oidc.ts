@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
 import { authorize } from '../caller/authorize.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { MAX_BODY, mintSchema, signTestToken, testClaims } from '../oidc/mint.ts';
@@ -192,7 +193,7 @@ async function signedCaller(c: Ctx) {
     requestId: crypto.randomUUID(),
     now,
     service: 'sts',
-    region: sig.scope.region,
+    region: requestedRegion('sts', sig.scope.region),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),

@@ -1,19 +1,23 @@
 import { Hono } from 'hono';
+import { AccountClient } from '../accounts/client.ts';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
+import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
+import { isIamWrite } from '../iam/writes.ts';
 import type { OperationContext } from '../operation.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
+import { clientIp, withinLimit } from '../demo/limits.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
+import { readBody } from './body.ts';
 
 const MAX_BODY = 256 * 1024;
-const IAM_REGION = 'us-east-1';
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
 const VERSIONS = new Map<string, Service>([
   ['2011-06-15', 'sts'],
@@ -37,7 +41,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
 
   // GET carries the parameters in the query string (presigned GetCallerIdentity URLs, as EKS uses them).
   const isGet = c.req.method === 'GET';
-  const body = isGet ? new Uint8Array(0) : await readBody(c.req.raw);
+  const body = isGet ? new Uint8Array(0) : ((await readBody(c.req.raw, MAX_BODY)) ?? tooLarge());
   const contentType = (c.req.header('content-type') ?? '').toLowerCase();
   const url = new URL(c.req.url);
   // Decoded once: the operation reads these pairs and the signature's canonical query is built
@@ -80,10 +84,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     requestId,
     now,
     service,
-    // IAM is global, with one endpoint in US East (N. Virginia): its calls are made to us-east-1
-    // whatever Region the client scoped its signature to (IAM User Guide, AWS global condition
-    // context keys: aws:RequestedRegion). STS is regional: the scope names the Region called.
-    region: service === 'iam' ? IAM_REGION : (signature?.scope.region ?? IAM_REGION),
+    region: requestedRegion(service, signature?.scope.region),
     sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
@@ -91,8 +92,17 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
+  // Demo deployments (sandboxes on): unsigned calls and calls made with a sandbox's credentials are
+  // limited per client IP (docs/security.md); accounts that do not expire are not.
+  const sandboxes = c.env.DEMO_SANDBOXES === 'true';
+  const throttle = async () => {
+    if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', clientIp(c.req.raw.headers))))
+      throw Errors.throttling();
+  };
+
   let result;
   if (operation.auth === 'none') {
+    if (sandboxes) await throttle();
     result = await operation.run(ctx);
   } else {
     const sig = requireSignature(auth);
@@ -104,7 +114,17 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
       );
     }
     const caller = await authenticate(c.env, store, sig, now);
-    result = await operation.run(ctx, caller);
+    if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
+    // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
+    result =
+      service === 'iam' && isIamWrite(action)
+        ? await AccountClient.of(c.env, caller.account).write({
+            action,
+            params: params.entries(),
+            caller,
+            info,
+          })
+        : await operation.run(ctx, caller);
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',
@@ -120,26 +140,6 @@ function rejectContentType(contentType: string): never {
   );
 }
 
-/** Reads the body, stopping at MAX_BODY whether or not Content-Length was declared. */
-async function readBody(req: Request): Promise<Uint8Array> {
-  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body) {
-    size += chunk.byteLength;
-    if (size > MAX_BODY) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
-function tooLarge(): AwsError {
-  return new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
+function tooLarge(): never {
+  throw new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
 }

@@ -1,3 +1,4 @@
+import { recordCacheFor, type RecordCache } from './record-cache.ts';
 import {
   InvalidMarkerError,
   type AccessKeyRecord,
@@ -18,20 +19,75 @@ import {
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
  * hence the lowercased key; the record keeps the name as created.
+ *
+ * An account whose record has `expiresAt` (a demo sandbox) expires with all its data: every key the
+ * store writes for it carries that KV expiration, so KV deletes the account without a sweeper. The
+ * account record is written first (AccountExpiry), then its entities.
  */
 export class KvIamStore implements IamStore {
   private readonly kv: KVNamespace;
+  private readonly cache: RecordCache;
+  private readonly expiry: AccountExpiry;
 
   constructor(kv: KVNamespace) {
     this.kv = kv;
+    this.cache = recordCacheFor(kv);
+    this.expiry = new AccountExpiry(kv);
+  }
+
+  /** One record by key, through the isolate's record cache (store/record-cache.ts). */
+  private async read<T>(key: string): Promise<T | null> {
+    const hit = this.cache.get(key, Date.now());
+    if (hit !== undefined) return JSON.parse(hit) as T;
+    const sequence = this.cache.sequence;
+    const text = await this.kv.get(key, 'text');
+    if (text === null) return null;
+    this.cache.remember(key, text, Date.now(), sequence);
+    return JSON.parse(text) as T;
+  }
+
+  /** Runs a write of `keys`, forgetting them in the record cache before and after. */
+  private async write(keys: string[], run: () => Promise<unknown>): Promise<void> {
+    for (const k of keys) this.cache.forget(k);
+    try {
+      await run();
+    } finally {
+      for (const k of keys) this.cache.forget(k);
+    }
   }
 
   getAccount(account: string): Promise<AccountRecord | null> {
-    return this.kv.get<AccountRecord>(`acct/${account}`, 'json');
+    return this.read<AccountRecord>(`acct/${account}`);
   }
 
   async putAccount(record: AccountRecord): Promise<void> {
-    await this.kv.put(`acct/${record.id}`, JSON.stringify(record));
+    const expiration = record.expiresAt === undefined ? undefined : kvExpiration(record.expiresAt);
+    const key = `acct/${record.id}`;
+    await this.write([key], () =>
+      this.kv.put(
+        key,
+        JSON.stringify(record),
+        expiration === undefined ? undefined : { expiration },
+      ),
+    );
+    this.expiry.remember(record);
+  }
+
+  expiresAt(account: string): Promise<number | null> {
+    return this.expiry.at(account);
+  }
+
+  /** KV put options for a key of `account`: its expiration (sandboxes) and metadata. */
+  private async options(
+    account: string,
+    metadata?: KeyMetadata,
+  ): Promise<KVNamespacePutOptions | undefined> {
+    const expiration = await this.expiry.of(account);
+    if (expiration === undefined && metadata === undefined) return undefined;
+    return {
+      ...(expiration === undefined ? {} : { expiration }),
+      ...(metadata === undefined ? {} : { metadata }),
+    };
   }
 
   get<K extends EntityKind>(
@@ -39,7 +95,7 @@ export class KvIamStore implements IamStore {
     kind: K,
     name: string,
   ): Promise<EntityTypes[K] | null> {
-    return this.kv.get<EntityTypes[K]>(entityKey(account, kind, name), 'json');
+    return this.read<EntityTypes[K]>(entityKey(account, kind, name));
   }
 
   async put<K extends EntityKind>(
@@ -49,15 +105,14 @@ export class KvIamStore implements IamStore {
     record: EntityTypes[K],
   ): Promise<void> {
     const path = pathOf(record);
-    await this.kv.put(
-      entityKey(account, kind, name),
-      JSON.stringify(record),
-      path === undefined ? undefined : { metadata: { path } satisfies KeyMetadata },
-    );
+    const key = entityKey(account, kind, name);
+    const options = await this.options(account, path === undefined ? undefined : { path });
+    await this.write([key], () => this.kv.put(key, JSON.stringify(record), options));
   }
 
   async delete(account: string, kind: EntityKind, name: string): Promise<void> {
-    await this.kv.delete(entityKey(account, kind, name));
+    const key = entityKey(account, kind, name);
+    await this.write([key], () => this.kv.delete(key));
   }
 
   /**
@@ -160,23 +215,30 @@ export class KvIamStore implements IamStore {
   }
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null> {
-    return this.kv.get<AccessKeyRecord>(`akey/${accessKeyId}`, 'json');
+    return this.read<AccessKeyRecord>(`akey/${accessKeyId}`);
   }
 
   async putAccessKey(record: AccessKeyRecord): Promise<void> {
-    await Promise.all([
-      this.kv.put(`akey/${record.accessKeyId}`, JSON.stringify(record)),
-      this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), ''),
-    ]);
+    const key = `akey/${record.accessKeyId}`;
+    const options = await this.options(record.account);
+    await this.write([key], () =>
+      Promise.all([
+        this.kv.put(key, JSON.stringify(record), options),
+        this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), '', options),
+      ]),
+    );
   }
 
   async deleteAccessKey(accessKeyId: string): Promise<void> {
     const record = await this.getAccessKey(accessKeyId);
     if (!record) return;
-    await Promise.all([
-      this.kv.delete(`akey/${accessKeyId}`),
-      this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
-    ]);
+    const key = `akey/${accessKeyId}`;
+    await this.write([key], () =>
+      Promise.all([
+        this.kv.delete(key),
+        this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
+      ]),
+    );
   }
 
   async listAccessKeys(account: string, userName: string): Promise<AccessKeyRecord[]> {
@@ -184,6 +246,69 @@ export class KvIamStore implements IamStore {
     const ids = (await listKeys(this.kv, prefix)).map((k) => k.slice(prefix.length));
     const records = await Promise.all(ids.map((id) => this.getAccessKey(id)));
     return records.filter((r): r is AccessKeyRecord => r !== null);
+  }
+}
+
+/**
+ * The KV expiration (epoch seconds) for keys of `account`: set for accounts that expire (demo
+ * sandboxes), undefined otherwise. For stores beside KvIamStore that keep per-account keys.
+ */
+export function accountKeyExpiration(
+  kv: KVNamespace,
+  account: string,
+): Promise<number | undefined> {
+  return new AccountExpiry(kv).of(account);
+}
+
+/**
+ * KV `expiration` (epoch seconds) for an instant; KV refuses expirations less than 60 seconds ahead,
+ * so a write in an account's last minute keeps the key for that minute more.
+ */
+function kvExpiration(expiresAt: number, now = Date.now()): number {
+  return Math.ceil(Math.max(expiresAt, now + 61_000) / 1000);
+}
+
+/**
+ * Which accounts expire, and when, read from the account record. Remembered per isolate once the
+ * record exists (whether an account expires, and when, never changes: a sandbox is created with its
+ * expiry), in a cache bounded in entries of a 12-digit id and a number; per store (one request) for
+ * accounts not created yet.
+ */
+class AccountExpiry {
+  private static readonly known = new Map<string, number | null>();
+  private static readonly MAX_KNOWN = 4096;
+  private readonly kv: KVNamespace;
+  private readonly pending = new Map<string, Promise<number | null>>();
+
+  constructor(kv: KVNamespace) {
+    this.kv = kv;
+  }
+
+  remember(record: AccountRecord): void {
+    const known = AccountExpiry.known;
+    if (known.size >= AccountExpiry.MAX_KNOWN) known.delete(known.keys().next().value!);
+    known.set(record.id, record.expiresAt ?? null);
+  }
+
+  /** Epoch ms when `account` expires; null when it does not (or does not exist). */
+  async at(account: string): Promise<number | null> {
+    const known = AccountExpiry.known.get(account);
+    if (known !== undefined) return known;
+    let read = this.pending.get(account);
+    if (!read) {
+      read = this.kv.get<AccountRecord>(`acct/${account}`, 'json').then((r) => {
+        if (r) this.remember(r);
+        return r?.expiresAt ?? null;
+      });
+      this.pending.set(account, read);
+    }
+    return read;
+  }
+
+  /** The KV expiration for keys of `account`, or undefined when the account does not expire. */
+  async of(account: string): Promise<number | undefined> {
+    const at = await this.at(account);
+    return at === null ? undefined : kvExpiration(at);
   }
 }
 

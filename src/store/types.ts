@@ -43,6 +43,8 @@ export interface UserRecord {
    * later group: a membership counts only while the group of that name has that id.
    */
   groups?: GroupMembership[];
+  /** Serial numbers of the MFA devices enabled for the user (ListMFADevices), in enable order. */
+  mfaDevices?: string[];
   version: number;
 }
 
@@ -107,12 +109,37 @@ export interface OidcProviderRecord {
   jwks?: { keys: Array<Record<string, unknown>> };
 }
 
+/**
+ * A virtual MFA device (CreateVirtualMFADevice). The seed is sealed like secret access keys; the TOTP
+ * counters (last step used, clock drift) live in the account's Durable Object, not here.
+ */
+export interface MfaDeviceRecord {
+  name: string;
+  path: string;
+  /** The device ARN, `arn:aws:iam::ACCOUNT:mfa/PATH/NAME`: IAM's serial number for virtual devices. */
+  serialNumber: string;
+  /** AES-GCM sealed base32 seed (src/auth/seal.ts), bound to the serial number. */
+  sealedSeed: string;
+  createDate: number;
+  /** Set while the device is enabled for a user (EnableMFADevice). */
+  user?: { name: string; id: string };
+  enableDate?: number;
+  tags: Tags;
+}
+
 export interface AccountRecord {
   id: string;
   createDate: number;
+  /**
+   * Epoch ms when the account and everything stored under it expire (demo sandboxes, docs/demo.md):
+   * every KV key the store writes for the account carries this expiration.
+   */
+  expiresAt?: number;
+  /** A sandbox's second account (the "another account" of the demo page), created with it. */
+  partner?: string;
 }
 
-export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc';
+export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa';
 
 export interface EntityTypes {
   role: RoleRecord;
@@ -120,6 +147,7 @@ export interface EntityTypes {
   group: GroupRecord;
   policy: ManagedPolicyRecord;
   oidc: OidcProviderRecord;
+  mfa: MfaDeviceRecord;
 }
 
 export interface ListPage<T> {
@@ -153,6 +181,8 @@ export class InvalidMarkerError extends Error {
 export interface IamStore {
   getAccount(account: string): Promise<AccountRecord | null>;
   putAccount(record: AccountRecord): Promise<void>;
+  /** Epoch ms when the account expires with all its data (demo sandboxes); null when it does not. */
+  expiresAt(account: string): Promise<number | null>;
 
   get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
   put<K extends EntityKind>(

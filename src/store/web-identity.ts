@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import { accountKeyExpiration } from './kv.ts';
 
 /** The two kinds of token an account signs: test-issuer tokens and outbound (GetWebIdentityToken) tokens. */
 export type KeyPurpose = 'test-issuer' | 'outbound';
@@ -40,7 +41,17 @@ export class KvWebIdentityStore {
   }
 
   async putKeyRing(account: string, purpose: KeyPurpose, ring: KeyRing): Promise<void> {
-    await this.kv.put(`acct/${account}/signing-keys/${purpose}`, JSON.stringify(ring));
+    await this.kv.put(
+      `acct/${account}/signing-keys/${purpose}`,
+      JSON.stringify(ring),
+      await this.expiring(account),
+    );
+  }
+
+  /** Keys of an account that expires (a demo sandbox) expire with it. */
+  private async expiring(account: string): Promise<KVNamespacePutOptions | undefined> {
+    const expiration = await accountKeyExpiration(this.kv, account);
+    return expiration === undefined ? undefined : { expiration };
   }
 
   getOutbound(account: string): Promise<OutboundRecord | null> {
@@ -48,9 +59,10 @@ export class KvWebIdentityStore {
   }
 
   async putOutbound(account: string, record: OutboundRecord): Promise<void> {
+    const options = await this.expiring(account);
     await Promise.all([
-      this.kv.put(`acct/${account}/outbound`, JSON.stringify(record)),
-      this.kv.put(`outbound/${record.issuerId}`, account),
+      this.kv.put(`acct/${account}/outbound`, JSON.stringify(record), options),
+      this.kv.put(`outbound/${record.issuerId}`, account, options),
     ]);
   }
 

@@ -2,7 +2,9 @@ import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
 import { sealSecret } from '../auth/seal.ts';
 import { issueSessionToken } from '../auth/token.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
+import { SANDBOX_SESSION_MS } from '../demo/lifetime.ts';
 import type { Env } from '../env.ts';
+import { KvIamStore } from '../store/kv.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import { shardFor } from '../sessions/shard.ts';
 import type { SessionRecord } from '../sessions/types.ts';
@@ -21,7 +23,8 @@ export interface IssuedCredentials {
  * is sealed before it reaches the Durable Object, and a MAC'd token naming the object's shard.
  * The plaintext secret leaves only in this one response.
  */
-export async function issueSession(env: Env, draft: SessionDraft): Promise<IssuedCredentials> {
+export async function issueSession(env: Env, requested: SessionDraft): Promise<IssuedCredentials> {
+  const draft = await capForSandbox(env, requested);
   const keys = await deriveKeys(env.SEAL_KEY);
   const id = crypto.randomUUID();
   const accessKeyId = newAccessKeyId('ASIA', draft.account);
@@ -48,4 +51,15 @@ export async function issueSession(env: Env, draft: SessionDraft): Promise<Issue
     SessionToken: token,
     Expiration: isoSeconds(draft.expiresAt),
   };
+}
+
+/**
+ * Sessions of a demo sandbox (docs/demo.md) end within 1 hour and never outlive the sandbox; the
+ * Expiration returned says so. Accounts that do not expire keep the duration asked for.
+ */
+async function capForSandbox(env: Env, draft: SessionDraft): Promise<SessionDraft> {
+  const sandboxEnds = await new KvIamStore(env.IAM).expiresAt(draft.account);
+  if (sandboxEnds === null) return draft;
+  const cap = Math.min(draft.issuedAt + SANDBOX_SESSION_MS, sandboxEnds);
+  return draft.expiresAt <= cap ? draft : { ...draft, expiresAt: cap };
 }

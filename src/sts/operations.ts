@@ -6,6 +6,7 @@ import { assumeRole } from './assume-role.ts';
 import { getAccessKeyInfo, getCallerIdentity } from './identity.ts';
 import { getFederationToken, getSessionToken } from './tokens.ts';
 import { assumeRoleWithWebIdentity } from './web-identity.ts';
+import { getWebIdentityToken } from './web-identity-token.ts';
 
 type SessionKind = 'long-term' | 'AssumedRole' | 'User' | 'FederatedUser';
 
@@ -20,6 +21,7 @@ const ALLOWED: Record<string, readonly SessionKind[]> = {
   GetSessionToken: ['long-term'],
   GetFederationToken: ['long-term'],
   GetAccessKeyInfo: ['long-term', 'AssumedRole'],
+  GetWebIdentityToken: ['long-term', 'AssumedRole', 'User'],
 };
 
 function signed(
@@ -46,4 +48,5 @@ export const stsOperations: OperationTable = {
   GetFederationToken: signed('GetFederationToken', getFederationToken),
   GetAccessKeyInfo: signed('GetAccessKeyInfo', getAccessKeyInfo),
   AssumeRoleWithWebIdentity: { auth: 'none', run: assumeRoleWithWebIdentity },
+  GetWebIdentityToken: signed('GetWebIdentityToken', getWebIdentityToken),
 };

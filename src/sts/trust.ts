@@ -3,19 +3,26 @@ import { visitAwsPrincipals } from '../policy/index.ts';
 import type { RoleRecord } from '../store/types.ts';
 
 /**
- * The role's trust policy as IAM holds it: bound to the unique ids of the users and roles it named
- * when it was saved. If the caller is a namesake created since (same ARN, another id), the entries
- * naming that ARN stand for the old id, as the IAM console then shows them, and no longer match.
+ * The role's trust policy as IAM holds it: every user and role it named when it was saved stands
+ * for that principal's unique id, not for its ARN ("AWS JSON policy elements: Principal", IAM role
+ * principals and IAM user principals: the ARN is transformed to the unique principal ID when the
+ * policy is saved; a deleted principal's entry no longer applies, even to one recreated with the
+ * same name). So each bound entry becomes the caller's own exact ARN when the caller is that
+ * principal, and the bare unique id (which matches no caller) otherwise: a namesake, on the same
+ * path or another, matches nothing, and no entry is ever left to match by name alone.
  */
 export function boundTrustPolicy(role: RoleRecord, caller: Caller): string {
-  const entity = caller.role ?? caller.user;
   const text = role.assumeRolePolicyDocument;
-  if (!entity) return text;
-  const named = entity.arn.toLowerCase();
-  const boundId = role.trustPrincipalIds?.[named];
-  if (boundId === undefined || boundId === entity.id) return text;
-
+  const ids = role.trustPrincipalIds;
+  if (ids === undefined) return text;
+  const bound = new Map(Object.entries(ids));
+  if (bound.size === 0) return text;
+  const entity = caller.role ?? caller.user;
   const doc: unknown = JSON.parse(text);
-  visitAwsPrincipals(doc, (v) => (v.toLowerCase() === named ? boundId : undefined));
+  visitAwsPrincipals(doc, (value) => {
+    const id = bound.get(value.toLowerCase());
+    if (id === undefined) return undefined;
+    return entity !== undefined && entity.id === id ? entity.arn : id;
+  });
   return JSON.stringify(doc);
 }

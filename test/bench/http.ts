@@ -1,90 +1,325 @@
 /**
- * STS throughput against a local Worker on a real port (the `npm start` server, src/local/serve.ts):
- * GetCallerIdentity and AssumeRole, signed in advance with the demo admin key, replayed by
- * autocannon. GET /health in the same run is the baseline (the cost of the HTTP path alone).
+ * Throughput, latency and server CPU per request against the `npm start` server (src/local/serve.ts),
+ * on a real loopback port, with autocannon. The baseline is a hello-world Worker served the same way
+ * (test/bench/hello-world.ts); rolecall's figures are then GET /health, GetCallerIdentity with the
+ * demo admin's long-term key and with a session key, AssumeRole, and one AuthZEN evaluation when the
+ * endpoint exists. Each workload cycles through at least 1,000 distinct requests (signed in advance:
+ * distinct signing times, session names, subjects and resources), every answer's status and body is
+ * checked, and any failure fails the benchmark. One second of warm-up per workload is discarded.
+ * Server CPU is the workerd processes' user + system time over the measured run, per request.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
 import autocannon from 'autocannon';
 import { startServer } from '../../src/local/serve.ts';
-import { DEMO_ADMIN, signedRequest } from '../helpers/aws.ts';
+import type { Server } from '../../src/local/serve.ts';
+import { DEMO_ADMIN, signedRequest, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
+import type { Credentials } from '../helpers/aws.ts';
+import { serverCpuMs } from './server-cpu.ts';
 
 process.env.WRANGLER_LOG ??= 'error';
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-const CONNECTIONS = 16;
+const WARM_S = 1;
+const CONNECTIONS = 8;
+const DISTINCT = 1000;
+const ACCOUNT = '123456789012';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/demo-readonly`;
+/** BENCH_HTTP_ONLY=text runs only the workloads whose name contains it (the baseline always runs). */
+const ONLY = process.env.BENCH_HTTP_ONLY;
 
-interface Result {
+interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+interface Workload {
+  name: string;
+  calls: Call[];
+  /** Why an answer is wrong, or undefined when it is right. */
+  check(status: number, body: string): string | undefined;
+  /** Exact expected bodies, by request body. */
+  expect?: Map<string, string>;
+}
+
+export interface Result {
   name: string;
   rps: number;
   p50: number;
   p99: number;
-  errors: number;
+  /** workerd CPU milliseconds per request. */
+  cpuMs: number;
 }
 
-async function load(
-  name: string,
-  url: string,
-  request: { method: string; headers: Record<string, string>; body?: string },
-): Promise<Result> {
-  const r = await autocannon({
-    url,
-    method: request.method as 'GET' | 'POST',
-    headers: request.headers,
-    body: request.body,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-  });
+async function run(url: string, w: Workload, seconds: number) {
+  const failures: string[] = [];
+  const requests = w.calls.map((c) => ({
+    ...c,
+    onResponse(status: number, body: string) {
+      const exact = w.expect?.get(c.body ?? '');
+      const wrong =
+        exact !== undefined && (status !== 200 || body !== exact)
+          ? `expected ${exact}`
+          : w.check(status, body);
+      if (wrong !== undefined && failures.length < 3)
+        failures.push(`${status} ${wrong}: ${body.slice(0, 300)}`);
+      else if (wrong !== undefined) failures.push('');
+    },
+  }));
+  const cpu = serverCpuMs();
+  const r = await autocannon({ url, requests, connections: CONNECTIONS, duration: seconds });
+  const cpuMs = serverCpuMs() - cpu;
+  const errors = r.errors + r.timeouts + r.non2xx;
+  if (failures.length > 0 || errors > 0) {
+    throw new Error(
+      `${w.name}: ${failures.length} wrong answers, ${errors} errors or non-2xx\n  ${failures.filter(Boolean).join('\n  ')}`,
+    );
+  }
+  return { r, cpuMs };
+}
+
+async function measure(url: string, w: Workload): Promise<Result> {
+  await run(url, w, WARM_S);
+  const { r, cpuMs } = await run(url, w, DURATION_S);
   return {
-    name,
+    name: w.name,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
-    errors: r.non2xx + r.errors,
+    cpuMs: cpuMs / r.requests.total,
   };
 }
 
-async function presigned(url: string, params: Record<string, string>) {
-  const req = await signedRequest(params, DEMO_ADMIN, { url });
-  return { method: 'POST', headers: Object.fromEntries(req.headers), body: await req.text() };
+async function signed(url: string, params: Record<string, string>, creds: Credentials, at: Date) {
+  const req = await signedRequest(params, creds, { url, signingDate: at });
+  const headers = Object.fromEntries(req.headers);
+  return { method: 'POST' as const, path: '/', headers, body: await req.text() };
 }
 
-export async function benchHttp(): Promise<Result[]> {
-  const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
-  const worker = await startServer({ port: 0, persist: state });
+/** DISTINCT requests signed at distinct times of the last few minutes (all inside SigV4's 15). */
+async function signedMany(
+  url: string,
+  creds: Credentials,
+  params: (i: number) => Record<string, string>,
+): Promise<Call[]> {
+  const now = Date.now();
+  const calls: Call[] = [];
+  for (let i = 0; i < DISTINCT; i++) {
+    calls.push(await signed(url, params(i), creds, new Date(now - (i % 300) * 1000 - i)));
+  }
+  return calls;
+}
+
+const has = (body: string, ...parts: string[]) =>
+  parts.every((p) => body.includes(p)) ? undefined : `expected ${parts.join(' and ')}`;
+const ok = (status: number, then: () => string | undefined) =>
+  status === 200 ? then() : 'not 200';
+
+async function helloWorld(): Promise<Result> {
+  const server = await startServer({
+    config: resolve(import.meta.dirname, 'hello-world.toml'),
+    port: 0,
+    persist: false,
+  });
   try {
-    const url = worker.url + '/';
-    await fetch(url + 'health'); // first request seeds the demo account
-    await fetch(url, await presigned(url, { Action: 'GetCallerIdentity' }));
-    const results = [
-      await load('GET /health (baseline)', url + 'health', { method: 'GET', headers: {} }),
-      await load('GetCallerIdentity', url, await presigned(url, { Action: 'GetCallerIdentity' })),
-      await load(
-        'AssumeRole',
-        url,
-        await presigned(url, {
-          Action: 'AssumeRole',
-          RoleArn: 'arn:aws:iam::123456789012:role/demo-readonly',
-          RoleSessionName: 'bench',
-        }),
-      ),
-    ];
-    return results;
+    return await measure(server.url, {
+      name: 'hello-world Worker (baseline)',
+      calls: [{ method: 'GET', path: '/', headers: {} }],
+      check: (s, b) => ok(s, () => (b === 'hello world' ? undefined : 'not hello world')),
+    });
   } finally {
-    await worker.stop();
+    await server.stop();
+  }
+}
+
+async function sessionCredentials(url: string): Promise<Credentials> {
+  const res = await fetch(
+    url + '/',
+    await signedRequest(
+      { Action: 'AssumeRole', RoleArn: ROLE_ARN, RoleSessionName: 'bench' },
+      DEMO_ADMIN,
+      { url: url + '/' },
+    ),
+  );
+  const xml = await res.text();
+  if (res.status !== 200) throw new Error(`AssumeRole for the session key: ${xml}`);
+  return {
+    accessKeyId: xmlText(xml, 'AccessKeyId')!,
+    secretAccessKey: xmlText(xml, 'SecretAccessKey')!,
+    sessionToken: xmlText(xml, 'SessionToken')!,
+  };
+}
+
+async function rolecallWorkloads(server: Server): Promise<Array<Workload | string>> {
+  const url = server.url + '/';
+  const seeded = await fetch(url + 'health'); // the first request seeds the demo account
+  if (!seeded.ok) throw new Error(`GET /health: ${seeded.status}`);
+  const session = await sessionCredentials(server.url);
+  const gci = { Action: 'GetCallerIdentity' };
+  const workloads: Array<Workload | string> = [
+    {
+      name: 'GET /health',
+      calls: [{ method: 'GET', path: '/health', headers: {} }],
+      check: (s, b) => ok(s, () => (b === '{"ok":true}' ? undefined : 'not {"ok":true}')),
+    },
+    {
+      name: 'GetCallerIdentity (long-term key)',
+      calls: await signedMany(url, DEMO_ADMIN, () => gci),
+      check: (s, b) => ok(s, () => has(b, `<Arn>arn:aws:iam::${ACCOUNT}:user/admin</Arn>`)),
+    },
+    {
+      name: 'GetCallerIdentity (session key)',
+      calls: await signedMany(url, session, () => gci),
+      check: (s, b) =>
+        ok(s, () => has(b, `<Arn>arn:aws:sts::${ACCOUNT}:assumed-role/demo-readonly/bench</Arn>`)),
+    },
+    {
+      name: 'AssumeRole',
+      calls: await signedMany(url, DEMO_ADMIN, (i) => ({
+        Action: 'AssumeRole',
+        RoleArn: ROLE_ARN,
+        RoleSessionName: `bench-${i}`,
+      })),
+      check: (s, b) =>
+        ok(s, () =>
+          has(b, `:assumed-role/demo-readonly/bench-`, '<AccessKeyId>ASIA', '<SessionToken>'),
+        ),
+    },
+  ];
+  workloads.push(await authzen(server.url));
+  return workloads;
+}
+
+/** A JSON POST signed for service iam, as an AuthZEN PEP sends it. */
+async function signedJson(url: string, path: string, body: string, at: Date): Promise<Call> {
+  const u = new URL(path, url);
+  const signer = new SignatureV4({
+    service: 'iam',
+    region: 'us-east-1',
+    credentials: DEMO_ADMIN,
+    sha256: WebCryptoSha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: u.pathname,
+      query: {},
+      headers: { host: u.host, 'content-type': 'application/json' },
+      body,
+    },
+    { signingDate: at },
+  );
+  return { method: 'POST', path, headers: signed.headers, body };
+}
+
+const AUTHZEN_ACTIONS = ['s3:GetObject', 's3:PutObject', 'dynamodb:GetItem', 'iam:CreateUser'];
+
+/**
+ * One AuthZEN evaluation (POST /access/v1/evaluation) per request, by the demo admin about itself
+ * or the demo-readonly role: subjects, actions and resources vary over DISTINCT requests. Each
+ * request's answer is taken once before timing and every timed answer must equal it.
+ */
+async function authzen(base: string): Promise<Workload | string> {
+  const probe = await fetch(base + '/access/v1/evaluation', { method: 'POST', body: '{}' });
+  if (probe.status === 404) {
+    return 'AuthZEN evaluation: skipped, this build has no POST /access/v1/evaluation';
+  }
+  const now = Date.now();
+  const calls: Call[] = [];
+  for (let i = 0; i < DISTINCT; i++) {
+    const subject = i % 2 === 0 ? `arn:aws:iam::${ACCOUNT}:user/admin` : ROLE_ARN;
+    const body = JSON.stringify({
+      subject: { type: 'iam_principal', id: subject },
+      action: { name: AUTHZEN_ACTIONS[i % AUTHZEN_ACTIONS.length] },
+      resource: { type: 'aws_resource', id: `arn:aws:s3:::bench-${i % 97}/object-${i}` },
+    });
+    calls.push(await signedJson(base, '/access/v1/evaluation', body, new Date(now - i * 100)));
+  }
+  const expected = new Map<string, string>();
+  const decisions = new Set<string>();
+  for (const call of calls) {
+    const res = await fetch(base + call.path, {
+      method: 'POST',
+      headers: call.headers,
+      body: call.body,
+    });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`AuthZEN evaluation: ${res.status} ${text}`);
+    expected.set(call.body!, text);
+    decisions.add(String((JSON.parse(text) as { decision: unknown }).decision));
+  }
+  if (!decisions.has('true') || !decisions.has('false')) {
+    throw new Error(
+      `AuthZEN evaluation: expected both decisions, got ${[...decisions].join(', ')}`,
+    );
+  }
+  return {
+    name: 'AuthZEN evaluation',
+    calls,
+    check: () => undefined,
+    expect: expected,
+  };
+}
+
+const COLUMNS: Array<[string, number]> = [
+  ['workload', -34],
+  ['req/s', 7],
+  ['p50 ms', 7],
+  ['p99 ms', 7],
+  ['CPU ms/req', 10],
+  ['over hello-world', 16],
+];
+
+function line(cells: string[]): string {
+  return cells
+    .map((c, i) => (COLUMNS[i][1] < 0 ? c.padEnd(-COLUMNS[i][1]) : c.padStart(COLUMNS[i][1])))
+    .join('  ')
+    .trimEnd();
+}
+
+export async function benchHttp(): Promise<{ results: Result[]; notes: string[] }> {
+  const results = [await helloWorld()];
+  const notes: string[] = [];
+  const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
+  const server = await startServer({ port: 0, persist: state });
+  try {
+    for (const w of await rolecallWorkloads(server)) {
+      if (typeof w === 'string') notes.push(w);
+      else if (ONLY === undefined || w.name.includes(ONLY))
+        results.push(await measure(server.url, w));
+    }
+  } finally {
+    await server.stop();
     await rm(state, { recursive: true, force: true });
   }
+  return { results, notes };
 }
 
 if (import.meta.main) {
-  const results = await benchHttp();
-  const base = results[0]!.rps;
-  console.log(`\nHTTP (${CONNECTIONS} connections, ${DURATION_S}s each, local workerd)`);
+  const { results, notes } = await benchHttp();
+  const base = results[0].cpuMs;
+  console.log(
+    `\nHTTP: the npm start server (workerd), ${CONNECTIONS} connections, ${DURATION_S} s per workload after ${WARM_S} s of warm-up, ${DISTINCT} distinct requests per signed workload`,
+  );
+  console.log(line(COLUMNS.map(([t]) => t)));
   for (const r of results) {
     console.log(
-      `  ${r.name.padEnd(26)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ` +
-        `(${((r.rps / base) * 100).toFixed(0)}% of baseline)${r.errors ? `  non-2xx/errors: ${r.errors}` : ''}`,
+      line([
+        r.name,
+        Math.round(r.rps).toLocaleString('en-US'),
+        String(r.p50),
+        String(r.p99),
+        r.cpuMs.toFixed(3),
+        r === results[0] ? '' : `+${(r.cpuMs - base).toFixed(3)} ms`,
+      ]),
     );
   }
+  for (const n of notes) console.log(n);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluation, s3, user } from '../decisions/helpers.ts';
 import { call } from '../helpers/worker.ts';
 import { ACCOUNT, doc, ok, unique, userWithKey } from '../iam/helpers.ts';
 
@@ -47,5 +48,21 @@ describe('aws:RequestedRegion', () => {
     expect(eu.status, eu.body).toBe(200);
     const us = await call({ ...assume, RoleSessionName: 'us' }, euOnly, { region: 'us-east-1' });
     expect(us.code, us.body).toBe('AccessDenied');
+  });
+
+  it('an AuthZEN PEP signing for eu-west-1 makes an IAM (us-east-1) request', async () => {
+    const subject = await userWithKey(doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]));
+    const euPep = await userWithKey(onlyIn('eu-west-1', 'iam:SimulatePrincipalPolicy'));
+    const usPep = await userWithKey(onlyIn('us-east-1', 'iam:SimulatePrincipalPolicy'));
+    const ask = {
+      subject: user(ACCOUNT, subject.userName),
+      action: { name: 's3:GetObject' },
+      resource: s3('bucket/key'),
+    };
+    const eu = await evaluation(ask, { credentials: euPep, region: 'eu-west-1' });
+    expect(eu.status, JSON.stringify(eu.body)).toBe(403);
+    const us = await evaluation(ask, { credentials: usPep, region: 'eu-west-1' });
+    expect(us.status, JSON.stringify(us.body)).toBe(200);
+    expect(us.body.decision).toBe(true);
   });
 });

@@ -284,6 +284,10 @@ def scenario():
     call('RemoveClientIDFromOpenIDConnectProvider', OpenIDConnectProviderArn=oidc, ClientID='a')
     call('UpdateOpenIDConnectProviderThumbprint', OpenIDConnectProviderArn=oidc,
          ThumbprintList=['b' * 40])
+    call('TagOpenIDConnectProvider', OpenIDConnectProviderArn=oidc,
+         Tags=[{'Key': 'rolecall:keys', 'Value': 'test-issuer'}])
+    call('ListOpenIDConnectProviderTags', OpenIDConnectProviderArn=oidc)
+    call('UntagOpenIDConnectProvider', OpenIDConnectProviderArn=oidc, TagKeys=['rolecall:keys'])
     fails('CreateOpenIDConnectProvider', 'EntityAlreadyExists', Url=url, ThumbprintList=['a' * 40])
     call('DeleteOpenIDConnectProvider', OpenIDConnectProviderArn=oidc)
 

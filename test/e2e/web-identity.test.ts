@@ -1,4 +1,14 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  EnableOutboundWebIdentityFederationCommand,
+  GetOutboundWebIdentityFederationInfoCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import {
+  GetCallerIdentityCommand,
+  GetWebIdentityTokenCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AwsClient } from 'aws4fetch';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -231,5 +241,42 @@ describe('web identity end to end', () => {
     expect(JSON.parse(main.stdout).Provider).toBe(github);
     const dev = await assume('refs/heads/dev');
     expect(dev.stderr).toContain('(AccessDenied)');
+  });
+
+  it('outbound: the JS SDK enables federation, gets a token, and an outside verifier checks it', async () => {
+    const credentials = {
+      accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+    };
+    const iam = new IAMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const sts = new STSClient({
+      endpoint: server.url,
+      region: 'eu-west-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    const { IssuerIdentifier } = await iam.send(new EnableOutboundWebIdentityFederationCommand({}));
+    const info = await iam.send(new GetOutboundWebIdentityFederationInfoCommand({}));
+    expect(info).toMatchObject({ IssuerIdentifier, JwtVendingEnabled: true });
+    const out = await sts.send(
+      new GetWebIdentityTokenCommand({
+        Audience: ['https://api.example.com'],
+        SigningAlgorithm: 'ES384',
+        DurationSeconds: 60,
+        Tags: [{ Key: 'pipeline', Value: 'e2e' }],
+      }),
+    );
+    expect(out.Expiration).toBeInstanceOf(Date);
+    const jwks = createRemoteJWKSet(new URL(`${IssuerIdentifier}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(out.WebIdentityToken!, jwks, {
+      issuer: IssuerIdentifier,
+      audience: 'https://api.example.com',
+    });
+    expect(payload.sub).toBe(`arn:aws:iam::${ACCOUNT}:user/admin`);
   });
 });

@@ -129,8 +129,10 @@ describe('access keys', () => {
     );
   });
 
-  it('a deleted key no longer authenticates', async () => {
+  it('a deleted key no longer authenticates, at once even just after it was used', async () => {
     const creds = await userWithKey(S3_READ);
+    // Authenticated (the policy only lacks iam:GetUser), so the key's records were just read.
+    expect((await iam({ Action: 'GetUser' }, creds)).code).toBe('AccessDenied');
     await ok({
       Action: 'DeleteAccessKey',
       UserName: creds.userName,

@@ -26,7 +26,7 @@ beforeAll(async () => {
 const mainToken = (extra: Record<string, unknown> = {}) =>
   mint({ preset: 'github-actions', repository: 'org/app', ...extra });
 
-describe('AssumeRoleWithWebIdentity with the test issuer', () => {
+describe('AssumeRoleWithWebIdentity with the test issuer', { timeout: 30_000 }, () => {
   it('issues credentials that authenticate as the assumed role', async () => {
     const res = await assumeWithToken({ RoleArn: roleArn, WebIdentityToken: await mainToken() });
     expect(res.status, res.body).toBe(200);

@@ -1,0 +1,40 @@
+import type { Env } from '../env.ts';
+import type { XmlObject } from '../protocol/xml.ts';
+import type { MfaCheck, MfaOutcome, WriteOutcome, WriteRequest } from './types.ts';
+import { fromWire } from './wire-error.ts';
+
+/**
+ * The one client of the account objects: the object of an account is named by its id, so every
+ * Worker instance, wherever it runs, reaches the same one. No stub is built anywhere else.
+ */
+export class AccountClient {
+  private readonly stub: AccountRpc;
+
+  private constructor(env: Env, account: string) {
+    // Typed by hand: the generated RPC type of the records' nesting is too deep for the compiler.
+    this.stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(account)) as unknown as AccountRpc;
+  }
+
+  static of(env: Env, account: string): AccountClient {
+    return new AccountClient(env, account);
+  }
+
+  /** Runs an IAM write in the account's object; its AwsError is rethrown here. */
+  async write(request: WriteRequest): Promise<XmlObject | undefined> {
+    const outcome = await this.stub.write(request);
+    if ('error' in outcome) throw fromWire(outcome.error);
+    return outcome.result;
+  }
+
+  /** Checks and spends an MFA code; throws STS's AccessDenied when it does not hold. */
+  async verifyMfa(check: MfaCheck): Promise<void> {
+    const outcome = await this.stub.verifyMfa(check);
+    if ('error' in outcome) throw fromWire(outcome.error);
+  }
+}
+
+/** The object's RPC surface (src/accounts/account-object.ts). */
+interface AccountRpc {
+  write(request: WriteRequest): Promise<WriteOutcome>;
+  verifyMfa(check: MfaCheck): Promise<MfaOutcome>;
+}

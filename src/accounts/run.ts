@@ -1,0 +1,51 @@
+import type { Env } from '../env.ts';
+import { iamOperations } from '../iam/operations.ts';
+import { checkMfaCode } from '../iam/mfa-devices/verify.ts';
+import type { OperationContext } from '../operation.ts';
+import { QueryParams } from '../protocol/query.ts';
+import { KvIamStore } from '../store/kv.ts';
+import type { AccountState, MfaCheck, MfaOutcome, WriteOutcome, WriteRequest } from './types.ts';
+import { toWire } from './wire-error.ts';
+
+const OPERATIONS = new Map(Object.entries(iamOperations));
+
+/**
+ * Runs one IAM write inside the account's object, exactly as the route would have: the operation
+ * validates, authorizes (the caller was authenticated by the Worker) and writes.
+ */
+export async function runWrite(input: {
+  env: Env;
+  state: AccountState;
+  request: WriteRequest;
+}): Promise<WriteOutcome> {
+  const { env, state, request } = input;
+  const operation = OPERATIONS.get(request.action);
+  if (!operation || operation.auth !== 'sigv4')
+    throw new Error(`not an IAM write: ${request.action}`);
+  const ctx: OperationContext = {
+    env,
+    store: new KvIamStore(env.IAM),
+    params: new QueryParams(new Map(request.params)),
+    info: request.info,
+    account: state,
+  };
+  try {
+    return { result: await operation.run(ctx, request.caller) };
+  } catch (e) {
+    return toWire(e);
+  }
+}
+
+export async function verifyMfaCode(input: {
+  env: Env;
+  state: AccountState;
+  check: MfaCheck;
+}): Promise<MfaOutcome> {
+  const { env, state, check } = input;
+  try {
+    await checkMfaCode({ env, store: new KvIamStore(env.IAM), state, check });
+    return { ok: true };
+  } catch (e) {
+    return toWire(e);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The page's server calls. Its sandbox comes from `POST /demo/v1/sandbox` (cookie-bound); everything
+ * else is the public STS/IAM query API, signed in the browser with SigV4 (aws4fetch) with the
+ * sandbox's own keys: the page does exactly what the CLI commands it shows do, and the server has no
+ * demo-only way to change an account.
+ */
+import { AwsClient } from 'aws4fetch';
+
+export interface Principal {
+  name: string;
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface Sandbox {
+  account: string;
+  partnerAccount: string;
+  expiresAt: string;
+  role: string;
+  principals: Principal[];
+}
+
+export interface Keys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export type ApiResult =
+  | { ok: true; xml: Document; text: string }
+  | { ok: false; status: number; code: string; message: string; text: string };
+
+export class PageError extends Error {}
+
+export async function loadSandbox(): Promise<Sandbox> {
+  const res = await fetch('/demo/v1/sandbox', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    credentials: 'same-origin',
+  });
+  const body = (await res.json().catch(() => null)) as
+    (Sandbox & { error?: undefined }) | { error: { code: string; message: string } } | null;
+  if (!res.ok || !body || body.error) {
+    throw new PageError(
+      body?.error?.message ?? `The sandbox could not be prepared (HTTP ${res.status}).`,
+    );
+  }
+  return body as Sandbox;
+}
+
+const first = (doc: Document, tag: string) => doc.getElementsByTagName(tag)[0]?.textContent ?? '';
+
+/** One query API call (Action + parameters), signed for `service` with `keys`. */
+export async function call(
+  service: 'sts' | 'iam',
+  keys: Keys,
+  params: Record<string, string>,
+): Promise<ApiResult> {
+  const client = new AwsClient({ ...keys, service, region: 'us-east-1', retries: 0 });
+  const version = service === 'sts' ? '2011-06-15' : '2010-05-08';
+  const res = await client.fetch(new URL('/', location.href).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: new URLSearchParams({ ...params, Version: version }).toString(),
+  });
+  const text = await res.text();
+  const xml = new DOMParser().parseFromString(text, 'application/xml');
+  if (res.ok) return { ok: true, xml, text };
+  return {
+    ok: false,
+    status: res.status,
+    code: first(xml, 'Code') || `HTTP ${res.status}`,
+    message: first(xml, 'Message') || text.slice(0, 300),
+    text,
+  };
+}
+
+export interface Credentials extends Keys {
+  sessionToken: string;
+  expiration: string;
+  assumedRoleArn: string;
+  assumedRoleId: string;
+}
+
+/** The credentials and assumed-role user of an AssumeRole answer. */
+export function credentialsOf(xml: Document): Credentials {
+  return {
+    accessKeyId: first(xml, 'AccessKeyId'),
+    secretAccessKey: first(xml, 'SecretAccessKey'),
+    sessionToken: first(xml, 'SessionToken'),
+    expiration: first(xml, 'Expiration'),
+    assumedRoleArn: first(xml, 'Arn'),
+    assumedRoleId: first(xml, 'AssumedRoleId'),
+  };
+}
+
+/** POST /v1/simulate: the server's decision for requests no key of the sandbox can sign. */
+export async function simulateOnServer(body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch('/v1/simulate', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}

@@ -1,0 +1,727 @@
+/**
+ * The playground page (docs/demo.md): wires the editors, the caller, the real AssumeRole against
+ * the server, the in-browser decisions, the walkthrough, the examples, permalinks and CLI commands.
+ */
+import {
+  call,
+  credentialsOf,
+  loadSandbox,
+  simulateOnServer,
+  type ApiResult,
+  type Keys,
+  type Principal,
+  type Sandbox,
+} from './api.ts';
+import type { Decision, StatementTrace } from '../../policy/index.ts';
+import { cliCommands } from './cli.ts';
+import {
+  callers,
+  parseContext,
+  run,
+  sessionPolicies,
+  type CallerInfo,
+  type Ids,
+  type Outcome,
+} from './decide.ts';
+import { policyEditor, type Highlight, type PolicyEditor } from './editor.ts';
+import { CLASSIC, EXAMPLES, generalize, localize, type CallerId, type Setup } from './setup.ts';
+import { decodeSetup, encodeSetup } from './share.ts';
+import { STEPS } from './steps.ts';
+import { el, fmtDuration, text } from './dom.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const ui = {
+  sandbox: $('sandbox'),
+  steps: $<HTMLOListElement>('steps'),
+  example: $<HTMLSelectElement>('example'),
+  exampleNote: $('example-note'),
+  share: $<HTMLButtonElement>('share'),
+  shareStatus: $('share-status'),
+  roleName: $<HTMLInputElement>('role-name'),
+  caller: $<HTMLSelectElement>('caller'),
+  callerNote: $('caller-note'),
+  externalId: $<HTMLInputElement>('external-id'),
+  duration: $<HTMLInputElement>('duration'),
+  assume: $<HTMLButtonElement>('assume'),
+  trustLive: $('trust-live'),
+  result: $('result'),
+  action: $<HTMLInputElement>('action'),
+  resource: $<HTMLInputElement>('resource'),
+  context: $<HTMLTextAreaElement>('context'),
+  check: $<HTMLButtonElement>('check'),
+  decision: $('decision'),
+  cli: $('cli'),
+  copyCli: $<HTMLButtonElement>('copy-cli'),
+  copyStatus: $('copy-status'),
+};
+
+let sandbox: Sandbox | null = null;
+let ids: Ids = { account: '', partner: '' };
+
+const changed = () => schedule();
+const editors: Record<'trust' | 'permissions' | 'boundary' | 'session', PolicyEditor> = {
+  trust: policyEditor({
+    parent: $('trust-editor'),
+    label: 'Trust policy',
+    kind: 'trust',
+    text: CLASSIC.trust,
+    onChange: changed,
+  }),
+  permissions: policyEditor({
+    parent: $('permissions-editor'),
+    label: 'Permissions policy',
+    kind: 'identity',
+    text: CLASSIC.permissions,
+    onChange: changed,
+  }),
+  boundary: policyEditor({
+    parent: $('boundary-editor'),
+    label: 'Permissions boundary',
+    kind: 'boundary',
+    text: '',
+    onChange: changed,
+  }),
+  session: policyEditor({
+    parent: $('session-editor'),
+    label: 'Session policy',
+    kind: 'session',
+    text: '',
+    onChange: changed,
+  }),
+};
+
+// ---- setup <-> controls -------------------------------------------------------------------------
+
+function current(): Setup {
+  return {
+    roleName: ui.roleName.value.trim(),
+    trust: editors.trust.text(),
+    permissions: editors.permissions.text(),
+    boundary: editors.boundary.text(),
+    session: editors.session.text(),
+    caller: ui.caller.value as CallerId,
+    externalId: ui.externalId.value,
+    duration: Number(ui.duration.value) || 3600,
+    action: ui.action.value.trim(),
+    resource: ui.resource.value.trim(),
+    context: ui.context.value,
+  };
+}
+
+function apply(setup: Setup): void {
+  const l = (t: string) => localize(t, ids);
+  ui.roleName.value = setup.roleName;
+  editors.trust.set(l(setup.trust));
+  editors.permissions.set(l(setup.permissions));
+  editors.boundary.set(l(setup.boundary));
+  editors.session.set(l(setup.session));
+  ($('advanced') as HTMLDetailsElement).open = Boolean(
+    setup.boundary.trim() || setup.session.trim(),
+  );
+  ui.caller.value = setup.caller;
+  ui.externalId.value = setup.externalId;
+  ui.duration.value = String(setup.duration);
+  ui.action.value = l(setup.action);
+  ui.resource.value = l(setup.resource);
+  ui.context.value = l(setup.context);
+  update();
+}
+
+const roleArn = () => `arn:aws:iam::${ids.account || 'ACCOUNT'}:role/${ui.roleName.value.trim()}`;
+const permissionsName = () =>
+  ui.roleName.value.trim() === CLASSIC.roleName ? 'SSMManagedInstance' : 'Permissions';
+const callerInfo = (): CallerInfo =>
+  callers(ids).find((c) => c.id === ui.caller.value) ?? callers(ids)[0];
+const principal = (name: string): Principal | undefined =>
+  sandbox?.principals.find((p) => p.name === name);
+
+// ---- live decisions -----------------------------------------------------------------------------
+
+let pending = 0;
+function schedule(): void {
+  cancelAnimationFrame(pending);
+  pending = requestAnimationFrame(update);
+}
+
+function update(): void {
+  const setup = current();
+  const info = callerInfo();
+  ui.callerNote.textContent = info.note;
+  renderTrustCheck(setup, info);
+  renderDecision(setup);
+  renderCli(setup, info);
+}
+
+/** Statements that applied, as editor highlights, for one policy label. */
+const marks = (outcome: Outcome, label: string): Highlight[] =>
+  outcome.ok
+    ? outcome.decision.matchedStatements
+        .filter((m) => m.policy === label)
+        .map((m) => ({ statement: m.statement, effect: m.effect }))
+    : [];
+
+function trustOutcome(setup: Setup, info: CallerInfo): Outcome {
+  const context = parseContext(setup.context);
+  if (typeof context === 'string') return { ok: false, message: context };
+  if (setup.externalId) context['sts:ExternalId'] = setup.externalId;
+  return run({
+    principal: info.principal,
+    action: info.action,
+    resource: roleArn(),
+    policies: { resource: setup.trust, identity: info.identity },
+    context,
+  });
+}
+
+function renderTrustCheck(setup: Setup, info: CallerInfo): void {
+  const outcome = trustOutcome(setup, info);
+  editors.trust.highlight(marks(outcome, 'resource'));
+  ui.trustLive.replaceChildren(
+    el(
+      'p',
+      { class: 'live-title' },
+      `Trust check in your browser (${info.action} by ${info.principal}):`,
+    ),
+    ...explain(outcome, { resource: 'Trust policy', 'identity[0]': "Caller's own policy" }),
+  );
+}
+
+function renderDecision(setup: Setup): void {
+  const context = parseContext(setup.context);
+  const session = `arn:aws:sts::${ids.account || 'ACCOUNT'}:assumed-role/${setup.roleName}/playground`;
+  const outcome: Outcome =
+    typeof context === 'string'
+      ? { ok: false, message: context }
+      : !setup.action || !setup.resource
+        ? { ok: false, message: 'Type an action (e.g. s3:GetObject) and a resource ARN (or *).' }
+        : run({
+            principal: session,
+            action: setup.action,
+            resource: setup.resource,
+            policies: sessionPolicies(setup),
+            context,
+          });
+  editors.permissions.highlight(marks(outcome, 'identity[0]'));
+  editors.boundary.highlight(marks(outcome, 'permissionsBoundary'));
+  editors.session.highlight(marks(outcome, 'session[0]'));
+  ui.decision.replaceChildren(
+    el(
+      'p',
+      { class: 'live-title' },
+      `May ${session} do ${setup.action || '…'} on ${setup.resource || '…'}?`,
+    ),
+    ...explain(
+      outcome,
+      {
+        'identity[0]': 'Permissions policy',
+        permissionsBoundary: 'Permissions boundary',
+        'session[0]': 'Session policy',
+      },
+      {
+        'identity[0]': setup.permissions,
+        permissionsBoundary: setup.boundary,
+        'session[0]': setup.session,
+      },
+    ),
+  );
+}
+
+const WORDS = {
+  allowed: 'Allowed',
+  explicitDeny: 'Denied (explicit deny)',
+  implicitDeny: 'Denied (implicit deny)',
+} as const;
+
+/** Decision, reason, statement-by-statement trace, missing keys. */
+function explain(
+  outcome: Outcome,
+  names: Record<string, string>,
+  docs: Record<string, string> = {},
+): HTMLElement[] {
+  if (!outcome.ok) {
+    const where = outcome.policy ? ` (${names[outcome.policy] ?? outcome.policy})` : '';
+    return [el('p', { class: 'verdict deny' }, `Cannot decide${where}: ${outcome.message}`)];
+  }
+  const d = outcome.decision;
+  const out: HTMLElement[] = [
+    el('p', { class: `verdict ${d.decision === 'allowed' ? 'allow' : 'deny'}` }, WORDS[d.decision]),
+    el('p', {}, d.reason),
+  ];
+  const trace = traceRows(d, names);
+  if (trace.length > 0) {
+    out.push(
+      el(
+        'table',
+        { class: 'trace' },
+        el('caption', {}, 'Statement by statement'),
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            el('th', { scope: 'col' }, 'Policy'),
+            el('th', { scope: 'col' }, 'Statement'),
+            el('th', { scope: 'col' }, 'Effect'),
+            el('th', { scope: 'col' }, 'Applies?'),
+          ),
+        ),
+        el('tbody', {}, ...trace),
+      ),
+    );
+  }
+  if (d.missingContextKeys.length > 0) {
+    out.push(
+      el('p', { class: 'missing' }, `Missing condition keys: ${d.missingContextKeys.join(', ')}`),
+    );
+  }
+  for (const e of d.errors)
+    out.push(
+      el(
+        'p',
+        { class: 'missing' },
+        `${names[e.policy] ?? e.policy}, statement ${e.statement}: ${e.message}`,
+      ),
+    );
+  return out;
+}
+
+/** Why a statement did not apply, in words, from the evaluator's trace. */
+function notAppliedWhy(t: StatementTrace): string {
+  switch (t.notApplied) {
+    case 'action':
+      return `its ${t.action.element} does not match the action`;
+    case 'resource':
+      return `its ${t.resource?.element ?? 'Resource'} (${t.resource?.values.join(', ') ?? ''}) does not match the resource`;
+    case 'principal':
+      return `${t.principal?.element ?? 'Principal'} ${JSON.stringify(t.principal?.value)} does not name the caller`;
+    case 'condition': {
+      const failed = t.conditions.filter((c) => c.result !== true);
+      return failed
+        .map(
+          (c) =>
+            `condition ${c.operator} ${c.key} ${JSON.stringify(c.policyValues)} fails: the request has ${
+              c.requestValues === null ? 'no such key' : JSON.stringify(c.requestValues)
+            }`,
+        )
+        .join('; ');
+    }
+    case 'error':
+      return 'a condition value cannot be read by its operator';
+    default:
+      return 'does not apply';
+  }
+}
+
+/**
+ * One row per statement of every policy the evaluator read, in AWS's evaluation order: whether it
+ * applied, and if not, the first part that did not match (the evaluator's trace). Without a trace,
+ * matched statements only.
+ */
+function traceRows(d: Decision, names: Record<string, string>): HTMLElement[] {
+  const row = (policy: string, statement: string, effect: string, applies: string, cls: string) =>
+    el(
+      'tr',
+      { class: cls },
+      el('td', {}, policy),
+      el('td', {}, statement),
+      el('td', {}, effect),
+      el('td', {}, applies),
+    );
+  if (!d.trace) {
+    return d.matchedStatements.map((m) =>
+      row(
+        names[m.policy] ?? m.policy,
+        `${m.statement}${m.sid ? ` (${m.sid})` : ''}`,
+        m.effect,
+        'applies',
+        m.effect === 'Deny' ? 'hit-deny' : 'hit-allow',
+      ),
+    );
+  }
+  const rows: HTMLElement[] = [];
+  for (const p of d.trace.policies) {
+    for (const t of p.statements) {
+      rows.push(
+        row(
+          names[p.label] ?? p.label,
+          `${t.index}${t.sid ? ` (${t.sid})` : ''}`,
+          t.effect,
+          t.applies ? `applies: ${t.effect === 'Deny' ? 'denies' : 'allows'}` : notAppliedWhy(t),
+          t.applies ? (t.effect === 'Deny' ? 'hit-deny' : 'hit-allow') : '',
+        ),
+      );
+    }
+    if (p.statements.length === 0)
+      rows.push(row(names[p.label] ?? p.label, '-', '', 'no statements', ''));
+  }
+  return rows;
+}
+
+// ---- CLI ----------------------------------------------------------------------------------------
+
+function renderCli(setup: Setup, info: CallerInfo): void {
+  const signer = info.id === 'chain' ? undefined : principal(info.signs ? info.id : 'admin');
+  ui.cli.textContent = cliCommands({
+    endpoint: location.origin,
+    admin: principal('admin'),
+    signer,
+    roleArn: roleArn(),
+    roleName: setup.roleName,
+    permissionsName: permissionsName(),
+    trust: setup.trust,
+    permissions: setup.permissions,
+    session: setup.session,
+    externalId: setup.externalId,
+    duration: setup.duration,
+  });
+}
+
+// ---- assume role against the server -------------------------------------------------------------
+
+let countdown = 0;
+const synced = new Map<string, string>();
+
+function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTMLElement[]): void {
+  clearInterval(countdown);
+  ui.result.replaceChildren(
+    el('p', { class: 'verdict deny' }, `${title}: ${r.code}`),
+    el('p', { class: 'server-message' }, r.message),
+    ...(why ? [el('p', { class: 'live-title' }, 'Why, according to the evaluator:'), ...why] : []),
+  );
+}
+
+/** Writes the role as edited (trust, permissions, boundary) with the sandbox admin key. */
+async function syncRole(
+  setup: Setup,
+  admin: Keys,
+): Promise<Extract<ApiResult, { ok: false }> | null> {
+  const name = setup.roleName;
+  const state = JSON.stringify([name, setup.trust, setup.permissions, setup.boundary]);
+  if (synced.get(name) === state) return null;
+  let r = await call('iam', admin, {
+    Action: 'UpdateAssumeRolePolicy',
+    RoleName: name,
+    PolicyDocument: setup.trust,
+  });
+  if (!r.ok && r.code === 'NoSuchEntity') {
+    r = await call('iam', admin, {
+      Action: 'CreateRole',
+      RoleName: name,
+      AssumeRolePolicyDocument: setup.trust,
+      MaxSessionDuration: '3600',
+    });
+  }
+  if (!r.ok) return r;
+  if (setup.permissions.trim()) {
+    r = await call('iam', admin, {
+      Action: 'PutRolePolicy',
+      RoleName: name,
+      PolicyName: permissionsName(),
+      PolicyDocument: setup.permissions,
+    });
+  } else {
+    await call('iam', admin, {
+      Action: 'DeleteRolePolicy',
+      RoleName: name,
+      PolicyName: permissionsName(),
+    });
+  }
+  if (!r.ok) return r;
+  if (setup.boundary.trim()) {
+    const digest = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(setup.boundary)),
+    );
+    const policyName = `playground-boundary-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    r = await call('iam', admin, {
+      Action: 'CreatePolicy',
+      PolicyName: policyName,
+      PolicyDocument: setup.boundary,
+    });
+    if (!r.ok && r.code !== 'EntityAlreadyExists') return r;
+    r = await call('iam', admin, {
+      Action: 'PutRolePermissionsBoundary',
+      RoleName: name,
+      PermissionsBoundary: `arn:aws:iam::${ids.account}:policy/${policyName}`,
+    });
+    if (!r.ok) return r;
+  } else {
+    await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
+  }
+  synced.set(name, state);
+  return null;
+}
+
+async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
+  const setup = current();
+  const info = callerInfo();
+  clearInterval(countdown);
+  ui.result.replaceChildren(el('p', { class: 'muted' }, 'Calling STS…'));
+  ui.assume.disabled = true;
+  try {
+    if (!info.signs) {
+      await decideOnServer(setup, info);
+      return;
+    }
+    const admin = principal('admin');
+    if (!sandbox || !admin) {
+      ui.result.replaceChildren(
+        el('p', { class: 'verdict deny' }, 'No sandbox: reload the page to get one.'),
+      );
+      return;
+    }
+    const refused = await syncRole(setup, admin);
+    if (refused) return failure('IAM refused the role', refused);
+    let keys: Keys;
+    if (info.id === 'chain') {
+      const first = await call('sts', admin, {
+        Action: 'AssumeRole',
+        RoleArn: `arn:aws:iam::${ids.account}:role/demo-readonly`,
+        RoleSessionName: 'playground-chain',
+      });
+      if (!first.ok) return failure('The first hop (demo-readonly) failed', first);
+      keys = credentialsOf(first.xml);
+    } else {
+      const p = principal(info.id);
+      if (!p)
+        return failure('No credentials', {
+          ok: false,
+          status: 0,
+          code: 'NoSuchEntity',
+          message: `The ${info.id} user is gone from your sandbox.`,
+          text: '',
+        });
+      keys = p;
+    }
+    if (options.wrongSecret)
+      keys = { ...keys, secretAccessKey: `${keys.secretAccessKey.slice(0, -4)}XXXX` };
+    const params: Record<string, string> = {
+      Action: 'AssumeRole',
+      RoleArn: roleArn(),
+      RoleSessionName: 'playground',
+      DurationSeconds: String(setup.duration),
+    };
+    if (setup.externalId) params.ExternalId = setup.externalId;
+    if (setup.session.trim()) params.Policy = setup.session;
+    const r = await call('sts', keys, params);
+    if (!r.ok) {
+      const why =
+        r.code === 'AccessDenied'
+          ? explain(trustOutcome(setup, info), {
+              resource: 'Trust policy',
+              'identity[0]': "Caller's own policy",
+            })
+          : undefined;
+      return failure(
+        r.code === 'SignatureDoesNotMatch' ? 'Authentication failed' : 'STS refused',
+        r,
+        why,
+      );
+    }
+    showCredentials(r, keys);
+  } catch (e) {
+    ui.result.replaceChildren(
+      el(
+        'p',
+        { class: 'verdict deny' },
+        `The call failed: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    );
+  } finally {
+    ui.assume.disabled = false;
+  }
+}
+
+function showCredentials(r: Extract<ApiResult, { ok: true }>, signer: Keys): void {
+  const c = credentialsOf(r.xml);
+  const left = el('strong', { class: 'countdown' });
+  const tick = () => {
+    const ms = Date.parse(c.expiration) - Date.now();
+    left.textContent = ms > 0 ? `expires in ${fmtDuration(ms)}` : 'expired';
+    if (ms <= 0) clearInterval(countdown);
+  };
+  tick();
+  countdown = window.setInterval(tick, 1000);
+  const whoami = el(
+    'button',
+    { type: 'button' },
+    'Who am I? (GetCallerIdentity with these credentials)',
+  );
+  const who = el('p', { role: 'status' });
+  whoami.addEventListener('click', async () => {
+    const id = await call('sts', c, { Action: 'GetCallerIdentity' });
+    who.textContent = id.ok
+      ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
+      : `${id.code}: ${id.message}`;
+  });
+  ui.result.replaceChildren(
+    el('p', { class: 'verdict allow' }, 'Role assumed'),
+    el(
+      'dl',
+      { class: 'creds' },
+      el('dt', {}, 'Assumed-role ARN'),
+      el('dd', { class: 'arn' }, c.assumedRoleArn),
+      el('dt', {}, 'AssumedRoleId'),
+      el('dd', {}, c.assumedRoleId),
+      el('dt', {}, 'AccessKeyId'),
+      el('dd', {}, c.accessKeyId),
+      el('dt', {}, 'SecretAccessKey'),
+      el('dd', {}, c.secretAccessKey),
+      el('dt', {}, 'SessionToken'),
+      el('dd', { class: 'token' }, `${c.sessionToken.slice(0, 48)}…`),
+      el('dt', {}, 'Expiration'),
+      el('dd', {}, `${c.expiration} `, left),
+    ),
+    el(
+      'p',
+      { class: 'hint' },
+      `Signed by ${signer.accessKeyId} (authentication), allowed by the trust policy (authorization).`,
+    ),
+    whoami,
+    who,
+  );
+}
+
+async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
+  const context = parseContext(setup.context);
+  if (typeof context === 'string') {
+    ui.result.replaceChildren(el('p', { class: 'verdict deny' }, context));
+    return;
+  }
+  if (setup.externalId) context['sts:ExternalId'] = setup.externalId;
+  const answer = await simulateOnServer({
+    request: { principal: info.principal, action: info.action, resource: roleArn(), context },
+    policies: { resource: setup.trust },
+  });
+  const error = answer.error as { code: string; message: string } | undefined;
+  ui.result.replaceChildren(
+    el(
+      'p',
+      { class: 'hint' },
+      `rolecall cannot sign as ${info.principal}; this is the server's decision (POST /v1/simulate) for ${info.action} on ${roleArn()}:`,
+    ),
+    ...(error
+      ? [el('p', { class: 'verdict deny' }, `${error.code}: ${error.message}`)]
+      : explain(
+          { ok: true, decision: answer as unknown as Extract<Outcome, { ok: true }>['decision'] },
+          { resource: 'Trust policy' },
+        )),
+  );
+}
+
+// ---- walkthrough, examples, share ---------------------------------------------------------------
+
+function renderSteps(): void {
+  for (const step of STEPS) {
+    const button = el('button', { type: 'button' }, step.action);
+    const out = el('p', { class: 'step-live', role: 'status' });
+    button.addEventListener('click', () => {
+      const said = step.run({ apply, current, ids, assume, focus: (id) => $(id).focus() });
+      if (said) out.textContent = said;
+    });
+    ui.steps.append(el('li', {}, el('h3', {}, step.title), el('p', {}, step.text), button, out));
+  }
+}
+
+function renderExamples(): void {
+  for (const e of EXAMPLES) ui.example.append(el('option', { value: e.id }, e.title));
+  ui.example.addEventListener('change', () => {
+    const e = EXAMPLES.find((x) => x.id === ui.example.value);
+    if (!e) return;
+    ui.exampleNote.textContent = e.note;
+    apply(e.setup);
+  });
+  ui.exampleNote.textContent = EXAMPLES[0].note;
+}
+
+function renderCallers(): void {
+  const selected = ui.caller.value || CLASSIC.caller;
+  ui.caller.replaceChildren(
+    ...callers(ids).map((c) => el('option', { value: c.id }, `${c.label}: ${c.principal}`)),
+  );
+  ui.caller.value = selected;
+}
+
+async function share(): Promise<void> {
+  const setup = current();
+  const general: Setup = {
+    ...setup,
+    trust: generalize(setup.trust, ids),
+    permissions: generalize(setup.permissions, ids),
+    boundary: generalize(setup.boundary, ids),
+    session: generalize(setup.session, ids),
+    action: generalize(setup.action, ids),
+    resource: generalize(setup.resource, ids),
+    context: generalize(setup.context, ids),
+  };
+  const hash = await encodeSetup(general);
+  history.replaceState(null, '', hash);
+  try {
+    await navigator.clipboard.writeText(location.href);
+    ui.shareStatus.textContent = 'Permalink copied (and in the address bar).';
+  } catch {
+    ui.shareStatus.textContent = 'Permalink in the address bar.';
+  }
+}
+
+function renderSandbox(): void {
+  if (!sandbox) return;
+  const left = Date.parse(sandbox.expiresAt) - Date.now();
+  ui.sandbox.replaceChildren(
+    text('Your sandbox: account '),
+    el('code', { 'data-account': sandbox.account }, sandbox.account),
+    text(', second account '),
+    el('code', {}, sandbox.partnerAccount),
+    text(left > 0 ? `, deleted in ${fmtDuration(left)}.` : ', expired: reload for a new one.'),
+  );
+}
+
+async function start(): Promise<void> {
+  renderSteps();
+  renderExamples();
+  renderCallers();
+  const shared = await decodeSetup(location.hash);
+  apply(shared ?? CLASSIC);
+  for (const input of [
+    ui.roleName,
+    ui.externalId,
+    ui.duration,
+    ui.action,
+    ui.resource,
+    ui.context,
+  ]) {
+    input.addEventListener('input', changed);
+  }
+  ui.caller.addEventListener('change', changed);
+  ui.check.addEventListener('click', () => {
+    update();
+    ui.decision.focus();
+  });
+  ui.decision.tabIndex = -1;
+  ui.assume.addEventListener('click', () => void assume());
+  ui.share.addEventListener('click', () => void share());
+  ui.copyCli.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(ui.cli.textContent ?? '');
+      ui.copyStatus.textContent = 'Copied.';
+    } catch {
+      ui.copyStatus.textContent = 'Select the commands and copy them.';
+    }
+  });
+  try {
+    sandbox = await loadSandbox();
+    ids = { account: sandbox.account, partner: sandbox.partnerAccount };
+    renderSandbox();
+    setInterval(renderSandbox, 60_000);
+    renderCallers();
+    apply(current());
+  } catch (e) {
+    ui.sandbox.textContent = `${e instanceof Error ? e.message : String(e)} Decisions still work in your browser.`;
+    ui.sandbox.classList.add('error');
+  }
+  document.body.dataset.readyAt = String(Math.round(performance.now()));
+  document.body.dataset.ready = 'true';
+}
+
+void start();

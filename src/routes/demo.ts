@@ -1,0 +1,114 @@
+import { Hono } from 'hono';
+import { clientIp, withinLimit } from '../demo/limits.ts';
+import { readSandboxCookie, sandboxCookie } from '../demo/cookie.ts';
+import { createSandbox, viewSandbox } from '../demo/sandbox.ts';
+import type { Env } from '../env.ts';
+import { KvIamStore } from '../store/kv.ts';
+
+/**
+ * The demo page's headers: a strict Content-Security-Policy (scripts and connections to this origin
+ * only; CodeMirror sets element styles, hence 'unsafe-inline' for style), no framing, no referrer.
+ */
+const PAGE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-cache',
+};
+
+type Json = { error: { code: string; message: string } };
+const error = (code: string, message: string): Json => ({ error: { code, message } });
+
+/** `GET /` without a query string: the playground page (GET /?Action=... is the query API). */
+export const pageRoutes = new Hono<{ Bindings: Env }>();
+
+pageRoutes.get('/', async (c, next) => {
+  if (new URL(c.req.url).search !== '') return next();
+  if (!c.env.ASSETS) return c.text('The demo page is not built: run `npm run build`.', 404);
+  const page = await c.env.ASSETS.fetch(new URL('/index.html', c.req.url));
+  if (!page.ok) return c.text('The demo page is not built: run `npm run build`.', 404);
+  const headers = new Headers(page.headers);
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) headers.set(k, v);
+  // A few KB of HTML: the runtime compresses it when the client accepts gzip.
+  headers.delete('Content-Encoding');
+  if (/\bgzip\b/i.test(c.req.header('accept-encoding') ?? ''))
+    headers.set('Content-Encoding', 'gzip');
+  headers.set('Vary', 'Accept-Encoding');
+  return new Response(page.body, { status: 200, headers });
+});
+
+/** The bundle's files: content-hashed names, so cached for good. */
+const ASSET = /^app\.[0-9a-f]{12}\.(js|css)$/;
+const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+/**
+ * `GET /assets/app.<hash>.(js|css)`: the precompressed variant the client accepts (brotli, gzip),
+ * sent as stored (no compression work per request); the plain file otherwise.
+ */
+pageRoutes.get('/assets/:file', async (c) => {
+  const file = c.req.param('file');
+  const m = ASSET.exec(file);
+  if (!m || !c.env.ASSETS) return c.text('Not found', 404);
+  const accepts = (c.req.header('accept-encoding') ?? '').toLowerCase();
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  const suffix = encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : '';
+  const stored = await c.env.ASSETS.fetch(new URL(`/assets/${file}${suffix}`, c.req.url));
+  if (!stored.ok) return c.text('Not found', 404);
+  const headers = new Headers({
+    'Content-Type': TYPES[m[1] as 'js' | 'css'],
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Encoding',
+  });
+  if (encoding) headers.set('Content-Encoding', encoding);
+  return new Response(stored.body, { status: 200, headers, encodeBody: 'manual' });
+});
+
+/** The page's own JSON endpoint: its sandbox (docs/demo.md). */
+export const demoRoutes = new Hono<{ Bindings: Env }>();
+
+/**
+ * `POST /demo/v1/sandbox`: the sandbox the cookie names, or a new one (rate limited per client IP)
+ * bound to a new cookie. Answers the sandbox's own credentials, which the page uses to sign its
+ * calls to the public STS/IAM API and shows in its CLI commands. Only same-origin JSON requests: a
+ * cross-site form cannot send application/json, and `Sec-Fetch-Site` says where fetches come from.
+ */
+demoRoutes.post('/sandbox', async (c) => {
+  if (c.env.DEMO_SANDBOXES !== 'true') {
+    return c.json(
+      error('SandboxesDisabled', 'This deployment does not create demo sandboxes.'),
+      404,
+    );
+  }
+  const site = c.req.header('sec-fetch-site');
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if ((site && site !== 'same-origin') || !type.startsWith('application/json')) {
+    return c.json(error('Forbidden', 'Sandboxes are created by the demo page only.'), 403);
+  }
+  const now = Date.now();
+  const store = new KvIamStore(c.env.IAM);
+  const claim = await readSandboxCookie(c.env.SEAL_KEY, c.req.header('cookie'), now);
+  if (claim) {
+    const view = await viewSandbox(c.env, store, claim.account);
+    if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
+  }
+  if (!(await withinLimit(c.env.DEMO_SANDBOX_LIMIT, 'sandbox', clientIp(c.req.raw.headers)))) {
+    return c.json(
+      error(
+        'ThrottlingException',
+        'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',
+      ),
+      429,
+      { 'Retry-After': '60', 'Cache-Control': 'no-store' },
+    );
+  }
+  const created = await createSandbox(c.env, store, now);
+  const view = await viewSandbox(c.env, store, created.account);
+  if (!view) throw new Error('a sandbox just created is missing');
+  const secure = new URL(c.req.url).protocol === 'https:';
+  return c.json(view, 201, {
+    'Set-Cookie': await sandboxCookie(c.env.SEAL_KEY, created, secure),
+    'Cache-Control': 'no-store',
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Records read from Workers KV, remembered per isolate for a few seconds, so a call does not pay a
+ * KV read for the access key, user and role records the previous call just read. Coherence:
+ * - every write through the store forgets the key first and after (in this isolate, a change is
+ *   seen by the next request at once: a deactivated or deleted key stops working immediately);
+ * - a read that overlapped a write is not remembered (it may carry the old value);
+ * - other isolates (other Cloudflare locations, `npm run seed` writing the state folder directly)
+ *   see a change within MAX_AGE_MS, on top of KV's own propagation (KV is eventually consistent:
+ *   "changes may take up to 60 seconds or more to be visible in other global network locations",
+ *   Cloudflare KV documentation, How KV works).
+ * Only found records are kept (an unknown key id costs a read, as before), as their JSON text, parsed
+ * on every hit so no request sees another's mutations. Bounded in bytes, least recently used out.
+ */
+export const MAX_AGE_MS = 5_000;
+const BUDGET_BYTES = 2 * 1024 * 1024;
+
+interface Entry {
+  text: string;
+  at: number;
+  bytes: number;
+}
+
+export class RecordCache {
+  private readonly entries = new Map<string, Entry>();
+  private total = 0;
+  /** Bumped by every write, so a read that overlapped one is not remembered. */
+  private writes = 0;
+
+  get(key: string, now: number): string | undefined {
+    const hit = this.entries.get(key);
+    if (hit === undefined) return undefined;
+    this.entries.delete(key);
+    if (now - hit.at >= MAX_AGE_MS || now < hit.at) {
+      this.total -= hit.bytes;
+      return undefined;
+    }
+    this.entries.set(key, hit);
+    return hit.text;
+  }
+
+  /** The write sequence to pass back to `remember` once the read completes. */
+  get sequence(): number {
+    return this.writes;
+  }
+
+  remember(key: string, text: string, now: number, sequence: number): void {
+    if (sequence !== this.writes) return;
+    this.drop(key);
+    const bytes = (key.length + text.length) * 2 + 64;
+    if (bytes > BUDGET_BYTES) return;
+    this.entries.set(key, { text, at: now, bytes });
+    this.total += bytes;
+    for (const [k, e] of this.entries) {
+      if (this.total <= BUDGET_BYTES) break;
+      this.entries.delete(k);
+      this.total -= e.bytes;
+    }
+  }
+
+  /** Call before and after writing or deleting `key`. */
+  forget(key: string): void {
+    this.writes++;
+    this.drop(key);
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  private drop(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    this.total -= old.bytes;
+  }
+}
+
+// One cache per KV namespace binding (bindings are stable objects for the isolate's lifetime).
+const caches = new WeakMap<object, RecordCache>();
+
+export function recordCacheFor(kv: object): RecordCache {
+  let cache = caches.get(kv);
+  if (cache === undefined) {
+    cache = new RecordCache();
+    caches.set(kv, cache);
+  }
+  return cache;
+}
