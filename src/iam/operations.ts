@@ -18,6 +18,11 @@ import {
   updateOpenIDConnectProviderThumbprint,
 } from './oidc.ts';
 import {
+  listOpenIDConnectProviderTags,
+  tagOpenIDConnectProvider,
+  untagOpenIDConnectProvider,
+} from './oidc-tags.ts';
+import {
   disableOutboundWebIdentityFederation,
   enableOutboundWebIdentityFederation,
   getOutboundWebIdentityFederationInfo,
@@ -42,6 +47,7 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './group-operations.ts';
+import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './membership.ts';
 import { policyOperations, principalOperations } from './principal-operations.ts';
 import {
@@ -94,6 +100,8 @@ export const iamOperations: OperationTable = signed({
   DeleteAccessKey: deleteAccessKey,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
 
+  ...mfaDeviceOperations,
+
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,
   GetPolicyVersion: getPolicyVersion,
@@ -112,6 +120,9 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
+  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
+  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
+  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
 
   EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,

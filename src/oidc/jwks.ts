@@ -3,8 +3,8 @@ import type { JSONWebKeySet, JWK } from 'jose';
 /** The signature algorithms AssumeRoleWithWebIdentity accepts ("Create an OIDC identity provider in IAM", prerequisites). */
 export const TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'] as const;
 
-/** At most this many keys are kept from one set (issuers publish a handful). */
-export const MAX_KEYS = 100;
+/** At most this many keys are kept from one set (issuers publish a handful); a token without a kid costs at most this many signature checks. */
+export const MAX_KEYS = 20;
 
 const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   RSA: ['n', 'e'],

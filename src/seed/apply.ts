@@ -7,6 +7,7 @@ import { checkName } from '../iam/constraints.ts';
 import { checkDocument } from '../iam/documents.ts';
 import { IamErrors } from '../iam/messages.ts';
 import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc.ts';
+import { jwksProblem, parseJwks } from '../oidc/jwks.ts';
 import {
   addVersion,
   checkPolicyContent,
@@ -234,6 +235,8 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         constraints((v) => checkOidcSpec(v, o));
         checkTagKeys(o.tags ?? []);
         providerUrl(o.url);
+        const problem = o.jwks === undefined ? null : jwksProblem(o.jwks);
+        if (problem) throw new AwsError('InvalidInput', problem, 400);
       });
     }
   }
@@ -393,6 +396,7 @@ export async function applySeed(
       const url = providerUrl(o.url);
       const existing = await store.get(acct, 'oidc', url);
       const record = oidcRecord(acct, o, existing, now);
+      if (o.jwks !== undefined) record.jwks = parseJwks(o.jwks) ?? undefined;
       if (count(existing, record)) await store.put(acct, 'oidc', url, record);
     }
     // Written last: the demo seed's "already seeded?" check reads it.

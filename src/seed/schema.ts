@@ -120,6 +120,14 @@ export const seedSchema = z.strictObject({
             clientIds: z.optional(z.array(z.string())),
             thumbprints: z.optional(z.array(z.string())),
             tags,
+            jwks: z.optional(
+              z.record(z.string(), z.unknown()).check(
+                z.meta({
+                  description:
+                    'The issuer\'s public keys ({ "keys": [...] }, RSA or EC, at most 20): tokens are verified with them instead of fetching the issuer\'s JWKS (docs/web-identity.md).',
+                }),
+              ),
+            ),
           }),
         ),
       ),
