@@ -1,7 +1,12 @@
 import { EvalRequest } from './request.ts';
 import { parsePrincipal } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
-import { compilePolicy, KeyRegistry, ProbeRegistry } from './compile-statement.ts';
+import {
+  compilePolicy,
+  ConditionRegistry,
+  KeyRegistry,
+  ProbeRegistry,
+} from './compile-statement.ts';
 import type { CompiledPolicy } from './compile-statement.ts';
 import { principalKeys, lowerKeyMap, RequestContext } from './context.ts';
 import { MSG, PolicyError } from './errors.ts';
@@ -61,6 +66,8 @@ function decideWith(
     set.keys.names,
     set.probeMemo,
   );
+  set.conditionMemo.fill(0);
+  req.conditionMemo = set.conditionMemo;
   const decision = evaluate(set, req);
   if (trace) decision.trace = traceDecision(set, req, decision);
   return decision;
@@ -102,6 +109,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
   }
   const keys = new KeyRegistry();
   const probes = new ProbeRegistry();
+  const conditions = new ConditionRegistry();
   const one = (
     doc: PolicyInput,
     kind: GrammarKind,
@@ -110,7 +118,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
   ): CompiledPolicy => {
     const normalized = normalizePolicy(doc, kind, label);
     checkSize(doc, limit, label);
-    return compilePolicy(normalized, label, { keys, probes });
+    return compilePolicy(normalized, label, { keys, probes, conditions });
   };
   const list = (
     docs: PolicyInput[] | undefined,
@@ -134,7 +142,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState'> = {
+  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState' | 'conditionMemo'> = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -156,6 +164,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
   return {
     ...set,
     probeMemo: new Uint8Array(probes.probes.length),
+    conditionMemo: new Uint8Array(conditions.count),
     keyState: new Uint8Array(keys.names.length),
   };
 }
