@@ -1,11 +1,26 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { existsSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { buildDemo } from './src/demo/build.ts';
 
 // The Worker's static assets (the demo page) must exist before wrangler's config is read; `npm test`
-// builds them in pretest, a bare `npx vitest` here.
-if (!existsSync('dist/demo/index.html')) await buildDemo();
+// builds them in pretest, a bare `npx vitest` here when they are missing or older than their sources.
+const newest = (dir: string): number =>
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+    ),
+  );
+const built = (() => {
+  try {
+    return statSync('dist/demo/index.html').mtimeMs;
+  } catch {
+    return 0;
+  }
+})();
+if (built < Math.max(newest('src/demo/page'), newest('src/policy'))) await buildDemo();
 
 export default defineConfig({
   test: {

@@ -47,6 +47,7 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './group-operations.ts';
+import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './membership.ts';
 import { policyOperations, principalOperations } from './principal-operations.ts';
 import {
@@ -98,6 +99,8 @@ export const iamOperations: OperationTable = signed({
   UpdateAccessKey: updateAccessKey,
   DeleteAccessKey: deleteAccessKey,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
+
+  ...mfaDeviceOperations,
 
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,

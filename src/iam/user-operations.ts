@@ -8,6 +8,8 @@ import { iamArn } from './arns.ts';
 import { checkName, checkPath } from './constraints.ts';
 import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from './load.ts';
 import { IamErrors } from './messages.ts';
+import { renameMfaDeviceUser } from './mfa-devices/user-link.ts';
+import { MfaErrors } from './mfa-devices/record.ts';
 import { putPrincipal } from './principals.ts';
 import { resourceContext } from './resource-context.ts';
 import { checkTagKeys, readTags } from './tags.ts';
@@ -95,6 +97,7 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
     }
     if (user.name.toLowerCase() !== updated.name.toLowerCase())
       await store.delete(account, 'user', user.name);
+    await renameMfaDeviceUser(store, account, updated);
   }
   return undefined;
 }
@@ -112,6 +115,7 @@ export async function deleteUser(ctx: OperationContext, caller: Caller): Promise
     throw IamErrors.mustDeleteKeys();
   if (Object.keys(user.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (user.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
+  if ((user.mfaDevices ?? []).length > 0) throw MfaErrors.userHasDevices();
   // Memberships of groups since deleted do not count (src/caller/policies.ts groupsOf).
   if ((await groupsOf(ctx.store, caller.account, user)).length > 0)
     throw IamErrors.mustRemoveFromGroups();

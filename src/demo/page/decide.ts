@@ -110,8 +110,7 @@ export function callers(ids: Ids): CallerInfo[] {
 }
 
 export type Outcome =
-  | { ok: true; decision: Decision & { trace?: unknown } }
-  | { ok: false; message: string; policy?: string };
+  { ok: true; decision: Decision } | { ok: false; message: string; policy?: string };
 
 /** Context keys typed by the visitor: a JSON object of strings, arrays, numbers or booleans. */
 export function parseContext(text: string): Record<string, ContextValue> | string {
@@ -135,15 +134,18 @@ export function run(input: {
   context: Record<string, ContextValue>;
 }): Outcome {
   try {
-    const decision = simulate({
-      request: {
-        principal: input.principal,
-        action: input.action,
-        resource: input.resource,
-        context: input.context,
+    const decision = simulate(
+      {
+        request: {
+          principal: input.principal,
+          action: input.action,
+          resource: input.resource,
+          context: input.context,
+        },
+        policies: input.policies,
       },
-      policies: input.policies,
-    }) as Decision & { trace?: unknown };
+      { trace: true },
+    );
     return { ok: true, decision };
   } catch (e) {
     if (e instanceof PolicyError)

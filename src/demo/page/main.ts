@@ -12,6 +12,7 @@ import {
   type Principal,
   type Sandbox,
 } from './api.ts';
+import type { Decision, StatementTrace } from '../../policy/index.ts';
 import { cliCommands } from './cli.ts';
 import {
   callers,
@@ -247,7 +248,7 @@ function explain(
     el('p', { class: `verdict ${d.decision === 'allowed' ? 'allow' : 'deny'}` }, WORDS[d.decision]),
     el('p', {}, d.reason),
   ];
-  const trace = traceRows(d, names, docs);
+  const trace = traceRows(d, names);
   if (trace.length > 0) {
     out.push(
       el(
@@ -286,26 +287,39 @@ function explain(
   return out;
 }
 
-interface TraceEntry {
-  policy: string;
-  statement: number;
-  sid?: string;
-  effect?: string;
-  outcome?: string;
-  matched?: boolean;
-  reason?: string;
+/** Why a statement did not apply, in words, from the evaluator's trace. */
+function notAppliedWhy(t: StatementTrace): string {
+  switch (t.notApplied) {
+    case 'action':
+      return `its ${t.action.element} does not match the action`;
+    case 'resource':
+      return `its ${t.resource?.element ?? 'Resource'} (${t.resource?.values.join(', ') ?? ''}) does not match the resource`;
+    case 'principal':
+      return `${t.principal?.element ?? 'Principal'} ${JSON.stringify(t.principal?.value)} does not name the caller`;
+    case 'condition': {
+      const failed = t.conditions.filter((c) => c.result !== true);
+      return failed
+        .map(
+          (c) =>
+            `condition ${c.operator} ${c.key} ${JSON.stringify(c.policyValues)} fails: the request has ${
+              c.requestValues === null ? 'no such key' : JSON.stringify(c.requestValues)
+            }`,
+        )
+        .join('; ');
+    }
+    case 'error':
+      return 'a condition value cannot be read by its operator';
+    default:
+      return 'does not apply';
+  }
 }
 
 /**
- * One row per statement. The evaluator's own trace when it gives one (`trace` entries naming the
- * policy and statement); otherwise every statement of the documents shown, marked applied or not
- * from matchedStatements.
+ * One row per statement of every policy the evaluator read, in AWS's evaluation order: whether it
+ * applied, and if not, the first part that did not match (the evaluator's trace). Without a trace,
+ * matched statements only.
  */
-function traceRows(
-  d: Extract<Outcome, { ok: true }>['decision'],
-  names: Record<string, string>,
-  docs: Record<string, string>,
-): HTMLElement[] {
+function traceRows(d: Decision, names: Record<string, string>): HTMLElement[] {
   const row = (policy: string, statement: string, effect: string, applies: string, cls: string) =>
     el(
       'tr',
@@ -315,44 +329,32 @@ function traceRows(
       el('td', {}, effect),
       el('td', {}, applies),
     );
-  if (Array.isArray(d.trace)) {
-    return (d.trace as TraceEntry[])
-      .filter((t) => t && typeof t.policy === 'string')
-      .map((t) => {
-        const applied = t.matched ?? (t.outcome ? !/no|skip|not/i.test(t.outcome) : false);
-        return row(
-          names[t.policy] ?? t.policy,
-          `${t.statement}${t.sid ? ` (${t.sid})` : ''}`,
-          t.effect ?? '',
-          `${t.outcome ?? (applied ? 'applies' : 'does not apply')}${t.reason ? `: ${t.reason}` : ''}`,
-          applied ? (t.effect === 'Deny' ? 'hit-deny' : 'hit-allow') : '',
-        );
-      });
+  if (!d.trace) {
+    return d.matchedStatements.map((m) =>
+      row(
+        names[m.policy] ?? m.policy,
+        `${m.statement}${m.sid ? ` (${m.sid})` : ''}`,
+        m.effect,
+        'applies',
+        m.effect === 'Deny' ? 'hit-deny' : 'hit-allow',
+      ),
+    );
   }
   const rows: HTMLElement[] = [];
-  for (const [label, doc] of Object.entries(docs)) {
-    if (!doc.trim()) continue;
-    let statements: Array<{ Sid?: string; Effect?: string }> = [];
-    try {
-      const parsed = JSON.parse(doc) as { Statement?: unknown };
-      statements = (
-        Array.isArray(parsed.Statement) ? parsed.Statement : [parsed.Statement]
-      ) as typeof statements;
-    } catch {
-      continue;
-    }
-    statements.forEach((s, i) => {
-      const hit = d.matchedStatements.find((m) => m.policy === label && m.statement === i);
+  for (const p of d.trace.policies) {
+    for (const t of p.statements) {
       rows.push(
         row(
-          names[label] ?? label,
-          `${i}${s?.Sid ? ` (${s.Sid})` : ''}`,
-          String(s?.Effect ?? ''),
-          hit ? `applies: ${hit.effect === 'Deny' ? 'denies' : 'allows'}` : 'does not apply',
-          hit ? (hit.effect === 'Deny' ? 'hit-deny' : 'hit-allow') : '',
+          names[p.label] ?? p.label,
+          `${t.index}${t.sid ? ` (${t.sid})` : ''}`,
+          t.effect,
+          t.applies ? `applies: ${t.effect === 'Deny' ? 'denies' : 'allows'}` : notAppliedWhy(t),
+          t.applies ? (t.effect === 'Deny' ? 'hit-deny' : 'hit-allow') : '',
         ),
       );
-    });
+    }
+    if (p.statements.length === 0)
+      rows.push(row(names[p.label] ?? p.label, '-', '', 'no statements', ''));
   }
   return rows;
 }
@@ -718,6 +720,7 @@ async function start(): Promise<void> {
     ui.sandbox.textContent = `${e instanceof Error ? e.message : String(e)} Decisions still work in your browser.`;
     ui.sandbox.classList.add('error');
   }
+  document.body.dataset.readyAt = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 }
 

@@ -1,0 +1,241 @@
+/**
+ * The demo page in a real browser (Debian's chromium driven by playwright-core) against the server
+ * `npm start` runs: the walkthrough a visitor does, permalinks, sandboxes per visitor, page weight
+ * and time to interactive. Screenshots go to test-artifacts/demo/ (not committed).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Server } from './server.ts';
+
+const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/demo');
+const BUDGET = 300 * 1024;
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface Metrics {
+  transferred: number;
+  decoded: number;
+  domContentLoaded: number;
+  interactive: number;
+}
+
+interface Visit {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions, as they happen. */
+  errors: string[];
+  account: string;
+}
+
+async function visit(url: string, viewport = { width: 1280, height: 900 }): Promise<Visit> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const account = await page.locator('[data-account]').getAttribute('data-account');
+  expect(account).toMatch(/^\d{12}$/);
+  return { context, page, errors, account: account! };
+}
+
+/** Replaces an editor's whole text, as typing would. */
+async function typeInto(page: Page, name: string, text: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name });
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+const trustNaming = (principal: object) =>
+  JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+    },
+    null,
+    2,
+  );
+
+describe('demo page', () => {
+  it('loads within budget, with every control named, and no console errors', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    // Runs in the page (the test project has no DOM types): bytes over the wire for the page and
+    // its bundle (not the API calls), and when the page said it was interactive.
+    const metrics = await page.evaluate<Metrics>(`(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const bundle = performance.getEntriesByType('resource').filter((r) => r.initiatorType !== 'fetch');
+      return {
+        transferred: nav.transferSize + bundle.reduce((n, r) => n + r.transferSize, 0),
+        decoded: nav.decodedBodySize + bundle.reduce((n, r) => n + r.decodedBodySize, 0),
+        domContentLoaded: nav.domContentLoadedEventEnd,
+        interactive: Number(document.body.dataset.readyAt),
+      };
+    })()`);
+    await writeFile(`${ARTIFACTS}/metrics.json`, JSON.stringify(metrics, null, 2));
+    console.log(
+      `demo page: ${metrics.transferred} bytes transferred (${metrics.decoded} decoded), ` +
+        `DOMContentLoaded ${metrics.domContentLoaded.toFixed(0)} ms, interactive ${metrics.interactive.toFixed(0)} ms`,
+    );
+    expect(metrics.transferred).toBeGreaterThan(50_000);
+    expect(metrics.transferred).toBeLessThanOrEqual(BUDGET);
+
+    for (const name of ['Trust policy', 'Permissions policy', 'Action', 'Resource']) {
+      await expect(page.getByRole('textbox', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    await expect(page.getByRole('combobox', { name: 'Caller' }).count()).resolves.toBe(1);
+    for (const name of ['Assume role', 'Check']) {
+      await expect(page.getByRole('button', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    for (const name of ['Result', 'Decision']) {
+      await expect(page.getByRole('region', { name }).count()).resolves.toBe(1);
+    }
+    // The classic EC2/SSM role is preloaded.
+    const trust = await page.getByRole('textbox', { name: 'Trust policy' }).innerText();
+    expect(trust).toContain('ec2.amazonaws.com');
+    expect(await page.getByRole('textbox', { name: 'Permissions policy' }).innerText()).toContain(
+      'ssmmessages:CreateControlChannel',
+    );
+    // No deployment secret reaches the page.
+    const html = await page.content();
+    expect(html).not.toMatch(/SEAL_KEY|ADMIN_TOKEN|cm9sZWNhbGwtbG9jYWwtZGV2ZWxvcG1lbnQta2V5ISE/);
+    await page.screenshot({ path: `${ARTIFACTS}/loaded.png`, fullPage: true });
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
+  it('walks a visitor from a denied AssumeRole to a working session, and shares the setup', async () => {
+    const a = await visit(`${server.url}/`);
+    const { page } = a;
+    const result = page.getByRole('region', { name: 'Result' });
+    const decision = page.getByRole('region', { name: 'Decision' });
+    await page.getByRole('combobox', { name: 'Caller' }).selectOption('admin');
+
+    // A trust policy naming someone else: the real AssumeRole is refused, and the page says why.
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${a.account}:user/alice` }),
+    );
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('AccessDenied');
+    const denied = await result.innerText();
+    expect(denied).toContain(
+      `User: arn:aws:iam::${a.account}:user/admin is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${a.account}:role/ec2-ssm-instance-role`,
+    );
+    expect(denied).toContain('does not name the caller');
+    await page.screenshot({ path: `${ARTIFACTS}/denied.png`, fullPage: true });
+
+    // An invalid document is flagged inline by the evaluator's validation.
+    await typeInto(
+      page,
+      'Trust policy',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}',
+    );
+    await expect
+      .poll(() => page.locator('.cm-lintRange-error').count(), { timeout: 5000 })
+      .toBeGreaterThan(0);
+
+    // Fixed: the trust policy names the caller; the keyboard presses the button.
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${a.account}:user/admin` }),
+    );
+    await page.getByRole('button', { name: 'Assume role' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('Role assumed');
+    const ok = await result.innerText();
+    expect(ok).toContain(`arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`);
+    expect(ok).toMatch(/ASIA[A-Z2-7]{16}/);
+    expect(ok).toMatch(/expires in (59 min|1 h 00 min)/);
+
+    // A decision, instantly as the visitor types, with the deciding statement highlighted.
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:DeleteObject');
+    await page
+      .getByRole('textbox', { name: 'Resource', exact: true })
+      .fill('arn:aws:s3:::reports/q3.csv');
+    await expect.poll(() => decision.innerText()).toContain('Denied (implicit deny)');
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:GetObject');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => decision.innerText()).toContain('Allowed');
+    expect(await decision.innerText()).toContain('applies: allows');
+    await expect(page.locator('.cm-decided-allow').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/allowed.png`, fullPage: true });
+    // The README's picture (docs/demo.png is a copy): the playground, in one screen.
+    const top = await page.evaluate<number>(
+      "document.getElementById('playground').getBoundingClientRect().top + window.scrollY",
+    );
+    await page.screenshot({
+      path: `${ARTIFACTS}/playground.png`,
+      fullPage: true,
+      clip: { x: 0, y: top - 8, width: 1280, height: 1150 },
+    });
+
+    // The permalink opens the same setup in another browser context, against its own sandbox.
+    await page.getByRole('button', { name: 'Copy permalink' }).click();
+    await expect.poll(() => page.url()).toContain('#s=');
+    const permalink = page.url();
+    const b = await visit(permalink);
+    expect(b.account).not.toBe(a.account);
+    expect(await b.page.getByRole('textbox', { name: 'Action', exact: true }).inputValue()).toBe(
+      's3:GetObject',
+    );
+    expect(await b.page.getByRole('textbox', { name: 'Resource', exact: true }).inputValue()).toBe(
+      'arn:aws:s3:::reports/q3.csv',
+    );
+    const sharedTrust = await b.page.getByRole('textbox', { name: 'Trust policy' }).innerText();
+    expect(sharedTrust).toContain(`arn:aws:iam::${b.account}:user/admin`);
+    expect(sharedTrust).not.toContain(a.account);
+    await expect
+      .poll(() => b.page.getByRole('region', { name: 'Decision' }).innerText())
+      .toContain('Allowed');
+    await b.page.screenshot({ path: `${ARTIFACTS}/permalink.png`, fullPage: true });
+
+    // Only the deliberate AccessDenied (HTTP 403) shows up in the console; nothing threw.
+    expect(a.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(b.errors).toEqual([]);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
+    const one = await visit(`${server.url}/`);
+    const two = await visit(`${server.url}/`, { width: 390, height: 844 });
+    expect(two.account).not.toBe(one.account);
+    // The same browser keeps its sandbox across reloads (its cookie).
+    await one.page.reload();
+    await one.page.waitForSelector('body[data-ready="true"]');
+    expect(await one.page.locator('[data-account]').getAttribute('data-account')).toBe(one.account);
+    const overflow = await two.page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await two.page.screenshot({ path: `${ARTIFACTS}/phone.png`, fullPage: true });
+    expect([...one.errors, ...two.errors]).toEqual([]);
+    await one.context.close();
+    await two.context.close();
+  });
+});
