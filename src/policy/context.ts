@@ -97,6 +97,26 @@ export class RequestContext implements VariableSource {
     this.ids = new Array<string[] | null | undefined>(keyCount);
   }
 
+  /** Typed readings of values (numbers, dates, IPs) by kind, then condition key id. */
+  private typed: Array<Array<unknown[] | undefined> | undefined> | null = null;
+
+  /**
+   * A key's values read by `parse`, once per decision however many conditions compare them
+   * (`kind` names the reading: one per parse function). Undefined when the key is missing.
+   */
+  typedById<T>(id: number, lower: string, kind: number, parse: (s: string) => T): T[] | undefined {
+    this.typed ??= [];
+    const byKind = (this.typed[kind] ??= new Array<unknown[] | undefined>(this.ids.length));
+    let v = byKind[id] as T[] | undefined;
+    if (v === undefined) {
+      const raw = this.byId(id, lower);
+      if (raw === undefined) return undefined;
+      v = raw.map(parse);
+      byKind[id] = v;
+    }
+    return v;
+  }
+
   byId(id: number, lower: string): string[] | undefined {
     const v = this.ids[id];
     if (v !== undefined) return v ?? undefined;

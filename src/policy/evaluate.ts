@@ -26,6 +26,8 @@ export interface CompiledSet {
    */
   probeMemo: Uint8Array;
   keyState: Uint8Array;
+  /** Per-decision answers of the set's distinct conditions, zeroed as each decision starts. */
+  conditionMemo: Uint8Array;
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();
@@ -317,8 +319,17 @@ function apply(
     if (state[id] === 0) state[id] = ctx.byId(id, req.keyNames[id][0]) === undefined ? 2 : 1;
   }
   try {
-    const conditions = s.conditions;
-    for (let i = 0; i < conditions.length; i++) if (!conditions[i].test(ctx)) return 0;
+    const checks = s.checks;
+    const memo = req.conditionMemo;
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i];
+      let v = memo[c.slot];
+      if (v === 0) {
+        v = c.test(ctx) ? 1 : 2;
+        memo[c.slot] = v;
+      }
+      if (v === 2) return 0;
+    }
   } catch (e) {
     // Fail closed: a statement that cannot be evaluated never allows. AWS evaluates a condition
     // whose value it cannot read as not matching, so such a Deny does not apply either; the

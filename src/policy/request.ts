@@ -4,6 +4,8 @@ import type { Caller } from './caller.ts';
 import type { ActionValue, Probe } from './compile-statement.ts';
 import type { RequestContext } from './context.ts';
 
+const NO_CONDITIONS = new Uint8Array(0);
+
 const TRUST_ACTIONS = new Set([
   'assumerole',
   'assumerolewithwebidentity',
@@ -27,6 +29,8 @@ export class EvalRequest {
   readonly keyNames: Array<[string, string]>;
   /** Per probe id: 0 not asked yet, 1 true, 2 false. */
   readonly memo: Uint8Array;
+  /** Per condition slot (CompiledCondition.slot): 0 not tested yet, 1 holds, 2 does not. */
+  conditionMemo: Uint8Array = NO_CONDITIONS;
   private actionValue: ActionValue | null = null;
   private resourceValue: ArnValue | null = null;
   private trustValue: boolean | null = null;

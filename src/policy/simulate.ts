@@ -1,7 +1,12 @@
 import { EvalRequest } from './request.ts';
 import { parseCaller } from './caller.ts';
 import type { Caller } from './caller.ts';
-import { compilePolicy, KeyRegistry, ProbeRegistry } from './compile-statement.ts';
+import {
+  compilePolicy,
+  ConditionRegistry,
+  KeyRegistry,
+  ProbeRegistry,
+} from './compile-statement.ts';
 import type { CompiledPolicy } from './compile-statement.ts';
 import { callerKeys, lowerKeyMap, RequestContext } from './context.ts';
 import { MSG, PolicyError } from './errors.ts';
@@ -68,6 +73,8 @@ function decideWith(
     set.keys.names,
     set.probeMemo,
   );
+  set.conditionMemo.fill(0);
+  req.conditionMemo = set.conditionMemo;
   const decision = evaluate(set, req);
   if (trace) decision.trace = traceDecision(set, req, decision);
   return decision;
@@ -109,6 +116,7 @@ function compileSet(p: PolicySet): CompiledSet {
   }
   const keys = new KeyRegistry();
   const probes = new ProbeRegistry();
+  const conditions = new ConditionRegistry();
   const one = (
     doc: PolicyInput,
     kind: GrammarKind,
@@ -117,7 +125,7 @@ function compileSet(p: PolicySet): CompiledSet {
   ): CompiledPolicy => {
     const normalized = normalizePolicy(doc, kind, label);
     checkSize(doc, limit, label);
-    return compilePolicy(normalized, label, { keys, probes });
+    return compilePolicy(normalized, label, { keys, probes, conditions });
   };
   const list = (
     docs: PolicyInput[] | undefined,
@@ -141,7 +149,7 @@ function compileSet(p: PolicySet): CompiledSet {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  const set: Omit<CompiledSet, 'probeMemo' | 'keyState'> = {
+  const set: Omit<CompiledSet, 'probeMemo' | 'keyState' | 'conditionMemo'> = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -163,6 +171,7 @@ function compileSet(p: PolicySet): CompiledSet {
   return {
     ...set,
     probeMemo: new Uint8Array(probes.probes.length),
+    conditionMemo: new Uint8Array(conditions.count),
     keyState: new Uint8Array(keys.names.length),
   };
 }

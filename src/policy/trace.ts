@@ -200,10 +200,13 @@ function traceStatement(
   let conditionsHold = true;
   let faulted = false;
   for (const c of s.conditions) {
+    // Conditions are shared between statements repeating them: show this statement's spelling.
+    const block = src.Condition?.[c.operator] ?? {};
+    const key = Object.keys(block).find((k) => k.toLowerCase() === c.lower) ?? c.key;
     const t: ConditionTrace = {
       operator: c.operator,
-      key: c.key,
-      policyValues: src.Condition?.[c.operator]?.[c.key] ?? [],
+      key,
+      policyValues: block[key] ?? [],
       requestValues: req.ctx.get(c.lower) ?? null,
       result: false,
     };
