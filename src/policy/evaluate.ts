@@ -26,6 +26,8 @@ export interface CompiledSet {
    */
   probeMemo: Uint8Array;
   keyState: Uint8Array;
+  /** Work units every decision spends before matching (statements, keys, probes). */
+  decisionCost: number;
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();

@@ -1,3 +1,4 @@
+import { charge, metered, WorkBudget } from './budget.ts';
 import { EvalRequest } from './request.ts';
 import { parseCaller } from './caller.ts';
 import type { Caller } from './caller.ts';
@@ -16,6 +17,11 @@ import type { GrammarKind } from './validate.ts';
 export interface DecideOptions {
   /** Also return the evaluator's trace (src/policy/trace.ts); off by default, and then free. */
   trace?: boolean;
+  /**
+   * The request's matching budget (budget.ts). A caller making several decisions for one request
+   * passes the same budget to each; by default every decision gets a fresh WORK_LIMIT.
+   */
+  budget?: WorkBudget;
 }
 
 export interface CompiledPolicySet {
@@ -36,7 +42,11 @@ export function compile(policies: PolicySet): CompiledPolicySet {
         if (callers.size > 1000) callers.clear();
         callers.set(request.principal, who);
       }
-      return decideWith(set, who.caller, who.derived, request, options?.trace === true);
+      const budget = options?.budget ?? new WorkBudget();
+      const { caller, derived } = who;
+      return metered(budget, () =>
+        decideWith(set, caller, derived, request, options?.trace === true),
+      );
     },
   };
 }
@@ -56,6 +66,8 @@ function decideWith(
   request: DecisionRequest,
   trace: boolean,
 ): Decision {
+  // Every decision costs at least a visit of each statement and context key.
+  charge(set.decisionCost);
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
   const req = new EvalRequest(
@@ -141,7 +153,7 @@ function compileSet(p: PolicySet): CompiledSet {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  const set: Omit<CompiledSet, 'probeMemo' | 'keyState'> = {
+  const set: Omit<CompiledSet, 'probeMemo' | 'keyState' | 'decisionCost'> = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -160,8 +172,13 @@ function compileSet(p: PolicySet): CompiledSet {
       list(Array.isArray(level) ? level : [level], 'scp', `scp[${i}]`, LIMITS.scp),
     ),
   };
+  let statements = 0;
+  for (const group of [set.identity, set.session ?? [], ...set.scp, [set.resource, set.boundary]]) {
+    for (const policy of group) statements += policy?.statements.length ?? 0;
+  }
   return {
     ...set,
+    decisionCost: 1 + statements + keys.names.length + probes.probes.length,
     probeMemo: new Uint8Array(probes.probes.length),
     keyState: new Uint8Array(keys.names.length),
   };

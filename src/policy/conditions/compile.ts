@@ -1,4 +1,5 @@
 import { arnValue, compileArnPattern } from '../arn.ts';
+import { charge } from '../budget.ts';
 import type { RequestContext } from '../context.ts';
 import { compileGlob } from '../wildcard.ts';
 import { parseTemplate, resolveGlob, resolveText } from '../variables.ts';
@@ -66,6 +67,8 @@ export function compileCondition(
   const forAll = op.set === 'ForAllValues';
   const forAny = op.set === 'ForAnyValue';
   const { ifExists } = op;
+  // Each context value may be compared with every policy value of the condition.
+  const width = values.length;
   return {
     operator,
     key,
@@ -78,6 +81,10 @@ export function compileCondition(
         if (forAny) return false;
         return negated;
       }
+      // A comparison (a Set probe, a CIDR or number test, a call into a matcher) is ~8 units.
+      let units = present.length * width * 8;
+      for (const v of present) units += v.length >> 4;
+      charge(units);
       const match = constant ?? prepare(ctx);
       if (forAll) {
         for (const v of present) if (match(v) === negated) return false;
