@@ -51,7 +51,8 @@ export function requestContext(
     ctx['aws:TokenIssueTime'] = new Date(session.issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
     ctx['aws:MultiFactorAuthPresent'] = session.mfa ? 'true' : 'false';
     if (session.mfa) {
-      ctx['aws:MultiFactorAuthAge'] = String(Math.floor((info.now - session.issuedAt) / 1000));
+      const authTime = session.mfaAuthTime ?? session.issuedAt;
+      ctx['aws:MultiFactorAuthAge'] = String(Math.floor((info.now - authTime) / 1000));
     }
     if (session.sourceIdentity) ctx['aws:SourceIdentity'] = session.sourceIdentity;
   }

@@ -1,5 +1,5 @@
 import type { Env } from '../env.ts';
-import { shardFor } from '../sessions/shard.ts';
+import { SessionsClient } from '../sessions/client.ts';
 import type { SessionLookup } from '../sessions/types.ts';
 
 /** The live session an ASIA access key id belongs to, from the shard its key names. */
@@ -9,6 +9,5 @@ export function findSessionByAccessKey(
   accessKeyId: string,
   now: number,
 ): Promise<SessionLookup> {
-  const stub = env.SESSIONS.get(env.SESSIONS.idFromName(shardFor(account, accessKeyId)));
-  return stub.getByAccessKey(accessKeyId, now);
+  return new SessionsClient(env.SESSIONS).getByAccessKey(account, accessKeyId, now);
 }

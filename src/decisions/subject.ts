@@ -1,6 +1,6 @@
 import { accountFromAccessKeyId } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
-import { parsePrincipalArn } from '../iam/arns.ts';
+import { parsePrincipalArn } from '../iam/shared/arns.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { findSessionByAccessKey } from './sessions.ts';

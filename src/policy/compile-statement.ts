@@ -29,7 +29,10 @@ export interface CompiledStatement {
   resourceTest: number;
   principal: PrincipalMatcher | null;
   notPrincipal: boolean;
+  /** In policy order (traces); shared with other statements that repeat them. */
   conditions: CompiledCondition[];
+  /** The same conditions in evaluation order (see CompiledCondition.cost). */
+  checks: CompiledCondition[];
   /** Condition keys the statement references, as ids in the set's KeyRegistry. */
   conditionKeyIds: number[];
   /** Bits for the ids below 31 of conditionKeyIds; the rest are in keyOverflow. */
@@ -94,9 +97,30 @@ export class KeyRegistry {
   }
 }
 
+/**
+ * Distinct conditions of a policy set (operator, key and values alike): statements repeating a
+ * condition share one compiled condition and one answer per decision.
+ */
+export class ConditionRegistry {
+  private readonly bySignature = new Map<string, CompiledCondition>();
+  count = 0;
+
+  get(operator: string, key: string, values: string[], vars: boolean, keyId: number) {
+    const signature = `${operator}\u0000${key.toLowerCase()}\u0000${vars ? 1 : 0}\u0000${JSON.stringify(values)}`;
+    let c = this.bySignature.get(signature);
+    if (c === undefined) {
+      c = compileCondition(operator, key, values, vars, keyId);
+      c.slot = this.count++;
+      this.bySignature.set(signature, c);
+    }
+    return c;
+  }
+}
+
 export interface Registries {
   keys: KeyRegistry;
   probes: ProbeRegistry;
+  conditions: ConditionRegistry;
 }
 
 export interface CompiledPolicy {
@@ -167,7 +191,7 @@ function compileStatement(
   for (const [op, block] of Object.entries(s.Condition ?? {})) {
     for (const [key, values] of Object.entries(block)) {
       const id = reg.keys.id(key);
-      conditions.push(compileCondition(op, key, values, vars, id));
+      conditions.push(reg.conditions.get(op, key, values, vars, id));
       keyIds.add(id);
     }
   }
@@ -186,6 +210,7 @@ function compileStatement(
     principal: null,
     notPrincipal: false,
     conditions,
+    checks: [...conditions].sort((a, b) => a.cost - b.cost),
     conditionKeyIds: [...keyIds],
     keyMask: [...keyIds].filter((id) => id < 31).reduce((m, id) => m | (1 << id), 0),
     keyOverflow: [...keyIds].filter((id) => id >= 31),

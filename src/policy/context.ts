@@ -1,6 +1,6 @@
-import { parseCaller } from './caller.ts';
-import type { Caller } from './caller.ts';
 import { ByteBoundedCache } from './byte-cache.ts';
+import { parsePrincipal } from './request-principal.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import { PolicyError } from './errors.ts';
 import type { ContextValue } from './types.ts';
 import type { VariableSource } from './variables.ts';
@@ -10,7 +10,7 @@ import type { VariableSource } from './variables.ts';
  * context keys: aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
  * aws:username, aws:PrincipalIsAWSService, aws:PrincipalServiceName).
  */
-export function callerKeys(caller: Caller): Record<string, string> {
+export function principalKeys(caller: RequestPrincipal): Record<string, string> {
   const out: Record<string, string> = {};
   if (caller.principalArn !== undefined) out['aws:PrincipalArn'] = caller.principalArn;
   if (caller.account !== undefined) out['aws:PrincipalAccount'] = caller.account;
@@ -46,7 +46,7 @@ export function deriveContext(
   principal: string,
   context?: Record<string, ContextValue>,
 ): Record<string, ContextValue> {
-  const derived: Record<string, ContextValue> = callerKeys(parseCaller(principal));
+  const derived: Record<string, ContextValue> = principalKeys(parsePrincipal(principal));
   if (context === undefined) return derived;
   const given = new Set(Object.keys(context).map((k) => k.toLowerCase()));
   const out: Record<string, ContextValue> = {};
@@ -96,6 +96,26 @@ export class RequestContext implements VariableSource {
     this.derived = derived;
     this.given = given;
     this.ids = new Array<string[] | null | undefined>(keyCount);
+  }
+
+  /** Typed readings of values (numbers, dates, IPs) by kind, then condition key id. */
+  private typed: Array<Array<unknown[] | undefined> | undefined> | null = null;
+
+  /**
+   * A key's values read by `parse`, once per decision however many conditions compare them
+   * (`kind` names the reading: one per parse function). Undefined when the key is missing.
+   */
+  typedById<T>(id: number, lower: string, kind: number, parse: (s: string) => T): T[] | undefined {
+    this.typed ??= [];
+    const byKind = (this.typed[kind] ??= new Array<unknown[] | undefined>(this.ids.length));
+    let v = byKind[id] as T[] | undefined;
+    if (v === undefined) {
+      const raw = this.byId(id, lower);
+      if (raw === undefined) return undefined;
+      v = raw.map(parse);
+      byKind[id] = v;
+    }
+    return v;
   }
 
   byId(id: number, lower: string): string[] | undefined {

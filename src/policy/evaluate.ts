@@ -7,7 +7,7 @@ import { MSG, PolicyError } from './errors.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { Decision, MatchedStatement, StatementError } from './types.ts';
 
-export interface CompiledSet {
+export interface CompiledPolicyGroups {
   keys: KeyRegistry;
   probes: Probe[];
   identity: CompiledPolicy[];
@@ -26,6 +26,8 @@ export interface CompiledSet {
    */
   probeMemo: Uint8Array;
   keyState: Uint8Array;
+  /** Per-decision answers of the set's distinct conditions, zeroed as each decision starts. */
+  conditionMemo: Uint8Array;
   /** Work units every decision spends before matching (statements, keys, probes). */
   decisionCost: number;
 }
@@ -62,7 +64,7 @@ export function zero(a: Uint8Array): void {
  * resource-based policy, identity-based policies, permissions boundary and session policies
  * combine as described for same-account and cross-account requests.
  */
-export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
+export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision {
   const acc = new Accumulator(set.keyState);
   const { caller } = req;
   const hasBoundary = set.boundary !== null;
@@ -125,7 +127,7 @@ const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason })
 
 /** How the policy types' answers combine, given what each allowed or denied. */
 function verdict(
-  set: CompiledSet,
+  set: CompiledPolicyGroups,
   req: EvalRequest,
   kinds: ReadonlySet<MatchKind>,
   denied: boolean,
@@ -319,8 +321,17 @@ function apply(
     if (state[id] === 0) state[id] = ctx.byId(id, req.keyNames[id][0]) === undefined ? 2 : 1;
   }
   try {
-    const conditions = s.conditions;
-    for (let i = 0; i < conditions.length; i++) if (!conditions[i].test(ctx)) return 0;
+    const checks = s.checks;
+    const memo = req.conditionMemo;
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i];
+      let v = memo[c.slot];
+      if (v === 0) {
+        v = c.test(ctx) ? 1 : 2;
+        memo[c.slot] = v;
+      }
+      if (v === 2) return 0;
+    }
   } catch (e) {
     // Fail closed: a statement that cannot be evaluated never allows. AWS evaluates a condition
     // whose value it cannot read as not matching, so such a Deny does not apply either; the

@@ -1,8 +1,10 @@
 import { arnAccount, arnValue } from './arn.ts';
 import type { ArnValue } from './arn.ts';
-import type { Caller } from './caller.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import type { ActionValue, Probe } from './compile-statement.ts';
 import type { RequestContext } from './context.ts';
+
+const NO_CONDITIONS = new Uint8Array(0);
 
 const TRUST_ACTIONS = new Set([
   'assumerole',
@@ -17,7 +19,7 @@ const TRUST_ACTIONS = new Set([
  * repeated action found in CompiledPolicy.byAction needs no split.
  */
 export class EvalRequest {
-  readonly caller: Caller;
+  readonly caller: RequestPrincipal;
   readonly ctx: RequestContext;
   readonly rawAction: string;
   readonly rawResource: string;
@@ -27,12 +29,14 @@ export class EvalRequest {
   readonly keyNames: Array<[string, string]>;
   /** Per probe id: 0 not asked yet, 1 true, 2 false. */
   readonly memo: Uint8Array;
+  /** Per condition slot (CompiledCondition.slot): 0 not tested yet, 1 holds, 2 does not. */
+  conditionMemo: Uint8Array = NO_CONDITIONS;
   private actionValue: ActionValue | null = null;
   private resourceValue: ArnValue | null = null;
   private trustValue: boolean | null = null;
 
   constructor(
-    caller: Caller,
+    caller: RequestPrincipal,
     ctx: RequestContext,
     action: string,
     resource: string,

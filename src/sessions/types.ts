@@ -23,6 +23,8 @@ export interface SessionRecord {
   transitiveTagKeys: string[];
   sourceIdentity?: string;
   mfa: boolean;
+  /** When the MFA code behind `mfa` was checked (epoch ms); aws:MultiFactorAuthAge counts from it. */
+  mfaAuthTime?: number;
   issuedAt: number; // epoch ms
   expiresAt: number; // epoch ms
   /** 0 for credentials issued to a long-term identity; 1+ for role chaining. */

@@ -7,6 +7,7 @@ import { AwsError, Errors } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
+import { verifyMfa } from './mfa.ts';
 import { boundTrustPolicy } from './trust.ts';
 import {
   mergeSessionTags,
@@ -59,6 +60,15 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     // exist, and only something that is no ARN at all as invalid.
     if (roleArn.startsWith('arn:')) throw denied();
     throw Errors.validation('Request ARN is invalid');
+  }
+  if (serialNumber !== undefined && tokenCode !== undefined) {
+    // Only an IAM user (or its GetSessionToken session) owns MFA devices; a role session has none.
+    await verifyMfa(ctx.env, caller, {
+      serialNumber,
+      tokenCode,
+      userId: caller.user?.id ?? '',
+      now: info.now,
+    });
   }
   const account = parsed.account;
   const role = await store.get(account, 'role', parsed.name);
@@ -149,6 +159,12 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     transitiveTagKeys: sessionTags.transitiveTagKeys,
     sourceIdentity: effectiveSourceIdentity,
     mfa: serialNumber !== undefined || (session?.mfa ?? false),
+    mfaAuthTime:
+      serialNumber !== undefined
+        ? info.now
+        : session?.mfa
+          ? (session.mfaAuthTime ?? session.issuedAt)
+          : undefined,
     issuedAt: info.now,
     expiresAt: info.now + seconds * 1000,
     chainDepth: chained ? session.chainDepth + 1 : 0,

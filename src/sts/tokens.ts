@@ -7,6 +7,7 @@ import { requestTagContext } from '../protocol/tags.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { federatedUserArn } from './arns.ts';
 import { issueSession } from './issue.ts';
+import { verifyMfa } from './mfa.ts';
 import {
   mergeSessionTags,
   packedPolicyPercent,
@@ -31,7 +32,9 @@ function readMfa(ctx: OperationContext, v: Constraints) {
     .pattern('serialNumber', serialNumber, PATTERNS.serialNumber.re, PATTERNS.serialNumber.shown)
     .length('tokenCode', tokenCode, 6, 6)
     .pattern('tokenCode', tokenCode, PATTERNS.tokenCode.re, PATTERNS.tokenCode.shown);
-  return serialNumber !== undefined && tokenCode !== undefined;
+  return serialNumber !== undefined && tokenCode !== undefined
+    ? { serialNumber, tokenCode }
+    : undefined;
 }
 
 /**
@@ -46,6 +49,8 @@ export async function getSessionToken(ctx: OperationContext, caller: Caller): Pr
   v.check();
   const user = longTermUser(caller);
   const now = ctx.info.now;
+  // The code is checked and spent in the account's object (a code works once), before issuing.
+  if (mfa) await verifyMfa(ctx.env, caller, { ...mfa, userId: user.id, now });
   const credentials = await issueSession(ctx.env, {
     account: caller.account,
     kind: 'User',
@@ -57,7 +62,8 @@ export async function getSessionToken(ctx: OperationContext, caller: Caller): Pr
     sessionPolicies: [],
     tags: {},
     transitiveTagKeys: [],
-    mfa,
+    mfa: mfa !== undefined,
+    mfaAuthTime: mfa ? now : undefined,
     issuedAt: now,
     expiresAt: now + (duration ?? USER_DEFAULT_SECONDS) * 1000,
     chainDepth: 0,

@@ -106,4 +106,57 @@ export const heavy: Workload = {
   ],
 };
 
-export const workloads: Workload[] = [small, heavy];
+/**
+ * heavy-conditions (issue 10): 10 identity policies x 20 statements whose Action and Resource all
+ * match the request, five conditions each on the same context keys (IpAddress, DateLessThan,
+ * NumericLessThanEquals, StringLike, Bool); every statement's first four conditions hold, and only
+ * statement 137's last one does, so one statement allows and every other (Allow or Deny) is
+ * decided by its fifth condition. A decision that parsed the IP, date and number once per
+ * statement would parse each 200 times.
+ */
+function heavyConditionPolicies(): PolicySet {
+  const identity = [];
+  for (let p = 0; p < 10; p++) {
+    const Statement = [];
+    for (let s = 0; s < 20; s++) {
+      const n = p * 20 + s;
+      const winner = n === 137;
+      Statement.push({
+        Sid: `C${p}S${s}`,
+        Effect: !winner && s % 5 === 4 ? 'Deny' : 'Allow',
+        Action: ['s3:GetObject', 's3:Get*'],
+        Resource: ['arn:aws:s3:::data-lake/*', `arn:aws:s3:::data-${n}/*`],
+        Condition: {
+          IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', `10.${n % 256}.0.0/16`] },
+          DateLessThan: { 'aws:CurrentTime': '2027-01-01T00:00:00Z' },
+          NumericLessThanEquals: { 'aws:MultiFactorAuthAge': String(3600 + n) },
+          StringLike: { 'aws:PrincipalTag/project': ['reports*', `p${n}-*`] },
+          Bool: { 'aws:SecureTransport': winner ? 'true' : 'false' },
+        },
+      });
+    }
+    identity.push({ Version: '2012-10-17', Statement });
+  }
+  return { identity };
+}
+
+export const heavyConditions: Workload = {
+  name: 'heavy-conditions',
+  policies: heavyConditionPolicies(),
+  requests: [
+    {
+      principal: ALICE,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::data-lake/reports/2026/q3.csv',
+      context: {
+        'aws:SourceIp': '203.0.113.9',
+        'aws:CurrentTime': '2026-11-28T12:00:00Z',
+        'aws:MultiFactorAuthAge': '300',
+        'aws:PrincipalTag/project': 'reports-2026',
+        'aws:SecureTransport': 'true',
+      },
+    },
+  ],
+};
+
+export const workloads: Workload[] = [small, heavy, heavyConditions];

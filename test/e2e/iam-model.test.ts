@@ -14,7 +14,7 @@ import { ADMIN_ENV, run, startServer, type Server } from './server.ts';
  *    ValidationError worded as AWS words it, naming the member in lowerCamelCase.
  */
 const SCRIPT = String.raw`
-import json, os, re, sys, datetime, urllib.request, urllib.parse
+import base64, hashlib, hmac, json, os, re, struct, sys, time, datetime, urllib.request, urllib.parse
 import xml.etree.ElementTree as ET
 import boto3
 from botocore.config import Config
@@ -95,7 +95,7 @@ def walk(elem, shape, parsed, path, problems):
     else:
         text = elem.text or ''
         expect = {'string': str, 'integer': int, 'long': int, 'boolean': bool,
-                  'timestamp': datetime.datetime}[t]
+                  'timestamp': datetime.datetime, 'blob': bytes}[t]
         if shape.name == 'policyDocumentType':
             # boto3 URL-decodes and parses policy documents; IAM sends them URL-encoded.
             expect = dict
@@ -155,6 +155,13 @@ def fails(op, code, **params):
         report['errors'].append(f'{op}: {got} is not an error the model declares')
     if declared.get(got, COMMON.get(got)) != status:
         report['errors'].append(f'{op}: {got} with HTTP {status}, model says {declared.get(got, COMMON.get(got))}')
+
+
+def totp(seed, step):
+    """RFC 6238: HMAC-SHA-1 of the 30-second step, dynamic truncation, 6 digits."""
+    mac = hmac.new(base64.b32decode(seed), struct.pack('>Q', step), hashlib.sha1).digest()
+    o = mac[-1] & 15
+    return '%06d' % ((struct.unpack('>I', mac[o:o + 4])[0] & 0x7fffffff) % 1000000)
 
 
 def doc(statements):
@@ -237,6 +244,34 @@ def scenario():
     call('GetAccessKeyLastUsed', AccessKeyId=key)
     fails('DeleteUser', 'DeleteConflict', UserName=user)
     fails('DeletePolicy', 'DeleteConflict', PolicyArn=pol)
+
+    mfa = call('CreateVirtualMFADevice', VirtualMFADeviceName=f'model-{RUN}', Path='/model/',
+               Tags=TAGS)['VirtualMFADevice']
+    serial, seed = mfa['SerialNumber'], mfa['Base32StringSeed'].decode()
+    spare = call('CreateVirtualMFADevice', VirtualMFADeviceName=f'model2-{RUN}')['VirtualMFADevice']
+    fails('CreateVirtualMFADevice', 'EntityAlreadyExists', VirtualMFADeviceName=f'model-{RUN}')
+    step = int(time.time()) // 30
+    fails('EnableMFADevice', 'InvalidAuthenticationCode', UserName=user,
+          SerialNumber=spare['SerialNumber'], AuthenticationCode1=totp(seed, step - 1),
+          AuthenticationCode2=totp(seed, step))
+    call('EnableMFADevice', UserName=user, SerialNumber=serial,
+         AuthenticationCode1=totp(seed, step - 1), AuthenticationCode2=totp(seed, step))
+    fails('EnableMFADevice', 'EntityAlreadyExists', UserName=user, SerialNumber=serial,
+          AuthenticationCode1=totp(seed, step), AuthenticationCode2=totp(seed, step + 1))
+    call('ListMFADevices', UserName=user)
+    call('ListVirtualMFADevices', AssignmentStatus='Assigned')
+    call('ListVirtualMFADevices')
+    call('ResyncMFADevice', UserName=user, SerialNumber=serial,
+         AuthenticationCode1=totp(seed, step + 1), AuthenticationCode2=totp(seed, step + 2))
+    call('TagMFADevice', SerialNumber=serial, Tags=[{'Key': 'env', 'Value': 'test'}])
+    call('ListMFADeviceTags', SerialNumber=serial)
+    call('UntagMFADevice', SerialNumber=serial, TagKeys=['env'])
+    fails('DeleteVirtualMFADevice', 'DeleteConflict', SerialNumber=serial)
+    call('DeactivateMFADevice', UserName=user, SerialNumber=serial)
+    fails('DeactivateMFADevice', 'NoSuchEntity', UserName=user, SerialNumber=serial)
+    call('DeleteVirtualMFADevice', SerialNumber=serial)
+    call('DeleteVirtualMFADevice', SerialNumber=spare['SerialNumber'])
+    fails('DeleteVirtualMFADevice', 'NoSuchEntity', SerialNumber=serial)
     call('SimulatePrincipalPolicy', PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}',
          ActionNames=['s3:GetObject', 's3:PutObject'], ResourceArns=['arn:aws:s3:::b/k'])
     call('SimulateCustomPolicy', PolicyInputList=[ALLOW, doc([
@@ -321,6 +356,8 @@ VALID = {
     'OpenIDConnectProviderArn': f'arn:aws:iam::{ACCOUNT}:oidc-provider/m.example.com',
     'ActionNames': ['s3:GetObject'], 'PolicyInputList': [ALLOW], 'Description': 'd',
     'PolicySourceArn': f'arn:aws:iam::{ACCOUNT}:user/model-user',
+    'VirtualMFADeviceName': 'model-mfa', 'SerialNumber': f'arn:aws:iam::{ACCOUNT}:mfa/model-mfa',
+    'AuthenticationCode1': '123456', 'AuthenticationCode2': '654321', 'AssignmentStatus': 'Any',
     'ContextEntries': [{'ContextKeyName': 'aws:username', 'ContextKeyValues': ['bob'],
                         'ContextKeyType': 'string'}],
 }
@@ -330,7 +367,8 @@ BREAKS = {
     '\\u002F[\\u0021-\\u007F]*': 'nope', '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/': '/a b/',
     '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+': 'a\u0100', '[\\u0020-\\u00FF]+': 'a\u0100',
     '[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*': 'a\tb',
-    'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?': 'x1', '[\\w]+': 'AKIA-AAAAAAAAAAAAAAA',
+    'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?': 'x1', '[\\w+=/:,.@-]+': 'arn:aws:iam::1:mfa/a b',
+    '[\\d]+': '12345a', '[\\w]+': 'AKIA-AAAAAAAAAAAAAAA',
     '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+': 'a#b', '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*': 'a#b',
 }
 

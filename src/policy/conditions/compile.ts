@@ -23,6 +23,27 @@ type ValueTest = (value: string) => boolean;
 interface Prepared {
   fixed: ValueTest | null;
   perRequest: (ctx: RequestContext) => ValueTest;
+  /** Set for operators that compare typed values: the request's values are read once per decision. */
+  typed?: Typed<unknown>;
+  /** The policy's values cannot be read: the condition faults whenever its key is present. */
+  faulty?: true;
+}
+
+/** A comparison on a typed reading of the request's values (number, date, IP). */
+interface Typed<T> {
+  /** Which reading: values read by one parse function are shared by every condition using it. */
+  kind: number;
+  parse: (s: string) => T | null;
+  test: (value: T) => boolean;
+}
+
+const NUMBER_KIND = 0;
+const DATE_KIND = 1;
+const IP_KIND = 2;
+const readIp = (s: string) => parseIp(s.trim());
+
+function typed<T>(t: Typed<T>, fallback: ValueTest): Prepared {
+  return { fixed: fallback, perRequest: () => fallback, typed: t as Typed<unknown> };
 }
 
 const fixed = (test: ValueTest): Prepared => ({ fixed: test, perRequest: () => test });
@@ -32,10 +53,12 @@ const perRequest = (make: (ctx: RequestContext) => ValueTest): Prepared => ({
 });
 
 /** A value the operator cannot read faults the statement, but only when the key is present. */
-const fault = (message: string): Prepared =>
-  perRequest(() => {
+const fault = (message: string): Prepared => ({
+  ...perRequest(() => {
     throw new ConditionFault(message);
-  });
+  }),
+  faulty: true,
+});
 
 export interface CompiledCondition {
   operator: string;
@@ -43,7 +66,53 @@ export interface CompiledCondition {
   lower: string;
   /** The key's id in the policy set's KeyRegistry. */
   keyId: number;
+  /**
+   * Where a decision remembers this condition's answer. A condition is a pure function of the
+   * request, so statements repeating the same operator, key and values share one answer per
+   * decision (set by ConditionRegistry; -1 until then).
+   */
+  slot: number;
+  /**
+   * Evaluation order inside a statement (conditions AND together, so any order gives the same
+   * answer): conditions that may fault first, so a statement whose policy values cannot be read
+   * is always reported, then the cheapest tests (Bool, Null, exact strings), then typed
+   * comparisons, then patterns and variables.
+   */
+  cost: number;
   test(ctx: RequestContext): boolean;
+}
+
+const CHEAP: ReadonlySet<string> = new Set([
+  'Bool',
+  'Null',
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+]);
+const TYPED: ReadonlySet<string> = new Set([
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'IpAddress',
+  'NotIpAddress',
+]);
+
+function costOf(base: string, prepared: Prepared | null): number {
+  if (prepared?.faulty) return 0;
+  const variables = prepared !== null && prepared.fixed === null;
+  if (CHEAP.has(base) && !variables) return 1;
+  if (TYPED.has(base)) return 2;
+  return 3;
 }
 
 /**
@@ -63,17 +132,53 @@ export function compileCondition(
   const lower = key.toLowerCase();
   if (op.base === 'Null') return nullCondition(operator, key, lower, values, keyId);
   const negated = NEGATED.has(op.base);
-  const { fixed: constant, perRequest: prepare } = valueTest(op.base, values, variablesEnabled);
+  const prepared = valueTest(op.base, values, variablesEnabled);
+  const { fixed: constant, perRequest: prepare, typed: reading } = prepared;
+  const cost = costOf(op.base, prepared);
   const forAll = op.set === 'ForAllValues';
   const forAny = op.set === 'ForAnyValue';
   const { ifExists } = op;
-  // Each context value may be compared with every policy value of the condition.
-  const width = values.length;
+  // Each context value may be compared with every policy value of the condition; a comparison (a
+  // Set probe, a CIDR or number test, a call into a matcher) is about 8 units.
+  const width = values.length * 8;
+  if (reading !== undefined) {
+    const { kind, parse, test: holds } = reading;
+    return {
+      operator,
+      key,
+      lower,
+      keyId,
+      slot: -1,
+      cost,
+      test(ctx) {
+        const present = ctx.typedById(keyId, lower, kind, parse);
+        if (present === undefined || present.length === 0) {
+          if (ifExists || forAll) return true;
+          if (forAny) return false;
+          return negated;
+        }
+        charge(present.length * width);
+        // A value the operator cannot read matches nothing (as the text path: match(v) false).
+        if (forAll) {
+          for (const v of present) if ((v !== null && holds(v)) === negated) return false;
+          return true;
+        }
+        if (forAny) {
+          for (const v of present) if ((v !== null && holds(v)) !== negated) return true;
+          return false;
+        }
+        for (const v of present) if (v !== null && holds(v)) return !negated;
+        return negated;
+      },
+    };
+  }
   return {
     operator,
     key,
     lower,
     keyId,
+    slot: -1,
+    cost,
     test(ctx) {
       const present = ctx.byId(keyId, lower);
       if (present === undefined || present.length === 0) {
@@ -81,8 +186,7 @@ export function compileCondition(
         if (forAny) return false;
         return negated;
       }
-      // A comparison (a Set probe, a CIDR or number test, a call into a matcher) is ~8 units.
-      let units = present.length * width * 8;
+      let units = present.length * width;
       for (const v of present) units += v.length >> 4;
       charge(units);
       const match = constant ?? prepare(ctx);
@@ -114,6 +218,8 @@ function nullCondition(
     key,
     lower,
     keyId,
+    slot: -1,
+    cost: costOf('Null', null),
     test(ctx) {
       const v = ctx.byId(keyId, lower);
       const absent = v === undefined || v.length === 0;
@@ -135,26 +241,26 @@ function valueTest(base: BaseOperator, values: string[], variablesEnabled: boole
       return likeTest(values, variablesEnabled);
     case 'NumericEquals':
     case 'NumericNotEquals':
-      return ordered(values, parseNumber, (a, b) => a === b);
+      return ordered(values, NUMBER_KIND, parseNumber, (a, b) => a === b);
     case 'NumericLessThan':
-      return ordered(values, parseNumber, (a, b) => a < b);
+      return ordered(values, NUMBER_KIND, parseNumber, (a, b) => a < b);
     case 'NumericLessThanEquals':
-      return ordered(values, parseNumber, (a, b) => a <= b);
+      return ordered(values, NUMBER_KIND, parseNumber, (a, b) => a <= b);
     case 'NumericGreaterThan':
-      return ordered(values, parseNumber, (a, b) => a > b);
+      return ordered(values, NUMBER_KIND, parseNumber, (a, b) => a > b);
     case 'NumericGreaterThanEquals':
-      return ordered(values, parseNumber, (a, b) => a >= b);
+      return ordered(values, NUMBER_KIND, parseNumber, (a, b) => a >= b);
     case 'DateEquals':
     case 'DateNotEquals':
-      return ordered(values, parseDate, (a, b) => a === b);
+      return ordered(values, DATE_KIND, parseDate, (a, b) => a === b);
     case 'DateLessThan':
-      return ordered(values, parseDate, (a, b) => a < b);
+      return ordered(values, DATE_KIND, parseDate, (a, b) => a < b);
     case 'DateLessThanEquals':
-      return ordered(values, parseDate, (a, b) => a <= b);
+      return ordered(values, DATE_KIND, parseDate, (a, b) => a <= b);
     case 'DateGreaterThan':
-      return ordered(values, parseDate, (a, b) => a > b);
+      return ordered(values, DATE_KIND, parseDate, (a, b) => a > b);
     case 'DateGreaterThanEquals':
-      return ordered(values, parseDate, (a, b) => a >= b);
+      return ordered(values, DATE_KIND, parseDate, (a, b) => a >= b);
     case 'Bool': {
       const want = new Set(values.map((v) => v.toLowerCase()));
       return fixed((v) => want.has(v.toLowerCase()));
@@ -172,11 +278,13 @@ function valueTest(base: BaseOperator, values: string[], variablesEnabled: boole
       const cidrs = values.map(parseCidr);
       const bad = cidrs.indexOf(null);
       if (bad !== -1) return fault(`${values[bad]} is not an IP address or CIDR`);
-      return fixed((v) => {
-        const ip = parseIp(v.trim());
-        if (ip === null) return false;
+      const inAny = (ip: Uint8Array) => {
         for (const c of cidrs) if (c !== null && cidrContains(c, ip)) return true;
         return false;
+      };
+      return typed({ kind: IP_KIND, parse: readIp, test: inAny }, (v) => {
+        const ip = readIp(v);
+        return ip !== null && inAny(ip);
       });
     }
     case 'ArnEquals':
@@ -247,6 +355,7 @@ function likeTest(values: string[], variablesEnabled: boolean): Prepared {
 /** Numeric and date operators: the policy value must parse (else the statement faults). */
 function ordered(
   values: string[],
+  kind: number,
   parse: (s: string) => number | null,
   cmp: (request: number, policy: number) => boolean,
 ): Prepared {
@@ -256,10 +365,15 @@ function ordered(
     return fault(`${JSON.stringify(values[bad])} is not a valid value for this operator`);
   }
   const nums = parsed as number[];
-  return fixed((v) => {
+  const any =
+    nums.length === 1
+      ? (n: number) => cmp(n, nums[0])
+      : (n: number) => {
+          for (const p of nums) if (cmp(n, p)) return true;
+          return false;
+        };
+  return typed({ kind, parse, test: any }, (v) => {
     const n = parse(v);
-    if (n === null) return false;
-    for (const p of nums) if (cmp(n, p)) return true;
-    return false;
+    return n !== null && any(n);
   });
 }
