@@ -3,8 +3,11 @@ import { parseSimulateInput, PolicyError, simulate } from '../policy/index.ts';
 import { Errors } from '../protocol/errors.ts';
 import { jsonErrors } from './errors.ts';
 
-/** Bodies above this are refused before parsing. */
-export const SIMULATE_BODY_LIMIT = 256 * 1024;
+/**
+ * Bodies above this are refused before parsing. Compiling the policies of a body is linear in its
+ * size; at 128 KiB it stays within the evaluator's per-request CPU bound (docs/security.md).
+ */
+export const SIMULATE_BODY_LIMIT = 128 * 1024;
 
 /** POST /v1/simulate (docs/simulate.md): one request against inline policies. */
 export const simulateRoutes = new Hono();
