@@ -16,9 +16,11 @@ export type {
 } from './types.ts';
 export { visitAwsPrincipals } from './aws-principals.ts';
 export { PolicyError } from './errors.ts';
+export { WORK_LIMIT, WorkBudget } from './budget.ts';
 export type { PolicyErrorCode } from './errors.ts';
-export { compile, simulate } from './simulate.ts';
-export type { CompiledPolicySet, DecideOptions } from './simulate.ts';
+export { compile } from './compile.ts';
+export type { CompiledPolicySet, DecideOptions } from './compile.ts';
+export { simulate } from './simulate.ts';
 export type { ConditionTrace, DecisionTrace, PolicyTrace, StatementTrace } from './trace.ts';
 export { validatePolicy } from './validate.ts';
 export { policySize } from './json.ts';

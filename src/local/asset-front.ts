@@ -1,0 +1,97 @@
+/**
+ * With `[assets]`, Miniflare puts three Workers in front of the user Worker on every request (an
+ * RPC proxy, the asset router, and the asset Worker hashing the path to look it up): about 0.6 ms
+ * of CPU per request on the local server, for API calls that are never assets (on Cloudflare that
+ * routing is not the Worker's CPU). The bundle's entry wrapper keeps the router's answers and skips
+ * its cost: a path that `run_worker_first` sends to the Worker goes to the Worker; a path that its
+ * negative patterns send to the assets, or that could name a file of the assets directory (under
+ * any html_handling spelling), goes to the router exactly as before; any other path is one the
+ * router would hand to the Worker, so the Worker gets it directly. When the configuration gives the router work beyond matching files
+ * (`not_found_handling`, `_redirects`, `_headers`), every request goes through the router.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface AssetOptions {
+  directory: string;
+  assetConfig?: { not_found_handling?: string };
+  routerConfig?: { static_routing?: { asset_worker?: string[]; user_worker?: string[] } };
+}
+
+/** The named export the socket is bound to, and the binding through which it reaches the router. */
+export const DIRECT_EXPORT = '__local_direct';
+export const ROUTER_BINDING = '__LOCAL_ASSET_ROUTER';
+
+/** Every request path that may name a file of `directory` (leading slash). */
+function candidatePaths(directory: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+        continue;
+      }
+      const path = '/' + relative(directory, full).split(sep).join('/');
+      out.push(path);
+      // html_handling spellings: /a/b.html as /a/b and /a/b/, /a/index.html as /a/, /a and /a/index.
+      if (path.endsWith('/index.html')) {
+        const dirPath = path.slice(0, -'index.html'.length);
+        out.push(dirPath, dirPath.slice(0, -1) || '/', path.slice(0, -'.html'.length));
+      } else if (path.endsWith('.html')) {
+        const bare = path.slice(0, -'.html'.length);
+        out.push(bare, bare + '/');
+      }
+    }
+  };
+  if (existsSync(directory)) walk(directory);
+  return out;
+}
+
+/** A run_worker_first pattern as a regular expression source: `*` is any run of characters. */
+function globSource(glob: string): string {
+  return '^' + glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$';
+}
+
+/**
+ * Source of the bundle's entry: the Worker's module re-exported as it is, plus (with assets)
+ * DIRECT_EXPORT, the handler the socket is bound to.
+ */
+export function entrySource(entry: string, assets: AssetOptions | undefined): string {
+  const path = JSON.stringify(entry);
+  const head = `export * from ${path};\nimport worker from ${path};\nexport default worker;\n`;
+  if (assets === undefined) return head;
+  const handling = assets.assetConfig?.not_found_handling;
+  const everything =
+    (handling !== undefined && handling !== 'none') ||
+    ['_redirects', '_headers'].some((f) => existsSync(join(assets.directory, f)));
+  const paths = everything ? [] : candidatePaths(assets.directory);
+  const routing = assets.routerConfig?.static_routing;
+  const toAssets = (routing?.asset_worker ?? []).map(globSource);
+  const toWorker = (routing?.user_worker ?? []).map(globSource);
+  return (
+    head +
+    `
+const EVERYTHING = ${everything};
+const PATHS = new Set(${JSON.stringify(paths)});
+const TO_ASSETS = ${JSON.stringify(toAssets)}.map((g) => new RegExp(g));
+const TO_WORKER = ${JSON.stringify(toWorker)}.map((g) => new RegExp(g));
+function viaRouter(pathname) {
+  // Percent-encoded paths are left to the router's own decoding.
+  if (EVERYTHING || pathname.includes('%') || typeof worker?.fetch !== 'function') return true;
+  // The router's order: negative run_worker_first patterns (assets), then run_worker_first (the
+  // Worker), then a matching file.
+  if (TO_ASSETS.some((g) => g.test(pathname))) return true;
+  if (TO_WORKER.some((g) => g.test(pathname))) return false;
+  return PATHS.has(pathname);
+}
+export const ${DIRECT_EXPORT} = {
+  fetch(request, env, ctx) {
+    return viaRouter(new URL(request.url).pathname)
+      ? env.${ROUTER_BINDING}.fetch(request)
+      : worker.fetch(request, env, ctx);
+  },
+};
+`
+  );
+}
