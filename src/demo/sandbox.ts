@@ -72,6 +72,11 @@ function sandboxSeed(account: string, partner: string): SeedDocument {
   const mine = base.accounts[0];
   for (const role of mine.roles ?? []) role.maxSessionDuration = 3600;
   for (const user of mine.users ?? []) user.accessKeys = [newKey(account)];
+  // The GitHub provider is served by the sandbox's test issuer (docs/web-identity.md), so the page
+  // can mint a GitHub Actions token and exchange it with AssumeRoleWithWebIdentity for real.
+  for (const provider of mine.oidcProviders ?? []) {
+    provider.tags = [...(provider.tags ?? []), { Key: 'rolecall:keys', Value: 'test-issuer' }];
+  }
   mine.users = [
     ...(mine.users ?? []),
     {

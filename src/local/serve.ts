@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
 import type { V4WorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
+import { DIRECT_EXPORT, entrySource, ROUTER_BINDING, type AssetOptions } from './asset-front.ts';
 
 export interface ServeOptions {
   /** wrangler.toml to read bindings, vars, migrations, assets and compatibility settings from. */
@@ -39,10 +40,22 @@ export interface Server {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** One ES module bundle of the entry, as wrangler builds it for workerd (no minify, `define` applied). */
-async function bundle(entry: string, define: Record<string, string>): Promise<string> {
+/**
+ * One ES module bundle of the entry, as wrangler builds it for workerd (no minify, `define`
+ * applied), wrapped by src/local/asset-front.ts.
+ */
+async function bundle(
+  entry: string,
+  define: Record<string, string>,
+  assets: AssetOptions | undefined,
+): Promise<string> {
   const out = await build({
-    entryPoints: [entry],
+    stdin: {
+      contents: entrySource(entry, assets),
+      resolveDir: dirname(entry),
+      sourcefile: 'serve-entry.js',
+      loader: 'js',
+    },
     bundle: true,
     write: false,
     format: 'esm',
@@ -67,7 +80,8 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
   const main = options.main ?? wrangler.main;
   if (main === undefined) throw new Error(`${config}: no "main" entry`);
   const entry = resolve(configDir, main);
-  const script = await bundle(entry, wrangler.define);
+  const assets = (wrangler.workerOptions as { assets?: AssetOptions }).assets;
+  const script = await bundle(entry, wrangler.define, assets);
   const persist =
     options.persist === false
       ? undefined
@@ -81,9 +95,17 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
     modules: [
       { type: 'ESModule', path: entry.replace(/\.[mc]?[jt]sx?$/, '.js'), contents: script },
     ],
-    // The Worker (or, with [assets], wrangler's asset router) is bound to the socket itself.
-    unsafeDirectSockets: [{ host: options.host ?? '127.0.0.1', port: options.port ?? 8787 }],
   };
+  // The socket is bound to the Worker itself (no Miniflare entry Worker); with assets, to its
+  // DIRECT_EXPORT handler, which keeps asset paths on Miniflare's router.
+  const entrypoint = assets === undefined ? 'default' : DIRECT_EXPORT;
+  worker.unsafeDirectSockets = [
+    { host: options.host ?? '127.0.0.1', port: options.port ?? 8787, entrypoint },
+  ];
+  if (assets !== undefined) {
+    // Without an entrypoint, Miniflare routes a binding to a Worker with assets via its router.
+    worker.serviceBindings = { ...worker.serviceBindings, [ROUTER_BINDING]: worker.name! };
+  }
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       // Miniflare's own entry socket: on a free loopback port, unused by clients.
@@ -101,7 +123,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
   );
   try {
     await mf.ready;
-    const url = (await mf.unsafeGetDirectURL()).href.replace(/\/$/, '');
+    const url = (await mf.unsafeGetDirectURL(worker.name, entrypoint)).href.replace(/\/$/, '');
     return { url, stop: () => mf.dispose() };
   } catch (error) {
     await mf.dispose();

@@ -1,28 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
-import { authorize } from '../caller/authorize.ts';
-import { requestedRegion } from '../caller/context.ts';
-import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
-import { MAX_BODY, mintSchema, signTestToken, testClaims } from '../oidc/mint.ts';
-import { findProvider } from '../oidc/provider-keys.ts';
-import {
-  ensureKeyRing,
-  privateKeyOf,
-  publicJwks,
-  rotateKeyRing,
-  activeKey,
-} from '../oidc/signing-keys.ts';
-import {
-  servedByTestIssuer,
-  TEST_ISSUER_TAG,
-  testIssuerDiscovery,
-  testIssuerUrl,
-} from '../oidc/test-issuer.ts';
+import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
+import { activeKey, ensureKeyRing, publicJwks, rotateKeyRing } from '../oidc/signing-keys.ts';
+import { testIssuerDiscovery, testIssuerUrl } from '../oidc/test-issuer.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
-import { ensureDemoSeed } from '../seed/demo.ts';
-import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
+import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -78,7 +61,6 @@ oidcRoutes.post('/:account/token', async (c) => {
   const account = accountOf(c);
   const { caller, store, info, body } = await signedCaller(c);
   const host = info.host!;
-  const ownIssuer = testIssuerUrl(host, account);
   await authorizeIssuer(caller, store, info, 'rolecall:CreateTestToken', account);
 
   let json: unknown;
@@ -87,50 +69,9 @@ oidcRoutes.post('/:account/token', async (c) => {
   } catch {
     throw new AwsError('ValidationError', 'The body must be a JSON object.', 400);
   }
-  const parsed = mintSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new AwsError('ValidationError', `${issue.message}${at}`, 400);
-  }
-  const req = parsed.data;
-
-  let issuer = ownIssuer;
-  if (req.issuer !== undefined && req.issuer.replace(/\/$/, '') !== ownIssuer) {
-    const provider = await findProvider(store, account, req.issuer);
-    if (!provider || !servedByTestIssuer(provider)) {
-      throw new AwsError(
-        'InvalidInput',
-        `${req.issuer} is not an OIDC provider of account ${account} tagged ${TEST_ISSUER_TAG.key}=${TEST_ISSUER_TAG.value}.`,
-        400,
-      );
-    }
-    issuer = `https://${provider.url}`;
-  }
-
-  const keys = new KvWebIdentityStore(c.env.IAM);
-  const ring = await ensureKeyRing({
-    sealSeed: c.env.SEAL_KEY,
-    store: keys,
-    account,
-    purpose: 'test-issuer',
-    algs: ['RS256'],
-    now: info.now,
-  });
-  const key = activeKey(ring, 'RS256')!;
-  const claims = testClaims(req, issuer, info.now);
-  const token = await signTestToken({
-    claims,
-    ring,
-    privateKey: await privateKeyOf(c.env.SEAL_KEY, account, 'test-issuer', key),
-    otherKey: req.bad === 'other-key',
-  });
-  return c.json({
-    token,
-    issuer,
-    kid: key.kid,
-    expiresAt: new Date(Number(claims.exp) * 1000).toISOString(),
-  });
+  const request = parseMintRequest(json);
+  const issuer = await testTokenIssuer({ store, account, host, requested: request.issuer });
+  return c.json(await mintTestToken({ env: c.env, account, request, issuer, now: info.now }));
 });
 
 oidcRoutes.post('/:account/keys/rotate', async (c) => {
@@ -155,63 +96,3 @@ oidcRoutes.post('/:account/keys/rotate', async (c) => {
   });
   return c.json({ kid: activeKey(ring, 'RS256')!.kid, keys: publicJwks(ring).keys.length });
 });
-
-/**
- * A principal of the issuer's account, allowed `action` on the issuer (as an OIDC provider ARN,
- * `arn:aws:iam::<account>:oidc-provider/<host>/oidc/<account>`). Another account's principal is
- * refused whatever its policies say.
- */
-async function authorizeIssuer(
-  caller: Caller,
-  store: KvIamStore,
-  info: RequestInfo,
-  action: string,
-  account: string,
-): Promise<void> {
-  const resource = `arn:aws:iam::${account}:oidc-provider/${info.host}/oidc/${account}`;
-  if (caller.account !== account) throw Errors.notAuthorized(caller.arn, action, resource);
-  await authorize(store, caller, info, action, resource);
-}
-
-/** Reads the bounded body and authenticates its SigV4 signature (credential scope service `sts`). */
-async function signedCaller(c: Ctx) {
-  const now = Date.now();
-  const body = await readBounded(c.req.raw);
-  const url = new URL(c.req.url);
-  const auth = readAuthentication(
-    { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, body },
-    now,
-  );
-  const sig = requireSignature(auth);
-  if (sig.scope.service !== 'sts') {
-    throw Errors.invalidSignature("Credential should be scoped to correct service: 'sts'. ");
-  }
-  const store = new KvIamStore(c.env.IAM);
-  if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
-  const caller = await authenticate(c.env, store, sig, now);
-  const info: RequestInfo = {
-    requestId: crypto.randomUUID(),
-    now,
-    service: 'sts',
-    region: requestedRegion('sts', sig.scope.region),
-    sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
-    secureTransport: url.protocol === 'https:',
-    userAgent: c.req.header('user-agent'),
-    host: url.host,
-  };
-  return { caller, store, info, body };
-}
-
-async function readBounded(req: Request): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
-  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
-  const out = new Uint8Array(MAX_BODY);
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    if (size + chunk.byteLength > MAX_BODY) throw tooLarge();
-    out.set(chunk, size);
-    size += chunk.byteLength;
-  }
-  return out.slice(0, size);
-}

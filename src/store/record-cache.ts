@@ -11,7 +11,7 @@
  * Only found records are kept (an unknown key id costs a read, as before), as their JSON text, parsed
  * on every hit so no request sees another's mutations. Bounded in bytes, least recently used out.
  */
-export const MAX_AGE_MS = 5_000;
+export const MAX_AGE_MS = 2_000;
 const BUDGET_BYTES = 2 * 1024 * 1024;
 
 interface Entry {

@@ -25,6 +25,37 @@ describe('GET /', () => {
   });
 });
 
+describe('GET /assets/*', () => {
+  it('serves the bundle precompressed as the client accepts, and nothing else', async () => {
+    const page = await (await exports.default.fetch('http://127.0.0.1:8787/')).text();
+    const script = /src="(\/assets\/app\.[0-9a-f]{12}\.js)"/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      const res = await exports.default.fetch(`http://127.0.0.1:8787${script}`, {
+        headers: { 'accept-encoding': accept },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('cache-control')).toContain('immutable');
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      await res.arrayBuffer();
+    }
+    for (const path of [
+      '/assets/app.js',
+      '/assets/app.0123456789ab.js',
+      '/assets/..%2Fwrangler.toml',
+    ]) {
+      const res = await exports.default.fetch(`http://127.0.0.1:8787${path}`);
+      expect(res.status, path).toBe(404);
+      await res.arrayBuffer();
+    }
+  });
+});
+
 describe('POST /demo/v1/sandbox', () => {
   it('creates a sandbox with its own keys, bound to an HttpOnly SameSite=Strict cookie', async () => {
     const res = await sandboxRequest();

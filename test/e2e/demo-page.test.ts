@@ -234,7 +234,24 @@ describe('demo page', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await two.page.screenshot({ path: `${ARTIFACTS}/phone.png`, fullPage: true });
-    expect([...one.errors, ...two.errors]).toEqual([]);
+    // An example from the library, assumed for real: a GitHub Actions OIDC trust, with a token
+    // from the sandbox's test issuer; then a branch the trust policy does not allow.
+    await one.page.getByRole('combobox', { name: 'Example' }).selectOption('github-oidc');
+    const result = one.page.getByRole('region', { name: 'Result' });
+    await one.page.getByRole('button', { name: 'Assume role' }).click();
+    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('Role assumed');
+    expect(await result.innerText()).toContain(
+      `arn:aws:sts::${one.account}:assumed-role/github-actions-deploy/github-actions`,
+    );
+    const context = one.page.getByRole('textbox', { name: 'Context keys (JSON)' });
+    await context.fill(
+      (await context.inputValue()).replace('refs/heads/main', 'refs/heads/feature'),
+    );
+    await one.page.getByRole('button', { name: 'Assume role' }).click();
+    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('AccessDenied');
+    expect(await result.innerText()).toContain('token.actions.githubusercontent.com:sub');
+    expect(one.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(two.errors).toEqual([]);
     await one.context.close();
     await two.context.close();
   });

@@ -96,6 +96,57 @@ export function credentialsOf(xml: Document): Credentials {
   };
 }
 
+/** An unsigned query API call (AssumeRoleWithWebIdentity authenticates by its token). */
+export async function callUnsigned(params: Record<string, string>): Promise<ApiResult> {
+  const res = await fetch('/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: new URLSearchParams({ ...params, Version: '2011-06-15' }).toString(),
+  });
+  const text = await res.text();
+  const xml = new DOMParser().parseFromString(text, 'application/xml');
+  if (res.ok) return { ok: true, xml, text };
+  return {
+    ok: false,
+    status: res.status,
+    code: first(xml, 'Code') || `HTTP ${res.status}`,
+    message: first(xml, 'Message') || text.slice(0, 300),
+    text,
+  };
+}
+
+/**
+ * A GitHub Actions OIDC token from the sandbox's test issuer (docs/web-identity.md), minted with
+ * GitHub's issuer (the sandbox's GitHub provider is served by the test issuer) and the claims given.
+ */
+export async function mintGithubToken(
+  admin: Keys,
+  account: string,
+  claims: Record<string, unknown>,
+  audience: string,
+): Promise<{ ok: true; token: string } | { ok: false; code: string; message: string }> {
+  const client = new AwsClient({ ...admin, service: 'sts', region: 'us-east-1', retries: 0 });
+  const res = await client.fetch(new URL(`/oidc/${account}/token`, location.href).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      issuer: 'https://token.actions.githubusercontent.com',
+      claims,
+      audience,
+    }),
+  });
+  const body = (await res.json().catch(() => null)) as {
+    token?: string;
+    error?: { code: string; message: string };
+  } | null;
+  if (res.ok && body?.token) return { ok: true, token: body.token };
+  return {
+    ok: false,
+    code: body?.error?.code ?? `HTTP ${res.status}`,
+    message: body?.error?.message ?? 'The test issuer refused to mint a token.',
+  };
+}
+
 /** POST /v1/simulate: the server's decision for requests no key of the sandbox can sign. */
 export async function simulateOnServer(body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch('/v1/simulate', {

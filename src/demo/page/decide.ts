@@ -103,8 +103,8 @@ export function callers(ids: Ids): CallerInfo[] {
       principal: `arn:aws:iam::${a}:oidc-provider/token.actions.githubusercontent.com`,
       identity: [],
       action: 'sts:AssumeRoleWithWebIdentity',
-      signs: false,
-      note: 'A federated principal: the workflow presents an OIDC token whose claims become condition keys (the Context field). rolecall answers with its policy decision.',
+      signs: true,
+      note: "A federated principal: the workflow presents an OIDC token whose claims become condition keys. The page mints one from your sandbox's test issuer with GitHub's issuer and the claims in the Context field (sub, aud), then calls AssumeRoleWithWebIdentity.",
     },
   ];
 }

@@ -4,7 +4,9 @@
  */
 import {
   call,
+  callUnsigned,
   credentialsOf,
+  mintGithubToken,
   loadSandbox,
   simulateOnServer,
   type ApiResult,
@@ -393,6 +395,34 @@ function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTML
 }
 
 /** Writes the role as edited (trust, permissions, boundary) with the sandbox admin key. */
+/** Names of the sandbox's roles and customer managed policies (one listing each, then kept). */
+let inventory: { roles: Set<string>; policies: Set<string>; boundaries: Set<string> } | null = null;
+
+const names = (xml: Document, tag: string) =>
+  new Set([...xml.getElementsByTagName(tag)].map((e) => (e.textContent ?? '').toLowerCase()));
+
+async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
+  if (inventory) return inventory;
+  const [roles, policies] = await Promise.all([
+    call('iam', admin, { Action: 'ListRoles', MaxItems: '1000' }),
+    call('iam', admin, { Action: 'ListPolicies', Scope: 'Local', MaxItems: '1000' }),
+  ]);
+  if (!roles.ok || !policies.ok) return null;
+  // Roles with a boundary are not known from ListRoles; a removal is tried once per role.
+  inventory = {
+    roles: names(roles.xml, 'RoleName'),
+    policies: names(policies.xml, 'PolicyName'),
+    boundaries: new Set(),
+  };
+  return inventory;
+}
+
+/**
+ * Writes the role as edited (trust, permissions, boundary) with the sandbox admin key, through the
+ * public IAM API. Calls that are bound to fail (a role to update that does not exist, a policy to
+ * create that does) are avoided by knowing the sandbox's roles and policies, so the page makes no
+ * failing requests of its own.
+ */
 async function syncRole(
   setup: Setup,
   admin: Keys,
@@ -400,20 +430,23 @@ async function syncRole(
   const name = setup.roleName;
   const state = JSON.stringify([name, setup.trust, setup.permissions, setup.boundary]);
   if (synced.get(name) === state) return null;
-  let r = await call('iam', admin, {
-    Action: 'UpdateAssumeRolePolicy',
-    RoleName: name,
-    PolicyDocument: setup.trust,
-  });
-  if (!r.ok && r.code === 'NoSuchEntity') {
-    r = await call('iam', admin, {
-      Action: 'CreateRole',
-      RoleName: name,
-      AssumeRolePolicyDocument: setup.trust,
-      MaxSessionDuration: '3600',
-    });
-  }
+  const known = await sandboxInventory(admin);
+  const exists = known?.roles.has(name.toLowerCase()) ?? false;
+  let r = exists
+    ? await call('iam', admin, {
+        Action: 'UpdateAssumeRolePolicy',
+        RoleName: name,
+        PolicyDocument: setup.trust,
+      })
+    : await call('iam', admin, {
+        Action: 'CreateRole',
+        RoleName: name,
+        AssumeRolePolicyDocument: setup.trust,
+        MaxSessionDuration: '3600',
+      });
   if (!r.ok) return r;
+  known?.roles.add(name.toLowerCase());
+  const previous = synced.get(name);
   if (setup.permissions.trim()) {
     r = await call('iam', admin, {
       Action: 'PutRolePolicy',
@@ -421,33 +454,39 @@ async function syncRole(
       PolicyName: permissionsName(),
       PolicyDocument: setup.permissions,
     });
-  } else {
+    if (!r.ok) return r;
+  } else if (exists || previous) {
     await call('iam', admin, {
       Action: 'DeleteRolePolicy',
       RoleName: name,
       PolicyName: permissionsName(),
     });
   }
-  if (!r.ok) return r;
   if (setup.boundary.trim()) {
     const digest = new Uint8Array(
       await crypto.subtle.digest('SHA-256', new TextEncoder().encode(setup.boundary)),
     );
-    const policyName = `playground-boundary-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-    r = await call('iam', admin, {
-      Action: 'CreatePolicy',
-      PolicyName: policyName,
-      PolicyDocument: setup.boundary,
-    });
-    if (!r.ok && r.code !== 'EntityAlreadyExists') return r;
+    const hex = [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const policyName = `playground-boundary-${hex}`;
+    if (!known?.policies.has(policyName)) {
+      r = await call('iam', admin, {
+        Action: 'CreatePolicy',
+        PolicyName: policyName,
+        PolicyDocument: setup.boundary,
+      });
+      if (!r.ok && r.code !== 'EntityAlreadyExists') return r;
+      known?.policies.add(policyName);
+    }
     r = await call('iam', admin, {
       Action: 'PutRolePermissionsBoundary',
       RoleName: name,
       PermissionsBoundary: `arn:aws:iam::${ids.account}:policy/${policyName}`,
     });
     if (!r.ok) return r;
-  } else {
+    known?.boundaries.add(name.toLowerCase());
+  } else if (known?.boundaries.has(name.toLowerCase())) {
     await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
+    known.boundaries.delete(name.toLowerCase());
   }
   synced.set(name, state);
   return null;
@@ -473,6 +512,10 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
     }
     const refused = await syncRole(setup, admin);
     if (refused) return failure('IAM refused the role', refused);
+    if (info.id === 'github') {
+      await assumeWithWebIdentity(setup, admin);
+      return;
+    }
     let keys: Keys;
     if (info.id === 'chain') {
       const first = await call('sts', admin, {
@@ -519,7 +562,7 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
         why,
       );
     }
-    showCredentials(r, keys);
+    showCredentials(r, `Signed with ${keys.accessKeyId}`);
   } catch (e) {
     ui.result.replaceChildren(
       el(
@@ -533,7 +576,55 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
   }
 }
 
-function showCredentials(r: Extract<ApiResult, { ok: true }>, signer: Keys): void {
+/** GitHub Actions: a token from the sandbox's test issuer, exchanged with AssumeRoleWithWebIdentity. */
+async function assumeWithWebIdentity(setup: Setup, admin: Keys): Promise<void> {
+  const context = parseContext(setup.context);
+  if (typeof context === 'string') {
+    ui.result.replaceChildren(el('p', { class: 'verdict deny' }, context));
+    return;
+  }
+  const prefix = 'token.actions.githubusercontent.com:';
+  const claims: Record<string, unknown> = {};
+  let audience = 'sts.amazonaws.com';
+  for (const [key, value] of Object.entries(context)) {
+    if (!key.toLowerCase().startsWith(prefix)) continue;
+    const claim = key.slice(prefix.length);
+    if (claim === 'aud') audience = String(value);
+    else claims[claim] = value;
+  }
+  const minted = await mintGithubToken(admin, ids.account, claims, audience);
+  if (!minted.ok) {
+    return failure('The test issuer refused', {
+      ok: false,
+      status: 0,
+      code: minted.code,
+      message: minted.message,
+      text: '',
+    });
+  }
+  const params: Record<string, string> = {
+    Action: 'AssumeRoleWithWebIdentity',
+    RoleArn: roleArn(),
+    RoleSessionName: 'github-actions',
+    WebIdentityToken: minted.token,
+    DurationSeconds: String(setup.duration),
+  };
+  if (setup.session.trim()) params.Policy = setup.session;
+  const r = await callUnsigned(params);
+  if (!r.ok) {
+    const why =
+      r.code === 'AccessDenied'
+        ? explain(trustOutcome(setup, callerInfo()), { resource: 'Trust policy' })
+        : undefined;
+    return failure('STS refused', r, why);
+  }
+  showCredentials(
+    r,
+    `Authenticated by an OIDC token (sub ${JSON.stringify(claims.sub ?? '')}) from your sandbox's test issuer`,
+  );
+}
+
+function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void {
   const c = credentialsOf(r.xml);
   const left = el('strong', { class: 'countdown' });
   const tick = () => {
@@ -576,7 +667,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, signer: Keys): voi
     el(
       'p',
       { class: 'hint' },
-      `Signed by ${signer.accessKeyId} (authentication), allowed by the trust policy (authorization).`,
+      `${how} (authentication), allowed by the trust policy (authorization).`,
     ),
     whoami,
     who,

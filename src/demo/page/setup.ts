@@ -244,7 +244,7 @@ export const EXAMPLES: Example[] = [
   {
     id: 'github-oidc',
     title: 'GitHub Actions OIDC trust',
-    note: "Workflows of one repository's main branch may assume the role with their OIDC token. The token's claims are condition keys: edit them in the context field.",
+    note: "Workflows of one repository's main branch may assume the role with their OIDC token. The page mints a real token with the claims of the context field (your sandbox's test issuer stands in for GitHub's): change the branch in sub and be refused.",
     setup: {
       ...CLASSIC,
       roleName: 'github-actions-deploy',

@@ -1,0 +1,121 @@
+import { Hono } from 'hono';
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import type { Env } from '../env.ts';
+import type { MintRequest } from '../oidc/mint.ts';
+import { activeKey, ensureKeyRing, privateKeyOf, publicJwks } from '../oidc/signing-keys.ts';
+import { testIssuerUrl } from '../oidc/test-issuer.ts';
+import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import { KvIamStore } from '../store/kv.ts';
+import { KvWebIdentityStore } from '../store/web-identity.ts';
+import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
+
+/**
+ * A stand-in for the GitHub Actions runner's ID token service, so unmodified toolkit code
+ * (`core.getIDToken()`, aws-actions/configure-aws-credentials) gets a test token:
+ *   POST /oidc/<account>/github/runner   (SigV4, scope sts) a mint request -> the two variables
+ *   GET  <ACTIONS_ID_TOKEN_REQUEST_URL>&audience=<aud>  with `Authorization: Bearer <request token>`
+ *        -> `{ "count": 1, "value": "<JWT>" }`, as the runner's service answers.
+ * The request token is itself a JWT of the account's test issuer (audience
+ * `rolecall:actions-id-token-request`, 6 hours, a job's longest run) carrying the mint request,
+ * so nothing more is stored.
+ */
+export const oidcRunnerRoutes = new Hono<{ Bindings: Env }>();
+
+const REQUEST_AUDIENCE = 'rolecall:actions-id-token-request';
+const MINT_CLAIM = 'rolecall:mint';
+const REQUEST_TOKEN_SECONDS = 6 * 3600;
+
+oidcRunnerRoutes.onError((err, c) => {
+  const known = err instanceof AwsError;
+  if (!known) console.error('unhandled error', err);
+  const error = known ? err : Errors.internalFailure();
+  return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+});
+
+const ACCOUNT = /^\d{12}$/;
+
+oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
+  const account = c.req.param('account');
+  if (!ACCOUNT.test(account)) return c.notFound();
+  const { caller, store, info, body } = await signedCaller(c);
+  await authorizeIssuer(caller, store, info, 'rolecall:CreateTestToken', account);
+  let json: unknown;
+  try {
+    json = body.length === 0 ? {} : JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new AwsError('ValidationError', 'The body must be a JSON object.', 400);
+  }
+  const request: MintRequest = { ...parseMintRequest(json), preset: 'github-actions' };
+  await testTokenIssuer({ store, account, host: info.host!, requested: request.issuer });
+  const ring = await ensureKeyRing({
+    sealSeed: c.env.SEAL_KEY,
+    store: new KvWebIdentityStore(c.env.IAM),
+    account,
+    purpose: 'test-issuer',
+    algs: ['RS256'],
+    now: info.now,
+  });
+  const key = activeKey(ring, 'RS256')!;
+  const seconds = Math.floor(info.now / 1000);
+  const requestToken = await new SignJWT({ [MINT_CLAIM]: request })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setIssuer(testIssuerUrl(info.host!, account))
+    .setAudience(REQUEST_AUDIENCE)
+    .setSubject(caller.arn)
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + REQUEST_TOKEN_SECONDS)
+    .sign(await privateKeyOf(c.env.SEAL_KEY, account, 'test-issuer', key));
+  const origin = new URL(c.req.url).origin;
+  return c.json({
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${origin}/oidc/${account}/github/token?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+  });
+});
+
+oidcRunnerRoutes.get('/:account/github/token', async (c) => {
+  const account = c.req.param('account');
+  if (!ACCOUNT.test(account)) return c.notFound();
+  const now = Date.now();
+  const url = new URL(c.req.url);
+  const bearer = /^Bearer\s+(\S{1,20000})\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  const unauthorized = () =>
+    c.json(
+      {
+        error: {
+          code: 'Unauthorized',
+          message: 'A valid ACTIONS_ID_TOKEN_REQUEST_TOKEN is required.',
+        },
+      },
+      401,
+    );
+  if (!bearer) return unauthorized();
+  const ring = await new KvWebIdentityStore(c.env.IAM).getKeyRing(account, 'test-issuer');
+  let request: MintRequest;
+  try {
+    const { payload } = await jwtVerify(bearer, createLocalJWKSet(publicJwks(ring)), {
+      issuer: testIssuerUrl(url.host, account),
+      audience: REQUEST_AUDIENCE,
+      algorithms: ['RS256'],
+      currentDate: new Date(now),
+    });
+    request = parseMintRequest(payload[MINT_CLAIM]);
+  } catch {
+    return unauthorized();
+  }
+  const audience = url.searchParams.get('audience');
+  if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
+    throw new AwsError('ValidationError', 'audience must be 1-1000 characters.', 400);
+  }
+  const owner = (request.repository ?? 'example-org/example-repo').split('/')[0];
+  // Without an audience the runner's service answers GitHub's default: the repository owner's URL.
+  request.audience = audience ?? `https://github.com/${owner}`;
+  const issuer = await testTokenIssuer({
+    store: new KvIamStore(c.env.IAM),
+    account,
+    host: url.host,
+    requested: request.issuer,
+  });
+  const minted = await mintTestToken({ env: c.env, account, request, issuer, now });
+  return c.json({ count: 1, value: minted.token });
+});

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type Server } from '../../src/local/serve.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('the npm start server with [assets] (src/local/serve.ts)', () => {
+  let dir: string;
+  let server: Server;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rolecall-serve-'));
+    await mkdir(join(dir, 'public/docs'), { recursive: true });
+    await writeFile(join(dir, 'public/index.html'), '<p>home</p>');
+    await writeFile(join(dir, 'public/docs/page.html'), '<p>page</p>');
+    await writeFile(join(dir, 'public/app.js'), 'console.log(1)');
+    await writeFile(
+      join(dir, 'worker.ts'),
+      `export default { fetch: (r: Request) => new Response('worker ' + new URL(r.url).pathname) };`,
+    );
+    await writeFile(
+      join(dir, 'wrangler.toml'),
+      [
+        'name = "serve-test"',
+        'main = "worker.ts"',
+        'compatibility_date = "2026-11-01"',
+        '[assets]',
+        'directory = "public"',
+        'run_worker_first = ["/api/*", "/app.js"]',
+      ].join('\n'),
+    );
+    server = await startServer({ config: join(dir, 'wrangler.toml'), port: 0, persist: false });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['/', 200, '<p>home</p>'],
+    ['/docs/page', 200, '<p>page</p>'],
+    ['/docs/page.html', 307, ''],
+    ['/app.js', 200, 'worker /app.js'],
+    ['/api/users', 200, 'worker /api/users'],
+    ['/health', 200, 'worker /health'],
+    ['/docs/', 200, 'worker /docs/'],
+  ])('%s answers as wrangler dev does (%i)', async (path, status, body) => {
+    const res = await fetch(server.url + path, { redirect: 'manual' });
+    expect(res.status).toBe(status);
+    expect(await res.text()).toBe(body);
+  });
+});
+
+describe('npm start', () => {
+  it('serves on PORT and stops cleanly on SIGTERM (exit code 0)', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'rolecall-start-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, [join(ROOT, 'src/local/start.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), ROLECALL_STATE: state },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const listening = await new Promise<string>((done, fail) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('listening on')) done(out);
+        });
+        child.on('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+      });
+      expect(listening).toContain(`http://127.0.0.1:${port}`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(await res.json()).toEqual({ ok: true });
+      const exited = new Promise<number | null>((done) => child.on('exit', done));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+});
