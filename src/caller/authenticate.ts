@@ -3,6 +3,7 @@ import { parseSigV4, verifySigV4, type SigV4Input, type SigV4Request } from '../
 import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
+import { SessionsClient } from '../sessions/client.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Caller } from './types.ts';
@@ -50,8 +51,7 @@ export async function authenticate(
     const claims = await openSessionToken(keys.mac, sig.securityToken);
     if (!claims || claims.accessKeyId !== akid) throw Errors.invalidClientTokenId();
     if (now >= claims.expiresAt) throw Errors.expiredToken();
-    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard));
-    const found = await stub.get(claims.sessionId, now);
+    const found = await new SessionsClient(env.SESSIONS).get(claims, now);
     if (found.status === 'expired') throw Errors.expiredToken();
     if (found.status !== 'active' || found.session.accessKeyId !== akid) {
       throw Errors.invalidClientTokenId();

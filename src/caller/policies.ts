@@ -1,4 +1,4 @@
-import { compile, type PolicySet } from '../policy/index.ts';
+import { compile, type CompiledPolicySet, type PolicySet } from '../policy/index.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Caller } from './types.ts';
@@ -68,15 +68,14 @@ export async function policySetOf(store: IamStore, caller: Caller): Promise<Poli
   return set;
 }
 
-type Compiled = ReturnType<typeof compile>;
 const CACHE_LIMIT = 500;
-const cache = new Map<string, Compiled>();
+const cache = new Map<string, CompiledPolicySet>();
 
 /**
  * Compiled policy sets, cached per isolate by their exact content (an isolate cache is only a cache:
  * any change to a policy changes the key), so the hot path of a decision is matching, not parsing.
  */
-export function compiled(set: PolicySet): Compiled {
+export function compiled(set: PolicySet): CompiledPolicySet {
   const key = JSON.stringify(set);
   let hit = cache.get(key);
   if (hit) {

@@ -1,9 +1,9 @@
 import { accountFromAccessKeyId } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
-import { parsePrincipalArn } from '../iam/arns.ts';
+import { parsePrincipalArn } from '../iam/shared/arns.ts';
+import { SessionsClient } from '../sessions/client.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
-import { findSessionByAccessKey } from './sessions.ts';
 import type { Subject } from './request.ts';
 
 /**
@@ -116,7 +116,7 @@ async function resolveAccessKey(
   }
   const account = accountFromAccessKeyId(id);
   if (account === null) return fail(404, `The session key ${id} is unknown.`);
-  const found = await findSessionByAccessKey(env, account, id, now);
+  const found = await new SessionsClient(env.SESSIONS).getByAccessKey(account, id, now);
   if (found.status === 'expired') {
     return fail(401, `The session of access key ${id} has expired.`, account);
   }

@@ -7,7 +7,7 @@ import {
   getAccessKeyLastUsed,
   listAccessKeys,
   updateAccessKey,
-} from './access-keys.ts';
+} from './users/access-key-operations.ts';
 import {
   addClientIDToOpenIDConnectProvider,
   createOpenIDConnectProvider,
@@ -16,17 +16,17 @@ import {
   listOpenIDConnectProviders,
   removeClientIDFromOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
-} from './oidc.ts';
+} from './oidc-providers/operations.ts';
 import {
   listOpenIDConnectProviderTags,
   tagOpenIDConnectProvider,
   untagOpenIDConnectProvider,
-} from './oidc-tags.ts';
+} from './oidc-providers/tag-operations.ts';
 import {
   disableOutboundWebIdentityFederation,
   enableOutboundWebIdentityFederation,
   getOutboundWebIdentityFederationInfo,
-} from './outbound.ts';
+} from './outbound-federation/operations.ts';
 import {
   createPolicy,
   createPolicyVersion,
@@ -38,7 +38,7 @@ import {
   listPolicies,
   listPolicyVersions,
   setDefaultPolicyVersion,
-} from './policy-operations.ts';
+} from './managed-policies/operations.ts';
 import {
   createGroup,
   deleteGroup,
@@ -46,10 +46,11 @@ import {
   listGroups,
   listGroupsForUser,
   updateGroup,
-} from './group-operations.ts';
+} from './groups/operations.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
-import { addUserToGroup, removeUserFromGroup } from './membership.ts';
-import { policyOperations, principalOperations } from './principal-operations.ts';
+import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
+import { identityPolicyOperations } from './identities/identity-policy-operations.ts';
+import { principalOperations } from './identities/principal-operations.ts';
 import {
   createRole,
   deleteRole,
@@ -57,9 +58,9 @@ import {
   updateAssumeRolePolicy,
   updateRole,
   updateRoleDescription,
-} from './role-operations.ts';
-import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation.ts';
-import { createUser, deleteUser, getUser, updateUser } from './user-operations.ts';
+} from './roles/operations.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation/operations.ts';
+import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
@@ -77,12 +78,14 @@ export const iamOperations: OperationTable = signed({
   UpdateAssumeRolePolicy: updateAssumeRolePolicy,
   DeleteRole: deleteRole,
   ...principalOperations('role'),
+  ...identityPolicyOperations('role'),
 
   CreateUser: createUser,
   GetUser: getUser,
   UpdateUser: updateUser,
   DeleteUser: deleteUser,
   ...principalOperations('user'),
+  ...identityPolicyOperations('user'),
 
   CreateGroup: createGroup,
   GetGroup: getGroup,
@@ -92,7 +95,7 @@ export const iamOperations: OperationTable = signed({
   AddUserToGroup: addUserToGroup,
   RemoveUserFromGroup: removeUserFromGroup,
   ListGroupsForUser: listGroupsForUser,
-  ...policyOperations('group'),
+  ...identityPolicyOperations('group'),
 
   CreateAccessKey: createAccessKey,
   ListAccessKeys: listAccessKeys,

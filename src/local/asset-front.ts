@@ -3,10 +3,10 @@
  * RPC proxy, the asset router, and the asset Worker hashing the path to look it up): about 0.6 ms
  * of CPU per request on the local server, for API calls that are never assets (on Cloudflare that
  * routing is not the Worker's CPU). The bundle's entry wrapper keeps the router's answers and skips
- * its cost: a request whose path could name a file of the assets directory (under any
- * html_handling spelling), or that static routing sends to the assets, goes to the router exactly
- * as before; any other path is one the router would hand to the Worker, so the Worker gets it
- * directly. When the configuration gives the router work beyond matching files
+ * its cost: a path that `run_worker_first` sends to the Worker goes to the Worker; a path that its
+ * negative patterns send to the assets, or that could name a file of the assets directory (under
+ * any html_handling spelling), goes to the router exactly as before; any other path is one the
+ * router would hand to the Worker, so the Worker gets it directly. When the configuration gives the router work beyond matching files
  * (`not_found_handling`, `_redirects`, `_headers`), every request goes through the router.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -15,14 +15,14 @@ import { join, relative, sep } from 'node:path';
 export interface AssetOptions {
   directory: string;
   assetConfig?: { not_found_handling?: string };
-  routerConfig?: { static_routing?: { asset_worker?: string[] } };
+  routerConfig?: { static_routing?: { asset_worker?: string[]; user_worker?: string[] } };
 }
 
 /** The named export the socket is bound to, and the binding through which it reaches the router. */
 export const DIRECT_EXPORT = '__local_direct';
 export const ROUTER_BINDING = '__LOCAL_ASSET_ROUTER';
 
-/** Every request path that may name a file of `directory` (decoded, leading slash). */
+/** Every request path that may name a file of `directory` (leading slash). */
 function candidatePaths(directory: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -48,6 +48,11 @@ function candidatePaths(directory: string): string[] {
   return out;
 }
 
+/** A run_worker_first pattern as a regular expression source: `*` is any run of characters. */
+function globSource(glob: string): string {
+  return '^' + glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$';
+}
+
 /**
  * Source of the bundle's entry: the Worker's module re-exported as it is, plus (with assets)
  * DIRECT_EXPORT, the handler the socket is bound to.
@@ -61,20 +66,24 @@ export function entrySource(entry: string, assets: AssetOptions | undefined): st
     (handling !== undefined && handling !== 'none') ||
     ['_redirects', '_headers'].some((f) => existsSync(join(assets.directory, f)));
   const paths = everything ? [] : candidatePaths(assets.directory);
-  const globs = (assets.routerConfig?.static_routing?.asset_worker ?? []).map(
-    (g) => '^' + g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$',
-  );
+  const routing = assets.routerConfig?.static_routing;
+  const toAssets = (routing?.asset_worker ?? []).map(globSource);
+  const toWorker = (routing?.user_worker ?? []).map(globSource);
   return (
     head +
     `
 const EVERYTHING = ${everything};
 const PATHS = new Set(${JSON.stringify(paths)});
-const GLOBS = ${JSON.stringify(globs)}.map((g) => new RegExp(g));
+const TO_ASSETS = ${JSON.stringify(toAssets)}.map((g) => new RegExp(g));
+const TO_WORKER = ${JSON.stringify(toWorker)}.map((g) => new RegExp(g));
 function viaRouter(pathname) {
-  if (EVERYTHING || typeof worker?.fetch !== 'function') return true;
-  let path = pathname;
-  try { path = decodeURIComponent(pathname); } catch {}
-  return PATHS.has(path) || PATHS.has(pathname) || GLOBS.some((g) => g.test(path));
+  // Percent-encoded paths are left to the router's own decoding.
+  if (EVERYTHING || pathname.includes('%') || typeof worker?.fetch !== 'function') return true;
+  // The router's order: negative run_worker_first patterns (assets), then run_worker_first (the
+  // Worker), then a matching file.
+  if (TO_ASSETS.some((g) => g.test(pathname))) return true;
+  if (TO_WORKER.some((g) => g.test(pathname))) return false;
+  return PATHS.has(pathname);
 }
 export const ${DIRECT_EXPORT} = {
   fetch(request, env, ctx) {

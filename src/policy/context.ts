@@ -1,5 +1,5 @@
-import { parseCaller } from './caller.ts';
-import type { Caller } from './caller.ts';
+import { parsePrincipal } from './request-principal.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import { PolicyError } from './errors.ts';
 import type { ContextValue } from './types.ts';
 import type { VariableSource } from './variables.ts';
@@ -9,7 +9,7 @@ import type { VariableSource } from './variables.ts';
  * context keys: aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
  * aws:username, aws:PrincipalIsAWSService, aws:PrincipalServiceName).
  */
-export function callerKeys(caller: Caller): Record<string, string> {
+export function principalKeys(caller: RequestPrincipal): Record<string, string> {
   const out: Record<string, string> = {};
   if (caller.principalArn !== undefined) out['aws:PrincipalArn'] = caller.principalArn;
   if (caller.account !== undefined) out['aws:PrincipalAccount'] = caller.account;
@@ -45,7 +45,7 @@ export function deriveContext(
   principal: string,
   context?: Record<string, ContextValue>,
 ): Record<string, ContextValue> {
-  const derived: Record<string, ContextValue> = callerKeys(parseCaller(principal));
+  const derived: Record<string, ContextValue> = principalKeys(parsePrincipal(principal));
   if (context === undefined) return derived;
   const given = new Set(Object.keys(context).map((k) => k.toLowerCase()));
   const out: Record<string, ContextValue> = {};

@@ -7,7 +7,7 @@ import { MSG, PolicyError } from './errors.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { Decision, MatchedStatement, StatementError } from './types.ts';
 
-export interface CompiledSet {
+export interface CompiledPolicyGroups {
   keys: KeyRegistry;
   probes: Probe[];
   identity: CompiledPolicy[];
@@ -62,7 +62,7 @@ export function zero(a: Uint8Array): void {
  * resource-based policy, identity-based policies, permissions boundary and session policies
  * combine as described for same-account and cross-account requests.
  */
-export function evaluate(set: CompiledSet, req: EvalRequest): Decision {
+export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision {
   const acc = new Accumulator(set.keyState);
   const { caller } = req;
   const hasBoundary = set.boundary !== null;
@@ -125,7 +125,7 @@ const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason })
 
 /** How the policy types' answers combine, given what each allowed or denied. */
 function verdict(
-  set: CompiledSet,
+  set: CompiledPolicyGroups,
   req: EvalRequest,
   kinds: ReadonlySet<MatchKind>,
   denied: boolean,

@@ -17,8 +17,9 @@ export type {
 export { visitAwsPrincipals } from './aws-principals.ts';
 export { PolicyError } from './errors.ts';
 export type { PolicyErrorCode } from './errors.ts';
-export { compile, simulate } from './simulate.ts';
-export type { CompiledPolicySet, DecideOptions } from './simulate.ts';
+export { compile } from './compile.ts';
+export type { CompiledPolicySet, DecideOptions } from './compile.ts';
+export { simulate } from './simulate.ts';
 export type { ConditionTrace, DecisionTrace, PolicyTrace, StatementTrace } from './trace.ts';
 export { validatePolicy } from './validate.ts';
 export { policySize } from './json.ts';

@@ -1,4 +1,4 @@
-import type { Caller } from './caller.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import type { NormalizedPrincipal } from './types.ts';
 
 /**
@@ -25,13 +25,13 @@ type Entry =
 
 export interface PrincipalMatcher {
   /** The strongest way an entry names the caller, or null. */
-  match(caller: Caller): MatchKind | null;
+  match(caller: RequestPrincipal): MatchKind | null;
   /**
    * NotPrincipal: whether the caller is exempt from a Deny. Listing an account exempts only its
    * root; a user or role needs its own ARN and its account's ARN listed; a principal with a
    * permissions boundary is never exempt (IAM JSON policy elements: NotPrincipal, key points).
    */
-  exempt(caller: Caller, hasBoundary: boolean): boolean;
+  exempt(caller: RequestPrincipal, hasBoundary: boolean): boolean;
 }
 
 const AWS_ARN = /^arn:[a-z-]+:(iam|sts)::(\d{12}):(.+)$/;
@@ -68,7 +68,7 @@ export function compilePrincipal(p: NormalizedPrincipal): PrincipalMatcher {
     for (const v of p.Federated ?? []) entries.push({ t: 'federated', name: v.toLowerCase() });
     for (const v of p.CanonicalUser ?? []) entries.push({ t: 'canonical', id: v.toLowerCase() });
   }
-  const names = (caller: Caller): Set<MatchKind> => {
+  const names = (caller: RequestPrincipal): Set<MatchKind> => {
     const out = new Set<MatchKind>();
     for (const e of entries) {
       const k = entryMatch(e, caller);
@@ -112,7 +112,7 @@ export function compilePrincipal(p: NormalizedPrincipal): PrincipalMatcher {
   };
 }
 
-function entryMatch(e: Entry, c: Caller): MatchKind | null {
+function entryMatch(e: Entry, c: RequestPrincipal): MatchKind | null {
   switch (e.t) {
     case 'any':
       return 'wildcard';

@@ -1,6 +1,6 @@
 import { arnAccount, arnValue } from './arn.ts';
 import type { ArnValue } from './arn.ts';
-import type { Caller } from './caller.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import type { ActionValue, Probe } from './compile-statement.ts';
 import type { RequestContext } from './context.ts';
 
@@ -19,7 +19,7 @@ const TRUST_ACTIONS = new Set([
  * repeated action found in CompiledPolicy.byAction needs no split.
  */
 export class EvalRequest {
-  readonly caller: Caller;
+  readonly caller: RequestPrincipal;
   readonly ctx: RequestContext;
   readonly rawAction: string;
   readonly rawResource: string;
@@ -36,7 +36,7 @@ export class EvalRequest {
   private trustValue: boolean | null = null;
 
   constructor(
-    caller: Caller,
+    caller: RequestPrincipal,
     ctx: RequestContext,
     action: string,
     resource: string,

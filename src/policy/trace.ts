@@ -1,7 +1,7 @@
 import { RESOURCE_ALWAYS, RESOURCE_NEVER } from './compile-statement.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
-import type { CompiledSet } from './evaluate.ts';
+import type { CompiledPolicyGroups } from './evaluate.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { EvalRequest } from './request.ts';
 import type { Decision, NormalizedPrincipal } from './types.ts';
@@ -84,7 +84,11 @@ export interface ConditionTrace {
 }
 
 /** Builds the trace of a decision just made on `req` (the request's probe answers are reused). */
-export function traceDecision(set: CompiledSet, req: EvalRequest, d: Decision): DecisionTrace {
+export function traceDecision(
+  set: CompiledPolicyGroups,
+  req: EvalRequest,
+  d: Decision,
+): DecisionTrace {
   const hasBoundary = set.boundary !== null;
   const policies: PolicyTrace[] = [];
   const add = (p: CompiledPolicy, kind: PolicyTrace['kind'], level?: number) => {

@@ -4,7 +4,8 @@ import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { applySeed } from '../seed/apply.ts';
 import { seedSchema } from '../seed/schema.ts';
-import { REVOKE_POLICY_NAME, revokeRoleSessions, revokeSession } from '../sessions/revoke.ts';
+import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
+import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 const MAX_BODY = 1024 * 1024;

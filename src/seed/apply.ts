@@ -1,12 +1,12 @@
 import { openSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
-import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/access-keys.ts';
-import { iamArn } from '../iam/arns.ts';
-import { checkName } from '../iam/constraints.ts';
-import { checkDocument } from '../iam/documents.ts';
-import { IamErrors } from '../iam/messages.ts';
-import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc.ts';
+import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-record.ts';
+import { iamArn } from '../iam/shared/arns.ts';
+import { checkName } from '../iam/shared/constraints.ts';
+import { checkDocument } from '../iam/shared/documents.ts';
+import { IamErrors } from '../iam/shared/errors.ts';
+import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/record.ts';
 import { jwksProblem, parseJwks } from '../oidc/jwks.ts';
 import { seededMfaDevices, checkSeededMfaDevices } from '../iam/mfa-devices/seeded.ts';
 import {
@@ -16,18 +16,22 @@ import {
   defaultDocument,
   MAX_VERSIONS,
   newPolicyRecord,
-} from '../iam/policies.ts';
-import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups.ts';
-import { checkAttachedCount, checkInlineAggregate, type HolderKind } from '../iam/principals.ts';
-import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles.ts';
-import { checkTagKeys } from '../iam/tags.ts';
+} from '../iam/managed-policies/record.ts';
+import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups/record.ts';
+import {
+  checkAttachedCount,
+  checkInlineAggregate,
+  type IdentityKind,
+} from '../iam/identities/record.ts';
+import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
+import { checkTagKeys } from '../iam/shared/tags.ts';
 import {
   resolveTrustPrincipals,
   storedPrincipal,
   type PrincipalLookup,
-} from '../iam/trust-principals.ts';
-import { checkUserSpec, userRecord } from '../iam/users.ts';
-import { attachablePolicy, applyUsageDiff } from '../iam/usage.ts';
+} from '../iam/roles/trust-principals.ts';
+import { checkUserSpec, userRecord } from '../iam/users/record.ts';
+import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type {
@@ -89,7 +93,7 @@ function constraints(fill: (v: Constraints) => void): void {
 async function checkPermissions(
   store: IamStore,
   account: Account,
-  kind: HolderKind,
+  kind: IdentityKind,
   name: string,
   spec: {
     inlinePolicies?: Record<string, Doc>;
@@ -315,7 +319,7 @@ export async function applySeed(
       if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
     }
 
-    const principal = async <K extends HolderKind>(
+    const principal = async <K extends IdentityKind>(
       kind: K,
       spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
       build: (existing: EntityTypes[K] | null) => EntityTypes[K],

@@ -5,8 +5,9 @@
  */
 export const SHARDS_PER_ACCOUNT = 16;
 
-export function shardFor(account: string, sessionId: string): string {
+/** The shard for a session, chosen by a string unique to it (its access key id). */
+export function shardFor(account: string, key: string): string {
   let h = 0;
-  for (let i = 0; i < sessionId.length; i++) h = (h * 31 + sessionId.charCodeAt(i)) | 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
   return `${account}:${(h >>> 0) % SHARDS_PER_ACCOUNT}`;
 }

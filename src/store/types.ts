@@ -17,12 +17,15 @@ export interface RoleRecord {
   inlinePolicies: Record<string, string>;
   attachedPolicies: string[]; // managed policy ARNs
   permissionsBoundary?: string; // managed policy ARN
-  /** Bumped on every write; compiled policy sets are cached per (arn, version). */
   /**
    * The unique ids of the own-account users and roles the trust policy named when it was saved
    * (lowercased ARN -> AIDA/AROA id): IAM binds a trust policy to ids, not names.
    */
   trustPrincipalIds?: Record<string, string>;
+  /**
+   * Bumped on every write that changes the record: a change counter for readers and for the seed's
+   * "unchanged" check. Compiled policy sets are cached by their text (src/caller/policies.ts), not by this.
+   */
   version: number;
 }
 

@@ -6,7 +6,7 @@ import { SANDBOX_SESSION_MS } from '../demo/lifetime.ts';
 import type { Env } from '../env.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { isoSeconds } from '../protocol/xml.ts';
-import { shardFor } from '../sessions/shard.ts';
+import { SessionsClient } from '../sessions/client.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 
 export type SessionDraft = Omit<SessionRecord, 'id' | 'accessKeyId' | 'sealedSecret'>;
@@ -35,10 +35,7 @@ export async function issueSession(env: Env, requested: SessionDraft): Promise<I
     accessKeyId,
     sealedSecret: await sealSecret(keys.seal, secret, accessKeyId),
   };
-  // The shard follows the access key id, so a session can also be found from its key alone
-  // (AuthZEN subjects of type access_key); the token names the shard either way.
-  const shard = shardFor(draft.account, accessKeyId);
-  await env.SESSIONS.get(env.SESSIONS.idFromName(shard)).put(session);
+  const shard = await new SessionsClient(env.SESSIONS).put(session);
   const token = await issueSessionToken(keys.mac, {
     shard,
     sessionId: id,

@@ -55,7 +55,7 @@ export interface Result {
   cpuMs: number;
 }
 
-async function run(url: string, w: Workload, seconds: number) {
+async function run(url: string, w: Workload, seconds: number, connections = CONNECTIONS) {
   const failures: string[] = [];
   const requests = w.calls.map((c) => ({
     ...c,
@@ -71,7 +71,7 @@ async function run(url: string, w: Workload, seconds: number) {
     },
   }));
   const cpu = serverCpuMs();
-  const r = await autocannon({ url, requests, connections: CONNECTIONS, duration: seconds });
+  const r = await autocannon({ url, requests, connections, duration: seconds });
   const cpuMs = serverCpuMs() - cpu;
   const errors = r.errors + r.timeouts + r.non2xx;
   if (failures.length > 0 || errors > 0) {
@@ -82,11 +82,11 @@ async function run(url: string, w: Workload, seconds: number) {
   return { r, cpuMs };
 }
 
-async function measure(url: string, w: Workload): Promise<Result> {
-  await run(url, w, WARM_S);
-  const { r, cpuMs } = await run(url, w, DURATION_S);
+async function measure(url: string, w: Workload, connections = CONNECTIONS): Promise<Result> {
+  await run(url, w, WARM_S, connections);
+  const { r, cpuMs } = await run(url, w, DURATION_S, connections);
   return {
-    name: w.name,
+    name: connections === CONNECTIONS ? w.name : `${w.name} (${connections} connection)`,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -190,7 +190,7 @@ async function rolecallWorkloads(server: Server): Promise<Array<Workload | strin
         ),
     },
   ];
-  workloads.push(await authzen(server.url));
+  workloads.push(...(await authzen(server.url)));
   return workloads;
 }
 
@@ -226,10 +226,10 @@ const AUTHZEN_ACTIONS = ['s3:GetObject', 's3:PutObject', 'dynamodb:GetItem', 'ia
  * or the demo-readonly role: subjects, actions and resources vary over DISTINCT requests. Each
  * request's answer is taken once before timing and every timed answer must equal it.
  */
-async function authzen(base: string): Promise<Workload | string> {
+async function authzen(base: string): Promise<Array<Workload | string>> {
   const probe = await fetch(base + '/access/v1/evaluation', { method: 'POST', body: '{}' });
   if (probe.status === 404) {
-    return 'AuthZEN evaluation: skipped, this build has no POST /access/v1/evaluation';
+    return ['AuthZEN evaluation: skipped, this build has no POST /access/v1/evaluation'];
   }
   const now = Date.now();
   const calls: Call[] = [];
@@ -242,6 +242,47 @@ async function authzen(base: string): Promise<Workload | string> {
     });
     calls.push(await signedJson(base, '/access/v1/evaluation', body, new Date(now - i * 100)));
   }
+  const single: Workload = {
+    name: 'AuthZEN evaluation',
+    calls,
+    check: () => undefined,
+    expect: await answersOf(base, calls, 'AuthZEN evaluation'),
+  };
+  const batches: Call[] = [];
+  for (let i = 0; i < BATCHES; i++) {
+    const evaluations = Array.from({ length: BATCH_ITEMS }, (_, j) => ({
+      action: { name: AUTHZEN_ACTIONS[(i + j) % AUTHZEN_ACTIONS.length] },
+      resource: { type: 'aws_resource', id: `arn:aws:s3:::bench-${j % 97}/object-${i}-${j}` },
+    }));
+    const body = JSON.stringify({
+      subject: {
+        type: 'iam_principal',
+        id: i % 2 === 0 ? `arn:aws:iam::${ACCOUNT}:user/admin` : ROLE_ARN,
+      },
+      context: { 'aws:SourceIp': '203.0.113.9', 'aws:SecureTransport': true },
+      evaluations,
+    });
+    batches.push(await signedJson(base, '/access/v1/evaluations', body, new Date(now - i * 1000)));
+  }
+  const batch: Workload = {
+    name: AUTHZEN_BATCH,
+    calls: batches,
+    check: () => undefined,
+    expect: await answersOf(base, batches, AUTHZEN_BATCH),
+  };
+  return [single, batch];
+}
+
+/** Items per AuthZEN batch request, and distinct batch bodies. */
+const BATCH_ITEMS = 100;
+const BATCHES = 200;
+const AUTHZEN_BATCH = `AuthZEN evaluations (${BATCH_ITEMS}/batch)`;
+
+/**
+ * Every call's answer, taken once before timing (timed answers must equal it), after checking
+ * that both decisions occur.
+ */
+async function answersOf(base: string, calls: Call[], name: string): Promise<Map<string, string>> {
   const expected = new Map<string, string>();
   const decisions = new Set<string>();
   for (const call of calls) {
@@ -251,21 +292,18 @@ async function authzen(base: string): Promise<Workload | string> {
       body: call.body,
     });
     const text = await res.text();
-    if (res.status !== 200) throw new Error(`AuthZEN evaluation: ${res.status} ${text}`);
+    if (res.status !== 200) throw new Error(`${name}: ${res.status} ${text}`);
     expected.set(call.body!, text);
-    decisions.add(String((JSON.parse(text) as { decision: unknown }).decision));
+    const answer = JSON.parse(text) as {
+      decision?: unknown;
+      evaluations?: Array<{ decision: unknown }>;
+    };
+    for (const d of answer.evaluations ?? [answer]) decisions.add(String(d.decision));
   }
   if (!decisions.has('true') || !decisions.has('false')) {
-    throw new Error(
-      `AuthZEN evaluation: expected both decisions, got ${[...decisions].join(', ')}`,
-    );
+    throw new Error(`${name}: expected both decisions, got ${[...decisions].join(', ')}`);
   }
-  return {
-    name: 'AuthZEN evaluation',
-    calls,
-    check: () => undefined,
-    expect: expected,
-  };
+  return expected;
 }
 
 const COLUMNS: Array<[string, number]> = [
@@ -290,10 +328,17 @@ export async function benchHttp(): Promise<{ results: Result[]; notes: string[] 
   const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
   const server = await startServer({ port: 0, persist: state });
   try {
-    for (const w of await rolecallWorkloads(server)) {
+    const workloads = await rolecallWorkloads(server);
+    for (const w of workloads) {
       if (typeof w === 'string') notes.push(w);
       else if (ONLY === undefined || w.name.includes(ONLY))
         results.push(await measure(server.url, w));
+    }
+    // Latency without queueing: one request at a time, GET /health then one AuthZEN evaluation.
+    for (const name of ['GET /health', 'AuthZEN evaluation']) {
+      const w = workloads.find((x): x is Workload => typeof x !== 'string' && x.name === name);
+      if (w !== undefined && (ONLY === undefined || 'AuthZEN'.includes(ONLY)))
+        results.push(await measure(server.url, w, 1));
     }
   } finally {
     await server.stop();
@@ -322,4 +367,19 @@ if (import.meta.main) {
     );
   }
   for (const n of notes) console.log(n);
+  // The AuthZEN targets (issue 10): decisions per second through batches, and a single
+  // evaluation's median latency against GET /health's in the same run.
+  const health = results.find((r) => r.name === 'GET /health (1 connection)');
+  const one = results.find((r) => r.name === 'AuthZEN evaluation (1 connection)');
+  const many = results.find((r) => r.name === AUTHZEN_BATCH);
+  if (many !== undefined) {
+    console.log(
+      `AuthZEN batches: ${Math.round(many.rps * BATCH_ITEMS).toLocaleString('en-US')} decisions/s (${BATCH_ITEMS} per request; target >= 20,000)`,
+    );
+  }
+  if (one !== undefined && health !== undefined) {
+    console.log(
+      `AuthZEN single evaluation, one connection: p50 ${one.p50} ms vs GET /health ${health.p50} ms (+${(one.p50 - health.p50).toFixed(1)} ms; target <= 2 ms), p99 ${one.p99} ms vs ${health.p99} ms`,
+    );
+  }
 }

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
-import { revokeRoleSessions } from '../../src/sessions/revoke.ts';
+import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import type { Credentials } from '../helpers/aws.ts';
 import { ACCOUNT, doc, ok, unique, userWithKey } from '../iam/helpers.ts';

@@ -17,6 +17,8 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     await writeFile(join(dir, 'public/index.html'), '<p>home</p>');
     await writeFile(join(dir, 'public/docs/page.html'), '<p>page</p>');
     await writeFile(join(dir, 'public/app.js'), 'console.log(1)');
+    await mkdir(join(dir, 'public/api'), { recursive: true });
+    await writeFile(join(dir, 'public/api/index.html'), '<p>shadowed by the Worker</p>');
     await writeFile(
       join(dir, 'worker.ts'),
       `export default { fetch: (r: Request) => new Response('worker ' + new URL(r.url).pathname) };`,
@@ -48,6 +50,9 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     ['/api/users', 200, 'worker /api/users'],
     ['/health', 200, 'worker /health'],
     ['/docs/', 200, 'worker /docs/'],
+    ['/%64ocs/page', 307, ''],
+    ['/index.html', 307, ''],
+    ['/api/index.html', 200, 'worker /api/index.html'],
   ])('%s answers as wrangler dev does (%i)', async (path, status, body) => {
     const res = await fetch(server.url + path, { redirect: 'manual' });
     expect(res.status).toBe(status);

@@ -14,7 +14,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, aws, startServer, type Server } from './server.ts';
+import { ADMIN_ENV, aws, run, startServer, type Server } from './server.ts';
 
 const ACCOUNT = '123456789012';
 const THUMBPRINT = '6938fd4d98bab03faadb97b34396831e3780aea1';
@@ -164,6 +164,29 @@ describe('web identity end to end', () => {
     expect(JSON.parse(me.stdout).Arn).toBe(
       `arn:aws:sts::${ACCOUNT}:assumed-role/e2e-web-identity/cli`,
     );
+  });
+
+  it('boto3: assume_role_with_web_identity unsigned, errors as typed exceptions', async () => {
+    const script = [
+      'import sys, boto3',
+      'from botocore import UNSIGNED',
+      'from botocore.config import Config',
+      "sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', config=Config(signature_version=UNSIGNED))",
+      "out = sts.assume_role_with_web_identity(RoleArn=sys.argv[2], RoleSessionName='boto3', WebIdentityToken=sys.argv[3])",
+      "print(out['AssumedRoleUser']['Arn'])",
+      'try:',
+      "    sts.assume_role_with_web_identity(RoleArn=sys.argv[2], RoleSessionName='boto3', WebIdentityToken=sys.argv[4])",
+      'except sts.exceptions.ExpiredTokenException:',
+      "    print('ExpiredTokenException')",
+    ].join('\n');
+    const good = await mint({ preset: 'eks', namespace: 'ci', serviceAccount: 'py' });
+    const expired = await mint({ preset: 'eks', namespace: 'ci', bad: 'expired' });
+    const r = await run('/usr/bin/python3', ['-c', script, server.url, roleArn, good, expired], {});
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `arn:aws:sts::${ACCOUNT}:assumed-role/e2e-web-identity/boto3`,
+      'ExpiredTokenException',
+    ]);
   });
 
   it.each([

@@ -2,16 +2,16 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
+import { SessionsClient } from '../../src/sessions/client.ts';
 import type { SessionRecord } from '../../src/sessions/types.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from './helpers.ts';
 
-/** Reads the live session behind a set of credentials straight from its Durable Object. */
+/** Reads the live session behind a set of credentials through the sessions client. */
 async function sessionOf(creds: Credentials): Promise<SessionRecord> {
   const keys = await deriveKeys(env.SEAL_KEY);
   const claims = await openSessionToken(keys.mac, creds.sessionToken!);
-  const stub = env.SESSIONS.get(env.SESSIONS.idFromName(claims!.shard));
-  const found = await stub.get(claims!.sessionId, Date.now());
+  const found = await new SessionsClient(env.SESSIONS).get(claims!, Date.now());
   if (found.status !== 'active') throw new Error(`session ${found.status}`);
   return found.session;
 }

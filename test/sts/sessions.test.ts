@@ -3,11 +3,13 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
-import { revokeRoleSessions, revokeSession } from '../../src/sessions/revoke.ts';
+import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
+import { revokeSession } from '../../src/sessions/revoke.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from './helpers.ts';
 
+/** The Durable Object itself (these tests exercise its alarm and row count, below the client). */
 async function stubFor(creds: Credentials) {
   const keys = await deriveKeys(env.SEAL_KEY);
   const claims = (await openSessionToken(keys.mac, creds.sessionToken!))!;

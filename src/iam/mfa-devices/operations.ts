@@ -6,12 +6,16 @@ import { toBase64 } from '../../auth/encoding.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { MfaDeviceRecord, UserRecord } from '../../store/types.ts';
-import { authorizeCreate, authorizeIam } from '../access.ts';
-import { checkEnum, checkName, checkPath } from '../constraints.ts';
-import { authorizedPrincipal, readPrincipalName, userNameOrCaller } from '../load.ts';
-import { IamErrors } from '../messages.ts';
-import { pageFields, paginate, readPaging } from '../paging.ts';
-import { putPrincipal } from '../principals.ts';
+import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
+import { checkEnum, checkName, checkPath } from '../shared/constraints.ts';
+import {
+  authorizedIdentity,
+  readIdentityName,
+  userNameOrCaller,
+} from '../identities/authorized-identity.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging } from '../shared/paging.ts';
+import { putIdentity } from '../identities/record.ts';
 import {
   checkTagKeys,
   checkTags,
@@ -21,7 +25,7 @@ import {
   readTags,
   removeTags,
   requestTagContext,
-} from '../tags.ts';
+} from '../shared/tags.ts';
 import { syncCodes } from './code-pair.ts';
 import { qrPng } from './qr-png.ts';
 import { MFA_DEVICES_PER_USER, MfaErrors, mfaDeviceXml, virtualMfaDeviceXml } from './record.ts';
@@ -129,11 +133,11 @@ const createVirtualMFADevice: Run = async (ctx, caller) => {
  */
 const enableMFADevice: Run = async (ctx, caller) => {
   const v = new Constraints();
-  const userName = readPrincipalName(ctx, 'user', v, { existing: true });
+  const userName = readIdentityName(ctx, 'user', v, { existing: true });
   const serialNumber = readSerial(ctx, v);
   const codes = readCodes(ctx, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', userName, 'iam:EnableMFADevice');
+  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:EnableMFADevice');
   const device = await deviceBySerial(ctx.store, caller.account, serialNumber);
   if (!device) throw MfaErrors.noSuchDevice(serialNumber);
   if (device.user) throw MfaErrors.deviceInUse();
@@ -154,7 +158,7 @@ const enableMFADevice: Run = async (ctx, caller) => {
     user: { name: user.name, id: user.id },
     enableDate: ctx.info.now,
   });
-  await putPrincipal(ctx.store, caller.account, 'user', {
+  await putIdentity(ctx.store, caller.account, 'user', {
     ...user,
     mfaDevices: [...enabled, serialNumber],
   });
@@ -176,14 +180,14 @@ async function enabledDevice(
 /** DeactivateMFADevice: the device leaves the user and can be enabled again (for anyone). */
 const deactivateMFADevice: Run = async (ctx, caller) => {
   const v = new Constraints();
-  const userName = readPrincipalName(ctx, 'user', v, { existing: true });
+  const userName = readIdentityName(ctx, 'user', v, { existing: true });
   const serialNumber = readSerial(ctx, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', userName, 'iam:DeactivateMFADevice');
+  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:DeactivateMFADevice');
   const device = await enabledDevice(ctx, caller, user, serialNumber);
   const { user: _u, enableDate: _d, ...unassigned } = device;
   await ctx.store.put(caller.account, 'mfa', device.name, unassigned);
-  await putPrincipal(ctx.store, caller.account, 'user', {
+  await putIdentity(ctx.store, caller.account, 'user', {
     ...user,
     mfaDevices: (user.mfaDevices ?? []).filter((s) => s !== serialNumber),
   });
@@ -194,11 +198,11 @@ const deactivateMFADevice: Run = async (ctx, caller) => {
 /** ResyncMFADevice: two consecutive codes, anywhere in the sync window, reset the device's drift. */
 const resyncMFADevice: Run = async (ctx, caller) => {
   const v = new Constraints();
-  const userName = readPrincipalName(ctx, 'user', v, { existing: true });
+  const userName = readIdentityName(ctx, 'user', v, { existing: true });
   const serialNumber = readSerial(ctx, v);
   const codes = readCodes(ctx, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', userName, 'iam:ResyncMFADevice');
+  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:ResyncMFADevice');
   const device = await enabledDevice(ctx, caller, user, serialNumber);
   const state = accountState(ctx);
   await syncCodes({
@@ -231,7 +235,7 @@ const listMFADevices: Run = async (ctx, caller) => {
   const userName = userNameOrCaller(ctx, caller, v);
   const paging = readPaging(ctx.params, v);
   v.check();
-  const user = await authorizedPrincipal(ctx, caller, 'user', userName, 'iam:ListMFADevices');
+  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:ListMFADevices');
   const devices: MfaDeviceRecord[] = [];
   for (const serial of user.mfaDevices ?? []) {
     const device = await deviceBySerial(ctx.store, caller.account, serial);

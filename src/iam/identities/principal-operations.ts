@@ -1,0 +1,148 @@
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import type { RoleRecord, UserRecord } from '../../store/types.ts';
+import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
+import { roleXml } from '../roles/record.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { checkArn, checkPathPrefix } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
+import {
+  checkTagKeys,
+  checkTags,
+  MAX_TAGS,
+  mergeTags,
+  readTagKeys,
+  readTags,
+  removeTags,
+  requestTagContext,
+} from '../shared/tags.ts';
+import { userXml } from '../users/record.ts';
+import { entityAction, nothing, type EntityAction, type Run } from './entity-action.ts';
+import { IDENTITY, putIdentity, type PrincipalKind, type PrincipalRecord } from './record.ts';
+
+/** A role or user as ListRoles / ListUsers return it (the summary form of the data type). */
+function summaryXml(kind: PrincipalKind, record: PrincipalRecord): XmlObject {
+  return kind === 'role'
+    ? roleXml(record as RoleRecord, false)
+    : userXml(record as UserRecord, false);
+}
+
+/**
+ * The operations roles and users share, one implementation each, parameterized by the entity kind:
+ * List(Roles|Users), Tag/Untag/List...Tags, Put/Delete...PermissionsBoundary (IAM API Reference).
+ * The policy operations they share with groups are in identity-policy-operations.ts.
+ */
+export function principalOperations(kind: PrincipalKind): Record<string, Run> {
+  const P = IDENTITY[kind];
+  const W = P.word;
+  const save = (ctx: OperationContext, caller: Caller, entity: PrincipalRecord) =>
+    putIdentity(ctx.store, caller.account, kind, entity);
+  const on = <T>(action: string, spec: EntityAction<T, PrincipalRecord>): Run =>
+    entityAction(kind, action, spec);
+
+  /**
+   * ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems.
+   * The actions have no resource type (Service Authorization Reference), so they are authorized on `*`.
+   */
+  const list: Run = async (ctx, caller) => {
+    const v = new Constraints();
+    const prefix = ctx.params.get('PathPrefix') ?? '/';
+    checkPathPrefix(v, ctx.params.get('PathPrefix'));
+    const paging = readPaging(ctx.params, v);
+    v.check();
+    await authorizeIam(ctx, caller, `iam:List${W}s`, '*');
+    const page = await storePage(ctx.store, caller.account, kind, paging, prefix);
+    return {
+      [`${W}s`]: page.items.map((e: PrincipalRecord) => summaryXml(kind, e)),
+      ...pageFields(page),
+    };
+  };
+
+  return {
+    [`List${W}s`]: list,
+
+    [`Tag${W}`]: on(`Tag${W}`, {
+      existing: true,
+      read: (ctx, v) => {
+        const tags = readTags(ctx.params);
+        if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
+        checkTags(v, tags);
+        return tags;
+      },
+      context: requestTagContext,
+      run: async (ctx, caller, entity, tags) => {
+        checkTagKeys(tags);
+        const merged = mergeTags(entity.tags, tags);
+        if (merged.length > MAX_TAGS) throw IamErrors.quota(P.tagQuota, MAX_TAGS);
+        entity.tags = merged;
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`Untag${W}`]: on(`Untag${W}`, {
+      existing: true,
+      read: (ctx, v) => {
+        const keys = readTagKeys(ctx.params, v);
+        if (keys.length === 0) ctx.params.require('TagKeys.member.1', 'tagKeys');
+        return keys;
+      },
+      context: (keys) => ({ 'aws:TagKeys': keys }),
+      run: async (ctx, caller, entity, keys) => {
+        entity.tags = removeTags(entity.tags, keys);
+        await save(ctx, caller, entity);
+        return undefined;
+      },
+    }),
+
+    [`List${W}Tags`]: on(`List${W}Tags`, {
+      existing: true,
+      read: (ctx, v) => readPaging(ctx.params, v),
+      run: async (_ctx, _caller, entity, paging) => {
+        const indexed = entity.tags.map((t, i) => ({ t, i }));
+        const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
+        return {
+          Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
+          ...pageFields(page),
+        };
+      },
+    }),
+
+    [`Put${W}PermissionsBoundary`]: on(`Put${W}PermissionsBoundary`, {
+      existing: false,
+      read: (ctx, v) => {
+        const arn = ctx.params.require('PermissionsBoundary');
+        checkArn(v, 'permissionsBoundary', arn);
+        return arn;
+      },
+      context: (arn) => ({ 'iam:PermissionsBoundary': arn }),
+      run: async (ctx, caller, entity, arn) => {
+        await attachablePolicy(ctx.store, caller.account, arn);
+        const before = entity.permissionsBoundary;
+        entity.permissionsBoundary = arn;
+        await save(ctx, caller, entity);
+        if (before !== arn) {
+          if (before) await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
+          await adjustUsage(ctx.store, caller.account, arn, { boundaries: 1 });
+        }
+        return undefined;
+      },
+    }),
+
+    [`Delete${W}PermissionsBoundary`]: on(`Delete${W}PermissionsBoundary`, {
+      existing: false,
+      read: nothing,
+      run: async (ctx, caller, entity) => {
+        const before = entity.permissionsBoundary;
+        if (!before) return undefined;
+        delete entity.permissionsBoundary;
+        await save(ctx, caller, entity);
+        await adjustUsage(ctx.store, caller.account, before, { boundaries: -1 });
+        return undefined;
+      },
+    }),
+  };
+}

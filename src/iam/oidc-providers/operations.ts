@@ -1,0 +1,162 @@
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import type { OidcProviderRecord } from '../../store/types.ts';
+import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
+import { oidcProviderArn, parseOidcProviderArn } from '../shared/arns.ts';
+import { checkArn } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { listAll } from '../shared/paging.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { checkTagKeys, readTags, tagsXml } from '../shared/tags.ts';
+import {
+  checkOidcSpec,
+  checkThumbprints,
+  oidcRecord,
+  providerUrl,
+  type OidcSpec,
+} from './record.ts';
+
+export async function createOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const { params, store } = ctx;
+  const v = new Constraints();
+  const spec: OidcSpec = {
+    url: params.require('Url'),
+    clientIds: params.list('ClientIDList'),
+    thumbprints: params.list('ThumbprintList'),
+    tags: readTags(params),
+  };
+  checkOidcSpec(v, spec);
+  v.check();
+  const url = providerUrl(spec.url);
+  const arn = oidcProviderArn(caller.account, url);
+  await authorizeCreate(
+    ctx,
+    caller,
+    { create: 'iam:CreateOpenIDConnectProvider', tag: 'iam:TagOpenIDConnectProvider' },
+    arn,
+    { tags: spec.tags ?? [] },
+  );
+  checkTagKeys(spec.tags ?? []);
+  if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
+  const record = oidcRecord(caller.account, spec, null, ctx.info.now);
+  await store.put(caller.account, 'oidc', url, record);
+  return { OpenIDConnectProviderArn: arn, Tags: tagsXml(record.tags) };
+}
+
+async function authorizedProvider(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+  v: Constraints,
+) {
+  const arn = ctx.params.require('OpenIDConnectProviderArn');
+  checkArn(v, 'openIDConnectProviderArn', arn);
+  v.check();
+  const parsed = parseOidcProviderArn(arn);
+  if (!parsed) throw IamErrors.invalidArn(arn);
+  // Read before authorizing so the provider's tags reach aws:ResourceTag; another account's is never read.
+  const stored =
+    parsed.account === caller.account
+      ? await ctx.store.get(parsed.account, 'oidc', parsed.url)
+      : null;
+  const record = stored && stored.arn === arn ? stored : null;
+  await authorizeIam(ctx, caller, action, arn, resourceContext(action, 'oidc', record));
+  return { arn, record };
+}
+
+export async function getOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const { arn, record } = await authorizedProvider(
+    ctx,
+    caller,
+    'iam:GetOpenIDConnectProvider',
+    new Constraints(),
+  );
+  if (!record) throw IamErrors.noSuchOidcProvider(arn);
+  return {
+    Url: record.url,
+    ClientIDList: record.clientIds,
+    ThumbprintList: record.thumbprints,
+    CreateDate: isoSeconds(record.createDate),
+    Tags: tagsXml(record.tags),
+  };
+}
+
+export async function listOpenIDConnectProviders(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  await authorizeIam(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
+  // The action takes no Marker: every provider, in one pass (at most 100 per account, IAM quotas).
+  const providers = await listAll(ctx.store, caller.account, 'oidc');
+  return { OpenIDConnectProviderList: providers.map((p) => ({ Arn: p.arn })) };
+}
+
+/** DeleteOpenIDConnectProvider is idempotent: a provider that does not exist is not an error (IAM API Reference). */
+export async function deleteOpenIDConnectProvider(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
+  const { record } = await authorizedProvider(
+    ctx,
+    caller,
+    'iam:DeleteOpenIDConnectProvider',
+    new Constraints(),
+  );
+  if (record) await ctx.store.delete(caller.account, 'oidc', record.url);
+  return undefined;
+}
+
+async function updateProvider(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+  read: (v: Constraints) => (r: OidcProviderRecord) => void,
+): Promise<undefined> {
+  const v = new Constraints();
+  const change = read(v);
+  const { arn, record } = await authorizedProvider(ctx, caller, action, v);
+  if (!record) throw IamErrors.noSuchOidcProvider(arn);
+  change(record);
+  await ctx.store.put(caller.account, 'oidc', record.url, record);
+  return undefined;
+}
+
+function readClientId(ctx: OperationContext, v: Constraints): string {
+  const id = ctx.params.require('ClientID', 'clientID');
+  v.length('clientID', id, 1, 255);
+  return id;
+}
+
+export const addClientIDToOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:AddClientIDToOpenIDConnectProvider', (v) => {
+    const id = readClientId(ctx, v);
+    return (r) => {
+      if (!r.clientIds.includes(id)) r.clientIds = [...r.clientIds, id];
+    };
+  });
+
+export const removeClientIDFromOpenIDConnectProvider = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:RemoveClientIDFromOpenIDConnectProvider', (v) => {
+    const id = readClientId(ctx, v);
+    return (r) => {
+      r.clientIds = r.clientIds.filter((c) => c !== id);
+    };
+  });
+
+export const updateOpenIDConnectProviderThumbprint = (ctx: OperationContext, caller: Caller) =>
+  updateProvider(ctx, caller, 'iam:UpdateOpenIDConnectProviderThumbprint', (v) => {
+    const list = ctx.params.list('ThumbprintList');
+    if (list.length === 0) ctx.params.require('ThumbprintList.member.1', 'thumbprintList');
+    checkThumbprints(v, list);
+    return (r) => {
+      r.thumbprints = list;
+    };
+  });

@@ -1,0 +1,140 @@
+import type { Constraints } from '../../protocol/constraints.ts';
+import { AwsError } from '../../protocol/errors.ts';
+import type { QueryParams } from '../../protocol/query.ts';
+import {
+  InvalidMarkerError,
+  type EntityKind,
+  type EntityTypes,
+  type IamStore,
+} from '../../store/types.ts';
+import { IAM } from './constraints.ts';
+
+export interface Paging {
+  marker?: string;
+  maxItems: number;
+}
+
+/** Marker (1-320) and MaxItems (1-1000, default 100), as every IAM List* action takes them. */
+export function readPaging(params: QueryParams, v: Constraints): Paging {
+  const marker = params.get('Marker');
+  const maxItems = params.integer('MaxItems');
+  v.length('marker', marker, 1, 320)
+    .pattern('marker', marker, IAM.marker.re, IAM.marker.shown)
+    .range('maxItems', maxItems, 1, 1000);
+  return { marker, maxItems: maxItems ?? 100 };
+}
+
+export interface Page<T> {
+  items: T[];
+  isTruncated: boolean;
+  marker?: string;
+}
+
+const invalidMarker = () => new AwsError('ValidationError', 'Invalid Marker.', 400);
+
+// Markers are opaque to clients; ours is the sort key of the last item returned, base64.
+const encode = (key: string) => btoa(String.fromCharCode(...new TextEncoder().encode(key)));
+function decode(marker: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(atob(marker), (c) => c.charCodeAt(0)),
+    );
+  } catch {
+    throw invalidMarker();
+  }
+}
+
+/** Pages a list sorted by `key` (IAM lists are ordered by name, case-insensitively). */
+export function paginate<T>(items: T[], key: (item: T) => string, paging: Paging): Page<T> {
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const after = paging.marker === undefined ? undefined : decode(paging.marker);
+  const start = after === undefined ? 0 : sorted.findIndex((i) => key(i) > after);
+  const rest = start < 0 ? [] : sorted.slice(start);
+  const page = rest.slice(0, paging.maxItems);
+  const isTruncated = rest.length > page.length;
+  return {
+    items: page,
+    isTruncated,
+    marker: isTruncated ? encode(key(page[page.length - 1]!)) : undefined,
+  };
+}
+
+/** `IsTruncated` and `Marker` as list results carry them (Marker only when truncated). */
+export function pageFields<T>(page: Page<T>): { IsTruncated: boolean; Marker?: string } {
+  return { IsTruncated: page.isTruncated, Marker: page.marker };
+}
+
+/**
+ * One page of an entity kind straight from the store: Marker and MaxItems pass through, so a page
+ * costs the store's bounded page of reads however many entities the account holds. `keep` filters
+ * further (ListPolicies' OnlyAttached); a page it thins out is topped up from the next store pages,
+ * a few at most, after which it may hold fewer than MaxItems items (IAM's own lists may, too).
+ */
+export async function storePage<K extends EntityKind>(
+  store: IamStore,
+  account: string,
+  kind: K,
+  paging: Paging,
+  pathPrefix?: string,
+  keep: (item: EntityTypes[K]) => boolean = () => true,
+): Promise<Page<EntityTypes[K]>> {
+  const items: EntityTypes[K][] = [];
+  let marker = paging.marker;
+  try {
+    for (let round = 0; round < STORE_PAGES_PER_PAGE; round++) {
+      const page = await store.list(account, kind, {
+        marker,
+        maxItems: paging.maxItems - items.length,
+        pathPrefix,
+      });
+      items.push(...page.items.filter(keep));
+      marker = page.marker;
+      if (marker === undefined || items.length === paging.maxItems) break;
+    }
+  } catch (e) {
+    if (e instanceof InvalidMarkerError) throw invalidMarker();
+    throw e;
+  }
+  return { items, isTruncated: marker !== undefined, marker };
+}
+
+const STORE_PAGES_PER_PAGE = 3;
+
+/**
+ * Every entity of a kind in the account, in one pass over the store's pages. Only for what must
+ * see them all (group members, ListEntitiesForPolicy, AWS managed policy usage counts).
+ */
+export async function listAll<K extends EntityKind>(
+  store: IamStore,
+  account: string,
+  kind: K,
+): Promise<EntityTypes[K][]> {
+  const out: EntityTypes[K][] = [];
+  let marker: string | undefined;
+  do {
+    const page = await store.list(account, kind, { marker, maxItems: 1000 });
+    out.push(...page.items);
+    marker = page.marker;
+  } while (marker);
+  return out;
+}
+
+/**
+ * The positions `[start, end)` of one page of `total` results computed in order (SimulatePolicy's
+ * EvaluationResults): the marker is the last position returned, so a page computes only its own.
+ */
+export function indexPage(
+  total: number,
+  paging: Paging,
+): { start: number; end: number; isTruncated: boolean; marker?: string } {
+  let start = 0;
+  if (paging.marker !== undefined) {
+    const last = decode(paging.marker);
+    if (!/^\d{1,9}$/.test(last)) throw invalidMarker();
+    start = Number(last) + 1;
+  }
+  start = Math.min(start, total);
+  const end = Math.min(total, start + paging.maxItems);
+  const isTruncated = end < total;
+  return { start, end, isTruncated, marker: isTruncated ? encode(String(end - 1)) : undefined };
+}

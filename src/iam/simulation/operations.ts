@@ -1,0 +1,347 @@
+import { groupsOf } from '../../caller/policies.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import {
+  compile,
+  MAX_CONTEXT_CHARS,
+  MAX_CONTEXT_VALUES,
+  PolicyError,
+  type ContextValue,
+  type Decision,
+  type PolicySet,
+} from '../../policy/index.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import type { QueryParams } from '../../protocol/query.ts';
+import type { XmlObject } from '../../protocol/xml.ts';
+import { managedPolicyDocument } from '../../store/managed.ts';
+import type { IamStore, UserRecord } from '../../store/types.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn, parsePrincipalArn } from '../shared/arns.ts';
+import { checkDocumentText, checkEnum } from '../shared/constraints.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { indexPage, readPaging } from '../shared/paging.ts';
+import { statementSpans } from './statement-positions.ts';
+import { resourceContext } from '../shared/resource-context.ts';
+import { IDENTITY, type IdentityRecord, type PrincipalRecord } from '../identities/record.ts';
+
+/** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
+interface Source {
+  id: string;
+  /**
+   * PolicySourceType (IAM API Reference, Statement): a stored policy's origin. Policies passed in the
+   * request carry none, as in the API reference's SimulateCustomPolicy example.
+   */
+  type?: 'user' | 'group' | 'role' | 'aws-managed' | 'user-managed' | 'resource' | 'none';
+  text: string;
+}
+
+const managedType = (arn: string) =>
+  arn.startsWith('arn:aws:iam::aws:') ? ('aws-managed' as const) : ('user-managed' as const);
+
+const CONTEXT_TYPES = [
+  'string',
+  'stringList',
+  'numeric',
+  'numericList',
+  'boolean',
+  'booleanList',
+  'ip',
+  'ipList',
+  'binary',
+  'binaryList',
+  'date',
+  'dateList',
+];
+
+interface SimulationInput {
+  actions: string[];
+  resources: string[];
+  context: Record<string, ContextValue>;
+  resourcePolicy?: string;
+  resourceOwner?: string;
+  callerArn?: string;
+  boundaries: string[];
+  inputs: string[];
+  paging: ReturnType<typeof readPaging>;
+}
+
+/** The parameters SimulateCustomPolicy and SimulatePrincipalPolicy share (IAM API Reference). */
+function readSimulation(
+  params: QueryParams,
+  v: Constraints,
+  inputsRequired: boolean,
+): SimulationInput {
+  const inputs = params.list('PolicyInputList');
+  if (inputsRequired && inputs.length === 0)
+    params.require('PolicyInputList.member.1', 'policyInputList');
+  inputs.forEach((d, i) => checkDocumentText(v, `policyInputList.${i + 1}.member`, d));
+  const boundaries = params.list('PermissionsBoundaryPolicyInputList');
+  boundaries.forEach((d, i) =>
+    checkDocumentText(v, `permissionsBoundaryPolicyInputList.${i + 1}.member`, d),
+  );
+  const actions = params.list('ActionNames');
+  if (actions.length === 0) params.require('ActionNames.member.1', 'actionNames');
+  actions.forEach((a, i) => v.length(`actionNames.${i + 1}.member`, a, 3, 128));
+  const resources = params.list('ResourceArns');
+  resources.forEach((r, i) => v.length(`resourceArns.${i + 1}.member`, r, 1, 2048));
+  const resourcePolicy = params.get('ResourcePolicy');
+  checkDocumentText(v, 'resourcePolicy', resourcePolicy);
+  const resourceOwner = params.get('ResourceOwner');
+  v.length('resourceOwner', resourceOwner, 1, 2048);
+  const callerArn = params.get('CallerArn');
+  v.length('callerArn', callerArn, 1, 2048);
+  v.length('resourceHandlingOption', params.get('ResourceHandlingOption'), 1, 64);
+
+  const context: Record<string, ContextValue> = {};
+  for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+    const base = `ContextEntries.member.${i}`;
+    const key = params.get(`${base}.ContextKeyName`)!;
+    const type = params.get(`${base}.ContextKeyType`) ?? 'string';
+    v.length(`contextEntries.${i}.member.contextKeyName`, key, 5, 256);
+    checkEnum(v, `contextEntries.${i}.member.contextKeyType`, type, CONTEXT_TYPES);
+    const values = params.list(`${base}.ContextKeyValues`);
+    // The same bounds as POST /v1/simulate: one call cannot buy unbounded matching work.
+    v.count(`contextEntries.${i}.member.contextKeyValues`, values, MAX_CONTEXT_VALUES);
+    values.forEach((x, j) =>
+      v.length(
+        `contextEntries.${i}.member.contextKeyValues.${j + 1}.member`,
+        x,
+        0,
+        MAX_CONTEXT_CHARS,
+      ),
+    );
+    context[key] = type.endsWith('List') ? values : (values[0] ?? '');
+  }
+  return {
+    actions,
+    resources: resources.length > 0 ? resources : ['*'],
+    context,
+    resourcePolicy,
+    resourceOwner,
+    callerArn,
+    boundaries,
+    inputs,
+    paging: readPaging(params, v),
+  };
+}
+
+// Statement positions per source document, found once per call however many results cite them.
+const spans = new WeakMap<Source, ReturnType<typeof statementSpans>>();
+function spansOf(src: Source): ReturnType<typeof statementSpans> {
+  let found = spans.get(src);
+  if (found === undefined) {
+    found = statementSpans(src.text);
+    spans.set(src, found);
+  }
+  return found;
+}
+
+const label = (policy: string) => /^(\w+)(?:\[(\d+)\])?/.exec(policy);
+
+/** One EvaluationResult, with MatchedStatements mapped back to the documents they came from. */
+function resultXml(
+  action: string,
+  resource: string,
+  d: Decision,
+  sources: { identity: Source[]; boundary?: Source; resource?: Source },
+): XmlObject {
+  // MatchedStatements are "the statements that determine the result": the denies of an explicitDeny,
+  // the allows of an allowed, none for an implicitDeny (IAM API Reference, EvaluationResult).
+  const effect = d.decision === 'explicitDeny' ? 'Deny' : d.decision === 'allowed' ? 'Allow' : null;
+  const matched = d.matchedStatements
+    .filter((m) => m.effect === effect)
+    .flatMap((m) => {
+      const l = label(m.policy);
+      const src =
+        l?.[1] === 'identity'
+          ? sources.identity[Number(l[2])]
+          : l?.[1] === 'permissionsBoundary'
+            ? sources.boundary
+            : l?.[1] === 'resource'
+              ? sources.resource
+              : undefined;
+      if (!src) return [];
+      const span = spansOf(src)[m.statement];
+      return [
+        {
+          SourcePolicyId: src.id,
+          SourcePolicyType: src.type,
+          StartPosition: span?.start,
+          EndPosition: span?.end,
+        },
+      ];
+    });
+  const boundaryAllows = sources.boundary
+    ? d.decision === 'allowed' ||
+      d.matchedStatements.some(
+        (m) => m.policy.startsWith('permissionsBoundary') && m.effect === 'Allow',
+      )
+    : undefined;
+  return {
+    EvalActionName: action,
+    EvalResourceName: resource,
+    EvalDecision: d.decision,
+    MatchedStatements: matched,
+    MissingContextValues: d.missingContextKeys,
+    PermissionsBoundaryDecisionDetail:
+      boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows },
+    EvalDecisionDetails: undefined,
+  };
+}
+
+/**
+ * The page of EvaluationResults the request asks for: one result per action and resource, actions
+ * outermost. The policy set is validated and compiled once per call, and only the page's own
+ * action/resource pairs are decided (MaxItems, default 100; Marker resumes after the last one), so
+ * the work of a call is bounded by its page, not by the product of its lists.
+ */
+function evaluateAll(
+  input: SimulationInput,
+  principal: string,
+  policies: PolicySet,
+  sources: { identity: Source[]; boundary?: Source; resource?: Source },
+): XmlObject {
+  const owner = input.resourceOwner ? /(\d{12})/.exec(input.resourceOwner)?.[1] : undefined;
+  const perAction = input.resources.length;
+  const page = indexPage(input.actions.length * perAction, input.paging);
+  const results: XmlObject[] = [];
+  try {
+    const compiled = compile(policies);
+    for (let i = page.start; i < page.end; i++) {
+      const action = input.actions[Math.floor(i / perAction)]!;
+      const resource = input.resources[i % perAction]!;
+      const d = compiled.decide({
+        principal,
+        action,
+        resource,
+        resourceAccount: owner,
+        context: input.context,
+      });
+      results.push(resultXml(action, resource, d, sources));
+    }
+  } catch (e) {
+    // SimulateCustomPolicy / SimulatePrincipalPolicy report unusable input as InvalidInput (IAM API Reference, Errors).
+    if (e instanceof PolicyError) throw IamErrors.invalidInput(e.message);
+    throw e;
+  }
+  return { EvaluationResults: results, IsTruncated: page.isTruncated, Marker: page.marker };
+}
+
+function inputSources(input: SimulationInput) {
+  const identity: Source[] = input.inputs.map((text, i) => ({
+    id: `PolicyInputList.${i + 1}`,
+    text,
+  }));
+  const boundary: Source | undefined =
+    input.boundaries[0] === undefined
+      ? undefined
+      : { id: 'PermissionsBoundaryPolicyInputList.1', text: input.boundaries[0] };
+  const resource: Source | undefined =
+    input.resourcePolicy === undefined
+      ? undefined
+      : { id: 'ResourcePolicy', type: 'resource', text: input.resourcePolicy };
+  return { identity, boundary, resource };
+}
+
+const EMPTY_POLICY = '{"Version":"2012-10-17","Statement":[]}';
+
+/** SimulateCustomPolicy: the given identity policies (and boundary, resource policy) against each action and resource. */
+export async function simulateCustomPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const v = new Constraints();
+  const input = readSimulation(ctx.params, v, true);
+  v.check();
+  await authorizeIam(ctx, caller, 'iam:SimulateCustomPolicy', '*');
+  const sources = inputSources(input);
+  const policies: PolicySet = { identity: input.inputs };
+  if (sources.boundary) policies.permissionsBoundary = sources.boundary.text;
+  if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
+  return evaluateAll(input, input.callerArn ?? caller.arn, policies, sources);
+}
+
+/**
+ * The principal a simulation runs as without CallerArn: the user or role itself. A group is not a
+ * principal (it cannot sign a request), so its policies are evaluated as those of a user of the
+ * group's account and path with the group's name, standing for any member.
+ */
+function simulatedCaller(
+  parsed: { account: string; type: 'user' | 'role' | 'group'; path: string },
+  entity: IdentityRecord,
+): string {
+  return parsed.type === 'group'
+    ? iamArn(parsed.account, 'user', parsed.path, entity.name)
+    : entity.arn;
+}
+
+/** A stored entity's inline policies (typed by the entity) and attached managed policies. */
+async function storedSources(
+  store: IamStore,
+  entity: IdentityRecord,
+  type: 'user' | 'group' | 'role',
+): Promise<Source[]> {
+  const out: Source[] = Object.entries(entity.inlinePolicies).map(([name, text]) => ({
+    id: name,
+    type,
+    text,
+  }));
+  for (const arn of entity.attachedPolicies) {
+    const text = await managedPolicyDocument(store, arn);
+    if (text !== null) out.push({ id: arn.split('/').pop()!, type: managedType(arn), text });
+  }
+  return out;
+}
+
+/**
+ * SimulatePrincipalPolicy: the policies of a stored user (with its groups'), group or role, plus any
+ * given ones.
+ */
+export async function simulatePrincipalPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const v = new Constraints();
+  const sourceArn = ctx.params.require('PolicySourceArn');
+  v.length('policySourceArn', sourceArn, 20, 2048);
+  const input = readSimulation(ctx.params, v, false);
+  v.check();
+  const parsed = parsePrincipalArn(sourceArn);
+  if (!parsed) throw IamErrors.invalidArn(sourceArn);
+  // Read before authorizing so a user's or role's tags reach the condition keys; never another account's.
+  const stored: IdentityRecord | null =
+    parsed.account === caller.account
+      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
+      : null;
+  const entity = stored?.arn === sourceArn ? stored : null;
+  const action = 'iam:SimulatePrincipalPolicy';
+  await authorizeIam(ctx, caller, action, sourceArn, resourceContext(action, parsed.type, entity));
+  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
+
+  const sources = inputSources(input);
+  const identity = await storedSources(ctx.store, entity, parsed.type);
+  // "If you specify a user, the simulation also includes all policies that are attached to any
+  // groups the user belongs to" (IAM API Reference, SimulatePrincipalPolicy).
+  if (parsed.type === 'user') {
+    for (const group of await groupsOf(ctx.store, caller.account, entity as UserRecord))
+      identity.push(...(await storedSources(ctx.store, group, 'group')));
+  }
+  identity.push(...sources.identity);
+  let boundary = sources.boundary;
+  // Groups have no permissions boundary; users and roles may.
+  const boundaryArn =
+    parsed.type === 'group' ? undefined : (entity as PrincipalRecord).permissionsBoundary;
+  if (!boundary && boundaryArn) {
+    // As enforcement does (caller/policies.ts): a boundary whose policy is gone allows nothing.
+    const text = (await managedPolicyDocument(ctx.store, boundaryArn)) ?? EMPTY_POLICY;
+    boundary = { id: boundaryArn.split('/').pop()!, type: managedType(boundaryArn), text };
+  }
+  const policies: PolicySet = { identity: identity.map((s) => s.text) };
+  if (boundary) policies.permissionsBoundary = boundary.text;
+  if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
+  return evaluateAll(input, input.callerArn ?? simulatedCaller(parsed, entity), policies, {
+    identity,
+    boundary,
+    resource: sources.resource,
+  });
+}

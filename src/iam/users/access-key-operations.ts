@@ -1,0 +1,132 @@
+import { newAccessKeyId, newSecretAccessKey } from '../../auth/keys.ts';
+import type { Caller } from '../../caller/types.ts';
+import type { OperationContext } from '../../operation.ts';
+import { Constraints } from '../../protocol/constraints.ts';
+import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
+import { authorizeIam } from '../shared/authorize.ts';
+import { iamArn } from '../shared/arns.ts';
+import { checkEnum, IAM } from '../shared/constraints.ts';
+import { authorizedIdentity, userNameOrCaller } from '../identities/authorized-identity.ts';
+import { IamErrors } from '../shared/errors.ts';
+import { pageFields, paginate, readPaging } from '../shared/paging.ts';
+import { accessKeyRecord, accessKeyXml, MAX_KEYS_PER_USER } from './access-key-record.ts';
+
+function checkKeyId(v: Constraints, id: string): void {
+  v.length('accessKeyId', id, 16, 128).pattern(
+    'accessKeyId',
+    id,
+    IAM.accessKeyId.re,
+    IAM.accessKeyId.shown,
+  );
+}
+
+/** CreateAccessKey: the only response that ever carries the secret access key. */
+export async function createAccessKey(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const name = userNameOrCaller(ctx, caller, v);
+  v.check();
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:CreateAccessKey');
+  const existing = await ctx.store.listAccessKeys(caller.account, user.name);
+  if (existing.length >= MAX_KEYS_PER_USER)
+    throw IamErrors.quota('AccessKeysPerUser', MAX_KEYS_PER_USER);
+  const secretAccessKey = newSecretAccessKey();
+  const record = await accessKeyRecord(
+    ctx.env.SEAL_KEY,
+    {
+      accessKeyId: newAccessKeyId('AKIA', caller.account),
+      secretAccessKey,
+      account: caller.account,
+      userName: user.name,
+      status: 'Active',
+    },
+    ctx.info.now,
+  );
+  await ctx.store.putAccessKey(record);
+  return {
+    AccessKey: {
+      UserName: user.name,
+      AccessKeyId: record.accessKeyId,
+      Status: record.status,
+      SecretAccessKey: secretAccessKey,
+      CreateDate: isoSeconds(record.createDate),
+    },
+  };
+}
+
+export async function listAccessKeys(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  const v = new Constraints();
+  const name = userNameOrCaller(ctx, caller, v);
+  const paging = readPaging(ctx.params, v);
+  v.check();
+  const user = await authorizedIdentity(ctx, caller, 'user', name, 'iam:ListAccessKeys');
+  const keys = await ctx.store.listAccessKeys(caller.account, user.name);
+  const page = paginate(keys, (k) => k.accessKeyId, paging);
+  return { AccessKeyMetadata: page.items.map(accessKeyXml), ...pageFields(page) };
+}
+
+/** The key, which must belong to the named user (else NoSuchEntity, as IAM answers). */
+async function userKey(ctx: OperationContext, caller: Caller, action: string, v: Constraints) {
+  const id = ctx.params.require('AccessKeyId');
+  checkKeyId(v, id);
+  const name = userNameOrCaller(ctx, caller, v);
+  return {
+    id,
+    name,
+    check: async () => {
+      const user = await authorizedIdentity(ctx, caller, 'user', name, action);
+      const key = await ctx.store.getAccessKey(id);
+      if (
+        !key ||
+        key.account !== caller.account ||
+        key.userName.toLowerCase() !== user.name.toLowerCase()
+      ) {
+        throw IamErrors.noSuchAccessKey(id);
+      }
+      return key;
+    },
+  };
+}
+
+/** UpdateAccessKey: Active/Inactive; an inactive key no longer authenticates (InvalidClientTokenId). */
+export async function updateAccessKey(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const status = ctx.params.require('Status');
+  checkEnum(v, 'status', status, ['Active', 'Inactive']);
+  const { check } = await userKey(ctx, caller, 'iam:UpdateAccessKey', v);
+  v.check();
+  const key = await check();
+  await ctx.store.putAccessKey({ ...key, status: status as 'Active' | 'Inactive' });
+  return undefined;
+}
+
+export async function deleteAccessKey(ctx: OperationContext, caller: Caller): Promise<undefined> {
+  const v = new Constraints();
+  const { check } = await userKey(ctx, caller, 'iam:DeleteAccessKey', v);
+  v.check();
+  const key = await check();
+  await ctx.store.deleteAccessKey(key.accessKeyId);
+  return undefined;
+}
+
+/**
+ * GetAccessKeyLastUsed: rolecall does not track use, so it answers as IAM does for a key never used.
+ * The action is authorized on the key's user; a key of no user in the account is authorized on the
+ * account's user namespace, then reported as not found.
+ */
+export async function getAccessKeyLastUsed(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const v = new Constraints();
+  const id = ctx.params.require('AccessKeyId');
+  checkKeyId(v, id);
+  v.check();
+  const action = 'iam:GetAccessKeyLastUsed';
+  const key = await ctx.store.getAccessKey(id);
+  if (!key || key.account !== caller.account) {
+    await authorizeIam(ctx, caller, action, iamArn(caller.account, 'user', '/', ''));
+    throw IamErrors.noSuchAccessKey(id);
+  }
+  const user = await authorizedIdentity(ctx, caller, 'user', key.userName, action);
+  return { UserName: user.name, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
+}

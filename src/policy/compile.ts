@@ -1,0 +1,195 @@
+import { EvalRequest } from './request.ts';
+import { parsePrincipal } from './request-principal.ts';
+import type { RequestPrincipal } from './request-principal.ts';
+import {
+  compilePolicy,
+  ConditionRegistry,
+  KeyRegistry,
+  ProbeRegistry,
+} from './compile-statement.ts';
+import type { CompiledPolicy } from './compile-statement.ts';
+import { principalKeys, lowerKeyMap, RequestContext } from './context.ts';
+import { MSG, PolicyError } from './errors.ts';
+import { policySize } from './json.ts';
+import { evaluate, zero } from './evaluate.ts';
+import type { CompiledPolicyGroups } from './evaluate.ts';
+import type { Decision, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
+import { traceDecision } from './trace.ts';
+import { normalizePolicy } from './validate.ts';
+import type { GrammarKind } from './validate.ts';
+
+export interface DecideOptions {
+  /** Also return the evaluator's trace (src/policy/trace.ts); off by default, and then free. */
+  trace?: boolean;
+}
+
+/** A policy set validated and compiled once (compile()); `decide` then only matches. */
+export interface CompiledPolicySet {
+  decide(request: DecisionRequest, options?: DecideOptions): Decision;
+}
+
+/** Validates and pre-compiles a PolicySet once; `decide` then only matches. */
+export function compile(policies: PolicySet): CompiledPolicySet {
+  const set = compileSet(policies);
+  const callers = new Map<string, { caller: RequestPrincipal; derived: Map<string, string[]> }>();
+  return {
+    decide(request, options) {
+      checkRequest(request);
+      let who = callers.get(request.principal);
+      if (who === undefined) {
+        const caller = parsePrincipal(request.principal);
+        who = { caller, derived: lowerKeyMap(principalKeys(caller)) };
+        if (callers.size > 1000) callers.clear();
+        callers.set(request.principal, who);
+      }
+      return decideWith(set, who.caller, who.derived, request, options?.trace === true);
+    },
+  };
+}
+
+function decideWith(
+  set: CompiledPolicyGroups,
+  caller: RequestPrincipal,
+  derived: Map<string, string[]>,
+  request: DecisionRequest,
+  trace: boolean,
+): Decision {
+  const ctx = new RequestContext(derived, request.context, set.keys.names.length);
+  zero(set.probeMemo);
+  const req = new EvalRequest(
+    caller,
+    ctx,
+    request.action,
+    request.resource,
+    request.resourceAccount,
+    set.probes,
+    set.keys.names,
+    set.probeMemo,
+  );
+  set.conditionMemo.fill(0);
+  req.conditionMemo = set.conditionMemo;
+  const decision = evaluate(set, req);
+  if (trace) decision.trace = traceDecision(set, req, decision);
+  return decision;
+}
+
+function checkRequest(request: DecisionRequest): void {
+  const bad = (field: string, what: string) => {
+    throw new PolicyError('InvalidInput', `request.${field} must be ${what}`);
+  };
+  if (typeof request !== 'object' || request === null) {
+    throw new PolicyError('InvalidInput', 'request must be an object');
+  }
+  if (typeof request.principal !== 'string' || request.principal === '')
+    bad('principal', 'a non-empty string');
+  if (typeof request.action !== 'string' || !isServiceAction(request.action)) {
+    bad('action', 'a string of the form service:Action');
+  }
+  if (typeof request.resource !== 'string' || request.resource === '')
+    bad('resource', 'a non-empty string');
+  if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
+    bad('resourceAccount', 'a 12-digit account id');
+  }
+}
+
+/** `service:Action`: exactly one colon, with text on both sides. */
+function isServiceAction(action: string): boolean {
+  let colon = -1;
+  for (let i = 0; i < action.length; i++) {
+    if (action.charCodeAt(i) !== 0x3a) continue;
+    if (colon !== -1) return false;
+    colon = i;
+  }
+  return colon > 0 && colon < action.length - 1;
+}
+
+function compileSet(p: PolicySet): CompiledPolicyGroups {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    throw new PolicyError('InvalidInput', 'policies must be an object');
+  }
+  const keys = new KeyRegistry();
+  const probes = new ProbeRegistry();
+  const conditions = new ConditionRegistry();
+  const one = (
+    doc: PolicyInput,
+    kind: GrammarKind,
+    label: string,
+    limit: number,
+  ): CompiledPolicy => {
+    const normalized = normalizePolicy(doc, kind, label);
+    checkSize(doc, limit, label);
+    return compilePolicy(normalized, label, { keys, probes, conditions });
+  };
+  const list = (
+    docs: PolicyInput[] | undefined,
+    kind: GrammarKind,
+    name: string,
+    limit: number,
+  ): CompiledPolicy[] => {
+    if (docs === undefined) return [];
+    if (!Array.isArray(docs))
+      throw new PolicyError('InvalidInput', `policies.${name} must be an array`);
+    return docs.map((d, i) => one(d, kind, `${name}[${i}]`, limit));
+  };
+  const scpLevels = p.scp ?? [];
+  if (!Array.isArray(scpLevels))
+    throw new PolicyError('InvalidInput', 'policies.scp must be an array');
+  const resource =
+    p.resource === undefined
+      ? null
+      : one(p.resource, 'resourceOrTrust', 'resource', LIMITS.resource);
+  const trustTooLarge =
+    p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
+      ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
+      : null;
+  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState' | 'conditionMemo'> = {
+    keys,
+    probes: probes.probes,
+    identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
+    resource,
+    trustTooLarge,
+    boundary:
+      p.permissionsBoundary === undefined
+        ? null
+        : one(p.permissionsBoundary, 'boundary', 'permissionsBoundary', LIMITS.boundary),
+    session:
+      p.session === undefined || (Array.isArray(p.session) && p.session.length === 0)
+        ? null
+        : list(p.session, 'session', 'session', LIMITS.session),
+    // Levels are always labelled scp[level][doc]; a level given as one document is scp[level][0].
+    scp: scpLevels.map((level, i) =>
+      list(Array.isArray(level) ? level : [level], 'scp', `scp[${i}]`, LIMITS.scp),
+    ),
+  };
+  return {
+    ...set,
+    probeMemo: new Uint8Array(probes.probes.length),
+    conditionMemo: new Uint8Array(conditions.count),
+    keyState: new Uint8Array(keys.names.length),
+  };
+}
+
+/**
+ * Largest documents IAM stores (IAM User Guide: IAM and AWS STS quotas, character limits;
+ * AWS Organizations quotas for SCPs): inline policies 10,240 per role, managed policies (and so
+ * permissions boundaries) 6,144, role trust policies 4,096 at most, session policies 2,048,
+ * SCPs 5,120, and 20 KB for a bucket policy, the largest common resource-based policy.
+ */
+const LIMITS = {
+  identity: 10240,
+  boundary: 6144,
+  trust: 4096,
+  session: 2048,
+  scp: 5120,
+  resource: 20480,
+} as const;
+
+function sizeOf(doc: PolicyInput): number {
+  return policySize(typeof doc === 'string' ? doc : JSON.stringify(doc));
+}
+
+function checkSize(doc: PolicyInput, limit: number, label: string): void {
+  if (sizeOf(doc) > limit) {
+    throw new PolicyError('LimitExceeded', MSG.quota('PolicySize', limit), label);
+  }
+}

@@ -1,0 +1,47 @@
+import type { Env } from '../env.ts';
+import { shardFor } from './shard.ts';
+import type { SessionLookup, SessionRecord } from './types.ts';
+
+/** Where a session lives: the shard (Durable Object name) and its id there, as the session token carries them. */
+export interface SessionRef {
+  shard: string;
+  sessionId: string;
+}
+
+/**
+ * The one way to reach live sessions, as IamStore is for KV: callers name a session by its token's
+ * claims and never build a Durable Object stub themselves. Each call is one request to one shard.
+ */
+export class SessionsClient {
+  constructor(private readonly namespace: Env['SESSIONS']) {}
+
+  /**
+   * Stores a new session in its shard and returns the shard, which the session token must name. The
+   * shard follows the access key id, so a session can also be found from its key alone
+   * (getByAccessKey, for AuthZEN subjects of type access_key).
+   */
+  async put(session: SessionRecord): Promise<string> {
+    const shard = shardFor(session.account, session.accessKeyId);
+    await this.stub(shard).put(session);
+    return shard;
+  }
+
+  /** The session as of `now` (the Worker's clock decides expiry): active, expired or unknown. */
+  get(ref: SessionRef, now: number): Promise<SessionLookup> {
+    return this.stub(ref.shard).get(ref.sessionId, now);
+  }
+
+  /** The live session an ASIA access key id belongs to, from the shard its key names. */
+  getByAccessKey(account: string, accessKeyId: string, now: number): Promise<SessionLookup> {
+    return this.stub(shardFor(account, accessKeyId)).getByAccessKey(accessKeyId, now);
+  }
+
+  /** Deletes the session; false when it was not there. */
+  revoke(ref: SessionRef): Promise<boolean> {
+    return this.stub(ref.shard).revoke(ref.sessionId);
+  }
+
+  private stub(shard: string) {
+    return this.namespace.get(this.namespace.idFromName(shard));
+  }
+}
