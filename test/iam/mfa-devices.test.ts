@@ -40,7 +40,7 @@ async function userWithDevice() {
   return { user, ...device };
 }
 
-describe('CreateVirtualMFADevice', () => {
+describe('CreateVirtualMFADevice', { timeout: 30_000 }, () => {
   it('answers the serial number (the device ARN), a base32 seed and a QR code PNG', async () => {
     const name = unique('dev');
     const body = await ok({
@@ -79,7 +79,7 @@ describe('CreateVirtualMFADevice', () => {
   });
 });
 
-describe('EnableMFADevice', () => {
+describe('EnableMFADevice', { timeout: 30_000 }, () => {
   it('needs two consecutive codes of the device', async () => {
     const user = await userWithKey(ALLOW_ALL);
     const device = await newDevice();
@@ -121,7 +121,7 @@ describe('EnableMFADevice', () => {
   });
 });
 
-describe('GetSessionToken with MFA', () => {
+describe('GetSessionToken with MFA', { timeout: 30_000 }, () => {
   it('issues an MFA session for a current code, once per code', async () => {
     const { user, serial, seed } = await userWithDevice();
     const next = await code(seed, 1);
@@ -186,7 +186,7 @@ describe('GetSessionToken with MFA', () => {
   });
 });
 
-describe('AssumeRole of an MFA-protected role', () => {
+describe('AssumeRole of an MFA-protected role', { timeout: 30_000 }, () => {
   it('needs a valid code; aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge are set', async () => {
     const { user, serial, seed } = await userWithDevice();
     const role = unique('mfa-role');
@@ -236,7 +236,7 @@ describe('AssumeRole of an MFA-protected role', () => {
   });
 });
 
-describe('ResyncMFADevice, DeleteVirtualMFADevice, ListVirtualMFADevices', () => {
+describe('ResyncMFADevice, DeleteVirtualMFADevice, ListVirtualMFADevices', { timeout: 30_000 }, () => {
   it('resyncs a device whose clock runs 5 minutes ahead', async () => {
     const { user, serial, seed } = await userWithDevice();
     const ahead = 10; // steps
