@@ -28,6 +28,8 @@ export interface CompiledPolicyGroups {
   keyState: Uint8Array;
   /** Per-decision answers of the set's distinct conditions, zeroed as each decision starts. */
   conditionMemo: Uint8Array;
+  /** Work units every decision spends before matching (statements, keys, probes). */
+  decisionCost: number;
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();
