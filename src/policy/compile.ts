@@ -1,7 +1,7 @@
 import { charge, metered, WorkBudget } from './budget.ts';
 import { ByteBoundedCache } from './byte-cache.ts';
 import { EvalRequest } from './request.ts';
-import { parsePrincipal } from './request-principal.ts';
+import { parsePrincipal, sessionRolePath } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
 import {
   compilePolicy,
@@ -76,7 +76,7 @@ function decideWith(
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
   const req = new EvalRequest(
-    caller,
+    caller.kind === 'session' ? sessionRolePath(caller, ctx.get('aws:principalarn')) : caller,
     ctx,
     request.action,
     request.resource,
