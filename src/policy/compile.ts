@@ -68,6 +68,7 @@ function decideWith(
   );
   set.conditionMemo.fill(0);
   req.conditionMemo = set.conditionMemo;
+  req.lists = set.lists;
   const decision = evaluate(set, req);
   if (trace) decision.trace = traceDecision(set, req, decision);
   return decision;
@@ -142,7 +143,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState' | 'conditionMemo'> = {
+  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState' | 'conditionMemo' | 'lists'> = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -165,6 +166,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     ...set,
     probeMemo: new Uint8Array(probes.probes.length),
     conditionMemo: new Uint8Array(conditions.count),
+    lists: probes.lists,
     keyState: new Uint8Array(keys.names.length),
   };
 }
