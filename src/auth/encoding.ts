@@ -55,9 +55,13 @@ export function toBase64Url(bytes: Uint8Array): string {
  */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const bytes = fromBase64(text);
-  return bytes !== null && toBase64Url(bytes) === text ? bytes : null;
+  // A last character of a 2- or 3-character group carries 4 or 2 unused bits.
+  const unused = [0, 0, 0b1111, 0b11][text.length % 4];
+  if (unused !== 0 && (BASE64URL.indexOf(text[text.length - 1]) & unused) !== 0) return null;
+  return fromBase64(text);
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

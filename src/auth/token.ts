@@ -66,6 +66,48 @@ export async function openSessionToken(
   token: string,
 ): Promise<SessionTokenClaims | null> {
   if (token.length > MAX_TOKEN_CHARS) return null;
+  const known = opened.get(macKey)?.get(token);
+  if (known !== undefined) return { ...known };
+  const claims = await verifyToken(macKey, token);
+  if (claims !== null) remember(macKey, token, claims);
+  return claims;
+}
+
+/**
+ * Tokens this isolate verified, by MAC key (a rotated SEAL_KEY derives another key, which finds
+ * nothing): verifying a token is a pure function of the key and the text, and a session signs many
+ * requests with the same one. Whether the session is still live is never remembered: the caller
+ * asks its Durable Object every time. Bounded in bytes (UTF-16 token texts), oldest out first.
+ */
+const OPENED_BUDGET_BYTES = 512 * 1024;
+const opened = new WeakMap<CryptoKey, Map<string, SessionTokenClaims>>();
+let openedBytes = 0;
+let openedMap: Map<string, SessionTokenClaims> | undefined;
+
+function remember(macKey: CryptoKey, token: string, claims: SessionTokenClaims): void {
+  let map = opened.get(macKey);
+  if (map === undefined) {
+    map = new Map();
+    opened.set(macKey, map);
+  }
+  // One key in use at a time: a new key's map replaces the budget of the old one.
+  if (map !== openedMap) {
+    openedMap?.clear();
+    openedMap = map;
+    openedBytes = 0;
+  }
+  const bytes = (token.length + 128) * 2;
+  if (map.has(token)) return;
+  map.set(token, { ...claims });
+  openedBytes += bytes;
+  for (const [old] of map) {
+    if (openedBytes <= OPENED_BUDGET_BYTES) break;
+    map.delete(old);
+    openedBytes -= (old.length + 128) * 2;
+  }
+}
+
+async function verifyToken(macKey: CryptoKey, token: string): Promise<SessionTokenClaims | null> {
   const bytes = fromBase64Url(token);
   if (!bytes || bytes.length < 3 + MAC_BYTES) return null;
   const payload = bytes.slice(0, bytes.length - MAC_BYTES);

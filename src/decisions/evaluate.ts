@@ -1,6 +1,7 @@
 import type { Env } from '../env.ts';
 import {
   PolicyError,
+  WorkBudget,
   type Decision,
   type DecisionTrace,
   type MatchedStatement,
@@ -132,8 +133,10 @@ export async function evaluateAll(
   const answers: Answer[] = [];
   let refusal: AwsError | undefined;
   let bad: Invalid | undefined;
+  // One matching budget for the whole batch: more items do not buy more evaluator work.
+  const budget = new WorkBudget();
   for (const item of request.items) {
-    const answer = answerOne(item, ready, request.trace, now);
+    const answer = answerOne(item, ready, { trace: request.trace, now, budget });
     if (answer.refusal !== undefined) refusal ??= answer.refusal;
     if (answer.invalid !== undefined) bad ??= answer.invalid;
     answers.push(answer.answer);
@@ -143,7 +146,11 @@ export async function evaluateAll(
   return { answers, refusal, invalid: bad };
 }
 
-function answerOne(item: Item, ready: Map<string, Prepared>, trace: boolean, now: number): Outcome {
+function answerOne(
+  item: Item,
+  ready: Map<string, Prepared>,
+  { trace, now, budget }: { trace: boolean; now: number; budget: WorkBudget },
+): Outcome {
   if (!item.ok) return invalid('InvalidRequest', item.message);
   const prepared = ready.get(subjectKey(item.subject));
   if (prepared === undefined) {
@@ -183,7 +190,7 @@ function answerOne(item: Item, ready: Map<string, Prepared>, trace: boolean, now
         resourceAccount: item.resource.account,
         context: decisionContext(subject, item.resource, item.context, now),
       },
-      { trace },
+      { trace, budget },
     );
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;

@@ -3,7 +3,7 @@ import { compile, type CompiledPolicySet, type PolicySet } from '../policy/index
 import { awsManagedPolicy } from '../store/aws-managed.ts';
 import { getManagedPolicy } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
-import { ByteBoundedCache } from './byte-cache.ts';
+import { ByteBoundedCache } from '../policy/byte-cache.ts';
 import type { ResolvedSubject } from './subject.ts';
 
 /**

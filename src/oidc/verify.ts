@@ -67,8 +67,18 @@ export async function verifyToken(
     clockTolerance: LEEWAY_SECONDS,
     requiredClaims: ['sub', 'aud', 'exp'],
   };
-  const attempt = async (stale: boolean) =>
-    (await jwtVerify(token, createLocalJWKSet(await source.keys(stale)), options)).payload;
+  const attempt = async (stale: boolean) => {
+    const { payload } = await jwtVerify(
+      token,
+      createLocalJWKSet(await source.keys(stale)),
+      options,
+    );
+    // jose checks iat only against a maximum age; a token issued in the future is not valid yet.
+    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + LEEWAY_SECONDS) {
+      throw WebIdentityErrors.invalid();
+    }
+    return payload;
+  };
   try {
     try {
       return await attempt(false);

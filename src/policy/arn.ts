@@ -1,3 +1,4 @@
+import { charge } from './budget.ts';
 import { compileGlob, matchWild } from './wildcard.ts';
 import type { Glob } from './wildcard.ts';
 import { parseTemplate, resolveGlob } from './variables.ts';
@@ -54,7 +55,10 @@ class LazyArn implements ArnValue {
   }
 
   get segments(): string[] | null {
-    if (this.split === undefined) this.split = splitArn(this.text);
+    if (this.split === undefined) {
+      charge(1 + (this.text.length >> 3));
+      this.split = splitArn(this.text);
+    }
     return this.split;
   }
 }
@@ -73,7 +77,12 @@ export type ArnMatcher = (value: ArnValue, vars: VariableSource) => boolean;
 export function compileArnPattern(pattern: string, variablesEnabled: boolean): ArnMatcher {
   const t = parseTemplate(pattern, variablesEnabled);
   if (t.hasVars) return (v, vars) => matchTemplate(t, v, vars);
-  if (pattern === '*') return () => true;
+  if (pattern === '*') {
+    return () => {
+      charge(1);
+      return true;
+    };
+  }
   const segs = splitArn(pattern);
   if (segs === null) {
     const g = compileGlob(pattern);
@@ -109,6 +118,7 @@ function matchTemplate(t: Template, v: ArnValue, vars: VariableSource): boolean 
       for (let i = 0; i < piece.length; i++) flags.push(1);
     }
   }
+  charge(4 + 8 * text.length);
   const literal = Uint8Array.from(flags);
   const cuts: number[] = [];
   for (let i = 0; i < text.length && cuts.length < 5; i++) {

@@ -1,5 +1,7 @@
+import { charge, metered, WorkBudget } from './budget.ts';
+import { ByteBoundedCache } from './byte-cache.ts';
 import { EvalRequest } from './request.ts';
-import { parsePrincipal } from './request-principal.ts';
+import { parsePrincipal, sessionRolePath } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
 import {
   compilePolicy,
@@ -21,7 +23,15 @@ import type { GrammarKind } from './validate.ts';
 export interface DecideOptions {
   /** Also return the evaluator's trace (src/policy/trace.ts); off by default, and then free. */
   trace?: boolean;
+  /**
+   * The request's matching budget (budget.ts). A caller making several decisions for one request
+   * passes the same budget to each; by default every decision gets a fresh WORK_LIMIT.
+   */
+  budget?: WorkBudget;
 }
+
+/** Parsed principals a compiled set keeps, bounded in bytes (docs/security.md). */
+const PRINCIPALS_BYTES = 64 * 1024;
 
 /** A policy set validated and compiled once (compile()); `decide` then only matches. */
 export interface CompiledPolicySet {
@@ -31,18 +41,25 @@ export interface CompiledPolicySet {
 /** Validates and pre-compiles a PolicySet once; `decide` then only matches. */
 export function compile(policies: PolicySet): CompiledPolicySet {
   const set = compileSet(policies);
-  const callers = new Map<string, { caller: RequestPrincipal; derived: Map<string, string[]> }>();
+  const callers = new ByteBoundedCache<{
+    caller: RequestPrincipal;
+    derived: Map<string, string[]>;
+  }>(PRINCIPALS_BYTES);
   return {
     decide(request, options) {
       checkRequest(request);
-      let who = callers.get(request.principal);
+      let who = callers.peek(request.principal);
       if (who === undefined) {
         const caller = parsePrincipal(request.principal);
         who = { caller, derived: lowerKeyMap(principalKeys(caller)) };
-        if (callers.size > 1000) callers.clear();
-        callers.set(request.principal, who);
+        // The principal text a few times over (parsed fields, derived keys) and the maps.
+        callers.set(request.principal, who, request.principal.length * 8 + 512);
       }
-      return decideWith(set, who.caller, who.derived, request, options?.trace === true);
+      const budget = options?.budget ?? new WorkBudget();
+      const { caller, derived } = who;
+      return metered(budget, () =>
+        decideWith(set, caller, derived, request, options?.trace === true),
+      );
     },
   };
 }
@@ -54,10 +71,12 @@ function decideWith(
   request: DecisionRequest,
   trace: boolean,
 ): Decision {
+  // Every decision costs at least a visit of each statement and context key.
+  charge(set.decisionCost);
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
   const req = new EvalRequest(
-    caller,
+    caller.kind === 'session' ? sessionRolePath(caller, ctx.get('aws:principalarn')) : caller,
     ctx,
     request.action,
     request.resource,
@@ -88,10 +107,18 @@ function checkRequest(request: DecisionRequest): void {
   }
   if (typeof request.resource !== 'string' || request.resource === '')
     bad('resource', 'a non-empty string');
+  // IAM's own bounds for the same fields (IAM API Reference, SimulateCustomPolicy: CallerArn and
+  // ResourceArns members 1-2048 characters, ActionNames members 3-128).
+  if (request.principal.length > MAX_ARN) bad('principal', `at most ${MAX_ARN} characters`);
+  if (request.resource.length > MAX_ARN) bad('resource', `at most ${MAX_ARN} characters`);
+  if (request.action.length > MAX_ACTION) bad('action', `at most ${MAX_ACTION} characters`);
   if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
     bad('resourceAccount', 'a 12-digit account id');
   }
 }
+
+const MAX_ARN = 2048;
+const MAX_ACTION = 128;
 
 /** `service:Action`: exactly one colon, with text on both sides. */
 function isServiceAction(action: string): boolean {
@@ -143,7 +170,10 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     p.resource !== undefined && sizeOf(p.resource) > LIMITS.trust
       ? new PolicyError('LimitExceeded', MSG.quota('ACLSizePerRole', LIMITS.trust), 'resource')
       : null;
-  const set: Omit<CompiledPolicyGroups, 'probeMemo' | 'keyState' | 'conditionMemo' | 'lists'> = {
+  const set: Omit<
+    CompiledPolicyGroups,
+    'probeMemo' | 'keyState' | 'conditionMemo' | 'lists' | 'decisionCost'
+  > = {
     keys,
     probes: probes.probes,
     identity: list(p.identity, 'identity', 'identity', LIMITS.identity),
@@ -162,8 +192,13 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
       list(Array.isArray(level) ? level : [level], 'scp', `scp[${i}]`, LIMITS.scp),
     ),
   };
+  let statements = 0;
+  for (const group of [set.identity, set.session ?? [], ...set.scp, [set.resource, set.boundary]]) {
+    for (const policy of group) statements += policy?.statements.length ?? 0;
+  }
   return {
     ...set,
+    decisionCost: 1 + statements + keys.names.length + probes.probes.length,
     probeMemo: new Uint8Array(probes.probes.length),
     conditionMemo: new Uint8Array(conditions.count),
     lists: probes.lists,

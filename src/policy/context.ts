@@ -1,3 +1,4 @@
+import { ByteBoundedCache } from './byte-cache.ts';
 import { parsePrincipal } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
 import { PolicyError } from './errors.ts';
@@ -145,6 +146,7 @@ export class RequestContext implements VariableSource {
     const m = new Map<string, string[]>();
     if (this.given !== undefined) {
       for (const key of Object.keys(this.given)) {
+        checkKeyName(key);
         m.set(lowerKey(key), contextValues(this.given[key], key));
       }
     }
@@ -152,18 +154,34 @@ export class RequestContext implements VariableSource {
   }
 }
 
-const lowered = new Map<string, string>();
+/**
+ * The longest condition key name IAM accepts (IAM API Reference: ContextEntry, ContextKeyName,
+ * 5 to 256 characters). Longer names are refused, so no key a request names costs more to keep.
+ */
+export const MAX_CONTEXT_KEY_CHARS = 256;
+
+function checkKeyName(key: string): void {
+  if (key.length > MAX_CONTEXT_KEY_CHARS) {
+    throw new PolicyError(
+      'InvalidInput',
+      `request.context has a key longer than ${MAX_CONTEXT_KEY_CHARS} characters (the IAM limit for a condition key name)`,
+    );
+  }
+}
+
+/** Lowered context keys kept for the isolate, bounded in bytes (docs/security.md). */
+export const LOWERED_KEYS_BYTES = 256 * 1024;
+const lowered = new ByteBoundedCache<string>(LOWERED_KEYS_BYTES);
 
 /**
  * A context key lower-cased. Requests repeat a few keys, so each is lowered once and every
  * request then uses the same string, whose hash the key lookups already know.
  */
 function lowerKey(key: string): string {
-  let lower = lowered.get(key);
+  let lower = lowered.peek(key);
   if (lower === undefined) {
     lower = key.toLowerCase();
-    if (lowered.size >= 1024) lowered.clear();
-    lowered.set(key, lower);
+    lowered.set(key, lower, key.length * 2 + 64);
   }
   return lower;
 }

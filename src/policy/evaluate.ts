@@ -30,6 +30,8 @@ export interface CompiledPolicyGroups {
   conditionMemo: Uint8Array;
   /** ProbeRegistry.lists. */
   lists: Array<Int32Array | null>;
+  /** Work units every decision spends before matching (statements, keys, probes). */
+  decisionCost: number;
 }
 
 const NO_KINDS: ReadonlySet<MatchKind> = new Set();

@@ -16,6 +16,7 @@ export type {
 } from './types.ts';
 export { visitAwsPrincipals } from './aws-principals.ts';
 export { PolicyError } from './errors.ts';
+export { WORK_LIMIT, WorkBudget } from './budget.ts';
 export type { PolicyErrorCode } from './errors.ts';
 export { compile } from './compile.ts';
 export type { CompiledPolicySet, DecideOptions } from './compile.ts';

@@ -1,3 +1,4 @@
+import { charge } from './budget.ts';
 import { compileGlob, matchWild } from './wildcard.ts';
 import type { Glob } from './wildcard.ts';
 
@@ -63,6 +64,7 @@ export function resolveText(t: Template, src: VariableSource): string | null {
       out += v;
     }
   }
+  charge(1 + (out.length >> 3));
   return out;
 }
 
@@ -92,6 +94,8 @@ export function resolveGlob(t: Template, src: VariableSource): Glob | null {
     text += piece;
     for (let i = 0; i < piece.length; i++) flags.push(lit);
   }
+  // Building the text and its per-character flags: about eight units a character.
+  charge(4 + 8 * text.length);
   const literal = Uint8Array.from(flags);
   return (s) => matchWild(text, literal, s);
 }

@@ -1,3 +1,6 @@
+import { charge } from './budget.ts';
+import { ByteBoundedCache } from './byte-cache.ts';
+
 /**
  * Wildcard matching for Action, Resource, StringLike and ArnLike: `*` is any run of characters
  * (empty included) and `?` exactly one (IAM JSON policy elements: Action / Resource; String
@@ -5,38 +8,69 @@
  */
 export type Glob = (s: string) => boolean;
 
-const cache = new Map<string, Glob>();
+/*
+ * Every match charges the running request's WorkBudget (budget.ts) for the work it does: about one
+ * unit per character compared, per backtracking step, or per word of the bit-parallel matcher, and
+ * at least one per call, so neither long operands nor many short pairs escape the bound.
+ */
+
+/**
+ * Compiled patterns, shared by every policy set of the isolate, bounded in bytes (the pattern text
+ * the closure keeps, twice over for its slices, and a closure's overhead): requests cannot grow it
+ * past GLOB_CACHE_BYTES whatever their patterns (docs/security.md).
+ */
+export const GLOB_CACHE_BYTES = 2 * 1024 * 1024;
+const cache = new ByteBoundedCache<Glob>(GLOB_CACHE_BYTES);
 
 export function compileGlob(pattern: string): Glob {
-  let g = cache.get(pattern);
+  let g = cache.peek(pattern);
   if (g === undefined) {
     g = build(pattern);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(pattern, g);
+    cache.set(pattern, g, pattern.length * 4 + 128);
   }
   return g;
 }
 
 function build(p: string): Glob {
-  if (p === '*') return () => true;
+  if (p === '*') {
+    return () => {
+      charge(1);
+      return true;
+    };
+  }
   const star = p.indexOf('*');
   const q = p.indexOf('?');
-  if (star === -1 && q === -1) return (s) => s === p;
+  const cost = 4 + (p.length >> 4);
+  if (star === -1 && q === -1) {
+    return (s) => {
+      charge(cost);
+      return s === p;
+    };
+  }
   if (q === -1) {
     const last = p.lastIndexOf('*');
     if (star === last) {
       if (star === p.length - 1) {
         const prefix = p.slice(0, -1);
-        return (s) => s.startsWith(prefix);
+        return (s) => {
+          charge(cost);
+          return s.startsWith(prefix);
+        };
       }
       if (star === 0) {
         const suffix = p.slice(1);
-        return (s) => s.endsWith(suffix);
+        return (s) => {
+          charge(cost);
+          return s.endsWith(suffix);
+        };
       }
       const prefix = p.slice(0, star);
       const suffix = p.slice(star + 1);
       const min = prefix.length + suffix.length;
-      return (s) => s.length >= min && s.startsWith(prefix) && s.endsWith(suffix);
+      return (s) => {
+        charge(cost);
+        return s.length >= min && s.startsWith(prefix) && s.endsWith(suffix);
+      };
     }
   }
   if (q === -1) return chunks(p.split('*'));
@@ -52,7 +86,10 @@ function chunks(parts: string[]): Glob {
   const last = parts[parts.length - 1];
   const middle = parts.slice(1, -1).filter((c) => c !== '');
   const min = parts.reduce((n, c) => n + c.length, 0);
+  const cost = 4 + (min >> 4);
   return (s) => {
+    // indexOf scans the text once per middle chunk, at worst.
+    charge(cost + ((s.length * middle.length) >> 2));
     if (s.length < min || !s.startsWith(first) || !s.endsWith(last)) return false;
     let at = first.length;
     const end = s.length - last.length;
@@ -73,6 +110,17 @@ export function matchWild(p: string, literal: Uint8Array | null, s: string): boo
   // Backtracking costs up to pattern x text steps on hostile input (`*?aaaa...b`): long pairs go to
   // the bit-parallel matcher, whose cost is bounded by (pattern / 32) x text.
   if (p.length * s.length > BACKTRACK_LIMIT) return matchBits(p, literal, s);
+  const matched = backtrack(p, literal, s);
+  // A backtracking step costs about four units; a call, eight.
+  charge(8 + 4 * matched.steps);
+  return matched.ok;
+}
+
+const result = { ok: false, steps: 0 };
+
+/** The backtracking matcher proper; `steps` counts its iterations (at most pattern x text). */
+function backtrack(p: string, literal: Uint8Array | null, s: string): typeof result {
+  let steps = 1;
   let pi = 0;
   let si = 0;
   let starP = -1;
@@ -80,6 +128,7 @@ export function matchWild(p: string, literal: Uint8Array | null, s: string): boo
   const pn = p.length;
   const sn = s.length;
   while (si < sn) {
+    steps++;
     if (pi < pn) {
       const c = p.charCodeAt(pi);
       const lit = literal !== null && literal[pi] === 1;
@@ -99,10 +148,14 @@ export function matchWild(p: string, literal: Uint8Array | null, s: string): boo
       si = ++starS;
       continue;
     }
-    return false;
+    result.ok = false;
+    result.steps = steps;
+    return result;
   }
   while (pi < pn && p.charCodeAt(pi) === 0x2a && (literal === null || literal[pi] !== 1)) pi++;
-  return pi === pn;
+  result.ok = pi === pn;
+  result.steps = steps + (pn - pi);
+  return result;
 }
 
 const BACKTRACK_LIMIT = 1 << 14;
@@ -125,6 +178,8 @@ function matchBits(p: string, literal: Uint8Array | null, s: string): boolean {
   }
   const m = items.length;
   const words = (m >> 5) + 1;
+  // Per text character: a mask lookup (a Map probe) and a pass over the state words.
+  charge(p.length + s.length * (16 + 4 * words));
   const star = new Uint32Array(words);
   const any = new Uint32Array(words);
   for (let i = 0; i < m; i++) {
@@ -135,6 +190,7 @@ function matchBits(p: string, literal: Uint8Array | null, s: string): boolean {
   const maskFor = (c: number): Uint32Array => {
     let mask = masks.get(c);
     if (mask === undefined) {
+      charge(2 * m);
       mask = any.slice();
       for (let i = 0; i < m; i++) if (items[i] === c) mask[i >> 5] |= 1 << (i & 31);
       masks.set(c, mask);

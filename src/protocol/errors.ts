@@ -1,7 +1,9 @@
 /**
- * The AWS error type. Domain code throws `AwsError`; the one `onError` handler in app.ts renders it as
- * AWS's XML envelope (query APIs) or as JSON (the /v1 APIs). Codes and HTTP statuses follow the
- * STS and IAM API references ("Common Errors" and each action's "Errors" section).
+ * The AWS error type. Domain code throws `AwsError` built by the builders below (and the services'
+ * own error modules, such as iam/shared/errors.ts); the route group's one renderer
+ * (src/routes/errors.ts) turns it into AWS's XML envelope (query API) or `{ error: { code, message } }`
+ * (JSON APIs). Codes and HTTP statuses follow the STS and IAM API references ("Common Errors" and
+ * each action's "Errors" section).
  */
 export type AwsErrorType = 'Sender' | 'Receiver';
 
@@ -9,13 +11,22 @@ export class AwsError extends Error {
   readonly code: string;
   readonly status: number;
   readonly type: AwsErrorType;
+  /** Extra members of the JSON error object (the failing policy, seed issues); XML ignores them. */
+  readonly details?: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, status = 400, type: AwsErrorType = 'Sender') {
+  constructor(
+    code: string,
+    message: string,
+    status = 400,
+    type: AwsErrorType = 'Sender',
+    details?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'AwsError';
     this.code = code;
     this.status = status;
     this.type = type;
+    if (details !== undefined) this.details = details;
   }
 }
 
@@ -77,6 +88,31 @@ export const Errors = {
   noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
   entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),
   deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
+  missingAction: () => new AwsError('MissingAction', 'Missing Action', 400),
+  /** A body over the route's documented limit, refused before it is parsed. */
+  requestTooLarge: (limit: number) =>
+    new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413),
+  unsupportedMediaType: (message: string, status: 400 | 415 = 415) =>
+    new AwsError('UnsupportedMediaType', message, status),
+  /** A JSON API body that does not parse. */
+  malformedRequest: (message = 'Request body is not valid JSON') =>
+    new AwsError('MalformedRequest', message, 400),
+  /** An admin API body that is not a JSON object. */
+  invalidJson: (message: string) => new AwsError('InvalidJson', message, 400),
+  /** A seed document that does not match the schema: the first issue, and all of them. */
+  invalidSeed: (message: string, issues: { path: string; message: string }[]) =>
+    new AwsError('InvalidSeed', message, 400, 'Sender', { issues }),
+  /** An AuthZEN request that is not an evaluation request (the AuthZEN API's own code). */
+  invalidRequest: (message: string) => new AwsError('InvalidRequest', message, 400),
+  /** A JSON API input that parses but is not what the route takes (`details` names the part). */
+  invalidInput: (message: string, details?: Record<string, unknown>) =>
+    new AwsError('InvalidInput', message, 400, 'Sender', details),
+  /** Input its parser refused with its own code (the evaluator's PolicyError, an AuthZEN item); `policy` names the policy at fault. */
+  badInput: (code: string, message: string, policy?: string) =>
+    new AwsError(code, message, 400, 'Sender', policy === undefined ? undefined : { policy }),
+  routeNotFound: (method: string, path: string) =>
+    new AwsError('NotFound', `No route for ${method} ${path}`, 404),
+  unauthorized: (message: string) => new AwsError('Unauthorized', message, 401),
   internalFailure: () =>
     new AwsError(
       'InternalFailure',

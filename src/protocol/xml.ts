@@ -20,8 +20,12 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const NOT_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Every character either replacement could touch: most values (ids, ARNs, dates) have none.
+const MAYBE_ESCAPED = /[&<>\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Escapes element text; quotes need no escaping outside attributes (and AWS leaves them as they are). */
 export function escapeXml(text: string): string {
+  if (!MAYBE_ESCAPED.test(text)) return text;
   return text.replace(NOT_XML, '\uFFFD').replace(/[&<>\r]/g, (c) => ESCAPES[c]!);
 }
 

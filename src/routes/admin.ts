@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { timingSafeEqual } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { applySeed } from '../seed/apply.ts';
 import { seedSchema } from '../seed/schema.ts';
 import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { jsonErrors } from './errors.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -18,33 +19,15 @@ const MAX_BODY = 1024 * 1024;
 export const adminRoutes = new Hono<{ Bindings: Env }>();
 
 // JSON errors `{ error: { code, message } }`, also when the sub-app is used on its own.
-adminRoutes.onError((err, c) => {
-  const known = err instanceof AwsError;
-  if (!known) console.error('unhandled error', err);
-  const error = known ? err : Errors.internalFailure();
-  return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
-});
+adminRoutes.onError(jsonErrors);
 
 adminRoutes.use('*', async (c, next) => {
   const token = c.env.ADMIN_TOKEN;
-  if (!token) {
-    return c.json(
-      {
-        error: {
-          code: 'NotFound',
-          message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-        },
-      },
-      404,
-    );
-  }
+  if (!token) throw Errors.routeNotFound(c.req.method, new URL(c.req.url).pathname);
   const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
   if (!timingSafeEqual(presented, token)) {
     c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
-    return c.json(
-      { error: { code: 'Unauthorized', message: 'A valid admin bearer token is required.' } },
-      401,
-    );
+    throw Errors.unauthorized('A valid admin bearer token is required.');
   }
   await next();
   return undefined;
@@ -53,25 +36,12 @@ adminRoutes.use('*', async (c, next) => {
 /** POST /admin/v1/apply: applies a seed document (the format of src/seed/schema.ts) and answers a summary. */
 adminRoutes.post('/apply', async (c) => {
   const raw = await c.req.text();
-  if (raw.length > MAX_BODY) {
-    return c.json(
-      {
-        error: {
-          code: 'RequestEntityTooLarge',
-          message: `The document exceeds ${MAX_BODY} bytes.`,
-        },
-      },
-      413,
-    );
-  }
+  if (raw.length > MAX_BODY) throw Errors.requestTooLarge(MAX_BODY);
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    return c.json(
-      { error: { code: 'InvalidJson', message: `The body is not JSON: ${(e as Error).message}` } },
-      400,
-    );
+    throw Errors.invalidJson(`The body is not JSON: ${(e as Error).message}`);
   }
   const parsed = seedSchema.safeParse(json);
   if (!parsed.success) {
@@ -80,16 +50,7 @@ adminRoutes.post('/apply', async (c) => {
       message: i.message,
     }));
     const first = issues[0]!;
-    return c.json(
-      {
-        error: {
-          code: 'InvalidSeed',
-          message: `${first.path || '(root)'}: ${first.message}`,
-          issues,
-        },
-      },
-      400,
-    );
+    throw Errors.invalidSeed(`${first.path || '(root)'}: ${first.message}`, issues);
   }
   const summary = await applySeed(c.env, new KvIamStore(c.env.IAM), parsed.data, Date.now());
   return c.json({ applied: summary });
@@ -97,8 +58,7 @@ adminRoutes.post('/apply', async (c) => {
 
 async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
   const raw = await c.req.text();
-  if (raw.length > MAX_BODY)
-    throw new AwsError('RequestEntityTooLarge', `The document exceeds ${MAX_BODY} bytes.`, 413);
+  if (raw.length > MAX_BODY) throw Errors.requestTooLarge(MAX_BODY);
   try {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === 'object' && !Array.isArray(value))
@@ -106,14 +66,13 @@ async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record
   } catch {
     // answered below
   }
-  throw new AwsError('InvalidJson', 'The body must be a JSON object.', 400);
+  throw Errors.invalidJson('The body must be a JSON object.');
 }
 
 /** POST /admin/v1/sessions/revoke `{ "sessionToken": "..." }`: ends one session at once. */
 adminRoutes.post('/sessions/revoke', async (c) => {
   const { sessionToken } = await jsonBody(c);
-  if (typeof sessionToken !== 'string')
-    throw new AwsError('InvalidInput', 'sessionToken must be a string.', 400);
+  if (typeof sessionToken !== 'string') throw Errors.invalidInput('sessionToken must be a string.');
   return c.json({ revoked: await revokeSession(c.env, sessionToken) });
 });
 
@@ -123,16 +82,14 @@ adminRoutes.post('/sessions/revoke', async (c) => {
  */
 adminRoutes.post('/roles/revoke-sessions', async (c) => {
   const { roleArn, issuedBefore } = await jsonBody(c);
-  if (typeof roleArn !== 'string')
-    throw new AwsError('InvalidInput', 'roleArn must be a string.', 400);
+  if (typeof roleArn !== 'string') throw Errors.invalidInput('roleArn must be a string.');
   const before =
     issuedBefore === undefined
       ? Date.now()
       : typeof issuedBefore === 'string'
         ? Date.parse(issuedBefore)
         : NaN;
-  if (Number.isNaN(before))
-    throw new AwsError('InvalidInput', 'issuedBefore must be an ISO 8601 date.', 400);
+  if (Number.isNaN(before)) throw Errors.invalidInput('issuedBefore must be an ISO 8601 date.');
   await revokeRoleSessions(new KvIamStore(c.env.IAM), roleArn, before);
   return c.json({
     roleArn,

@@ -8,9 +8,10 @@ import {
   MAX_EVALUATIONS,
   parseEvaluations,
 } from '../decisions/request.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { readBody } from './body.ts';
+import { asAwsError, jsonError } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -20,20 +21,13 @@ import { KvIamStore } from '../store/kv.ts';
  */
 export const authzenRoutes = new Hono<{ Bindings: Env }>();
 
-type Status = 400 | 401 | 403 | 404 | 413 | 500;
-
-function jsonError(c: Context, status: Status, code: string, message: string) {
-  if (status === 401)
-    c.header('WWW-Authenticate', 'AWS4-HMAC-SHA256 realm="rolecall", service="iam"');
-  return c.json({ error: { code, message } }, status);
-}
-
-// Errors here are JSON whatever the path, with the request id echoed (set before any await).
+// Errors here are JSON whatever the path, with the request id echoed (set before any await); a
+// 401 says how to authenticate.
 authzenRoutes.onError((err, c) => {
-  const known = err instanceof AwsError;
-  if (!known) console.error('unhandled error', err);
-  const error = known ? err : Errors.internalFailure();
-  return jsonError(c, error.status as Status, error.code, error.message);
+  const error = asAwsError(err);
+  if (error.status === 401)
+    c.header('WWW-Authenticate', 'AWS4-HMAC-SHA256 realm="rolecall", service="iam"');
+  return jsonError(c, error);
 });
 
 // "If the PEP specified a request identifier in the request, the PDP MUST include the same
@@ -67,17 +61,10 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   // "Requests MUST include a Content-Type header with the value application/json" (HTTPS JSON binding).
   if (type !== 'application/json') {
-    return jsonError(c, 400, 'UnsupportedMediaType', 'Content-Type must be application/json');
+    throw Errors.unsupportedMediaType('Content-Type must be application/json', 400);
   }
   const body = await readBody(c.req.raw, AUTHZEN_BODY_LIMIT);
-  if (body === null) {
-    return jsonError(
-      c,
-      413,
-      'RequestEntityTooLarge',
-      `Request body exceeds ${AUTHZEN_BODY_LIMIT} bytes`,
-    );
-  }
+  if (body === null) throw Errors.requestTooLarge(AUTHZEN_BODY_LIMIT);
   const store = new KvIamStore(c.env.IAM);
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
   const url = new URL(c.req.url);
@@ -97,21 +84,21 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body));
   } catch {
-    return jsonError(c, 400, 'MalformedRequest', 'Request body is not valid JSON');
+    throw Errors.malformedRequest();
   }
   let request;
   try {
     request = parseEvaluations(value, batch);
   } catch (e) {
-    if (e instanceof BadRequest) return jsonError(c, 400, 'InvalidRequest', e.message);
+    if (e instanceof BadRequest) throw Errors.invalidRequest(e.message);
     throw e;
   }
   const { answers, refusal, invalid } = await evaluateAll(c.env, store, pep, request, now);
   if (request.single) {
     // A single evaluation about a subject the caller may not ask about is refused as a whole, and
     // a malformed one is a Bad Request; in a batch only the item concerned fails.
-    if (refusal !== undefined) return jsonError(c, 403, refusal.code, refusal.message);
-    if (invalid !== undefined) return jsonError(c, 400, invalid.code, invalid.message);
+    if (refusal !== undefined) throw refusal;
+    if (invalid !== undefined) throw Errors.badInput(invalid.code, invalid.message);
     return c.json(answers[0]);
   }
   return c.json({ evaluations: answers });

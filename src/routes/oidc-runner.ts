@@ -5,7 +5,8 @@ import type { MintRequest } from '../oidc/mint.ts';
 import { activeKey, ensureKeyRing, privateKeyOf, publicJwks } from '../oidc/signing-keys.ts';
 import { testIssuerUrl } from '../oidc/test-issuer.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
+import { jsonError, jsonErrors } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
@@ -26,12 +27,7 @@ const REQUEST_AUDIENCE = 'rolecall:actions-id-token-request';
 const MINT_CLAIM = 'rolecall:mint';
 const REQUEST_TOKEN_SECONDS = 6 * 3600;
 
-oidcRunnerRoutes.onError((err, c) => {
-  const known = err instanceof AwsError;
-  if (!known) console.error('unhandled error', err);
-  const error = known ? err : Errors.internalFailure();
-  return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
-});
+oidcRunnerRoutes.onError(jsonErrors);
 
 const ACCOUNT = /^\d{12}$/;
 
@@ -44,7 +40,7 @@ oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
   try {
     json = body.length === 0 ? {} : JSON.parse(new TextDecoder().decode(body));
   } catch {
-    throw new AwsError('ValidationError', 'The body must be a JSON object.', 400);
+    throw Errors.validation('The body must be a JSON object.');
   }
   const request: MintRequest = { ...parseMintRequest(json), preset: 'github-actions' };
   await testTokenIssuer({ store, account, host: info.host!, requested: request.issuer });
@@ -80,15 +76,7 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   const url = new URL(c.req.url);
   const bearer = /^Bearer\s+(\S{1,20000})\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
   const unauthorized = () =>
-    c.json(
-      {
-        error: {
-          code: 'Unauthorized',
-          message: 'A valid ACTIONS_ID_TOKEN_REQUEST_TOKEN is required.',
-        },
-      },
-      401,
-    );
+    jsonError(c, Errors.unauthorized('A valid ACTIONS_ID_TOKEN_REQUEST_TOKEN is required.'));
   if (!bearer) return unauthorized();
   const ring = await new KvWebIdentityStore(c.env.IAM).getKeyRing(account, 'test-issuer');
   let request: MintRequest;
@@ -105,7 +93,7 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   }
   const audience = url.searchParams.get('audience');
   if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
-    throw new AwsError('ValidationError', 'audience must be 1-1000 characters.', 400);
+    throw Errors.validation('audience must be 1-1000 characters.');
   }
   const owner = (request.repository ?? 'example-org/example-repo').split('/')[0];
   // Without an audience the runner's service answers GitHub's default: the repository owner's URL.

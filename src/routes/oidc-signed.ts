@@ -5,7 +5,7 @@ import { requestedRegion } from '../caller/context.ts';
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { MAX_BODY } from '../oidc/mint.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 
@@ -58,8 +58,7 @@ export async function signedCaller(c: Ctx) {
 }
 
 async function readBounded(req: Request): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
+  const tooLarge = () => Errors.requestTooLarge(MAX_BODY);
   if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
   const out = new Uint8Array(MAX_BODY);
   let size = 0;

@@ -3,7 +3,8 @@ import type { Env } from '../env.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
 import { activeKey, ensureKeyRing, publicJwks, rotateKeyRing } from '../oidc/signing-keys.ts';
 import { testIssuerDiscovery, testIssuerUrl } from '../oidc/test-issuer.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
+import { jsonErrors } from './errors.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
@@ -20,23 +21,14 @@ type Ctx = Context<{ Bindings: Env }>;
  */
 export const oidcRoutes = new Hono<{ Bindings: Env }>();
 
-oidcRoutes.onError((err, c) => {
-  const known = err instanceof AwsError;
-  if (!known) console.error('unhandled error', err);
-  const error = known ? err : Errors.internalFailure();
-  return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
-});
+oidcRoutes.onError(jsonErrors);
 
 const ACCOUNT = /^\d{12}$/;
 
 function accountOf(c: Ctx): string {
   const account = c.req.param('account') ?? '';
   if (!ACCOUNT.test(account)) {
-    throw new AwsError(
-      'NotFound',
-      `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-      404,
-    );
+    throw Errors.routeNotFound(c.req.method, new URL(c.req.url).pathname);
   }
   return account;
 }
@@ -67,7 +59,7 @@ oidcRoutes.post('/:account/token', async (c) => {
   try {
     json = JSON.parse(new TextDecoder().decode(body));
   } catch {
-    throw new AwsError('ValidationError', 'The body must be a JSON object.', 400);
+    throw Errors.validation('The body must be a JSON object.');
   }
   const request = parseMintRequest(json);
   const issuer = await testTokenIssuer({ store, account, host, requested: request.issuer });

@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { Env } from '../env.ts';
+import { Errors } from '../protocol/errors.ts';
 import { OUTBOUND_ID, outboundDiscovery, outboundIssuer } from '../oidc/outbound.ts';
 import { publicJwks } from '../oidc/signing-keys.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
+import { jsonErrors } from './errors.ts';
 
 /**
  * The outbound issuers' public documents, mounted at /outbound (IAM API Reference,
@@ -11,12 +13,11 @@ import { KvWebIdentityStore } from '../store/web-identity.ts';
  * one KV read each.
  */
 export const outboundRoutes = new Hono<{ Bindings: Env }>();
+outboundRoutes.onError(jsonErrors);
 
-const notFound = (path: string) =>
-  Response.json(
-    { error: { code: 'NotFound', message: `No route for GET ${path}` } },
-    { status: 404 },
-  );
+function notFound(path: string): never {
+  throw Errors.routeNotFound('GET', path);
+}
 
 outboundRoutes.get('/:id/.well-known/openid-configuration', async (c) => {
   const id = c.req.param('id');

@@ -7,7 +7,7 @@ import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
 import { isIamWrite } from '../iam/shared/writes.ts';
 import type { OperationContext } from '../operation.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
@@ -16,6 +16,7 @@ import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 import { readBody } from './body.ts';
+import { xmlErrors } from './errors.ts';
 
 const MAX_BODY = 256 * 1024;
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
@@ -33,6 +34,8 @@ export const queryRoutes = new Hono<{
   Bindings: Env;
   Variables: { service: Service; requestId: string };
 }>();
+// The query API answers errors in AWS's XML envelope, whatever the path.
+queryRoutes.onError(xmlErrors);
 
 queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   const now = Date.now();
@@ -72,7 +75,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   c.set('service', service);
 
   const action = params.get('Action');
-  if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
+  if (!action) throw Errors.missingAction();
   const operation = TABLES[service].get(action);
   if (!operation || (version !== undefined && VERSIONS.get(version) !== service)) {
     throw Errors.invalidAction(action, version ?? '');
@@ -107,10 +110,8 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   } else {
     const sig = requireSignature(auth);
     if (sig.scope.service !== service) {
-      throw new AwsError(
-        'SignatureDoesNotMatch',
+      throw Errors.invalidSignature(
         `Credential should be scoped to correct service: '${service}'. `,
-        403,
       );
     }
     const caller = await authenticate(c.env, store, sig, now);
@@ -133,13 +134,11 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
 });
 
 function rejectContentType(contentType: string): never {
-  throw new AwsError(
-    'UnsupportedMediaType',
+  throw Errors.unsupportedMediaType(
     `Unsupported Content-Type '${contentType}': send application/x-www-form-urlencoded.`,
-    415,
   );
 }
 
 function tooLarge(): never {
-  throw new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY} bytes`, 413);
+  throw Errors.requestTooLarge(MAX_BODY);
 }

@@ -9,6 +9,8 @@ import type { SessionLookup, SessionRecord } from './types.ts';
  */
 export class SessionStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** When the alarm is set for (null: none), once read; only this class sets or deletes it. */
+  private armedAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -35,7 +37,13 @@ export class SessionStore extends DurableObject<Env> {
       session.expiresAt,
       JSON.stringify(session),
     );
-    await this.arm();
+    // The alarm only moves earlier: a later expiry is found when the alarm runs, so most puts
+    // write the row alone (one storage commit, not a row and an alarm).
+    if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
+    if (this.armedAt === null || session.expiresAt < this.armedAt) {
+      await this.ctx.storage.setAlarm(session.expiresAt);
+      this.armedAt = session.expiresAt;
+    }
   }
 
   /** `now` comes from the caller so the Worker's clock is the one that decides. */
@@ -81,5 +89,6 @@ export class SessionStore extends DurableObject<Env> {
       .one().t;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
+    this.armedAt = next;
   }
 }

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Server } from './server.ts';
+import { run, startServer, type Server } from './server.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/demo');
 const BUDGET = 300 * 1024;
@@ -171,6 +171,16 @@ describe('demo page', () => {
     expect(ok).toContain(`arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`);
     expect(ok).toMatch(/ASIA[A-Z2-7]{16}/);
     expect(ok).toMatch(/expires in (59 min|1 h 00 min)/);
+
+    // The copy-ready commands do the same from a terminal (Debian's aws CLI, the sandbox's keys).
+    const commands = await page.getByLabel('AWS CLI commands').innerText();
+    expect(commands).toContain(`--endpoint-url ${server.url}`);
+    const cli = await run('/bin/bash', ['-c', `set -e\n${commands}`], {});
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
+    );
 
     // A decision, instantly as the visitor types, with the deciding statement highlighted.
     await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:DeleteObject');

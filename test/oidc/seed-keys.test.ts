@@ -66,6 +66,37 @@ describe('a provider with inline keys (seed file)', { timeout: 30_000 }, () => {
       WebIdentityToken: await sign('worker-8'),
     });
     expect(denied.code).toBe('AccessDenied');
+
+    const craft = (claims: Record<string, unknown>) =>
+      new SignJWT({
+        aud: 'my-app',
+        iss: ISSUER,
+        exp: now + 300,
+        iat: now,
+        sub: 'worker-7',
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: 'offline-1' })
+        .sign(privateKey);
+    const answer = async (claims: Record<string, unknown>) => {
+      const res = await assumeWithToken({
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/offline-oidc`,
+        WebIdentityToken: await craft(claims),
+      });
+      return res.status === 200 ? 'ok' : `${res.code}: ${res.message}`;
+    };
+    expect(await answer({ sub: undefined })).toBe(
+      'InvalidIdentityToken: Missing a required claim: sub',
+    );
+    expect(await answer({ aud: undefined })).toBe(
+      'InvalidIdentityToken: Missing a required claim: aud',
+    );
+    expect(await answer({ iat: now + 3600 })).toMatch(/^InvalidIdentityToken: /);
+    expect(await answer({ nbf: now + 3600 })).toMatch(/^InvalidIdentityToken: /);
+    expect(await answer({ exp: now - 30 })).toBe('ok');
+    expect(await answer({ exp: now - 120 })).toMatch(/^ExpiredTokenException: Token expired/);
+    expect(await answer({ aud: ['other', 'my-app'] })).toBe('ok');
+    expect(await answer({ aud: 'other', azp: 'my-app' })).toBe('ok');
   });
 
   it('refuses a key set holding a private key', async () => {

@@ -56,7 +56,7 @@ describe('POST /v1/simulate', () => {
     expect(res.status).toBe(415);
   });
 
-  it('refuses bodies over 256 KB with 413', async () => {
+  it('refuses bodies over 128 KiB with 413', async () => {
     const big = JSON.stringify({ request, padding: 'x'.repeat(300 * 1024) });
     const res = await post(big);
     expect(res.status).toBe(413);

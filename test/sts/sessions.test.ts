@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
@@ -65,6 +65,27 @@ describe('session expiry', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await stub.get(id, Date.now())).status).toBe('unknown');
     expect(await stub.count()).toBeLessThan(before);
+  });
+
+  it('the alarm is set for the earliest expiry; a later session leaves it where it is', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'alarm' });
+    const { stub, id } = await stubFor(creds);
+    const found = await stub.get(id, Date.now());
+    if (found.status !== 'active') throw new Error('no session');
+    const shard = env.SESSIONS.get(env.SESSIONS.idFromName(`alarm-test-${crypto.randomUUID()}`));
+    const t = found.session.issuedAt;
+    const alarm = () => runInDurableObject(shard, (_o, state) => state.storage.getAlarm());
+    await shard.put({ ...found.session, id: 'a', expiresAt: t + 3_600_000 });
+    expect(await alarm()).toBe(t + 3_600_000);
+    await shard.put({ ...found.session, id: 'b', expiresAt: t + 900_000 });
+    expect(await alarm()).toBe(t + 900_000);
+    await shard.put({ ...found.session, id: 'c', expiresAt: t + 7_200_000 });
+    expect(await alarm()).toBe(t + 900_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(t + 901_000);
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    expect(await alarm()).toBe(t + 3_600_000);
+    expect(await shard.count()).toBe(2);
   });
 
   it('a revoked session stops authenticating', async () => {

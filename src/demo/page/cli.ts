@@ -16,6 +16,15 @@ function compact(text: string): string {
   }
 }
 
+/** Compact JSON text, or an empty policy when the text is not JSON. */
+function compactOr(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return '{}';
+  }
+}
+
 export function cliCommands(options: {
   endpoint: string;
   admin?: Principal;
@@ -28,6 +37,14 @@ export function cliCommands(options: {
   session: string;
   externalId: string;
   duration: number;
+  /** How the caller assumes the role: its key, role chaining, an OIDC token, or not at all. */
+  via: 'key' | 'chain' | 'github' | 'simulate';
+  account: string;
+  principal: string;
+  action: string;
+  /** GitHub: the token's claims and audience. */
+  claims?: Record<string, unknown>;
+  audience?: string;
 }): string {
   const env = (p: Principal | undefined) =>
     p
@@ -38,7 +55,7 @@ export function cliCommands(options: {
     'export AWS_DEFAULT_REGION=us-east-1',
     '',
     '# Create the role, or update its trust policy if it exists (your sandbox admin key)',
-    `${env(options.admin)} aws iam create-role ${ep} --role-name ${q(options.roleName)} --max-session-duration 3600 --assume-role-policy-document ${q(compact(options.trust))} \\`,
+    `${env(options.admin)} aws iam create-role ${ep} --role-name ${q(options.roleName)} --max-session-duration 3600 --assume-role-policy-document ${q(compact(options.trust))} 2>/dev/null \\`,
     `  || ${env(options.admin)} aws iam update-assume-role-policy ${ep} --role-name ${q(options.roleName)} --policy-document ${q(compact(options.trust))}`,
   ];
   if (options.permissions.trim()) {
@@ -48,15 +65,46 @@ export function cliCommands(options: {
   }
   const args = [
     `--role-arn ${options.roleArn}`,
-    '--role-session-name playground',
     `--duration-seconds ${options.duration}`,
-    ...(options.externalId ? [`--external-id ${q(options.externalId)}`] : []),
     ...(options.session.trim() ? [`--policy ${q(compact(options.session))}`] : []),
   ];
-  lines.push(
-    '',
-    `# Assume it${options.signer ? ` as ${options.signer.arn}` : ''}`,
-    `${env(options.signer)} aws sts assume-role ${ep} ${args.join(' ')}`,
-  );
+  const keyArgs = [
+    '--role-session-name playground',
+    ...(options.externalId ? [`--external-id ${q(options.externalId)}`] : []),
+  ];
+  lines.push('');
+  if (options.via === 'simulate') {
+    const body = {
+      request: { principal: options.principal, action: options.action, resource: options.roleArn },
+      policies: { resource: JSON.parse(compactOr(options.trust)) as unknown },
+    };
+    lines.push(
+      `# ${options.principal} cannot be signed as: ask the server's evaluator instead`,
+      `curl -s ${options.endpoint}/v1/simulate -H 'content-type: application/json' -d ${q(JSON.stringify(body))}`,
+    );
+  } else if (options.via === 'github') {
+    const mint = {
+      issuer: 'https://token.actions.githubusercontent.com',
+      claims: options.claims ?? {},
+      audience: options.audience ?? 'sts.amazonaws.com',
+    };
+    const admin = options.admin;
+    lines.push(
+      "# Mint a GitHub Actions token from your sandbox's test issuer, then exchange it",
+      `TOKEN=$(curl -s --aws-sigv4 'aws:amz:us-east-1:sts' --user ${q(admin ? `${admin.accessKeyId}:${admin.secretAccessKey}` : 'AK:SK')} -H 'content-type: application/json' -d ${q(JSON.stringify(mint))} ${options.endpoint}/oidc/${options.account}/token | jq -r .token)`,
+      `aws sts assume-role-with-web-identity ${ep} ${args.join(' ')} --role-session-name github-actions --web-identity-token "$TOKEN"`,
+    );
+  } else if (options.via === 'chain') {
+    lines.push(
+      '# Role chaining: assume demo-readonly, then use its credentials to assume this role',
+      `eval "$(${env(options.admin)} aws sts assume-role ${ep} --role-arn arn:aws:iam::${options.account}:role/demo-readonly --role-session-name playground-chain --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text | awk '{print "export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3}')"`,
+      `aws sts assume-role ${ep} ${[...args, ...keyArgs].join(' ')}`,
+    );
+  } else {
+    lines.push(
+      `# Assume it${options.signer ? ` as ${options.signer.arn}` : ''}`,
+      `${env(options.signer)} aws sts assume-role ${ep} ${[...args, ...keyArgs].join(' ')}`,
+    );
+  }
   return lines.join('\n');
 }

@@ -364,8 +364,17 @@ function traceRows(d: Decision, names: Record<string, string>): HTMLElement[] {
 // ---- CLI ----------------------------------------------------------------------------------------
 
 function renderCli(setup: Setup, info: CallerInfo): void {
-  const signer = info.id === 'chain' ? undefined : principal(info.signs ? info.id : 'admin');
+  const via =
+    info.id === 'chain' || info.id === 'github' ? info.id : info.signs ? 'key' : 'simulate';
+  const signer = via === 'key' ? principal(info.id) : undefined;
+  const github = via === 'github' ? githubClaims(setup) : undefined;
   ui.cli.textContent = cliCommands({
+    via,
+    account: ids.account || 'ACCOUNT',
+    principal: info.principal,
+    action: info.action,
+    claims: github?.claims,
+    audience: github?.audience,
     endpoint: location.origin,
     admin: principal('admin'),
     signer,
@@ -576,6 +585,22 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
   }
 }
 
+/** The token claims the context field gives as `token.actions.githubusercontent.com:<claim>` keys. */
+function githubClaims(setup: Setup): { claims: Record<string, unknown>; audience: string } {
+  const context = parseContext(setup.context);
+  const prefix = 'token.actions.githubusercontent.com:';
+  const claims: Record<string, unknown> = {};
+  let audience = 'sts.amazonaws.com';
+  if (typeof context === 'string') return { claims, audience };
+  for (const [key, value] of Object.entries(context)) {
+    if (!key.toLowerCase().startsWith(prefix)) continue;
+    const claim = key.slice(prefix.length);
+    if (claim === 'aud') audience = String(value);
+    else claims[claim] = value;
+  }
+  return { claims, audience };
+}
+
 /** GitHub Actions: a token from the sandbox's test issuer, exchanged with AssumeRoleWithWebIdentity. */
 async function assumeWithWebIdentity(setup: Setup, admin: Keys): Promise<void> {
   const context = parseContext(setup.context);
@@ -583,15 +608,7 @@ async function assumeWithWebIdentity(setup: Setup, admin: Keys): Promise<void> {
     ui.result.replaceChildren(el('p', { class: 'verdict deny' }, context));
     return;
   }
-  const prefix = 'token.actions.githubusercontent.com:';
-  const claims: Record<string, unknown> = {};
-  let audience = 'sts.amazonaws.com';
-  for (const [key, value] of Object.entries(context)) {
-    if (!key.toLowerCase().startsWith(prefix)) continue;
-    const claim = key.slice(prefix.length);
-    if (claim === 'aud') audience = String(value);
-    else claims[claim] = value;
-  }
+  const { claims, audience } = githubClaims(setup);
   const minted = await mintGithubToken(admin, ids.account, claims, audience);
   if (!minted.ok) {
     return failure('The test issuer refused', {

@@ -6,6 +6,7 @@ import {
   MAX_CONTEXT_CHARS,
   MAX_CONTEXT_VALUES,
   PolicyError,
+  WorkBudget,
   type ContextValue,
   type Decision,
   type PolicySet,
@@ -207,16 +208,21 @@ function evaluateAll(
   const results: XmlObject[] = [];
   try {
     const compiled = compile(policies);
+    // One matching budget for the call: a page of up to 1000 decisions shares it.
+    const budget = new WorkBudget();
     for (let i = page.start; i < page.end; i++) {
       const action = input.actions[Math.floor(i / perAction)]!;
       const resource = input.resources[i % perAction]!;
-      const d = compiled.decide({
-        principal,
-        action,
-        resource,
-        resourceAccount: owner,
-        context: input.context,
-      });
+      const d = compiled.decide(
+        {
+          principal,
+          action,
+          resource,
+          resourceAccount: owner,
+          context: input.context,
+        },
+        { budget },
+      );
       results.push(resultXml(action, resource, d, sources));
     }
   } catch (e) {

@@ -1,4 +1,5 @@
 import { arnValue, compileArnPattern } from '../arn.ts';
+import { charge } from '../budget.ts';
 import type { RequestContext } from '../context.ts';
 import { compileGlob } from '../wildcard.ts';
 import { parseTemplate, resolveGlob, resolveText } from '../variables.ts';
@@ -137,6 +138,9 @@ export function compileCondition(
   const forAll = op.set === 'ForAllValues';
   const forAny = op.set === 'ForAnyValue';
   const { ifExists } = op;
+  // Each context value may be compared with every policy value of the condition; a comparison (a
+  // Set probe, a CIDR or number test, a call into a matcher) is about 8 units.
+  const width = values.length * 8;
   if (reading !== undefined) {
     const { kind, parse, test: holds } = reading;
     return {
@@ -153,6 +157,7 @@ export function compileCondition(
           if (forAny) return false;
           return negated;
         }
+        charge(present.length * width);
         // A value the operator cannot read matches nothing (as the text path: match(v) false).
         if (forAll) {
           for (const v of present) if ((v !== null && holds(v)) === negated) return false;
@@ -181,6 +186,9 @@ export function compileCondition(
         if (forAny) return false;
         return negated;
       }
+      let units = present.length * width;
+      for (const v of present) units += v.length >> 4;
+      charge(units);
       const match = constant ?? prepare(ctx);
       if (forAll) {
         for (const v of present) if (match(v) === negated) return false;

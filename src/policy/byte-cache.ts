@@ -12,6 +12,11 @@ export class ByteBoundedCache<V> {
     this.budget = budget;
   }
 
+  /** The value, without refreshing its recency (for hot paths: eviction is then oldest first). */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   get(key: string): V | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) return undefined;
@@ -31,8 +36,18 @@ export class ByteBoundedCache<V> {
     if (size > this.budget) return;
     this.entries.set(key, { value, bytes: size });
     this.total += size;
+    if (this.total > this.budget) this.evict();
+  }
+
+  /**
+   * Drops the least recently used entries down to three quarters of the budget, in one pass: a
+   * Map's iteration walks the holes its deletions leave, so evicting one entry per insertion would
+   * rescan them every time (quadratic under a stream of new keys).
+   */
+  private evict(): void {
+    const target = this.budget - (this.budget >> 2);
     for (const [k, e] of this.entries) {
-      if (this.total <= this.budget) break;
+      if (this.total <= target) break;
       this.entries.delete(k);
       this.total -= e.bytes;
     }

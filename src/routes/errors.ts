@@ -1,0 +1,39 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { AwsError, Errors } from '../protocol/errors.ts';
+import { renderError, type Service } from '../protocol/xml.ts';
+
+/**
+ * The one error path (as Hono's errorHandler is): domain code throws AwsError, and each route group
+ * picks one of the two renderers below once, with `routes.onError(...)`. Anything that is not an
+ * AwsError is a bug: logged, answered InternalFailure 500, never with its details.
+ */
+export function asAwsError(err: unknown): AwsError {
+  if (err instanceof AwsError) return err;
+  console.error('unhandled error', err);
+  return Errors.internalFailure();
+}
+
+/** `{ "error": { "code", "message", ...details } }` with the error's status: every JSON API. */
+export function jsonError(c: Context, error: AwsError): Response {
+  return c.json(
+    { error: { code: error.code, message: error.message, ...error.details } },
+    error.status as 400,
+  );
+}
+
+/** AWS's XML error envelope with a request id: the query API (STS and IAM). */
+export function xmlError(c: Context, error: AwsError): Response {
+  const requestId = (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
+  const service = (c.get('service') as Service | undefined) ?? 'sts';
+  return c.body(renderError(service, error, requestId), error.status as 400, {
+    'Content-Type': 'text/xml',
+    'x-amzn-RequestId': requestId,
+  });
+}
+
+export const jsonErrors: ErrorHandler = (err, c) => jsonError(c, asAwsError(err));
+export const xmlErrors: ErrorHandler = (err, c) => xmlError(c, asAwsError(err));
+
+/** Any path no route takes: a JSON NotFound. */
+export const routeNotFound: NotFoundHandler = (c) =>
+  jsonError(c, Errors.routeNotFound(c.req.method, new URL(c.req.url).pathname));
