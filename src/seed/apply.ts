@@ -8,6 +8,7 @@ import { checkDocument } from '../iam/shared/documents.ts';
 import { IamErrors } from '../iam/shared/errors.ts';
 import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/record.ts';
 import { jwksProblem, parseJwks } from '../oidc/jwks.ts';
+import { seededMfaDevices, checkSeededMfaDevices } from '../iam/mfa-devices/seeded.ts';
 import {
   addVersion,
   checkPolicyContent,
@@ -193,6 +194,9 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
       });
       await checkPermissions(store, account, 'user', u.name, u, where);
       await checkMemberships(store, account, u.groups ?? [], `${where}.groups`);
+      await atAsync(`${where}.mfaDevices`, () =>
+        checkSeededMfaDevices(store, account.id, u.name, u.mfaDevices ?? []),
+      );
       for (const k of u.accessKeys ?? []) {
         const owner = `${account.id}/${u.name.toLowerCase()}`;
         const stored = await store.getAccessKey(k.accessKeyId);
@@ -354,10 +358,23 @@ export async function applySeed(
         const m = await membership(name);
         if (!memberships.some((x) => x.id === m.id)) memberships.push(m);
       }
-      await principal('user', u, (existing) => ({
+      const user = await principal('user', u, (existing) => ({
         ...userRecord(acct, u, existing, now),
         groups: memberships,
       }));
+      if (u.mfaDevices?.length) {
+        const changes = await seededMfaDevices({
+          env,
+          store,
+          account: acct,
+          user,
+          devices: u.mfaDevices,
+          now,
+        });
+        summary.created += changes.created;
+        summary.updated += changes.updated;
+        summary.unchanged += changes.unchanged;
+      }
       for (const k of u.accessKeys ?? []) {
         const existing = await store.getAccessKey(k.accessKeyId);
         const status = k.status ?? 'Active';
@@ -393,7 +410,28 @@ export async function applySeed(
 
     for (const r of account.roles ?? []) {
       const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
-      await principal('role', r, (existing) => roleRecord(acct, spec, existing, now));
+      await principal('role', r, (existing) => ({
+        ...roleRecord(acct, spec, existing, now),
+        ...(existing?.trustPrincipalIds ? { trustPrincipalIds: existing.trustPrincipalIds } : {}),
+      }));
+    }
+    // A seeded trust policy is bound as CreateRole binds one (roles/trust-principals.ts): each user
+    // and role it names stands for that principal's unique id, so a namesake created later is not
+    // trusted. Bound once every user and role of the document exists (a role may trust a later one).
+    for (const r of account.roles ?? []) {
+      const role = await store.get(acct, 'role', r.name);
+      if (!role) continue;
+      const ids = await resolveTrustPrincipals(
+        role.assumeRolePolicyDocument,
+        acct,
+        storedPrincipal(store, acct),
+      );
+      if (same(ids, role.trustPrincipalIds ?? {})) continue;
+      await store.put(acct, 'role', role.name, {
+        ...role,
+        trustPrincipalIds: ids,
+        version: role.version + 1,
+      });
     }
 
     for (const o of account.oidcProviders ?? []) {

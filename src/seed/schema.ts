@@ -95,6 +95,28 @@ export const seedSchema = z.strictObject({
                 )
                 .check(z.maxLength(2, 'Cannot exceed quota for AccessKeysPerUser: 2')),
             ),
+            mfaDevices: z.optional(
+              z
+                .array(
+                  z.strictObject({
+                    name: z.string(),
+                    path,
+                    seed: z.string().check(
+                      z.meta({
+                        description:
+                          'The base32 TOTP seed (at least 16 bytes, RFC 4226), known to CI so it can compute codes (docs/mfa.md).',
+                      }),
+                    ),
+                  }),
+                )
+                .check(
+                  z.meta({
+                    description:
+                      'Virtual MFA devices enabled for the user, serial number arn:aws:iam::ACCOUNT:mfa/PATH/NAME.',
+                  }),
+                  z.maxLength(8, 'Cannot exceed quota for MFADevicesPerUser: 8'),
+                ),
+            ),
           }),
         ),
       ),

@@ -42,6 +42,7 @@ export function userRecord(
     attachedPolicies: existing?.attachedPolicies ?? [],
     permissionsBoundary: spec.permissionsBoundary,
     groups: existing?.groups ?? [],
+    mfaDevices: existing?.mfaDevices,
     version: existing?.version ?? 0,
   };
 }
