@@ -33,7 +33,7 @@ import {
 import { checkUserSpec, userRecord } from '../iam/users/record.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import type {
   EntityTypes,
   GroupMembership,
@@ -244,7 +244,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkTagKeys(o.tags ?? []);
         providerUrl(o.url);
         const problem = o.jwks === undefined ? null : jwksProblem(o.jwks);
-        if (problem) throw new AwsError('InvalidInput', problem, 400);
+        if (problem) throw Errors.invalidInput(problem);
       });
     }
   }
