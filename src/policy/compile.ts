@@ -87,6 +87,7 @@ function decideWith(
   );
   set.conditionMemo.fill(0);
   req.conditionMemo = set.conditionMemo;
+  req.lists = set.lists;
   const decision = evaluate(set, req);
   if (trace) decision.trace = traceDecision(set, req, decision);
   return decision;
@@ -171,7 +172,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
       : null;
   const set: Omit<
     CompiledPolicyGroups,
-    'probeMemo' | 'keyState' | 'conditionMemo' | 'decisionCost'
+    'probeMemo' | 'keyState' | 'conditionMemo' | 'lists' | 'decisionCost'
   > = {
     keys,
     probes: probes.probes,
@@ -200,6 +201,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     decisionCost: 1 + statements + keys.names.length + probes.probes.length,
     probeMemo: new Uint8Array(probes.probes.length),
     conditionMemo: new Uint8Array(conditions.count),
+    lists: probes.lists,
     keyState: new Uint8Array(keys.names.length),
   };
 }

@@ -2,7 +2,7 @@ import { PolicyError } from './errors.ts';
 import type { ContextValue, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
 
 /**
- * Checks the JSON envelope of POST /v1/simulate (CONTRACT.md section 3) and names the first bad
+ * Checks the JSON envelope of POST /v1/simulate (docs/simulate.md) and names the first bad
  * field, so an HTTP caller gets a 400 that says what to fix.
  */
 export function parseSimulateInput(value: unknown): {

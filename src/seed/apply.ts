@@ -33,7 +33,7 @@ import {
 import { checkUserSpec, userRecord } from '../iam/users/record.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import type {
   EntityTypes,
   GroupMembership,
@@ -244,7 +244,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkTagKeys(o.tags ?? []);
         providerUrl(o.url);
         const problem = o.jwks === undefined ? null : jwksProblem(o.jwks);
-        if (problem) throw new AwsError('InvalidInput', problem, 400);
+        if (problem) throw Errors.invalidInput(problem);
       });
     }
   }
@@ -410,7 +410,28 @@ export async function applySeed(
 
     for (const r of account.roles ?? []) {
       const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
-      await principal('role', r, (existing) => roleRecord(acct, spec, existing, now));
+      await principal('role', r, (existing) => ({
+        ...roleRecord(acct, spec, existing, now),
+        ...(existing?.trustPrincipalIds ? { trustPrincipalIds: existing.trustPrincipalIds } : {}),
+      }));
+    }
+    // A seeded trust policy is bound as CreateRole binds one (roles/trust-principals.ts): each user
+    // and role it names stands for that principal's unique id, so a namesake created later is not
+    // trusted. Bound once every user and role of the document exists (a role may trust a later one).
+    for (const r of account.roles ?? []) {
+      const role = await store.get(acct, 'role', r.name);
+      if (!role) continue;
+      const ids = await resolveTrustPrincipals(
+        role.assumeRolePolicyDocument,
+        acct,
+        storedPrincipal(store, acct),
+      );
+      if (same(ids, role.trustPrincipalIds ?? {})) continue;
+      await store.put(acct, 'role', role.name, {
+        ...role,
+        trustPrincipalIds: ids,
+        version: role.version + 1,
+      });
     }
 
     for (const o of account.oidcProviders ?? []) {
