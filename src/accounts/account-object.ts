@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { JOURNAL_HORIZON_MS, type WriteJournal } from '../store/write-journal.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   AccountState,
@@ -19,7 +20,7 @@ import { runWrite, verifyMfaCode } from './run.ts';
  * It also holds what must be strongly consistent and never leaves it: the TOTP counters of the
  * account's MFA devices (a code used once cannot be replayed).
  */
-export class IamAccount extends DurableObject<Env> implements AccountState {
+export class IamAccount extends DurableObject<Env> implements AccountState, WriteJournal {
   private readonly sql: SqlStorage;
   private readonly queue = new SerialQueue();
 
@@ -35,6 +36,12 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
       last_step INTEGER NOT NULL,
       drift INTEGER NOT NULL
     )`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS journal (
+      key TEXT PRIMARY KEY,
+      value TEXT,
+      at INTEGER NOT NULL
+    )`);
+    this.sql.exec('CREATE INDEX IF NOT EXISTS journal_at ON journal (at)');
   }
 
   /** Runs one IAM write after every write that arrived before it. */
@@ -63,6 +70,27 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */
   verifyMfa(check: MfaCheck): Promise<MfaOutcome> {
     return this.queue.run(() => verifyMfaCode({ env: this.env, state: this, check }));
+  }
+
+  recent(key: string, now: number): { value: string | null } | undefined {
+    const row = this.sql
+      .exec<{ value: string | null }>(
+        'SELECT value FROM journal WHERE key = ? AND at > ?',
+        key,
+        now - JOURNAL_HORIZON_MS,
+      )
+      .toArray()[0];
+    return row && { value: row.value };
+  }
+
+  record(key: string, value: string | null, now: number): void {
+    this.sql.exec('DELETE FROM journal WHERE at <= ?', now - JOURNAL_HORIZON_MS);
+    this.sql.exec(
+      'INSERT OR REPLACE INTO journal (key, value, at) VALUES (?, ?, ?)',
+      key,
+      value,
+      now,
+    );
   }
 
   mfaCounter(serialNumber: string): MfaCounter | undefined {

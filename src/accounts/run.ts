@@ -24,7 +24,7 @@ export async function runWrite(input: {
     throw new Error(`not an IAM write: ${request.action}`);
   const ctx: OperationContext = {
     env,
-    store: new KvIamStore(env.IAM),
+    store: new KvIamStore(env.IAM, { journal: state }),
     params: new QueryParams(new Map(request.params)),
     info: request.info,
     account: state,
@@ -43,7 +43,7 @@ export async function verifyMfaCode(input: {
 }): Promise<MfaOutcome> {
   const { env, state, check } = input;
   try {
-    await checkMfaCode({ env, store: new KvIamStore(env.IAM), state, check });
+    await checkMfaCode({ env, store: new KvIamStore(env.IAM, { journal: state }), state, check });
     return { ok: true };
   } catch (e) {
     return toWire(e);

@@ -1,6 +1,7 @@
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { AwsErrorType } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import type { WriteJournal } from '../store/write-journal.ts';
 
 /** The per-device TOTP state kept in the account's Durable Object (strongly consistent). */
 export interface MfaCounter {
@@ -11,7 +12,7 @@ export interface MfaCounter {
 }
 
 /** State that lives only in the account's Durable Object, handed to writes that run there. */
-export interface AccountState {
+export interface AccountState extends WriteJournal {
   mfaCounter(serialNumber: string): MfaCounter | undefined;
   setMfaCounter(serialNumber: string, counter: MfaCounter): void;
   clearMfaCounter(serialNumber: string): void;
