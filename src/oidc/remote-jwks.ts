@@ -57,7 +57,7 @@ export class RemoteJwks {
     return (await load).jwks;
   }
 
-  /** Bytes held now (for tests and the README's limits). */
+  /** Bytes held now (for tests and the documented limits). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes };
   }

@@ -12,7 +12,7 @@ import {
 } from './types.ts';
 
 /**
- * IamStore on Workers KV. Key schema (also in the README):
+ * IamStore on Workers KV. Key schema (also in docs/internals.md):
  *   acct/<account>                          AccountRecord
  *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | GroupRecord | ManagedPolicyRecord | OidcProviderRecord
  *                                           (metadata: { path } for the kinds that have one)
