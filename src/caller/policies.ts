@@ -60,7 +60,8 @@ export async function policySetOf(store: IamStore, caller: Caller): Promise<Poli
     };
   }
   const session = caller.session;
-  // A GetFederationToken session without session policies has no permissions (AWS-NOTES); other
+  // A GetFederationToken session without session policies has no permissions (STS API Reference,
+  // GetFederationToken: "If you do not pass a policy ... the resulting session has no permissions"); other
   // sessions without session policies are limited by nothing extra.
   if (session && (session.sessionPolicies.length > 0 || session.kind === 'FederatedUser')) {
     set.session = session.sessionPolicies;
