@@ -8,10 +8,12 @@ import type {
   MfaCheck,
   MfaCounter,
   MfaOutcome,
+  SeedOutcome,
   WriteOutcome,
   WriteRequest,
 } from './types.ts';
-import { runWrite, verifyMfaCode } from './run.ts';
+import { runSeed, runWrite, verifyMfaCode } from './run.ts';
+import type { SeedDocument } from '../seed/schema.ts';
 
 /**
  * One object per account: every IAM write of the account runs here, one at a time, so concurrent
@@ -65,6 +67,11 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
   async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.createTables();
+  }
+
+  /** Applies this account's part of a seed document, ordered with the account's other writes. */
+  applySeed(seed: SeedDocument, now: number): Promise<SeedOutcome> {
+    return this.queue.run(() => runSeed({ env: this.env, state: this, seed, now }));
   }
 
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */

@@ -1,6 +1,7 @@
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { AwsErrorType } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import type { SeedSummary } from '../seed/apply.ts';
 import type { WriteJournal } from '../store/write-journal.ts';
 
 /** The per-device TOTP state kept in the account's Durable Object (strongly consistent). */
@@ -48,3 +49,5 @@ export interface MfaCheck {
 }
 
 export type MfaOutcome = { ok: true } | { error: WireError };
+
+export type SeedOutcome = { summary: SeedSummary } | { error: WireError };

@@ -163,7 +163,7 @@ function seededPrincipal(store: IamStore, account: Account): PrincipalLookup {
 }
 
 /** Every check IAM's API would make, over the whole document, before anything is written. */
-async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
+export async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
   const keyOwners = new Map<string, string>();
   for (const [ai, account] of seed.accounts.entries()) {
     const base = `accounts[${ai}]`;
