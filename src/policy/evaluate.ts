@@ -28,6 +28,8 @@ export interface CompiledPolicyGroups {
   keyState: Uint8Array;
   /** Per-decision answers of the set's distinct conditions, zeroed as each decision starts. */
   conditionMemo: Uint8Array;
+  /** ProbeRegistry.lists. */
+  lists: Array<Int32Array | null>;
   /** Work units every decision spends before matching (statements, keys, probes). */
   decisionCost: number;
 }
@@ -291,10 +293,17 @@ function probe(req: EvalRequest, id: number): boolean {
   const memo = req.memo;
   let v = memo[id];
   if (v === 0) {
-    v = req.probes[id](req) ? 1 : 2;
+    const list = req.lists[id];
+    v = (list !== null ? anyOf(req, list) : req.probes[id](req)) ? 1 : 2;
     memo[id] = v;
   }
   return v === 1;
+}
+
+/** A Resource list: any entry matches (each entry's answer is shared by every list naming it). */
+function anyOf(req: EvalRequest, list: Int32Array): boolean {
+  for (let i = 0; i < list.length; i++) if (probe(req, list[i])) return true;
+  return false;
 }
 
 function apply(

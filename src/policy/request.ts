@@ -5,6 +5,7 @@ import type { ActionValue, Probe } from './compile-statement.ts';
 import type { RequestContext } from './context.ts';
 
 const NO_CONDITIONS = new Uint8Array(0);
+const NO_LISTS: Array<Int32Array | null> = [];
 
 const TRUST_ACTIONS = new Set([
   'assumerole',
@@ -31,6 +32,8 @@ export class EvalRequest {
   readonly memo: Uint8Array;
   /** Per condition slot (CompiledCondition.slot): 0 not tested yet, 1 holds, 2 does not. */
   conditionMemo: Uint8Array = NO_CONDITIONS;
+  /** ProbeRegistry.lists of the set: the entries of Resource-list probes. */
+  lists: Array<Int32Array | null> = NO_LISTS;
   private actionValue: ActionValue | null = null;
   private resourceValue: ArnValue | null = null;
   private trustValue: boolean | null = null;

@@ -33,7 +33,7 @@ import {
 import { checkUserSpec, userRecord } from '../iam/users/record.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import type {
   EntityTypes,
   GroupMembership,
@@ -163,7 +163,7 @@ function seededPrincipal(store: IamStore, account: Account): PrincipalLookup {
 }
 
 /** Every check IAM's API would make, over the whole document, before anything is written. */
-async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
+export async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
   const keyOwners = new Map<string, string>();
   for (const [ai, account] of seed.accounts.entries()) {
     const base = `accounts[${ai}]`;
@@ -244,7 +244,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkTagKeys(o.tags ?? []);
         providerUrl(o.url);
         const problem = o.jwks === undefined ? null : jwksProblem(o.jwks);
-        if (problem) throw new AwsError('InvalidInput', problem, 400);
+        if (problem) throw Errors.invalidInput(problem);
       });
     }
   }

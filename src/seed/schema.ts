@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 
 /**
- * The declarative seed document: the IAM state of one or more accounts (format documented in the
- * README; JSON Schema in src/seed/seed.schema.json, generated from this file by
+ * The declarative seed document: the IAM state of one or more accounts (format documented in
+ * docs/seeding.md; JSON Schema in src/seed/seed.schema.json, generated from this file by
  * `src/seed/write-json-schema.ts`). Applying it is idempotent: every entity named is created or brought to
  * the state described (its inline policies, attached policies, boundary, tags and a user's groups
  * are exactly those listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.

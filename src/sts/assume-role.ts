@@ -3,7 +3,7 @@ import type { Caller } from '../caller/types.ts';
 import type { ContextValue } from '../policy/index.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
@@ -83,10 +83,11 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     sourceIdentity !== undefined &&
     sourceIdentity !== session.sourceIdentity
   ) {
-    throw new AwsError(
-      'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn} because the source identity of the calling session cannot be changed`,
-      403,
+    throw Errors.notAuthorized(
+      caller.arn,
+      'sts:SetSourceIdentity',
+      roleArn,
+      ' because the source identity of the calling session cannot be changed',
     );
   }
   const sessionTags = mergeSessionTags(requestedTags, chained ? session : undefined);
@@ -170,7 +171,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
     chainDepth: chained ? session.chainDepth + 1 : 0,
   });
 
-  // Element order as STS answers (AssumeRole wire capture in AWS-NOTES.md).
+  // Element order as STS answers (STS API Reference, AssumeRole > Examples: the sample response).
   return {
     SourceIdentity: effectiveSourceIdentity,
     AssumedRoleUser: {

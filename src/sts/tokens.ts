@@ -2,7 +2,7 @@ import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { requestTagContext } from '../protocol/tags.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { federatedUserArn } from './arns.ts';
@@ -15,13 +15,14 @@ import {
   readSessionTags,
   resolveSessionPolicies,
 } from './session-params.ts';
+import { StsErrors } from './errors.ts';
 
 const USER_MAX_SECONDS = 129600;
 const USER_DEFAULT_SECONDS = 43200;
 
 /** Only long-term user credentials reach these actions (operations.ts); this narrows the type. */
 function longTermUser(caller: Caller): NonNullable<Caller['user']> {
-  if (!caller.user) throw new AwsError('AccessDenied', 'Only IAM users can call this action', 403);
+  if (!caller.user) throw StsErrors.onlyUsers();
   return caller.user;
 }
 

@@ -1,3 +1,4 @@
+import { nameRecord, setName } from '../policy/index.ts';
 import { SignJWT, type JWTPayload } from 'jose';
 import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
@@ -96,9 +97,10 @@ export async function getWebIdentityToken(
   const key = activeKey(ring, algorithm as SigningAlgorithm)!;
 
   const principal = caller.session?.kind === 'AssumedRole' ? caller.session.sourceArn : caller.arn;
-  const principalTags: Record<string, string> = {};
-  for (const t of caller.user?.tags ?? caller.role?.tags ?? []) principalTags[t.Key] = t.Value;
-  for (const [k, val] of Object.entries(caller.session?.tags ?? {})) principalTags[k] = val;
+  const principalTags = nameRecord<string>();
+  for (const t of caller.user?.tags ?? caller.role?.tags ?? [])
+    setName(principalTags, t.Key, t.Value);
+  for (const [k, val] of Object.entries(caller.session?.tags ?? {})) setName(principalTags, k, val);
   const requestTags = Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
   const aws: Record<string, unknown> = {
     aws_account: caller.account,

@@ -720,12 +720,32 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
 
 // ---- walkthrough, examples, share ---------------------------------------------------------------
 
+async function identities(): Promise<{ users: string[]; roles: string[] } | null> {
+  const admin = principal('admin');
+  if (!admin) return null;
+  const [users, roles] = await Promise.all([
+    call('iam', admin, { Action: 'ListUsers' }),
+    call('iam', admin, { Action: 'ListRoles' }),
+  ]);
+  if (!users.ok || !roles.ok) return null;
+  const list = (xml: Document, tag: string) =>
+    [...xml.getElementsByTagName(tag)].map((e) => e.textContent ?? '');
+  return { users: list(users.xml, 'UserName'), roles: list(roles.xml, 'RoleName') };
+}
+
 function renderSteps(): void {
   for (const step of STEPS) {
     const button = el('button', { type: 'button' }, step.action);
     const out = el('p', { class: 'step-live', role: 'status' });
-    button.addEventListener('click', () => {
-      const said = step.run({ apply, current, ids, assume, focus: (id) => $(id).focus() });
+    button.addEventListener('click', async () => {
+      const said = await step.run({
+        apply,
+        current,
+        ids,
+        assume,
+        focus: (id) => $(id).focus(),
+        identities,
+      });
       if (said) out.textContent = said;
     });
     ui.steps.append(el('li', {}, el('h3', {}, step.title), el('p', {}, step.text), button, out));

@@ -1,7 +1,7 @@
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
-import { AwsError } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 import type { QueryParams } from '../../protocol/query.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { getManagedPolicy, parsePolicyArn } from '../../store/managed.ts';
@@ -91,11 +91,7 @@ async function authorizedPolicy(
     const record = awsPolicyRecord(arn, usage);
     if (!record) throw IamErrors.noSuchPolicy(arn);
     if (writable) {
-      throw new AwsError(
-        'AccessDenied',
-        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${arn}`,
-        403,
-      );
+      throw Errors.notAuthorized(caller.arn, action, arn);
     }
     return record;
   }
@@ -261,7 +257,7 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
     paging.marker !== undefined &&
     !((phase === 'A' && scope !== 'Local') || (phase === 'L' && scope !== 'AWS'))
   ) {
-    throw new AwsError('ValidationError', 'Invalid Marker.', 400);
+    throw Errors.invalidMarker();
   }
   const keep = (p: ManagedPolicyRecord) => {
     if (!p.path.startsWith(prefix)) return false;
