@@ -4,7 +4,7 @@ import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { OUTBOUND_ALGORITHMS, outboundIssuer } from '../oidc/outbound.ts';
-import { activeKey, privateKeyOf } from '../oidc/signing-keys.ts';
+import { activeKey, ensureKeyRing, privateKeyOf } from '../oidc/signing-keys.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
@@ -85,9 +85,16 @@ export async function getWebIdentityToken(
     );
   }
 
-  const ring = await store.getKeyRing(caller.account, 'outbound');
-  const key = ring ? activeKey(ring, algorithm as SigningAlgorithm) : undefined;
-  if (!key) throw Errors.internalFailure();
+  // Made at enable; made here too if they are gone (an account seeded or restored without them).
+  const ring = await ensureKeyRing({
+    sealSeed: env.SEAL_KEY,
+    store,
+    account: caller.account,
+    purpose: 'outbound',
+    algs: [...OUTBOUND_ALGORITHMS],
+    now: info.now,
+  });
+  const key = activeKey(ring, algorithm as SigningAlgorithm)!;
 
   const principal = caller.session?.kind === 'AssumedRole' ? caller.session.sourceArn : caller.arn;
   const principalTags = nameRecord<string>();
