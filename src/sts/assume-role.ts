@@ -116,11 +116,10 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   // identity, boundary and session policies ("Policy evaluation logic", cross-account rules included).
   const trustPolicy = boundTrustPolicy(role, caller);
   const check = async (action: string) => {
-    const result = await decide(store, caller, info, action, roleArn, {
-      context,
-      resourcePolicy: trustPolicy,
-      resourceAccount: account,
-    });
+    const result = await decide(
+      { store, caller, info },
+      { action, resource: roleArn, context, resourcePolicy: trustPolicy, resourceAccount: account },
+    );
     if (result.decision !== 'allowed') throw Errors.notAuthorized(caller.arn, action, roleArn);
   };
   await check('sts:AssumeRole');
