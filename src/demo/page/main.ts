@@ -598,6 +598,11 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  // A permalink pasted into the address bar of an open page.
+  window.addEventListener('hashchange', async () => {
+    const setup = await decodeSetup(location.hash);
+    if (setup) apply(setup);
+  });
   ui.check.addEventListener('click', () => {
     update();
     ui.decision.focus();
