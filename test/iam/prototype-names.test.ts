@@ -1,4 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { applySeed } from '../../src/seed/apply.ts';
+import { parseSeed } from '../../src/seed/schema.ts';
+import { KvIamStore } from '../../src/store/kv.ts';
 import { call } from '../helpers/worker.ts';
 import { doc, fails, iam, ok, unique, userWithKey, xmlAll } from './helpers.ts';
 
@@ -77,5 +81,17 @@ describe('names that are also Object.prototype members', () => {
     });
     const a = await call({ Action: 'ListUsers' }, caller, { service: 'iam' });
     expect(a.status, a.body).toBe(200);
+  });
+
+  it('a seed file may name an inline policy __proto__, and it is stored', async () => {
+    const user = unique('seeded-proto');
+    const text =
+      `{"accounts":[{"id":"123456789012","users":[{"name":"${user}","inlinePolicies":` +
+      '{"__proto__":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}}}]}]}';
+    const parsed = parseSeed(JSON.parse(text));
+    expect(parsed.success).toBe(true);
+    await applySeed(env, new KvIamStore(env.IAM), parsed.data!, Date.now());
+    const list = await ok({ Action: 'ListUserPolicies', UserName: user });
+    expect(xmlAll(list, 'member')).toEqual(['__proto__']);
   });
 });
