@@ -16,11 +16,13 @@ import {
   defaultDocument,
   MAX_VERSIONS,
   newPolicyRecord,
+  putManagedPolicy,
 } from '../iam/managed-policies/record.ts';
 import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups/record.ts';
 import {
   checkAttachedCount,
   checkInlineAggregate,
+  putIdentity,
   type IdentityKind,
 } from '../iam/identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
@@ -314,9 +316,9 @@ export async function applySeed(
           }
           addVersion(record, spec.document, true, now);
         }
-        if (!same(existing, record)) record.version = existing.version + 1;
       }
-      if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
+      // Written (and its version bumped) as the IAM API writes a policy.
+      if (count(existing, record)) await putManagedPolicy(store, acct, record);
     }
 
     const principal = async <K extends IdentityKind>(
@@ -328,11 +330,9 @@ export async function applySeed(
       const record = build(existing);
       record.inlinePolicies = texts(spec.inlinePolicies);
       record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
-      record.version = existing
-        ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1)
-        : 1;
+      // The builders keep the stored version; putIdentity bumps it, as for every IAM write.
       if (count(existing, record)) {
-        await store.put(acct, kind, record.name, record);
+        await putIdentity(store, acct, kind, record);
         await applyUsageDiff(store, acct, usageOf(existing), usageOf(record));
       }
       return record;
@@ -427,11 +427,7 @@ export async function applySeed(
         storedPrincipal(store, acct),
       );
       if (same(ids, role.trustPrincipalIds ?? {})) continue;
-      await store.put(acct, 'role', role.name, {
-        ...role,
-        trustPrincipalIds: ids,
-        version: role.version + 1,
-      });
+      await putIdentity(store, acct, 'role', { ...role, trustPrincipalIds: ids });
     }
 
     for (const o of account.oidcProviders ?? []) {
