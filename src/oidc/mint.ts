@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import * as z from 'zod/mini';
-import { AwsError } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import type { KeyRing } from '../store/web-identity.ts';
 import { activeKey } from './signing-keys.ts';
 
@@ -102,11 +102,7 @@ export function testClaims(req: MintRequest, issuer: string, now: number): JWTPa
   }
   if (req.bad === 'wrong-audience') claims.aud = WRONG_AUDIENCE;
   if (JSON.stringify(claims).length > MAX_CLAIMS_BYTES) {
-    throw new AwsError(
-      'ValidationError',
-      `The claims exceed ${MAX_CLAIMS_BYTES} bytes of JSON.`,
-      400,
-    );
+    throw Errors.validation(`The claims exceed ${MAX_CLAIMS_BYTES} bytes of JSON.`);
   }
   return claims;
 }

@@ -1,5 +1,5 @@
 import type { Env } from '../env.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import type { IamStore } from '../store/types.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
 import { mintSchema, signTestToken, testClaims, type MintRequest } from './mint.ts';
@@ -13,7 +13,7 @@ export function parseMintRequest(json: unknown): MintRequest {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new AwsError('ValidationError', `${issue.message}${at}`, 400);
+    throw Errors.validation(`${issue.message}${at}`);
   }
   return parsed.data;
 }
@@ -33,10 +33,8 @@ export async function testTokenIssuer(options: {
   if (requested === undefined || requested.replace(/\/$/, '') === own) return own;
   const provider = await findProvider(options.store, options.account, requested);
   if (!provider || !servedByTestIssuer(provider)) {
-    throw new AwsError(
-      'InvalidInput',
+    throw Errors.invalidInput(
       `${requested} is not an OIDC provider of account ${options.account} tagged ${TEST_ISSUER_TAG.key}=${TEST_ISSUER_TAG.value}.`,
-      400,
     );
   }
   return `https://${provider.url}`;

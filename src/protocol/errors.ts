@@ -90,6 +90,8 @@ export const Errors = {
   noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
   entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),
   deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
+  /** A query string or form body that cannot be read (bad UTF-8, a parameter given twice). */
+  malformedQueryString: (message: string) => new AwsError('MalformedQueryString', message, 400),
   missingAction: () => new AwsError('MissingAction', 'Missing Action', 400),
   /** A body over the route's documented limit, refused before it is parsed. */
   requestTooLarge: (limit: number) =>

@@ -1,4 +1,4 @@
-import { AwsError } from './errors.ts';
+import { Errors } from './errors.ts';
 
 /**
  * Name/value pairs of `application/x-www-form-urlencoded` text (a URL's query or a query-protocol
@@ -57,10 +57,8 @@ function formDecode(raw: string): string {
   try {
     return strictUtf8.decode(bytes.subarray(0, n));
   } catch {
-    throw new AwsError(
-      'MalformedQueryString',
+    throw Errors.malformedQueryString(
       'A request parameter is not valid UTF-8 once percent-decoded.',
-      400,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { AwsError, Errors } from './errors.ts';
+import { Errors } from './errors.ts';
 import { formPairs } from './form.ts';
 
 /**
@@ -17,7 +17,7 @@ export class QueryParams {
     try {
       return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
     } catch {
-      throw new AwsError('MalformedQueryString', 'The request body is not valid UTF-8.', 400);
+      throw Errors.malformedQueryString('The request body is not valid UTF-8.');
     }
   }
 
@@ -29,7 +29,7 @@ export class QueryParams {
   static fromPairs(pairs: Iterable<[string, string]>): QueryParams {
     const map = new Map<string, string>();
     for (const [k, v] of pairs) {
-      if (map.has(k)) throw new AwsError('MalformedQueryString', `Duplicate parameter: ${k}`, 400);
+      if (map.has(k)) throw Errors.malformedQueryString(`Duplicate parameter: ${k}`);
       map.set(k, v);
     }
     return new QueryParams(map);
@@ -61,11 +61,7 @@ export class QueryParams {
     const v = this.map.get(name);
     if (v === undefined) return undefined;
     if (!/^-?\d{1,15}$/.test(v.trim())) {
-      throw new AwsError(
-        'ValidationError',
-        `Invalid value for parameter ${name}: '${v}' is not an integer.`,
-        400,
-      );
+      throw Errors.validation(`Invalid value for parameter ${name}: '${v}' is not an integer.`);
     }
     return Number(v.trim());
   }
@@ -75,11 +71,7 @@ export class QueryParams {
     if (v === undefined) return undefined;
     if (v === 'true') return true;
     if (v === 'false') return false;
-    throw new AwsError(
-      'ValidationError',
-      `Invalid value for parameter ${name}: '${v}' is not a boolean.`,
-      400,
-    );
+    throw Errors.validation(`Invalid value for parameter ${name}: '${v}' is not a boolean.`);
   }
 
   /** `Name.member.1`, `Name.member.2`, ... (a gap ends the list, as AWS reads it). */

@@ -25,5 +25,16 @@ export const StsErrors = {
   /** An action the session's kind may not call (GetFederationToken, GetSessionToken with temporary credentials). */
   sessionCredentials: (action: string) =>
     Errors.accessDenied(`Cannot call ${action} with session credentials`),
+  /** GetWebIdentityToken (STS API Reference, "Errors"). */
+  outboundDisabled: (message: string) =>
+    new AwsError('OutboundWebIdentityFederationDisabledException', message, 403),
+  sessionDurationEscalation: () =>
+    new AwsError(
+      'SessionDurationEscalationException',
+      'The requested token duration would extend the session beyond its original expiration time.',
+      403,
+    ),
+  jwtPayloadTooLarge: (message: string) =>
+    new AwsError('JWTPayloadSizeExceededException', message, 400),
   onlyUsers: () => Errors.accessDenied('Only IAM users can call this action'),
 } as const;

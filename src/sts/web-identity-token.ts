@@ -7,10 +7,11 @@ import { OUTBOUND_ALGORITHMS, outboundIssuer } from '../oidc/outbound.ts';
 import { activeKey, ensureKeyRing, privateKeyOf } from '../oidc/signing-keys.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { checkTags, readTags } from '../protocol/tags.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { KvWebIdentityStore, type SigningAlgorithm } from '../store/web-identity.ts';
+import { StsErrors } from './errors.ts';
 
 /** The largest token payload signed; more tags than fit answer JWTPayloadSizeExceededException. */
 export const MAX_PAYLOAD_BYTES = 8 * 1024;
@@ -48,11 +49,7 @@ export async function getWebIdentityToken(
   const seen = new Set<string>();
   for (const t of tags) {
     if (seen.has(t.Key.toLowerCase())) {
-      throw new AwsError(
-        'InvalidParameterValue',
-        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
-        400,
-      );
+      throw StsErrors.duplicateTagKeys();
     }
     seen.add(t.Key.toLowerCase());
   }
@@ -60,10 +57,8 @@ export async function getWebIdentityToken(
   const store = new KvWebIdentityStore(env.IAM);
   const outbound = await store.getOutbound(caller.account);
   if (!outbound?.enabled) {
-    throw new AwsError(
-      'OutboundWebIdentityFederationDisabledException',
+    throw StsErrors.outboundDisabled(
       'The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the AWS Management Console or API.',
-      403,
     );
   }
 
@@ -81,11 +76,7 @@ export async function getWebIdentityToken(
 
   const expiresAt = info.now + duration * 1000;
   if (caller.session && expiresAt > caller.session.expiresAt) {
-    throw new AwsError(
-      'SessionDurationEscalationException',
-      'The requested token duration would extend the session beyond its original expiration time.',
-      403,
-    );
+    throw StsErrors.sessionDurationEscalation();
   }
 
   // Made at enable; made here too if they are gone (an account seeded or restored without them).
@@ -123,10 +114,8 @@ export async function getWebIdentityToken(
     [NAMESPACE]: aws,
   };
   if (JSON.stringify(claims).length > MAX_PAYLOAD_BYTES) {
-    throw new AwsError(
-      'JWTPayloadSizeExceededException',
+    throw StsErrors.jwtPayloadTooLarge(
       'The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the GetWebIdentityToken API call to reduce the token payload size.',
-      400,
     );
   }
   const token = await new SignJWT(claims)
