@@ -76,16 +76,17 @@ function decideWith(
   charge(set.decisionCost);
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
-  const req = new EvalRequest(
-    caller.kind === 'session' ? sessionRolePath(caller, ctx.get('aws:principalarn')) : caller,
+  const req = new EvalRequest({
+    caller:
+      caller.kind === 'session' ? sessionRolePath(caller, ctx.get('aws:principalarn')) : caller,
     ctx,
-    request.action,
-    request.resource,
-    request.resourceAccount,
-    set.probes,
-    set.keys.names,
-    set.probeMemo,
-  );
+    action: request.action,
+    resource: request.resource,
+    resourceAccount: request.resourceAccount,
+    probes: set.probes,
+    keyNames: set.keys.names,
+    memo: set.probeMemo,
+  });
   set.conditionMemo.fill(0);
   req.conditionMemo = set.conditionMemo;
   req.lists = set.lists;

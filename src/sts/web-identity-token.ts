@@ -74,7 +74,10 @@ export async function getWebIdentityToken(
   };
   for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
   if (tags.length > 0) context['aws:TagKeys'] = tags.map((t) => t.Key);
-  await authorize(ctx.store, caller, info, 'sts:GetWebIdentityToken', '*', { context });
+  await authorize(
+    { store: ctx.store, caller, info },
+    { action: 'sts:GetWebIdentityToken', resource: '*', context },
+  );
 
   const expiresAt = info.now + duration * 1000;
   if (caller.session && expiresAt > caller.session.expiresAt) {
