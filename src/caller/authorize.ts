@@ -47,8 +47,10 @@ export async function decide(
       context: requestContext(caller, info, options.context),
     });
   } catch (e) {
-    // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     if (!(e instanceof PolicyError)) throw e;
+    // The request spent its matching budget (policy/budget.ts): fail closed.
+    if (e.code === 'LimitExceeded' && e.policy === undefined) return nothingAllowed(e.message);
+    // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     console.error('stored policy failed validation', e.message);
     return nothingAllowed(`A stored policy is invalid (${e.message}); it allows nothing.`);
   }
