@@ -109,7 +109,14 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  const v = verdict(set, req, acc.kinds ?? NO_KINDS, denied, scpOk, identity, boundary, session);
+  const v = verdict(set, req, {
+    kinds: acc.kinds ?? NO_KINDS,
+    denied,
+    scpOk,
+    identity,
+    boundary,
+    session,
+  });
   return {
     decision: v.decision,
     matchedStatements: acc.matched,
@@ -117,6 +124,18 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     reason: v.reason,
     errors: acc.errors,
   };
+}
+
+/** What each policy type answered for one request (ALLOW/DENY bits per type). */
+interface PolicyTypeAnswers {
+  /** How the resource-based policy's applicable Allow statements named the caller. */
+  kinds: ReadonlySet<MatchKind>;
+  denied: boolean;
+  /** Every SCP level allowed. */
+  scpOk: boolean;
+  identity: number;
+  boundary: number;
+  session: number;
 }
 
 interface Verdict {
@@ -128,16 +147,8 @@ const allow = (reason: string): Verdict => ({ decision: 'allowed', reason });
 const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason });
 
 /** How the policy types' answers combine, given what each allowed or denied. */
-function verdict(
-  set: CompiledPolicyGroups,
-  req: EvalRequest,
-  kinds: ReadonlySet<MatchKind>,
-  denied: boolean,
-  scpOk: boolean,
-  identity: number,
-  boundary: number,
-  session: number,
-): Verdict {
+function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTypeAnswers): Verdict {
+  const { kinds, denied, scpOk, identity, boundary, session } = answers;
   const { caller, trust } = req;
   if (denied) {
     return {

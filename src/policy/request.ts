@@ -38,24 +38,24 @@ export class EvalRequest {
   private resourceValue: ArnValue | null = null;
   private trustValue: boolean | null = null;
 
-  constructor(
-    caller: RequestPrincipal,
-    ctx: RequestContext,
-    action: string,
-    resource: string,
-    resourceAccount: string | undefined,
-    probes: Probe[],
-    keyNames: Array<[string, string]>,
-    memo: Uint8Array,
-  ) {
-    this.caller = caller;
-    this.ctx = ctx;
-    this.rawAction = action;
-    this.rawResource = resource;
-    this.givenResourceAccount = resourceAccount;
-    this.probes = probes;
-    this.keyNames = keyNames;
-    this.memo = memo;
+  constructor(init: {
+    caller: RequestPrincipal;
+    ctx: RequestContext;
+    action: string;
+    resource: string;
+    resourceAccount: string | undefined;
+    probes: Probe[];
+    keyNames: Array<[string, string]>;
+    memo: Uint8Array;
+  }) {
+    this.caller = init.caller;
+    this.ctx = init.ctx;
+    this.rawAction = init.action;
+    this.rawResource = init.resource;
+    this.givenResourceAccount = init.resourceAccount;
+    this.probes = init.probes;
+    this.keyNames = init.keyNames;
+    this.memo = init.memo;
   }
 
   get action(): ActionValue {

@@ -4,7 +4,7 @@ import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { AccountClient } from '../accounts/client.ts';
 import { validateSeed, type SeedSummary } from '../seed/apply.ts';
-import { seedSchema } from '../seed/schema.ts';
+import { parseSeed } from '../seed/schema.ts';
 import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
@@ -44,7 +44,7 @@ adminRoutes.post('/apply', async (c) => {
   } catch (e) {
     throw Errors.invalidJson(`The body is not JSON: ${(e as Error).message}`);
   }
-  const parsed = seedSchema.safeParse(json);
+  const parsed = parseSeed(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),

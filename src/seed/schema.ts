@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { setName } from '../policy/records.ts';
 
 /**
  * The declarative seed document: the IAM state of one or more accounts (format documented in
@@ -158,3 +159,34 @@ export const seedSchema = z.strictObject({
 });
 
 export type SeedDocument = z.infer<typeof seedSchema>;
+
+/**
+ * seedSchema.safeParse, keeping `__proto__` keys. zod builds its output objects by assignment, so
+ * a key `__proto__` (a valid inline policy name, or a key inside a policy document) would be
+ * dropped without a word; every such key of the input is put back, as an own property, at the same
+ * place of the output (the schema only checks shapes, so input and output have the same layout).
+ * The documents it holds are validated when the seed is applied, as every other document is.
+ */
+export function parseSeed(json: unknown): ReturnType<typeof seedSchema.safeParse> {
+  const result = seedSchema.safeParse(json);
+  if (result.success) restoreProtoKeys(json, result.data);
+  return result;
+}
+
+function restoreProtoKeys(raw: unknown, parsed: unknown): void {
+  if (typeof raw !== 'object' || raw === null || typeof parsed !== 'object' || parsed === null) {
+    return;
+  }
+  if (Array.isArray(raw)) {
+    if (Array.isArray(parsed)) raw.forEach((v, i) => restoreProtoKeys(v, parsed[i]));
+    return;
+  }
+  for (const key of Object.keys(raw)) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (key === '__proto__' && !Object.hasOwn(parsed, key)) {
+      setName(parsed as Record<string, unknown>, key, value);
+    } else if (Object.hasOwn(parsed, key)) {
+      restoreProtoKeys(value, (parsed as Record<string, unknown>)[key]);
+    }
+  }
+}

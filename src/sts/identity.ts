@@ -26,7 +26,10 @@ export async function getAccessKeyInfo(ctx: OperationContext, caller: Caller): P
     .pattern('accessKeyId', id, /^[\w]*$/, '[\\w]*')
     .check();
   // sts:GetAccessKeyInfo has no resource type (Service Authorization Reference): authorized on "*".
-  await authorize(ctx.store, caller, ctx.info, 'sts:GetAccessKeyInfo', '*');
+  await authorize(
+    { store: ctx.store, caller, info: ctx.info },
+    { action: 'sts:GetAccessKeyInfo', resource: '*' },
+  );
   const stored = await ctx.store.getAccessKey(id);
   const account = stored?.account ?? accountFromAccessKeyId(id);
   if (!account) {

@@ -1,3 +1,4 @@
+import { getName, nameRecord, setName } from '../policy/index.ts';
 import { PolicyError, validatePolicy } from '../policy/index.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
 import { Errors } from '../protocol/errors.ts';
@@ -97,20 +98,20 @@ export function mergeSessionTags(
       throw StsErrors.transitiveKeyNotTagged();
     }
   }
-  const tags: Record<string, string> = {};
+  const tags = nameRecord<string>();
   const transitiveTagKeys: string[] = [];
   if (inherited) {
     for (const key of inherited.transitiveTagKeys) {
-      const value = inherited.tags[key];
+      const value = getName(inherited.tags, key);
       if (value === undefined) continue;
       if (seen.has(key.toLowerCase())) {
         throw StsErrors.transitiveKeyConflict(key);
       }
-      tags[key] = value;
+      setName(tags, key, value);
       transitiveTagKeys.push(key);
     }
   }
-  for (const t of requested.tags) tags[t.Key] = t.Value;
+  for (const t of requested.tags) setName(tags, t.Key, t.Value);
   for (const k of requested.transitive) {
     const actual = requested.tags.find((t) => t.Key.toLowerCase() === k.toLowerCase())!.Key;
     if (!transitiveTagKeys.includes(actual)) transitiveTagKeys.push(actual);

@@ -96,8 +96,11 @@ export async function getFederationToken(
   const tags = mergeSessionTags(requestedTags);
   const tagKeys = Object.keys(tags.tags);
   const context = requestTagContext(requestedTags.tags);
-  await authorize(store, caller, info, 'sts:GetFederationToken', arn, { context });
-  if (tagKeys.length > 0) await authorize(store, caller, info, 'sts:TagSession', arn, { context });
+  const asker = { store, caller, info };
+  await authorize(asker, { action: 'sts:GetFederationToken', resource: arn, context });
+  if (tagKeys.length > 0) {
+    await authorize(asker, { action: 'sts:TagSession', resource: arn, context });
+  }
 
   const sessionPolicies = await resolveSessionPolicies(store, policyParams, caller.account);
   const packed =

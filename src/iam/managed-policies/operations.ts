@@ -30,6 +30,7 @@ import {
   policyXml,
   versionXml,
   type PolicySpec,
+  putManagedPolicy,
 } from './record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
 import { readTags } from '../shared/tags.ts';
@@ -118,7 +119,7 @@ export async function createPolicy(ctx: OperationContext, caller: Caller): Promi
   checkPolicyContent(spec);
   if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
   const record = newPolicyRecord(caller.account, spec, ctx.info.now);
-  await store.put(caller.account, 'policy', record.name, record);
+  await putManagedPolicy(store, caller.account, record);
   return { Policy: policyXml(record, true) };
 }
 
@@ -161,7 +162,7 @@ export async function createPolicyVersion(
   checkDocument(document, 'identity');
   if (policy.versions.length >= MAX_VERSIONS) throw IamErrors.tooManyVersions();
   const version = addVersion(policy, document, setAsDefault, ctx.info.now);
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return { PolicyVersion: versionXml(policy, version, false) };
 }
 
@@ -184,8 +185,7 @@ export async function setDefaultPolicyVersion(
   const { policy, versionId } = await existingVersion(ctx, caller, 'iam:SetDefaultPolicyVersion');
   policy.defaultVersionId = versionId;
   policy.updateDate = ctx.info.now;
-  policy.version += 1;
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return undefined;
 }
 
@@ -196,8 +196,7 @@ export async function deletePolicyVersion(
   const { policy, versionId } = await existingVersion(ctx, caller, 'iam:DeletePolicyVersion');
   if (policy.defaultVersionId === versionId) throw IamErrors.defaultVersion();
   policy.versions = policy.versions.filter((x) => x.versionId !== versionId);
-  policy.version += 1;
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { KvIamStore } from '../../src/store/kv.ts';
 import ci from '../fixtures/seed-ci.json';
 import { base32Decode, hotp, timeStep, totpKey } from '../../src/auth/totp.ts';
 import { call } from '../helpers/worker.ts';
-import { fails, ok, xmlText } from './helpers.ts';
+import { fails, ok, xmlText } from '../iam/helpers.ts';
 
 const CI = {
   accessKeyId: 'AKIACISEEDEXAMPLE001',

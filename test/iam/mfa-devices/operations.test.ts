@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base32Decode, hotp, timeStep, totpKey } from '../../src/auth/totp.ts';
-import { call } from '../helpers/worker.ts';
+import { base32Decode, hotp, timeStep, totpKey } from '../../../src/auth/totp.ts';
+import { call } from '../../helpers/worker.ts';
 import {
   ACCOUNT,
   doc,
@@ -12,7 +12,7 @@ import {
   userWithKey,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const ALLOW_ALL = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
 
