@@ -3,7 +3,7 @@ import type { SessionStore } from './sessions/session-store.ts';
 
 /** The Worker's bindings (wrangler.toml). */
 export interface Env {
-  /** Workers KV: accounts, users, access keys, roles, managed policies, OIDC providers (key schema in README). */
+  /** Workers KV: accounts, users, access keys, roles, managed policies, OIDC providers (key schema in docs/internals.md). */
   IAM: KVNamespace;
   /** Durable Objects holding live sessions, sharded by account. */
   SESSIONS: DurableObjectNamespace<SessionStore>;

@@ -1,16 +1,19 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { JOURNAL_HORIZON_MS, type WriteJournal } from '../store/write-journal.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
   AccountState,
   MfaCheck,
   MfaCounter,
   MfaOutcome,
+  SeedOutcome,
   WriteOutcome,
   WriteRequest,
 } from './types.ts';
-import { runWrite, verifyMfaCode } from './run.ts';
+import { runSeed, runWrite, verifyMfaCode } from './run.ts';
+import type { SeedDocument } from '../seed/schema.ts';
 
 /**
  * One object per account: every IAM write of the account runs here, one at a time, so concurrent
@@ -19,9 +22,12 @@ import { runWrite, verifyMfaCode } from './run.ts';
  * It also holds what must be strongly consistent and never leaves it: the TOTP counters of the
  * account's MFA devices (a code used once cannot be replayed).
  */
-export class IamAccount extends DurableObject<Env> implements AccountState {
+export class IamAccount extends DurableObject<Env> implements AccountState, WriteJournal {
   private readonly sql: SqlStorage;
   private readonly queue = new SerialQueue();
+  /** Journal keys written by this instance, oldest first, to delete them once aged. */
+  private readonly journaled: { key: string; at: number }[] = [];
+  private readonly latest = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -60,9 +66,43 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
     this.createTables();
   }
 
+  /** Applies this account's part of a seed document, ordered with the account's other writes. */
+  applySeed(seed: SeedDocument, now: number): Promise<SeedOutcome> {
+    return this.queue.run(() => runSeed({ env: this.env, state: this, seed, now }));
+  }
+
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */
   verifyMfa(check: MfaCheck): Promise<MfaOutcome> {
     return this.queue.run(() => verifyMfaCode({ env: this.env, state: this, check }));
+  }
+
+  /**
+   * The journal (store/write-journal.ts) lives in this object's storage, written without waiting
+   * for the write to be confirmed (allowUnconfirmed): a write's response is not held back for it,
+   * and only a crash within moments of a write could lose an entry. Entries older than the horizon
+   * are ignored, and deleted as they age.
+   */
+  async recent(key: string, now: number): Promise<{ value: string | null } | undefined> {
+    const entry = await this.ctx.storage.get<JournalEntry>(JOURNAL_PREFIX + key);
+    return entry && entry.at > now - JOURNAL_HORIZON_MS ? { value: entry.value } : undefined;
+  }
+
+  record(key: string, value: string | null, now: number): void {
+    const unconfirmed = { allowUnconfirmed: true };
+    void this.ctx.storage.put<JournalEntry>(JOURNAL_PREFIX + key, { value, at: now }, unconfirmed);
+    this.journaled.push({ key, at: now });
+    this.latest.set(key, now);
+    const aged: string[] = [];
+    while (this.journaled.length > 0 && this.journaled[0]!.at <= now - JOURNAL_HORIZON_MS) {
+      const entry = this.journaled.shift()!;
+      // Only the key's last entry is deleted; an earlier one was overwritten since.
+      if (this.latest.get(entry.key) === entry.at) {
+        this.latest.delete(entry.key);
+        aged.push(JOURNAL_PREFIX + entry.key);
+      }
+    }
+    for (let i = 0; i < aged.length; i += 128)
+      void this.ctx.storage.delete(aged.slice(i, i + 128), unconfirmed);
   }
 
   mfaCounter(serialNumber: string): MfaCounter | undefined {
@@ -87,4 +127,11 @@ export class IamAccount extends DurableObject<Env> implements AccountState {
   clearMfaCounter(serialNumber: string): void {
     this.sql.exec('DELETE FROM mfa_counters WHERE serial = ?', serialNumber);
   }
+}
+
+const JOURNAL_PREFIX = 'journal/';
+
+interface JournalEntry {
+  value: string | null;
+  at: number;
 }

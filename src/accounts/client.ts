@@ -1,6 +1,8 @@
 import type { Env } from '../env.ts';
 import type { XmlObject } from '../protocol/xml.ts';
-import type { MfaCheck, MfaOutcome, WriteOutcome, WriteRequest } from './types.ts';
+import type { SeedSummary } from '../seed/apply.ts';
+import type { SeedDocument } from '../seed/schema.ts';
+import type { MfaCheck, MfaOutcome, SeedOutcome, WriteOutcome, WriteRequest } from './types.ts';
 import { fromWire } from './wire-error.ts';
 
 /**
@@ -26,6 +28,13 @@ export class AccountClient {
     return outcome.result;
   }
 
+  /** Applies a seed document that describes this account only (the admin route splits documents). */
+  async applySeed(seed: SeedDocument, now: number): Promise<SeedSummary> {
+    const outcome = await this.stub.applySeed(seed, now);
+    if ('error' in outcome) throw fromWire(outcome.error);
+    return outcome.summary;
+  }
+
   /** Checks and spends an MFA code; throws STS's AccessDenied when it does not hold. */
   async verifyMfa(check: MfaCheck): Promise<void> {
     const outcome = await this.stub.verifyMfa(check);
@@ -37,4 +46,5 @@ export class AccountClient {
 interface AccountRpc {
   write(request: WriteRequest): Promise<WriteOutcome>;
   verifyMfa(check: MfaCheck): Promise<MfaOutcome>;
+  applySeed(seed: SeedDocument, now: number): Promise<SeedOutcome>;
 }

@@ -3,8 +3,17 @@ import { iamOperations } from '../iam/operations.ts';
 import { checkMfaCode } from '../iam/mfa-devices/verify.ts';
 import type { OperationContext } from '../operation.ts';
 import { QueryParams } from '../protocol/query.ts';
+import { applySeed, type SeedSummary } from '../seed/apply.ts';
+import type { SeedDocument } from '../seed/schema.ts';
 import { KvIamStore } from '../store/kv.ts';
-import type { AccountState, MfaCheck, MfaOutcome, WriteOutcome, WriteRequest } from './types.ts';
+import type {
+  AccountState,
+  MfaCheck,
+  MfaOutcome,
+  SeedOutcome,
+  WriteOutcome,
+  WriteRequest,
+} from './types.ts';
 import { toWire } from './wire-error.ts';
 
 const OPERATIONS = new Map(Object.entries(iamOperations));
@@ -24,7 +33,7 @@ export async function runWrite(input: {
     throw new Error(`not an IAM write: ${request.action}`);
   const ctx: OperationContext = {
     env,
-    store: new KvIamStore(env.IAM),
+    store: new KvIamStore(env.IAM, { journal: state }),
     params: new QueryParams(new Map(request.params)),
     info: request.info,
     account: state,
@@ -43,8 +52,29 @@ export async function verifyMfaCode(input: {
 }): Promise<MfaOutcome> {
   const { env, state, check } = input;
   try {
-    await checkMfaCode({ env, store: new KvIamStore(env.IAM), state, check });
+    await checkMfaCode({ env, store: new KvIamStore(env.IAM, { journal: state }), state, check });
     return { ok: true };
+  } catch (e) {
+    return toWire(e);
+  }
+}
+
+/** Applies the part of a seed document that describes this object's account (src/seed/apply.ts). */
+export async function runSeed(input: {
+  env: Env;
+  state: AccountState;
+  seed: SeedDocument;
+  now: number;
+}): Promise<SeedOutcome> {
+  const { env, state, seed, now } = input;
+  try {
+    const summary: SeedSummary = await applySeed(
+      env,
+      new KvIamStore(env.IAM, { journal: state }),
+      seed,
+      now,
+    );
+    return { summary };
   } catch (e) {
     return toWire(e);
   }

@@ -1,6 +1,8 @@
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { AwsErrorType } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import type { SeedSummary } from '../seed/apply.ts';
+import type { WriteJournal } from '../store/write-journal.ts';
 
 /** The per-device TOTP state kept in the account's Durable Object (strongly consistent). */
 export interface MfaCounter {
@@ -11,7 +13,7 @@ export interface MfaCounter {
 }
 
 /** State that lives only in the account's Durable Object, handed to writes that run there. */
-export interface AccountState {
+export interface AccountState extends WriteJournal {
   mfaCounter(serialNumber: string): MfaCounter | undefined;
   setMfaCounter(serialNumber: string, counter: MfaCounter): void;
   clearMfaCounter(serialNumber: string): void;
@@ -47,3 +49,5 @@ export interface MfaCheck {
 }
 
 export type MfaOutcome = { ok: true } | { error: WireError };
+
+export type SeedOutcome = { summary: SeedSummary } | { error: WireError };

@@ -6,12 +6,6 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(utf8Encoder.encode(text));
 }
 
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
 /** Lowercase hex only, as SigV4 signatures are written; anything else is not a signature. */
 export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
   if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return null;

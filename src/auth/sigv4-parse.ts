@@ -62,6 +62,8 @@ export interface ParseOptions {
   services?: readonly string[];
 }
 
+const MAX_REGION_CHARS = 32;
+
 const BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** ISO 8601 basic format, the form of X-Amz-Date. */
@@ -165,7 +167,9 @@ function readCredential(
   }
   const [accessKeyId, date, region, service, terminator] = parts;
   let problems = '';
-  if (!/^[A-Za-z0-9-]+$/.test(region)) {
+  // Region codes are short (us-east-1, ap-southeast-5, us-gov-west-1); a longer scope names no
+  // Region, and would only grow the signing-key cache (auth/signing-key.ts) entry by entry.
+  if (!/^[A-Za-z0-9-]+$/.test(region) || region.length > MAX_REGION_CHARS) {
     problems += `Credential should be scoped to a valid region, not '${region}'. `;
   }
   if (services && !services.includes(service)) {

@@ -10,7 +10,17 @@ import { requestContext } from './context.ts';
 import { compiled, policySetOf } from './policies.ts';
 import type { Caller, RequestInfo } from './types.ts';
 
-export interface AuthorizeOptions {
+/** Who asks, and where their policies are: the authenticated caller, its request, the store. */
+export interface Asker {
+  store: IamStore;
+  caller: Caller;
+  info: RequestInfo;
+}
+
+/** One action on one resource, with the request keys and resource policy the service adds. */
+export interface AuthorizationRequest {
+  action: string;
+  resource: string;
   context?: Record<string, ContextValue>;
   resourcePolicy?: PolicyInput;
   resourceAccount?: string;
@@ -18,12 +28,8 @@ export interface AuthorizeOptions {
 
 /** Evaluates the caller's policies for one action on one resource, as AWS's authorization step does. */
 export async function decide(
-  store: IamStore,
-  caller: Caller,
-  info: RequestInfo,
-  action: string,
-  resource: string,
-  options: AuthorizeOptions = {},
+  { store, caller, info }: Asker,
+  { action, resource, ...options }: AuthorizationRequest,
 ): Promise<Decision> {
   if (caller.orphaned) {
     return nothingAllowed(
@@ -41,8 +47,10 @@ export async function decide(
       context: requestContext(caller, info, options.context),
     });
   } catch (e) {
-    // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     if (!(e instanceof PolicyError)) throw e;
+    // The request spent its matching budget (policy/budget.ts): fail closed.
+    if (e.code === 'LimitExceeded' && e.policy === undefined) return nothingAllowed(e.message);
+    // A stored policy IAM would refuse (written before a rule existed, or by hand): fail closed.
     console.error('stored policy failed validation', e.message);
     return nothingAllowed(`A stored policy is invalid (${e.message}); it allows nothing.`);
   }
@@ -59,17 +67,11 @@ function nothingAllowed(reason: string): Decision {
 }
 
 /** Throws AWS's AccessDenied unless the decision is `allowed`. */
-export async function authorize(
-  store: IamStore,
-  caller: Caller,
-  info: RequestInfo,
-  action: string,
-  resource: string,
-  options: AuthorizeOptions = {},
-): Promise<void> {
-  const result = await decide(store, caller, info, action, resource, options);
+export async function authorize(asker: Asker, request: AuthorizationRequest): Promise<void> {
+  const result = await decide(asker, request);
   if (result.decision !== 'allowed') {
-    throw Errors.notAuthorized(caller.arn, action, resource, denialReason(result, action));
+    const { action, resource } = request;
+    throw Errors.notAuthorized(asker.caller.arn, action, resource, denialReason(result, action));
   }
 }
 

@@ -1,3 +1,4 @@
+import { nameRecord, setName } from '../policy/index.ts';
 import type { ContextValue } from '../policy/index.ts';
 import type { Service } from '../protocol/xml.ts';
 import type { Caller, RequestInfo } from './types.ts';
@@ -39,9 +40,9 @@ export function requestContext(
   if (caller.kind === 'User' && caller.user) ctx['aws:username'] = caller.user.name;
 
   // Principal tags: the user's or role's tags, overridden by session tags (Passing session tags in AWS STS).
-  const tags: Record<string, string> = {};
-  for (const t of caller.user?.tags ?? caller.role?.tags ?? []) tags[t.Key] = t.Value;
-  for (const [k, v] of Object.entries(caller.session?.tags ?? {})) tags[k] = v;
+  const tags = nameRecord<string>();
+  for (const t of caller.user?.tags ?? caller.role?.tags ?? []) setName(tags, t.Key, t.Value);
+  for (const [k, v] of Object.entries(caller.session?.tags ?? {})) setName(tags, k, v);
   for (const [k, v] of Object.entries(tags)) ctx[`aws:PrincipalTag/${k}`] = v;
 
   const session = caller.session;

@@ -1,4 +1,5 @@
 import { compile, type CompiledPolicySet, type PolicySet } from '../policy/index.ts';
+import { ByteBoundedCache } from '../policy/byte-cache.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Caller } from './types.ts';
@@ -60,7 +61,8 @@ export async function policySetOf(store: IamStore, caller: Caller): Promise<Poli
     };
   }
   const session = caller.session;
-  // A GetFederationToken session without session policies has no permissions (AWS-NOTES); other
+  // A GetFederationToken session without session policies has no permissions (STS API Reference,
+  // GetFederationToken: "If you do not pass a policy ... the resulting session has no permissions"); other
   // sessions without session policies are limited by nothing extra.
   if (session && (session.sessionPolicies.length > 0 || session.kind === 'FederatedUser')) {
     set.session = session.sessionPolicies;
@@ -68,8 +70,13 @@ export async function policySetOf(store: IamStore, caller: Caller): Promise<Poli
   return set;
 }
 
-const CACHE_LIMIT = 500;
-const cache = new Map<string, CompiledPolicySet>();
+/**
+ * Compiled policy sets of this isolate, bounded in bytes: 8 bytes of compiled state per character
+ * of policy text plus 4 KB (the estimate src/decisions/policy-sets.ts measured), so a few principals
+ * with large policy sets cannot hold more than COMPILED_SETS_BYTES (docs/security.md).
+ */
+export const COMPILED_SETS_BYTES = 16 * 1024 * 1024;
+const cache = new ByteBoundedCache<CompiledPolicySet>(COMPILED_SETS_BYTES);
 
 /**
  * Compiled policy sets, cached per isolate by their exact content (an isolate cache is only a cache:
@@ -78,13 +85,9 @@ const cache = new Map<string, CompiledPolicySet>();
 export function compiled(set: PolicySet): CompiledPolicySet {
   const key = JSON.stringify(set);
   let hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
+  if (hit === undefined) {
+    hit = compile(set);
+    cache.set(key, hit, key.length * 8 + 4096);
   }
-  hit = compile(set);
-  cache.set(key, hit);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   return hit;
 }

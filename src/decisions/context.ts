@@ -1,4 +1,4 @@
-import type { ContextValue } from '../policy/index.ts';
+import { nameRecord, setName, type ContextValue } from '../policy/index.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import type { Resource } from './request.ts';
 import type { ResolvedSubject } from './subject.ts';
@@ -29,11 +29,11 @@ export function decisionContext(
   }
   if (entity !== undefined) ctx['aws:PrincipalArn'] = entity.arn;
   // Principal tags: the user's or role's tags, overridden by session tags ("Passing session tags in AWS STS").
-  const tags: Record<string, string> = {};
-  for (const t of entity?.tags ?? []) tags[t.Key] = t.Value;
+  const tags = nameRecord<string>();
+  for (const t of entity?.tags ?? []) setName(tags, t.Key, t.Value);
   const session = subject.session;
   if (session !== undefined) {
-    for (const [k, v] of Object.entries(session.tags)) tags[k] = v;
+    for (const [k, v] of Object.entries(session.tags)) setName(tags, k, v);
     ctx['aws:userid'] = session.userId;
     if (session.kind === 'User' && subject.user) ctx['aws:username'] = subject.user.name;
     ctx['aws:TokenIssueTime'] = isoSeconds(session.issuedAt);
@@ -53,7 +53,8 @@ export function decisionContext(
   const givenKeys = Object.keys(given);
   if (givenKeys.length === 0) return ctx;
   const override = new Set(givenKeys.map((k) => k.toLowerCase()));
-  const out: Record<string, ContextValue> = {};
-  for (const [k, v] of Object.entries(ctx)) if (!override.has(k.toLowerCase())) out[k] = v;
-  return Object.assign(out, given);
+  const out = nameRecord<ContextValue>();
+  for (const [k, v] of Object.entries(ctx)) if (!override.has(k.toLowerCase())) setName(out, k, v);
+  for (const [k, v] of Object.entries(given)) setName(out, k, v);
+  return out;
 }

@@ -1,4 +1,10 @@
-import { MAX_CONTEXT_CHARS, MAX_CONTEXT_VALUES, type ContextValue } from '../policy/index.ts';
+import {
+  nameRecord,
+  setName,
+  MAX_CONTEXT_CHARS,
+  MAX_CONTEXT_VALUES,
+  type ContextValue,
+} from '../policy/index.ts';
 
 /**
  * The AuthZEN Authorization API 1.0 request bodies (docs/authzen.md; the specification's "Access
@@ -146,14 +152,14 @@ function resourceOf(v: unknown, field: string): Resource {
     const keys = Object.keys(tags);
     // IAM and most services allow 50 tags per resource (Tagging AWS resources, tag limits).
     if (keys.length > 50) fail(`${field}.properties.tags`, 'must have at most 50 tags');
-    const out2: Record<string, string> = {};
+    const out2 = nameRecord<string>();
     for (const k of keys) {
       const value = tags[k];
       if (typeof value !== 'string') fail(`${field}.properties.tags.${k}`, 'must be a string');
       if (k.length > 128 || (value as string).length > 256) {
         fail(`${field}.properties.tags.${k}`, 'exceeds 128 characters (key) or 256 (value)');
       }
-      out2[k] = value as string;
+      setName(out2, k, value as string);
     }
     out.tags = out2;
   }

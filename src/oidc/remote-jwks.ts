@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { concatBytes } from '../auth/encoding.ts';
 import { WebIdentityErrors } from '../protocol/errors.ts';
 import { parseJwks } from './jwks.ts';
 
@@ -57,7 +58,7 @@ export class RemoteJwks {
     return (await load).jwks;
   }
 
-  /** Bytes held now (for tests and the README's limits). */
+  /** Bytes held now (for tests and the documented limits). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes };
   }
@@ -126,22 +127,12 @@ export class RemoteJwks {
         if (size > MAX_DOCUMENT_BYTES) throw WebIdentityErrors.unreachable();
         chunks.push(chunk);
       }
-      const text = new TextDecoder().decode(concat(chunks, size));
+      const text = new TextDecoder().decode(concatBytes(...chunks));
       return { json: JSON.parse(text), bytes: size };
     } catch {
       throw WebIdentityErrors.unreachable();
     }
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 /** The isolate's cache of outside issuers' keys. */

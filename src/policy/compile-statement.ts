@@ -58,6 +58,20 @@ export interface ProbeRequest {
   action: ActionValue;
   resource: ArnValue;
   ctx: RequestContext;
+  /** The set's probes and this request's answers (0 not asked, 1 true, 2 false), for list probes. */
+  probes: Probe[];
+  memo: Uint8Array;
+}
+
+/** A probe's answer for this request, asked at most once per decision. */
+export function probeAnswer(req: ProbeRequest, id: number): boolean {
+  const memo = req.memo;
+  let v = memo[id];
+  if (v === 0) {
+    v = req.probes[id](req) ? 1 : 2;
+    memo[id] = v;
+  }
+  return v === 1;
 }
 
 /**
@@ -67,13 +81,19 @@ export interface ProbeRequest {
 export class ProbeRegistry {
   private readonly ids = new Map<string, number>();
   readonly probes: Probe[] = [];
+  /**
+   * For a probe that is a Resource list: the probes of its entries (any may match), so a decision
+   * loops over them without calling the list's closure; null for other probes.
+   */
+  readonly lists: Array<Int32Array | null> = [];
 
-  id(key: string, make: () => Probe): number {
+  id(key: string, make: () => Probe, list: Int32Array | null = null): number {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.probes.length;
       this.ids.set(key, id);
       this.probes.push(make());
+      this.lists.push(list);
     }
     return id;
   }
@@ -252,15 +272,20 @@ function resourceTest(
  * probe for the whole list, since statements of one policy set often repeat the same list.
  */
 function resourceListProbe(list: string[], vars: boolean, probes: ProbeRegistry): number {
-  return probes.id(`r:${vars ? 'v' : 'l'}:${JSON.stringify(list)}`, () => {
-    const matchers: ArnMatcher[] = list.map((r) => compileArnPattern(r, vars));
-    if (matchers.length === 1) {
-      const only = matchers[0];
-      return (req) => only(req.resource, req.ctx);
-    }
-    return (req) => {
-      for (const m of matchers) if (m(req.resource, req.ctx)) return true;
+  // Each entry is a probe of its own, so an ARN repeated across lists is matched once per decision.
+  const ids = list.map((r) =>
+    probes.id(`p:${vars ? 'v' : 'l'}:${r}`, () => {
+      const m: ArnMatcher = compileArnPattern(r, vars);
+      return (req) => m(req.resource, req.ctx);
+    }),
+  );
+  if (ids.length === 1) return ids[0];
+  return probes.id(
+    `r:${vars ? 'v' : 'l'}:${JSON.stringify(list)}`,
+    () => (req) => {
+      for (const id of ids) if (probeAnswer(req, id)) return true;
       return false;
-    };
-  });
+    },
+    Int32Array.from(ids),
+  );
 }

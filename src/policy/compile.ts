@@ -1,7 +1,8 @@
 import { charge, metered, WorkBudget } from './budget.ts';
 import { ByteBoundedCache } from './byte-cache.ts';
+import { checkRequest } from './input.ts';
 import { EvalRequest } from './request.ts';
-import { parsePrincipal } from './request-principal.ts';
+import { parsePrincipal, sessionRolePath } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
 import {
   compilePolicy,
@@ -75,59 +76,23 @@ function decideWith(
   charge(set.decisionCost);
   const ctx = new RequestContext(derived, request.context, set.keys.names.length);
   zero(set.probeMemo);
-  const req = new EvalRequest(
-    caller,
+  const req = new EvalRequest({
+    caller:
+      caller.kind === 'session' ? sessionRolePath(caller, ctx.get('aws:principalarn')) : caller,
     ctx,
-    request.action,
-    request.resource,
-    request.resourceAccount,
-    set.probes,
-    set.keys.names,
-    set.probeMemo,
-  );
+    action: request.action,
+    resource: request.resource,
+    resourceAccount: request.resourceAccount,
+    probes: set.probes,
+    keyNames: set.keys.names,
+    memo: set.probeMemo,
+  });
   set.conditionMemo.fill(0);
   req.conditionMemo = set.conditionMemo;
+  req.lists = set.lists;
   const decision = evaluate(set, req);
   if (trace) decision.trace = traceDecision(set, req, decision);
   return decision;
-}
-
-function checkRequest(request: DecisionRequest): void {
-  const bad = (field: string, what: string) => {
-    throw new PolicyError('InvalidInput', `request.${field} must be ${what}`);
-  };
-  if (typeof request !== 'object' || request === null) {
-    throw new PolicyError('InvalidInput', 'request must be an object');
-  }
-  if (typeof request.principal !== 'string' || request.principal === '')
-    bad('principal', 'a non-empty string');
-  if (typeof request.action !== 'string' || !isServiceAction(request.action)) {
-    bad('action', 'a string of the form service:Action');
-  }
-  if (typeof request.resource !== 'string' || request.resource === '')
-    bad('resource', 'a non-empty string');
-  // IAM's own bounds for the same fields (IAM API Reference, SimulateCustomPolicy: CallerArn and
-  // ResourceArns members 1-2048 characters, ActionNames members 3-128).
-  if (request.principal.length > MAX_ARN) bad('principal', `at most ${MAX_ARN} characters`);
-  if (request.resource.length > MAX_ARN) bad('resource', `at most ${MAX_ARN} characters`);
-  if (request.action.length > MAX_ACTION) bad('action', `at most ${MAX_ACTION} characters`);
-  if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
-    bad('resourceAccount', 'a 12-digit account id');
-  }
-}
-
-const MAX_ARN = 2048;
-const MAX_ACTION = 128;
-
-/** `service:Action`: exactly one colon, with text on both sides. */
-function isServiceAction(action: string): boolean {
-  let colon = -1;
-  for (let i = 0; i < action.length; i++) {
-    if (action.charCodeAt(i) !== 0x3a) continue;
-    if (colon !== -1) return false;
-    colon = i;
-  }
-  return colon > 0 && colon < action.length - 1;
 }
 
 function compileSet(p: PolicySet): CompiledPolicyGroups {
@@ -171,7 +136,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
       : null;
   const set: Omit<
     CompiledPolicyGroups,
-    'probeMemo' | 'keyState' | 'conditionMemo' | 'decisionCost'
+    'probeMemo' | 'keyState' | 'conditionMemo' | 'lists' | 'decisionCost'
   > = {
     keys,
     probes: probes.probes,
@@ -200,6 +165,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
     decisionCost: 1 + statements + keys.names.length + probes.probes.length,
     probeMemo: new Uint8Array(probes.probes.length),
     conditionMemo: new Uint8Array(conditions.count),
+    lists: probes.lists,
     keyState: new Uint8Array(keys.names.length),
   };
 }

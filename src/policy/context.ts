@@ -1,4 +1,5 @@
 import { ByteBoundedCache } from './byte-cache.ts';
+import { nameRecord, setName } from './records.ts';
 import { parsePrincipal } from './request-principal.ts';
 import type { RequestPrincipal } from './request-principal.ts';
 import { PolicyError } from './errors.ts';
@@ -49,9 +50,10 @@ export function deriveContext(
   const derived: Record<string, ContextValue> = principalKeys(parsePrincipal(principal));
   if (context === undefined) return derived;
   const given = new Set(Object.keys(context).map((k) => k.toLowerCase()));
-  const out: Record<string, ContextValue> = {};
-  for (const [k, v] of Object.entries(derived)) if (!given.has(k.toLowerCase())) out[k] = v;
-  return Object.assign(out, context);
+  const out = nameRecord<ContextValue>();
+  for (const [k, v] of Object.entries(derived)) if (!given.has(k.toLowerCase())) setName(out, k, v);
+  for (const [k, v] of Object.entries(context)) setName(out, k, v);
+  return out;
 }
 
 export function lowerKeyMap(keys: Record<string, string>): Map<string, string[]> {

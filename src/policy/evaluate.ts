@@ -28,6 +28,8 @@ export interface CompiledPolicyGroups {
   keyState: Uint8Array;
   /** Per-decision answers of the set's distinct conditions, zeroed as each decision starts. */
   conditionMemo: Uint8Array;
+  /** ProbeRegistry.lists. */
+  lists: Array<Int32Array | null>;
   /** Work units every decision spends before matching (statements, keys, probes). */
   decisionCost: number;
 }
@@ -107,7 +109,14 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  const v = verdict(set, req, acc.kinds ?? NO_KINDS, denied, scpOk, identity, boundary, session);
+  const v = verdict(set, req, {
+    kinds: acc.kinds ?? NO_KINDS,
+    denied,
+    scpOk,
+    identity,
+    boundary,
+    session,
+  });
   return {
     decision: v.decision,
     matchedStatements: acc.matched,
@@ -115,6 +124,18 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     reason: v.reason,
     errors: acc.errors,
   };
+}
+
+/** What each policy type answered for one request (ALLOW/DENY bits per type). */
+interface PolicyTypeAnswers {
+  /** How the resource-based policy's applicable Allow statements named the caller. */
+  kinds: ReadonlySet<MatchKind>;
+  denied: boolean;
+  /** Every SCP level allowed. */
+  scpOk: boolean;
+  identity: number;
+  boundary: number;
+  session: number;
 }
 
 interface Verdict {
@@ -126,16 +147,8 @@ const allow = (reason: string): Verdict => ({ decision: 'allowed', reason });
 const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason });
 
 /** How the policy types' answers combine, given what each allowed or denied. */
-function verdict(
-  set: CompiledPolicyGroups,
-  req: EvalRequest,
-  kinds: ReadonlySet<MatchKind>,
-  denied: boolean,
-  scpOk: boolean,
-  identity: number,
-  boundary: number,
-  session: number,
-): Verdict {
+function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTypeAnswers): Verdict {
+  const { kinds, denied, scpOk, identity, boundary, session } = answers;
   const { caller, trust } = req;
   if (denied) {
     return {
@@ -291,10 +304,17 @@ function probe(req: EvalRequest, id: number): boolean {
   const memo = req.memo;
   let v = memo[id];
   if (v === 0) {
-    v = req.probes[id](req) ? 1 : 2;
+    const list = req.lists[id];
+    v = (list !== null ? anyOf(req, list) : req.probes[id](req)) ? 1 : 2;
     memo[id] = v;
   }
   return v === 1;
+}
+
+/** A Resource list: any entry matches (each entry's answer is shared by every list naming it). */
+function anyOf(req: EvalRequest, list: Int32Array): boolean {
+  for (let i = 0; i < list.length; i++) if (probe(req, list[i])) return true;
+  return false;
 }
 
 function apply(

@@ -32,3 +32,5 @@ export {
   parseRequest,
   parseSimulateInput,
 } from './input.ts';
+export { getName, nameRecord, setName } from './records.ts';
+export type { NameRecord } from './records.ts';

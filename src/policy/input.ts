@@ -2,7 +2,7 @@ import { PolicyError } from './errors.ts';
 import type { ContextValue, DecisionRequest, PolicyInput, PolicySet } from './types.ts';
 
 /**
- * Checks the JSON envelope of POST /v1/simulate (CONTRACT.md section 3) and names the first bad
+ * Checks the JSON envelope of POST /v1/simulate (docs/simulate.md) and names the first bad
  * field, so an HTTP caller gets a 400 that says what to fix.
  */
 export function parseSimulateInput(value: unknown): {
@@ -31,7 +31,7 @@ export function parseRequest(value: unknown): DecisionRequest {
     action: nonEmpty(r.action, 'request.action'),
     resource: nonEmpty(r.resource, 'request.resource'),
   };
-  if (!/^[^:\s]+:[^:\s]+$/.test(out.action)) bad('request.action must look like service:Action');
+  if (!isServiceAction(out.action)) bad('request.action must look like service:Action');
   if (r.resourceAccount !== undefined) {
     const acct = nonEmpty(r.resourceAccount, 'request.resourceAccount');
     if (!/^\d{12}$/.test(acct)) bad('request.resourceAccount must be a 12-digit account id');
@@ -57,6 +57,7 @@ export function parseRequest(value: unknown): DecisionRequest {
     }
     out.context = ctx as Record<string, ContextValue>;
   }
+  checkRequest(out);
   return out;
 }
 
@@ -118,4 +119,49 @@ function nonEmpty(v: unknown, field: string): string {
 
 function bad(message: string): never {
   throw new PolicyError('InvalidInput', message);
+}
+
+/**
+ * The one check of a decision request's fields, whoever built it: parseRequest (the HTTP body) and
+ * compile().decide (library callers, IAM simulation, AuthZEN) both run it. An action is
+ * `service:Action` with exactly one colon; IAM constrains SimulateCustomPolicy's ActionNames by
+ * length only (3-128, IAM API Reference), so other characters, whitespace included, are matched
+ * as given (such an action matches only wildcards that cover it).
+ */
+export function checkRequest(request: DecisionRequest): void {
+  const bad = (field: string, what: string) => {
+    throw new PolicyError('InvalidInput', `request.${field} must be ${what}`);
+  };
+  if (typeof request !== 'object' || request === null) {
+    throw new PolicyError('InvalidInput', 'request must be an object');
+  }
+  if (typeof request.principal !== 'string' || request.principal === '')
+    bad('principal', 'a non-empty string');
+  if (typeof request.action !== 'string' || !isServiceAction(request.action)) {
+    bad('action', 'a string of the form service:Action');
+  }
+  if (typeof request.resource !== 'string' || request.resource === '')
+    bad('resource', 'a non-empty string');
+  // IAM's own bounds for the same fields (IAM API Reference, SimulateCustomPolicy: CallerArn and
+  // ResourceArns members 1-2048 characters, ActionNames members 3-128).
+  if (request.principal.length > MAX_ARN) bad('principal', `at most ${MAX_ARN} characters`);
+  if (request.resource.length > MAX_ARN) bad('resource', `at most ${MAX_ARN} characters`);
+  if (request.action.length > MAX_ACTION) bad('action', `at most ${MAX_ACTION} characters`);
+  if (request.resourceAccount !== undefined && !/^\d{12}$/.test(String(request.resourceAccount))) {
+    bad('resourceAccount', 'a 12-digit account id');
+  }
+}
+
+const MAX_ARN = 2048;
+const MAX_ACTION = 128;
+
+/** `service:Action`: exactly one colon, with text on both sides. */
+export function isServiceAction(action: string): boolean {
+  let colon = -1;
+  for (let i = 0; i < action.length; i++) {
+    if (action.charCodeAt(i) !== 0x3a) continue;
+    if (colon !== -1) return false;
+    colon = i;
+  }
+  return colon > 0 && colon < action.length - 1;
 }

@@ -14,8 +14,8 @@ export type MatchKind =
 type Entry =
   | { t: 'any' }
   | { t: 'account'; account: string }
-  | { t: 'user'; account: string; name: string }
-  | { t: 'role'; account: string; name: string }
+  | { t: 'user'; account: string; path: string; name: string }
+  | { t: 'role'; account: string; path: string; name: string }
   | { t: 'session'; account: string; role: string; session: string }
   | { t: 'fed'; account: string; name: string }
   | { t: 'service'; name: string }
@@ -44,9 +44,14 @@ function parseAws(value: string): Entry {
   const [, service, account, rest] = m;
   if (service === 'iam') {
     if (rest === 'root') return { t: 'account', account };
-    const name = rest.slice(rest.lastIndexOf('/') + 1).toLowerCase();
-    if (rest.startsWith('user/')) return { t: 'user', account, name };
-    if (rest.startsWith('role/')) return { t: 'role', account, name };
+    // A user or role ARN names one principal: its path is part of it ("the entire ARN must be
+    // specified"), and a user name is case-sensitive there (AWS JSON policy elements: Principal,
+    // IAM user principals); role names are unique case-insensitively.
+    const last = rest.lastIndexOf('/');
+    const name = rest.slice(last + 1);
+    const path = rest.slice(rest.indexOf('/'), last + 1);
+    if (rest.startsWith('user/')) return { t: 'user', account, path, name };
+    if (rest.startsWith('role/')) return { t: 'role', account, path, name: name.toLowerCase() };
     if (rest.startsWith('federated-user/')) return { t: 'fed', account, name: rest.slice(15) };
     return { t: 'none' };
   }
@@ -119,13 +124,14 @@ function entryMatch(e: Entry, c: RequestPrincipal): MatchKind | null {
     case 'account':
       return c.account === e.account ? 'account' : null;
     case 'user':
-      return c.kind === 'user' && c.account === e.account && c.name?.toLowerCase() === e.name
+      return c.kind === 'user' && c.account === e.account && c.name === e.name && c.path === e.path
         ? 'user'
         : null;
     case 'role':
       return (c.kind === 'role' || c.kind === 'session') &&
         c.account === e.account &&
-        c.roleLower === e.name
+        c.roleLower === e.name &&
+        c.path === e.path
         ? 'role'
         : null;
     case 'session':

@@ -23,6 +23,11 @@ export interface RequestPrincipal {
   name?: string;
   /** Role name, lower-cased (role names are unique case-insensitively). */
   roleLower?: string;
+  /**
+   * The path of a user or role (`/`, `/division/team/`), part of its ARN and so of its identity;
+   * for a role session, the path of its role (sessionRolePath), which the session ARN omits.
+   */
+  path?: string;
   sessionName?: string;
   /** aws:PrincipalArn: the role ARN for a role session. */
   principalArn?: string;
@@ -51,6 +56,7 @@ export function parsePrincipal(text: string): RequestPrincipal {
       const slash = rest.indexOf('/');
       const type = slash === -1 ? rest : rest.slice(0, slash);
       const name = rest.slice(rest.lastIndexOf('/') + 1);
+      const path = rest.slice(slash, rest.lastIndexOf('/') + 1);
       if (slash !== -1 && name !== '') {
         if (type === 'user') {
           return {
@@ -59,6 +65,7 @@ export function parsePrincipal(text: string): RequestPrincipal {
             partition,
             account,
             name,
+            path,
             principalArn: text,
             principalType: 'User',
           };
@@ -71,6 +78,7 @@ export function parsePrincipal(text: string): RequestPrincipal {
             account,
             name,
             roleLower: name.toLowerCase(),
+            path,
             principalArn: text,
             principalType: 'AssumedRole',
           };
@@ -90,6 +98,7 @@ export function parsePrincipal(text: string): RequestPrincipal {
           account,
           name: parts[1],
           roleLower: parts[1].toLowerCase(),
+          path: '/',
           sessionName: parts[2],
           principalArn: `arn:${partition}:iam::${account}:role/${parts[1]}`,
           principalType: 'AssumedRole',
@@ -130,4 +139,27 @@ function root(text: string, partition: string, account: string): RequestPrincipa
     principalArn: `arn:${partition}:iam::${account}:root`,
     principalType: 'Account',
   };
+}
+
+/**
+ * A role session with the path of its role. The session ARN drops the role's path; the request
+ * context's aws:PrincipalArn is the role's ARN with it (AWS global condition context keys), so a
+ * Principal naming `role/path/name` matches the sessions of that role and of no namesake on
+ * another path. Without that key the role is taken to be on `/`.
+ */
+export function sessionRolePath(
+  principal: RequestPrincipal,
+  principalArn: string[] | undefined,
+): RequestPrincipal {
+  if (principal.kind !== 'session' || principalArn === undefined || principalArn.length !== 1) {
+    return principal;
+  }
+  const arn = principalArn[0];
+  const prefix = `arn:${principal.partition}:iam::${principal.account}:role/`;
+  const last = arn.lastIndexOf('/');
+  if (!arn.startsWith(prefix) || arn.slice(last + 1).toLowerCase() !== principal.roleLower) {
+    return principal;
+  }
+  const path = arn.slice(prefix.length - 1, last + 1);
+  return path === principal.path ? principal : { ...principal, path };
 }

@@ -5,6 +5,7 @@ import type { ActionValue, Probe } from './compile-statement.ts';
 import type { RequestContext } from './context.ts';
 
 const NO_CONDITIONS = new Uint8Array(0);
+const NO_LISTS: Array<Int32Array | null> = [];
 
 const TRUST_ACTIONS = new Set([
   'assumerole',
@@ -31,28 +32,30 @@ export class EvalRequest {
   readonly memo: Uint8Array;
   /** Per condition slot (CompiledCondition.slot): 0 not tested yet, 1 holds, 2 does not. */
   conditionMemo: Uint8Array = NO_CONDITIONS;
+  /** ProbeRegistry.lists of the set: the entries of Resource-list probes. */
+  lists: Array<Int32Array | null> = NO_LISTS;
   private actionValue: ActionValue | null = null;
   private resourceValue: ArnValue | null = null;
   private trustValue: boolean | null = null;
 
-  constructor(
-    caller: RequestPrincipal,
-    ctx: RequestContext,
-    action: string,
-    resource: string,
-    resourceAccount: string | undefined,
-    probes: Probe[],
-    keyNames: Array<[string, string]>,
-    memo: Uint8Array,
-  ) {
-    this.caller = caller;
-    this.ctx = ctx;
-    this.rawAction = action;
-    this.rawResource = resource;
-    this.givenResourceAccount = resourceAccount;
-    this.probes = probes;
-    this.keyNames = keyNames;
-    this.memo = memo;
+  constructor(init: {
+    caller: RequestPrincipal;
+    ctx: RequestContext;
+    action: string;
+    resource: string;
+    resourceAccount: string | undefined;
+    probes: Probe[];
+    keyNames: Array<[string, string]>;
+    memo: Uint8Array;
+  }) {
+    this.caller = init.caller;
+    this.ctx = init.ctx;
+    this.rawAction = init.action;
+    this.rawResource = init.resource;
+    this.givenResourceAccount = init.resourceAccount;
+    this.probes = init.probes;
+    this.keyNames = init.keyNames;
+    this.memo = init.memo;
   }
 
   get action(): ActionValue {

@@ -1,3 +1,4 @@
+import { nameRecord, setName } from './records.ts';
 import { parseOperator } from './conditions/operator-name.ts';
 import { MSG, PolicyError } from './errors.ts';
 import { parsePolicyJson, policySize } from './json.ts';
@@ -184,7 +185,7 @@ function normalizePrincipal(raw: unknown, fail: (message: string) => never): Nor
   if (!isPlainObject(raw)) return fail(MSG.syntax);
   const keys = Object.keys(raw);
   if (keys.length === 0) fail(MSG.syntax);
-  const out: Partial<Record<PrincipalType, string[]>> = {};
+  const out: Partial<Record<PrincipalType, string[]>> = nameRecord();
   for (const key of keys) {
     const type = PRINCIPAL_TYPES.find((t) => t === key);
     const values = stringList(raw[key], fail);
@@ -192,7 +193,7 @@ function normalizePrincipal(raw: unknown, fail: (message: string) => never): Nor
     if (values.length === 0) fail(MSG.syntax);
     for (const v of values)
       if (!isValidPrincipalValue(type, v)) fail(MSG.invalidPrincipal(type, v));
-    out[type] = values;
+    setName(out, type, values);
   }
   return out;
 }
@@ -219,17 +220,18 @@ function checkResource(resource: string, fail: (message: string) => never): void
 
 function normalizeCondition(raw: unknown, fail: (message: string) => never): NormalizedCondition {
   if (!isPlainObject(raw)) return fail(MSG.syntax);
-  const out: NormalizedCondition = {};
+  // Condition keys and operators are the policy's text: `__proto__` is a key like any other.
+  const out: NormalizedCondition = nameRecord();
   for (const op of Object.keys(raw)) {
     if (parseOperator(op) === null) fail(MSG.invalidCondition(op));
     const block = raw[op];
     if (!isPlainObject(block)) return fail(MSG.syntax);
-    const keys: Record<string, string[]> = {};
+    const keys = nameRecord<string[]>();
     for (const key of Object.keys(block)) {
       if (key === '') fail(MSG.syntax);
-      keys[key] = scalarList(block[key], fail);
+      setName(keys, key, scalarList(block[key], fail));
     }
-    out[op] = keys;
+    setName(out, op, keys);
   }
   return out;
 }

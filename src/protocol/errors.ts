@@ -62,6 +62,8 @@ export const Errors = {
   /** AWS's answer to a caller over its request rate (query APIs: HTTP 400, code Throttling). */
   throttling: () => new AwsError('Throttling', 'Rate exceeded', 400),
   validation: (message: string) => new AwsError('ValidationError', message, 400),
+  /** A List* Marker this service did not issue (or one from another listing). */
+  invalidMarker: () => new AwsError('ValidationError', 'Invalid Marker.', 400),
   /** AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ...". */
   constraint: (violations: { value: string | null; member: string; constraint: string }[]) =>
     new AwsError(

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import { timingSafeEqual } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
-import { applySeed } from '../seed/apply.ts';
-import { seedSchema } from '../seed/schema.ts';
+import { AccountClient } from '../accounts/client.ts';
+import { validateSeed, type SeedSummary } from '../seed/apply.ts';
+import { parseSeed } from '../seed/schema.ts';
 import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
@@ -43,7 +44,7 @@ adminRoutes.post('/apply', async (c) => {
   } catch (e) {
     throw Errors.invalidJson(`The body is not JSON: ${(e as Error).message}`);
   }
-  const parsed = seedSchema.safeParse(json);
+  const parsed = parseSeed(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),
@@ -52,7 +53,22 @@ adminRoutes.post('/apply', async (c) => {
     const first = issues[0]!;
     throw Errors.invalidSeed(`${first.path || '(root)'}: ${first.message}`, issues);
   }
-  const summary = await applySeed(c.env, new KvIamStore(c.env.IAM), parsed.data, Date.now());
+  // The whole document is checked first (across accounts: an access key claimed twice), then each
+  // account's part is applied in that account's object, ordered with its IAM writes.
+  const seed = parsed.data;
+  await validateSeed(new KvIamStore(c.env.IAM), seed);
+  const now = Date.now();
+  const summary: SeedSummary = { accounts: 0, created: 0, updated: 0, unchanged: 0 };
+  for (const account of seed.accounts) {
+    const part = await AccountClient.of(c.env, account.id).applySeed(
+      { ...seed, accounts: [account] },
+      now,
+    );
+    summary.accounts += part.accounts;
+    summary.created += part.created;
+    summary.updated += part.updated;
+    summary.unchanged += part.unchanged;
+  }
   return c.json({ applied: summary });
 });
 

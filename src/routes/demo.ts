@@ -88,12 +88,24 @@ demoRoutes.post('/sandbox', async (c) => {
   }
   const now = Date.now();
   const store = new KvIamStore(c.env.IAM);
+  const ip = clientIp(c.req.raw.headers);
+  // Reading a sandbox counts as an API call of the demo; creating one has its own, lower limit.
+  if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', ip))) {
+    return c.json(
+      error(
+        'ThrottlingException',
+        'Too many requests from your network address; wait a few seconds.',
+      ),
+      429,
+      { 'Retry-After': '10', 'Cache-Control': 'no-store' },
+    );
+  }
   const claim = await readSandboxCookie(c.env.SEAL_KEY, c.req.header('cookie'), now);
   if (claim) {
     const view = await viewSandbox(c.env, store, claim.account);
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
   }
-  if (!(await withinLimit(c.env.DEMO_SANDBOX_LIMIT, 'sandbox', clientIp(c.req.raw.headers)))) {
+  if (!(await withinLimit(c.env.DEMO_SANDBOX_LIMIT, 'sandbox', ip))) {
     return c.json(
       error(
         'ThrottlingException',

@@ -25,7 +25,7 @@ export async function authorizeIssuer(
 ): Promise<void> {
   const resource = `arn:aws:iam::${account}:oidc-provider/${info.host}/oidc/${account}`;
   if (caller.account !== account) throw Errors.notAuthorized(caller.arn, action, resource);
-  await authorize(store, caller, info, action, resource);
+  await authorize({ store, caller, info }, { action, resource });
 }
 
 /** Reads the bounded body and authenticates its SigV4 signature (credential scope service `sts`). */

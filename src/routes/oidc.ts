@@ -11,7 +11,7 @@ import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 type Ctx = Context<{ Bindings: Env }>;
 
 /**
- * Each account's test OIDC issuer, mounted at /oidc (CONTRACT section 6, docs/web-identity.md):
+ * Each account's test OIDC issuer, mounted at /oidc (docs/web-identity.md):
  *   GET  /oidc/<account>/.well-known/openid-configuration   discovery
  *   GET  /oidc/<account>/.well-known/jwks.json              public keys
  *   POST /oidc/<account>/token                              mint a token (SigV4, scope sts)

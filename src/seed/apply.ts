@@ -8,6 +8,7 @@ import { checkDocument } from '../iam/shared/documents.ts';
 import { IamErrors } from '../iam/shared/errors.ts';
 import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/record.ts';
 import { jwksProblem, parseJwks } from '../oidc/jwks.ts';
+import { seededMfaDevices, checkSeededMfaDevices } from '../iam/mfa-devices/seeded.ts';
 import {
   addVersion,
   checkPolicyContent,
@@ -15,11 +16,13 @@ import {
   defaultDocument,
   MAX_VERSIONS,
   newPolicyRecord,
+  putManagedPolicy,
 } from '../iam/managed-policies/record.ts';
 import { checkGroupSpec, groupRecord, MAX_GROUPS_PER_USER } from '../iam/groups/record.ts';
 import {
   checkAttachedCount,
   checkInlineAggregate,
+  putIdentity,
   type IdentityKind,
 } from '../iam/identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
@@ -32,7 +35,7 @@ import {
 import { checkUserSpec, userRecord } from '../iam/users/record.ts';
 import { attachablePolicy, applyUsageDiff } from '../iam/managed-policies/attachment-counts.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import type {
   EntityTypes,
   GroupMembership,
@@ -162,7 +165,7 @@ function seededPrincipal(store: IamStore, account: Account): PrincipalLookup {
 }
 
 /** Every check IAM's API would make, over the whole document, before anything is written. */
-async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
+export async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
   const keyOwners = new Map<string, string>();
   for (const [ai, account] of seed.accounts.entries()) {
     const base = `accounts[${ai}]`;
@@ -193,6 +196,9 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
       });
       await checkPermissions(store, account, 'user', u.name, u, where);
       await checkMemberships(store, account, u.groups ?? [], `${where}.groups`);
+      await atAsync(`${where}.mfaDevices`, () =>
+        checkSeededMfaDevices(store, account.id, u.name, u.mfaDevices ?? []),
+      );
       for (const k of u.accessKeys ?? []) {
         const owner = `${account.id}/${u.name.toLowerCase()}`;
         const stored = await store.getAccessKey(k.accessKeyId);
@@ -240,7 +246,7 @@ async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> 
         checkTagKeys(o.tags ?? []);
         providerUrl(o.url);
         const problem = o.jwks === undefined ? null : jwksProblem(o.jwks);
-        if (problem) throw new AwsError('InvalidInput', problem, 400);
+        if (problem) throw Errors.invalidInput(problem);
       });
     }
   }
@@ -262,11 +268,22 @@ function canonical(value: unknown): string {
 }
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
+/** What every step of applying one account shares: where to write, the clock, and the tally. */
+interface AccountWriter {
+  env: Env;
+  store: IamStore;
+  acct: string;
+  now: number;
+  summary: SeedSummary;
+  /** Tallies one entity (created, updated or unchanged); true when it must be written. */
+  count: (before: unknown, after: unknown) => boolean;
+}
+
 /**
- * Brings the store to the state the seed describes, through the same validations and record builders
- * as the IAM API (src/iam). The whole document is validated before the first write. Entities that
- * already exist keep their ids and creation dates, and are rewritten only when something differs, so
- * applying the same document twice gives the same state.
+ * Brings the store to the state the seed describes, through the same validations, record builders
+ * and write helpers as the IAM API (src/iam). The whole document is validated before the first
+ * write. Entities that already exist keep their ids and creation dates, and are rewritten only
+ * when something differs, so applying the same document twice gives the same state.
  */
 export async function applySeed(
   env: Env,
@@ -287,124 +304,198 @@ export async function applySeed(
     else summary.updated++;
     return before === null || !same(before, after);
   };
-  const keys = await deriveKeys(env.SEAL_KEY);
-
   for (const account of seed.accounts) {
-    const acct = account.id;
-
-    for (const p of account.policies ?? []) {
-      const spec = { ...p, document: text(p.document) };
-      const existing = await store.get(acct, 'policy', p.name);
-      let record: ManagedPolicyRecord;
-      if (!existing) {
-        record = newPolicyRecord(acct, spec, now);
-      } else {
-        record = structuredClone(existing);
-        record.description = p.description;
-        record.tags = p.tags ?? [];
-        if (defaultDocument(record) !== spec.document) {
-          // A changed document becomes a new default version; the oldest other version makes room.
-          if (record.versions.length >= MAX_VERSIONS) {
-            const oldest = record.versions.find((v) => v.versionId !== record.defaultVersionId)!;
-            record.versions = record.versions.filter((v) => v !== oldest);
-          }
-          addVersion(record, spec.document, true, now);
-        }
-        if (!same(existing, record)) record.version = existing.version + 1;
-      }
-      if (count(existing, record)) await store.put(acct, 'policy', record.name, record);
-    }
-
-    const principal = async <K extends IdentityKind>(
-      kind: K,
-      spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
-      build: (existing: EntityTypes[K] | null) => EntityTypes[K],
-    ): Promise<EntityTypes[K]> => {
-      const existing = await store.get(acct, kind, spec.name);
-      const record = build(existing);
-      record.inlinePolicies = texts(spec.inlinePolicies);
-      record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
-      record.version = existing
-        ? existing.version + (same(existing, { ...record, version: existing.version }) ? 0 : 1)
-        : 1;
-      if (count(existing, record)) {
-        await store.put(acct, kind, record.name, record);
-        await applyUsageDiff(store, acct, usageOf(existing), usageOf(record));
-      }
-      return record;
-    };
-
-    // Groups are written before the users that join them; a membership names the group's id.
-    const groups = new Map<string, GroupMembership>();
-    for (const g of account.groups ?? []) {
-      const record = await principal('group', g, (existing) => groupRecord(acct, g, existing, now));
-      groups.set(record.name.toLowerCase(), { name: record.name, id: record.id });
-    }
-    const membership = async (name: string): Promise<GroupMembership> => {
-      const seeded = groups.get(name.toLowerCase());
-      if (seeded) return seeded;
-      const stored = await store.get(acct, 'group', name);
-      if (!stored) throw new SeedError(`groups (${name})`, IamErrors.noSuchGroup(name));
-      return { name: stored.name, id: stored.id };
-    };
-
-    for (const u of account.users ?? []) {
-      const memberships: GroupMembership[] = [];
-      for (const name of u.groups ?? []) {
-        const m = await membership(name);
-        if (!memberships.some((x) => x.id === m.id)) memberships.push(m);
-      }
-      await principal('user', u, (existing) => ({
-        ...userRecord(acct, u, existing, now),
-        groups: memberships,
-      }));
-      for (const k of u.accessKeys ?? []) {
-        const existing = await store.getAccessKey(k.accessKeyId);
-        const status = k.status ?? 'Active';
-        const secret = existing
-          ? await openSecret(keys.seal, existing.sealedSecret, k.accessKeyId).catch(() => null)
-          : null;
-        if (
-          existing &&
-          secret === k.secretAccessKey &&
-          existing.status === status &&
-          existing.userName === u.name
-        ) {
-          summary.unchanged++;
-          continue;
-        }
-        if (existing) summary.updated++;
-        else summary.created++;
-        await store.putAccessKey(
-          await accessKeyRecord(
-            env.SEAL_KEY,
-            {
-              accessKeyId: k.accessKeyId,
-              secretAccessKey: k.secretAccessKey,
-              account: acct,
-              userName: u.name,
-              status,
-            },
-            existing?.createDate ?? now,
-          ),
-        );
-      }
-    }
-
-    for (const r of account.roles ?? []) {
-      const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
-      await principal('role', r, (existing) => roleRecord(acct, spec, existing, now));
-    }
-
-    for (const o of account.oidcProviders ?? []) {
-      const url = providerUrl(o.url);
-      const existing = await store.get(acct, 'oidc', url);
-      const record = oidcRecord(acct, o, existing, now);
-      if (o.jwks !== undefined) record.jwks = parseJwks(o.jwks) ?? undefined;
-      if (count(existing, record)) await store.put(acct, 'oidc', url, record);
-    }
+    const w: AccountWriter = { env, store, acct: account.id, now, summary, count };
+    await applyPolicies(w, account);
+    const groups = await applyGroups(w, account);
+    await applyUsers(w, account, groups);
+    await applyRoles(w, account);
+    await bindTrustPolicies(w, account);
+    await applyOidcProviders(w, account);
     // Written last: the demo seed's "already seeded?" check reads it.
-    if (!(await store.getAccount(acct))) await store.putAccount({ id: acct, createDate: now });
+    if (!(await store.getAccount(account.id))) {
+      await store.putAccount({ id: account.id, createDate: now });
+    }
   }
   return summary;
+}
+
+/** Customer managed policies; a changed document becomes a new default version. */
+async function applyPolicies(w: AccountWriter, account: Account): Promise<void> {
+  const { store, acct, now, count } = w;
+  for (const p of account.policies ?? []) {
+    const spec = { ...p, document: text(p.document) };
+    const existing = await store.get(acct, 'policy', p.name);
+    let record: ManagedPolicyRecord;
+    if (!existing) {
+      record = newPolicyRecord(acct, spec, now);
+    } else {
+      record = structuredClone(existing);
+      record.description = p.description;
+      record.tags = p.tags ?? [];
+      if (defaultDocument(record) !== spec.document) {
+        // A changed document becomes a new default version; the oldest other version makes room.
+        if (record.versions.length >= MAX_VERSIONS) {
+          const oldest = record.versions.find((v) => v.versionId !== record.defaultVersionId)!;
+          record.versions = record.versions.filter((v) => v !== oldest);
+        }
+        addVersion(record, spec.document, true, now);
+      }
+    }
+    // Written (and its version bumped) as the IAM API writes a policy.
+    if (count(existing, record)) await putManagedPolicy(store, acct, record);
+  }
+}
+
+/** Writes a role, user or group with its inline and attached policies, keeping attachment counts exact. */
+async function putSeeded<K extends IdentityKind>(
+  w: AccountWriter,
+  kind: K,
+  spec: { name: string; inlinePolicies?: Record<string, Doc>; attachedPolicies?: string[] },
+  build: (existing: EntityTypes[K] | null) => EntityTypes[K],
+): Promise<EntityTypes[K]> {
+  const { store, acct, count } = w;
+  const existing = await store.get(acct, kind, spec.name);
+  const record = build(existing);
+  record.inlinePolicies = texts(spec.inlinePolicies);
+  record.attachedPolicies = [...new Set(spec.attachedPolicies ?? [])];
+  // The builders keep the stored version; putIdentity bumps it, as for every IAM write.
+  if (count(existing, record)) {
+    await putIdentity(store, acct, kind, record);
+    await applyUsageDiff(store, acct, usageOf(existing), usageOf(record));
+  }
+  return record;
+}
+
+/** Groups, written before the users that join them (a membership names the group's id). */
+async function applyGroups(
+  w: AccountWriter,
+  account: Account,
+): Promise<Map<string, GroupMembership>> {
+  const { acct, now } = w;
+  const groups = new Map<string, GroupMembership>();
+  for (const g of account.groups ?? []) {
+    const record = await putSeeded(w, 'group', g, (existing) =>
+      groupRecord(acct, g, existing, now),
+    );
+    groups.set(record.name.toLowerCase(), { name: record.name, id: record.id });
+  }
+  return groups;
+}
+
+/** Users with their group memberships, MFA devices and pinned access keys. */
+async function applyUsers(
+  w: AccountWriter,
+  account: Account,
+  groups: Map<string, GroupMembership>,
+): Promise<void> {
+  const { env, store, acct, now, summary } = w;
+  const keys = await deriveKeys(env.SEAL_KEY);
+  const membership = async (name: string): Promise<GroupMembership> => {
+    const seeded = groups.get(name.toLowerCase());
+    if (seeded) return seeded;
+    const stored = await store.get(acct, 'group', name);
+    if (!stored) throw new SeedError(`groups (${name})`, IamErrors.noSuchGroup(name));
+    return { name: stored.name, id: stored.id };
+  };
+
+  for (const u of account.users ?? []) {
+    const memberships: GroupMembership[] = [];
+    for (const name of u.groups ?? []) {
+      const m = await membership(name);
+      if (!memberships.some((x) => x.id === m.id)) memberships.push(m);
+    }
+    const user = await putSeeded(w, 'user', u, (existing) => ({
+      ...userRecord(acct, u, existing, now),
+      groups: memberships,
+    }));
+    if (u.mfaDevices?.length) {
+      const changes = await seededMfaDevices({
+        env,
+        store,
+        account: acct,
+        user,
+        devices: u.mfaDevices,
+        now,
+      });
+      summary.created += changes.created;
+      summary.updated += changes.updated;
+      summary.unchanged += changes.unchanged;
+    }
+    for (const k of u.accessKeys ?? []) {
+      const existing = await store.getAccessKey(k.accessKeyId);
+      const status = k.status ?? 'Active';
+      const secret = existing
+        ? await openSecret(keys.seal, existing.sealedSecret, k.accessKeyId).catch(() => null)
+        : null;
+      if (
+        existing &&
+        secret === k.secretAccessKey &&
+        existing.status === status &&
+        existing.userName === u.name
+      ) {
+        summary.unchanged++;
+        continue;
+      }
+      if (existing) summary.updated++;
+      else summary.created++;
+      await store.putAccessKey(
+        await accessKeyRecord(
+          env.SEAL_KEY,
+          {
+            accessKeyId: k.accessKeyId,
+            secretAccessKey: k.secretAccessKey,
+            account: acct,
+            userName: u.name,
+            status,
+          },
+          existing?.createDate ?? now,
+        ),
+      );
+    }
+  }
+}
+
+/** Roles (their trust policies are bound once every user and role exists: bindTrustPolicies). */
+async function applyRoles(w: AccountWriter, account: Account): Promise<void> {
+  const { acct, now } = w;
+  for (const r of account.roles ?? []) {
+    const spec = { ...r, assumeRolePolicyDocument: text(r.assumeRolePolicyDocument) };
+    await putSeeded(w, 'role', r, (existing) => ({
+      ...roleRecord(acct, spec, existing, now),
+      ...(existing?.trustPrincipalIds ? { trustPrincipalIds: existing.trustPrincipalIds } : {}),
+    }));
+  }
+}
+
+/**
+ * A seeded trust policy is bound as CreateRole binds one (roles/trust-principals.ts): each user and
+ * role it names stands for that principal's unique id, so a namesake created later is not trusted.
+ * Bound once every user and role of the document exists (a role may trust a later one).
+ */
+async function bindTrustPolicies(w: AccountWriter, account: Account): Promise<void> {
+  const { store, acct } = w;
+  for (const r of account.roles ?? []) {
+    const role = await store.get(acct, 'role', r.name);
+    if (!role) continue;
+    const ids = await resolveTrustPrincipals(
+      role.assumeRolePolicyDocument,
+      acct,
+      storedPrincipal(store, acct),
+    );
+    if (same(ids, role.trustPrincipalIds ?? {})) continue;
+    await putIdentity(store, acct, 'role', { ...role, trustPrincipalIds: ids });
+  }
+}
+
+/** OpenID Connect providers (with their JWKS when given, for offline verification). */
+async function applyOidcProviders(w: AccountWriter, account: Account): Promise<void> {
+  const { store, acct, now, count } = w;
+  for (const o of account.oidcProviders ?? []) {
+    const url = providerUrl(o.url);
+    const existing = await store.get(acct, 'oidc', url);
+    const record = oidcRecord(acct, o, existing, now);
+    if (o.jwks !== undefined) record.jwks = parseJwks(o.jwks) ?? undefined;
+    if (count(existing, record)) await store.put(acct, 'oidc', url, record);
+  }
 }

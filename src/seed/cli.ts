@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { getPlatformProxy } from 'wrangler';
 import type { Env } from '../env.ts';
 import { applySeed } from './apply.ts';
-import { seedSchema } from './schema.ts';
+import { parseSeed } from './schema.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 const file = process.argv[2];
@@ -25,7 +25,7 @@ try {
   console.error(`${file}: ${(e as Error).message}`);
   process.exit(1);
 }
-const parsed = seedSchema.safeParse(json);
+const parsed = parseSeed(json);
 if (!parsed.success) {
   for (const issue of parsed.error.issues)
     console.error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

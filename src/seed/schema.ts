@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { setName } from '../policy/records.ts';
 
 /**
- * The declarative seed document: the IAM state of one or more accounts (format documented in the
- * README; JSON Schema in src/seed/seed.schema.json, generated from this file by
+ * The declarative seed document: the IAM state of one or more accounts (format documented in
+ * docs/seeding.md; JSON Schema in src/seed/seed.schema.json, generated from this file by
  * `src/seed/write-json-schema.ts`). Applying it is idempotent: every entity named is created or brought to
  * the state described (its inline policies, attached policies, boundary, tags and a user's groups
  * are exactly those listed); entities not named are left alone. Policy documents may be JSON objects or JSON text.
@@ -95,6 +96,28 @@ export const seedSchema = z.strictObject({
                 )
                 .check(z.maxLength(2, 'Cannot exceed quota for AccessKeysPerUser: 2')),
             ),
+            mfaDevices: z.optional(
+              z
+                .array(
+                  z.strictObject({
+                    name: z.string(),
+                    path,
+                    seed: z.string().check(
+                      z.meta({
+                        description:
+                          'The base32 TOTP seed (at least 16 bytes, RFC 4226), known to CI so it can compute codes (docs/mfa.md).',
+                      }),
+                    ),
+                  }),
+                )
+                .check(
+                  z.meta({
+                    description:
+                      'Virtual MFA devices enabled for the user, serial number arn:aws:iam::ACCOUNT:mfa/PATH/NAME.',
+                  }),
+                  z.maxLength(8, 'Cannot exceed quota for MFADevicesPerUser: 8'),
+                ),
+            ),
           }),
         ),
       ),
@@ -136,3 +159,34 @@ export const seedSchema = z.strictObject({
 });
 
 export type SeedDocument = z.infer<typeof seedSchema>;
+
+/**
+ * seedSchema.safeParse, keeping `__proto__` keys. zod builds its output objects by assignment, so
+ * a key `__proto__` (a valid inline policy name, or a key inside a policy document) would be
+ * dropped without a word; every such key of the input is put back, as an own property, at the same
+ * place of the output (the schema only checks shapes, so input and output have the same layout).
+ * The documents it holds are validated when the seed is applied, as every other document is.
+ */
+export function parseSeed(json: unknown): ReturnType<typeof seedSchema.safeParse> {
+  const result = seedSchema.safeParse(json);
+  if (result.success) restoreProtoKeys(json, result.data);
+  return result;
+}
+
+function restoreProtoKeys(raw: unknown, parsed: unknown): void {
+  if (typeof raw !== 'object' || raw === null || typeof parsed !== 'object' || parsed === null) {
+    return;
+  }
+  if (Array.isArray(raw)) {
+    if (Array.isArray(parsed)) raw.forEach((v, i) => restoreProtoKeys(v, parsed[i]));
+    return;
+  }
+  for (const key of Object.keys(raw)) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (key === '__proto__' && !Object.hasOwn(parsed, key)) {
+      setName(parsed as Record<string, unknown>, key, value);
+    } else if (Object.hasOwn(parsed, key)) {
+      restoreProtoKeys(value, (parsed as Record<string, unknown>)[key]);
+    }
+  }
+}

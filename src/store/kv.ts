@@ -1,4 +1,5 @@
 import { recordCacheFor, type RecordCache } from './record-cache.ts';
+import type { WriteJournal } from './write-journal.ts';
 import {
   InvalidMarkerError,
   type AccessKeyRecord,
@@ -11,7 +12,7 @@ import {
 } from './types.ts';
 
 /**
- * IamStore on Workers KV. Key schema (also in the README):
+ * IamStore on Workers KV. Key schema (also in docs/internals.md):
  *   acct/<account>                          AccountRecord
  *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | GroupRecord | ManagedPolicyRecord | OidcProviderRecord
  *                                           (metadata: { path } for the kinds that have one)
@@ -29,14 +30,23 @@ export class KvIamStore implements IamStore {
   private readonly cache: RecordCache;
   private readonly expiry: AccountExpiry;
 
-  constructor(kv: KVNamespace) {
+  private readonly journal?: WriteJournal;
+
+  /**
+   * `journal`: given where writes are ordered (the account's Durable Object), so reads there see
+   * the object's own last writes even while KV still answers older values.
+   */
+  constructor(kv: KVNamespace, options: { journal?: WriteJournal } = {}) {
     this.kv = kv;
+    this.journal = options.journal;
     this.cache = recordCacheFor(kv);
     this.expiry = new AccountExpiry(kv);
   }
 
   /** One record by key, through the isolate's record cache (store/record-cache.ts). */
   private async read<T>(key: string): Promise<T | null> {
+    const journaled = await this.journal?.recent(key, Date.now());
+    if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
     const hit = this.cache.get(key, Date.now());
     if (hit !== undefined) return JSON.parse(hit) as T;
     const sequence = this.cache.sequence;
@@ -46,8 +56,19 @@ export class KvIamStore implements IamStore {
     return JSON.parse(text) as T;
   }
 
-  /** Runs a write of `keys`, forgetting them in the record cache before and after. */
-  private async write(keys: string[], run: () => Promise<unknown>): Promise<void> {
+  /**
+   * Runs a write of `keys`, forgetting them in the record cache before and after; `values` (the
+   * text written to each key, null for a delete) go to the journal when there is one.
+   */
+  private async write(
+    keys: string[],
+    run: () => Promise<unknown>,
+    values?: (string | null)[],
+  ): Promise<void> {
+    if (this.journal && values) {
+      const now = Date.now();
+      keys.forEach((k, i) => this.journal!.record(k, values[i] ?? null, now));
+    }
     for (const k of keys) this.cache.forget(k);
     try {
       await run();
@@ -63,12 +84,11 @@ export class KvIamStore implements IamStore {
   async putAccount(record: AccountRecord): Promise<void> {
     const expiration = record.expiresAt === undefined ? undefined : kvExpiration(record.expiresAt);
     const key = `acct/${record.id}`;
-    await this.write([key], () =>
-      this.kv.put(
-        key,
-        JSON.stringify(record),
-        expiration === undefined ? undefined : { expiration },
-      ),
+    const text = JSON.stringify(record);
+    await this.write(
+      [key],
+      () => this.kv.put(key, text, expiration === undefined ? undefined : { expiration }),
+      [text],
     );
     this.expiry.remember(record);
   }
@@ -107,12 +127,13 @@ export class KvIamStore implements IamStore {
     const path = pathOf(record);
     const key = entityKey(account, kind, name);
     const options = await this.options(account, path === undefined ? undefined : { path });
-    await this.write([key], () => this.kv.put(key, JSON.stringify(record), options));
+    const text = JSON.stringify(record);
+    await this.write([key], () => this.kv.put(key, text, options), [text]);
   }
 
   async delete(account: string, kind: EntityKind, name: string): Promise<void> {
     const key = entityKey(account, kind, name);
-    await this.write([key], () => this.kv.delete(key));
+    await this.write([key], () => this.kv.delete(key), [null]);
   }
 
   /**
@@ -191,12 +212,22 @@ export class KvIamStore implements IamStore {
 
   /** One bulk get; key by key if the bulk read is refused (its total size is capped at 25 MB). */
   private async readMany<T>(keys: string[]): Promise<Map<string, T | null>> {
+    let read: Map<string, T | null>;
     try {
-      return await this.kv.get<T>(keys, 'json');
+      read = await this.kv.get<T>(keys, 'json');
     } catch {
       const values = await Promise.all(keys.map((k) => this.kv.get<T>(k, 'json')));
-      return new Map(keys.map((k, i) => [k, values[i] ?? null]));
+      read = new Map(keys.map((k, i) => [k, values[i] ?? null]));
     }
+    if (this.journal) {
+      const now = Date.now();
+      for (const k of keys) {
+        const journaled = await this.journal.recent(k, now);
+        if (journaled)
+          read.set(k, journaled.value === null ? null : (JSON.parse(journaled.value) as T));
+      }
+    }
+    return read;
   }
 
   private async listPage(
@@ -221,11 +252,19 @@ export class KvIamStore implements IamStore {
   async putAccessKey(record: AccessKeyRecord): Promise<void> {
     const key = `akey/${record.accessKeyId}`;
     const options = await this.options(record.account);
-    await this.write([key], () =>
-      Promise.all([
-        this.kv.put(key, JSON.stringify(record), options),
-        this.kv.put(userKeyIndex(record.account, record.userName, record.accessKeyId), '', options),
-      ]),
+    const text = JSON.stringify(record);
+    await this.write(
+      [key],
+      () =>
+        Promise.all([
+          this.kv.put(key, text, options),
+          this.kv.put(
+            userKeyIndex(record.account, record.userName, record.accessKeyId),
+            '',
+            options,
+          ),
+        ]),
+      [text],
     );
   }
 
@@ -233,11 +272,14 @@ export class KvIamStore implements IamStore {
     const record = await this.getAccessKey(accessKeyId);
     if (!record) return;
     const key = `akey/${accessKeyId}`;
-    await this.write([key], () =>
-      Promise.all([
-        this.kv.delete(key),
-        this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
-      ]),
+    await this.write(
+      [key],
+      () =>
+        Promise.all([
+          this.kv.delete(key),
+          this.kv.delete(userKeyIndex(record.account, record.userName, accessKeyId)),
+        ]),
+      [null],
     );
   }
 

@@ -50,8 +50,11 @@ export class RecordCache {
     if (bytes > BUDGET_BYTES) return;
     this.entries.set(key, { text, at: now, bytes });
     this.total += bytes;
+    if (this.total <= BUDGET_BYTES) return;
+    // Down to three quarters in one pass: a Map's iteration walks the holes its deletions leave,
+    // so evicting one entry per insertion would rescan them each time (src/policy/byte-cache.ts).
     for (const [k, e] of this.entries) {
-      if (this.total <= BUDGET_BYTES) break;
+      if (this.total <= BUDGET_BYTES - (BUDGET_BYTES >> 2)) break;
       this.entries.delete(k);
       this.total -= e.bytes;
     }

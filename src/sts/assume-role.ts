@@ -3,8 +3,9 @@ import type { Caller } from '../caller/types.ts';
 import type { ContextValue } from '../policy/index.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import type { RoleRecord } from '../store/types.ts';
 import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
 import { verifyMfa } from './mfa.ts';
@@ -19,9 +20,93 @@ import {
 
 const CHAINED_MAX_SECONDS = 3600;
 
-/** AssumeRole (STS API Reference), with every parameter constraint and AWS's authorization rules. */
+/** AssumeRole's parameters, read and checked against the API's constraints. */
+interface AssumeRoleRequest {
+  roleArn: string;
+  sessionName: string;
+  duration?: number;
+  externalId?: string;
+  mfa?: { serialNumber: string; tokenCode: string };
+  sourceIdentity?: string;
+  policyParams: ReturnType<typeof readSessionPolicyParams>;
+  requestedTags: ReturnType<typeof readSessionTags>;
+}
+
+/**
+ * AssumeRole (STS API Reference), with every parameter constraint and AWS's authorization rules,
+ * in AWS's order: parse, find the role, build the request context, authorize, check the duration,
+ * issue, render.
+ */
 export async function assumeRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
-  const { params, store, info } = ctx;
+  const request = readRequest(ctx);
+  // A malformed ARN is denied before the MFA code is spent, as a missing role is (findRole).
+  if (!parseRoleArn(request.roleArn)) {
+    throw Errors.notAuthorized(caller.arn, 'sts:AssumeRole', request.roleArn);
+  }
+  if (request.mfa) {
+    // Only an IAM user (or its GetSessionToken session) owns MFA devices; a role session has none.
+    await verifyMfa(ctx.env, caller, {
+      ...request.mfa,
+      userId: caller.user?.id ?? '',
+      now: ctx.info.now,
+    });
+  }
+  const role = await findRole(ctx, caller, request.roleArn);
+  const session = caller.session;
+  const chained = session?.kind === 'AssumedRole';
+  const sourceIdentity = effectiveSourceIdentity(caller, request);
+  const sessionTags = mergeSessionTags(request.requestedTags, chained ? session : undefined);
+  const context = requestContext({ role, request, sourceIdentity, sessionTags });
+  await authorizeAssume(ctx, caller, { role, context, sourceIdentity, sessionTags });
+  const seconds = sessionSeconds(role, request, chained);
+
+  const account = role.account;
+  const sessionPolicies = await resolveSessionPolicies(ctx.store, request.policyParams, account);
+  const tagKeys = Object.keys(sessionTags.tags);
+  const packed =
+    sessionPolicies.length > 0 || tagKeys.length > 0
+      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
+      : undefined;
+  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
+
+  const { sessionName } = request;
+  const now = ctx.info.now;
+  const mfa = request.mfa !== undefined;
+  const credentials = await issueSession(ctx.env, {
+    account: account,
+    kind: 'AssumedRole',
+    arn: assumedRoleArn(account, role.record.name, sessionName),
+    userId: `${role.record.id}:${sessionName}`,
+    sourceName: role.record.name,
+    sourceArn: role.record.arn,
+    sourceId: role.record.id,
+    sessionName,
+    sessionPolicies,
+    tags: sessionTags.tags,
+    transitiveTagKeys: sessionTags.transitiveTagKeys,
+    sourceIdentity,
+    mfa: mfa || (session?.mfa ?? false),
+    mfaAuthTime: mfa ? now : session?.mfa ? (session.mfaAuthTime ?? session.issuedAt) : undefined,
+    issuedAt: now,
+    expiresAt: now + seconds * 1000,
+    chainDepth: chained ? session.chainDepth + 1 : 0,
+  });
+
+  // Element order as STS answers (STS API Reference, AssumeRole > Examples: the sample response).
+  return {
+    SourceIdentity: sourceIdentity,
+    AssumedRoleUser: {
+      AssumedRoleId: `${role.record.id}:${sessionName}`,
+      Arn: assumedRoleArn(account, role.record.name, sessionName),
+    },
+    Credentials: { ...credentials },
+    PackedPolicySize: packed,
+  };
+}
+
+/** Reads every parameter and checks the API's constraints (ValidationError, all violations at once). */
+function readRequest(ctx: OperationContext): AssumeRoleRequest {
+  const { params } = ctx;
   const v = new Constraints();
   const roleArn = params.require('RoleArn');
   const sessionName = params.require('RoleSessionName');
@@ -53,131 +138,137 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   if (sourceIdentity?.toLowerCase().startsWith('aws:')) {
     throw Errors.validation("SourceIdentity can't begin with the prefix 'aws:'.");
   }
-  const parsed = parseRoleArn(roleArn);
-  const denied = () => Errors.notAuthorized(caller.arn, 'sts:AssumeRole', roleArn);
-  if (!parsed) {
+  if (!parseRoleArn(roleArn) && !roleArn.startsWith('arn:')) {
     // STS answers a malformed ARN (a missing colon, another service) like a role that does not
-    // exist, and only something that is no ARN at all as invalid.
-    if (roleArn.startsWith('arn:')) throw denied();
+    // exist (findRole), and only something that is no ARN at all as invalid.
     throw Errors.validation('Request ARN is invalid');
   }
-  if (serialNumber !== undefined && tokenCode !== undefined) {
-    // Only an IAM user (or its GetSessionToken session) owns MFA devices; a role session has none.
-    await verifyMfa(ctx.env, caller, {
-      serialNumber,
-      tokenCode,
-      userId: caller.user?.id ?? '',
-      now: info.now,
-    });
-  }
-  const account = parsed.account;
-  const role = await store.get(account, 'role', parsed.name);
-  // A role that does not exist (or whose path differs) is indistinguishable from one that does not trust you.
-  if (!role || role.arn !== roleArn) throw denied();
+  return {
+    roleArn,
+    sessionName,
+    duration,
+    externalId,
+    mfa:
+      serialNumber !== undefined && tokenCode !== undefined
+        ? { serialNumber, tokenCode }
+        : undefined,
+    sourceIdentity,
+    policyParams,
+    requestedTags,
+  };
+}
 
+type FoundRole = { account: string; record: RoleRecord };
+
+/** The role named by the ARN; one that does not exist (or whose path differs) is indistinguishable from one that does not trust you. */
+async function findRole(
+  ctx: OperationContext,
+  caller: Caller,
+  roleArn: string,
+): Promise<FoundRole> {
+  const parsed = parseRoleArn(roleArn);
+  const denied = () => Errors.notAuthorized(caller.arn, 'sts:AssumeRole', roleArn);
+  if (!parsed) throw denied();
+  const role = await ctx.store.get(parsed.account, 'role', parsed.name);
+  if (!role || role.arn !== roleArn) throw denied();
+  return { account: parsed.account, record: role };
+}
+
+/** The source identity is sticky: a chained session keeps its own and may not change it. */
+function effectiveSourceIdentity(caller: Caller, request: AssumeRoleRequest): string | undefined {
   const session = caller.session;
-  const chained = session?.kind === 'AssumedRole';
-  const effectiveSourceIdentity = session?.sourceIdentity ?? sourceIdentity;
-  if (
-    session?.sourceIdentity &&
-    sourceIdentity !== undefined &&
-    sourceIdentity !== session.sourceIdentity
-  ) {
-    throw new AwsError(
-      'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn} because the source identity of the calling session cannot be changed`,
-      403,
+  const requested = request.sourceIdentity;
+  if (session?.sourceIdentity && requested !== undefined && requested !== session.sourceIdentity) {
+    throw Errors.notAuthorized(
+      caller.arn,
+      'sts:SetSourceIdentity',
+      request.roleArn,
+      ' because the source identity of the calling session cannot be changed',
     );
   }
-  const sessionTags = mergeSessionTags(requestedTags, chained ? session : undefined);
-  const tagKeys = Object.keys(sessionTags.tags);
+  return session?.sourceIdentity ?? requested;
+}
 
-  const context: Record<string, ContextValue> = { 'sts:RoleSessionName': sessionName };
+type SessionTags = ReturnType<typeof mergeSessionTags>;
+
+/** The condition keys AssumeRole's authorization sees (STS condition keys; the role's tags as resource tags). */
+function requestContext(input: {
+  role: FoundRole;
+  request: AssumeRoleRequest;
+  sourceIdentity: string | undefined;
+  sessionTags: SessionTags;
+}): Record<string, ContextValue> {
+  const { role, request, sourceIdentity, sessionTags } = input;
+  const context: Record<string, ContextValue> = { 'sts:RoleSessionName': request.sessionName };
   // The role is the resource: its tags are resource tags (ABAC on sts:AssumeRole).
-  for (const t of role.tags) {
+  for (const t of role.record.tags) {
     context[`iam:ResourceTag/${t.Key}`] = t.Value;
     context[`aws:ResourceTag/${t.Key}`] = t.Value;
   }
-  if (externalId !== undefined) context['sts:ExternalId'] = externalId;
-  if (effectiveSourceIdentity !== undefined)
-    context['sts:SourceIdentity'] = effectiveSourceIdentity;
-  if (serialNumber !== undefined) {
+  if (request.externalId !== undefined) context['sts:ExternalId'] = request.externalId;
+  if (sourceIdentity !== undefined) context['sts:SourceIdentity'] = sourceIdentity;
+  if (request.mfa !== undefined) {
     context['aws:MultiFactorAuthPresent'] = 'true';
     context['aws:MultiFactorAuthAge'] = '0';
   }
+  const tagKeys = Object.keys(sessionTags.tags);
   if (tagKeys.length > 0) {
     for (const [k, val] of Object.entries(sessionTags.tags)) context[`aws:RequestTag/${k}`] = val;
     context['aws:TagKeys'] = tagKeys;
     context['sts:TransitiveTagKeys'] = sessionTags.transitiveTagKeys;
   }
+  return context;
+}
 
-  // The trust policy is the role's resource policy: evaluated together with the caller's own
-  // identity, boundary and session policies ("Policy evaluation logic", cross-account rules included).
-  const trustPolicy = boundTrustPolicy(role, caller);
+/**
+ * sts:AssumeRole, then sts:TagSession and sts:SetSourceIdentity when used. The trust policy is the
+ * role's resource policy: evaluated together with the caller's own identity, boundary and session
+ * policies ("Policy evaluation logic", cross-account rules included).
+ */
+async function authorizeAssume(
+  ctx: OperationContext,
+  caller: Caller,
+  input: {
+    role: FoundRole;
+    context: Record<string, ContextValue>;
+    sourceIdentity: string | undefined;
+    sessionTags: SessionTags;
+  },
+): Promise<void> {
+  const { role, context } = input;
+  const trustPolicy = boundTrustPolicy(role.record, caller);
   const check = async (action: string) => {
-    const result = await decide(store, caller, info, action, roleArn, {
-      context,
-      resourcePolicy: trustPolicy,
-      resourceAccount: account,
-    });
-    if (result.decision !== 'allowed') throw Errors.notAuthorized(caller.arn, action, roleArn);
+    const result = await decide(
+      { store: ctx.store, caller, info: ctx.info },
+      {
+        action,
+        resource: role.record.arn,
+        context,
+        resourcePolicy: trustPolicy,
+        resourceAccount: role.account,
+      },
+    );
+    if (result.decision !== 'allowed') {
+      throw Errors.notAuthorized(caller.arn, action, role.record.arn);
+    }
   };
   await check('sts:AssumeRole');
-  if (tagKeys.length > 0) await check('sts:TagSession');
-  if (effectiveSourceIdentity !== undefined) await check('sts:SetSourceIdentity');
+  if (Object.keys(input.sessionTags.tags).length > 0) await check('sts:TagSession');
+  if (input.sourceIdentity !== undefined) await check('sts:SetSourceIdentity');
+}
 
-  const seconds = duration ?? 3600;
+/** DurationSeconds (default 3600) within the role's MaxSessionDuration, and one hour when chaining. */
+function sessionSeconds(role: FoundRole, request: AssumeRoleRequest, chained: boolean): number {
+  const seconds = request.duration ?? 3600;
   if (chained && seconds > CHAINED_MAX_SECONDS) {
     throw Errors.validation(
       'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
     );
   }
-  if (seconds > role.maxSessionDuration) {
+  if (seconds > role.record.maxSessionDuration) {
     throw Errors.validation(
       'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
     );
   }
-
-  const sessionPolicies = await resolveSessionPolicies(store, policyParams, account);
-  const packed =
-    sessionPolicies.length > 0 || tagKeys.length > 0
-      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
-      : undefined;
-  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
-
-  const credentials = await issueSession(ctx.env, {
-    account: account,
-    kind: 'AssumedRole',
-    arn: assumedRoleArn(account, role.name, sessionName),
-    userId: `${role.id}:${sessionName}`,
-    sourceName: role.name,
-    sourceArn: role.arn,
-    sourceId: role.id,
-    sessionName,
-    sessionPolicies,
-    tags: sessionTags.tags,
-    transitiveTagKeys: sessionTags.transitiveTagKeys,
-    sourceIdentity: effectiveSourceIdentity,
-    mfa: serialNumber !== undefined || (session?.mfa ?? false),
-    mfaAuthTime:
-      serialNumber !== undefined
-        ? info.now
-        : session?.mfa
-          ? (session.mfaAuthTime ?? session.issuedAt)
-          : undefined,
-    issuedAt: info.now,
-    expiresAt: info.now + seconds * 1000,
-    chainDepth: chained ? session.chainDepth + 1 : 0,
-  });
-
-  // Element order as STS answers (AssumeRole wire capture in AWS-NOTES.md).
-  return {
-    SourceIdentity: effectiveSourceIdentity,
-    AssumedRoleUser: {
-      AssumedRoleId: `${role.id}:${sessionName}`,
-      Arn: assumedRoleArn(account, role.name, sessionName),
-    },
-    Credentials: { ...credentials },
-    PackedPolicySize: packed,
-  };
+  return seconds;
 }

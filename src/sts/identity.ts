@@ -3,8 +3,8 @@ import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints } from '../protocol/constraints.ts';
-import { AwsError } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
+import { StsErrors } from './errors.ts';
 
 /** GetCallerIdentity: needs no permission and cannot be denied ("GetCallerIdentity", STS API Reference). */
 export async function getCallerIdentity(
@@ -26,11 +26,14 @@ export async function getAccessKeyInfo(ctx: OperationContext, caller: Caller): P
     .pattern('accessKeyId', id, /^[\w]*$/, '[\\w]*')
     .check();
   // sts:GetAccessKeyInfo has no resource type (Service Authorization Reference): authorized on "*".
-  await authorize(ctx.store, caller, ctx.info, 'sts:GetAccessKeyInfo', '*');
+  await authorize(
+    { store: ctx.store, caller, info: ctx.info },
+    { action: 'sts:GetAccessKeyInfo', resource: '*' },
+  );
   const stored = await ctx.store.getAccessKey(id);
   const account = stored?.account ?? accountFromAccessKeyId(id);
   if (!account) {
-    throw new AwsError('InvalidParameterValue', `The access key ID ${id} is not valid.`, 400);
+    throw StsErrors.invalidAccessKeyId(id);
   }
   return { Account: account };
 }

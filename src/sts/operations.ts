@@ -1,12 +1,12 @@
 import type { Caller } from '../caller/types.ts';
 import type { Operation, OperationContext, OperationTable } from '../operation.ts';
-import { AwsError } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { assumeRole } from './assume-role.ts';
 import { getAccessKeyInfo, getCallerIdentity } from './identity.ts';
 import { getFederationToken, getSessionToken } from './tokens.ts';
 import { assumeRoleWithWebIdentity } from './web-identity.ts';
 import { getWebIdentityToken } from './web-identity-token.ts';
+import { StsErrors } from './errors.ts';
 
 type SessionKind = 'long-term' | 'AssumedRole' | 'User' | 'FederatedUser';
 
@@ -33,7 +33,7 @@ function signed(
     run: (ctx, caller) => {
       const kind: SessionKind = caller.session?.kind ?? 'long-term';
       if (!ALLOWED[action]!.includes(kind)) {
-        throw new AwsError('AccessDenied', `Cannot call ${action} with session credentials`, 403);
+        throw StsErrors.sessionCredentials(action);
       }
       return run(ctx, caller);
     },

@@ -1,10 +1,12 @@
+import { getName, nameRecord, setName } from '../policy/index.ts';
 import { PolicyError, validatePolicy } from '../policy/index.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import type { QueryParams } from '../protocol/query.ts';
 import { checkTags, MAX_TAGS, readTags } from '../protocol/tags.ts';
 import { managedPolicyDocument } from '../store/managed.ts';
 import type { IamStore, Tags } from '../store/types.ts';
+import { StsErrors } from './errors.ts';
 
 /** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */
 export interface SessionPolicyParams {
@@ -49,11 +51,7 @@ export async function resolveSessionPolicies(
     const doc =
       owner === account || owner === 'aws' ? await managedPolicyDocument(store, arn) : null;
     if (doc === null) {
-      throw new AwsError(
-        'InvalidParameterValue',
-        `Policy ${arn} does not exist or is not attachable.`,
-        400,
-      );
+      throw StsErrors.policyNotAttachable(arn);
     }
     texts.push(doc);
   }
@@ -91,41 +89,29 @@ export function mergeSessionTags(
   for (const t of requested.tags) {
     const k = t.Key.toLowerCase();
     if (seen.has(k)) {
-      throw new AwsError(
-        'InvalidParameterValue',
-        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
-        400,
-      );
+      throw StsErrors.duplicateTagKeys();
     }
     seen.add(k);
   }
   for (const k of requested.transitive) {
     if (!seen.has(k.toLowerCase())) {
-      throw new AwsError(
-        'InvalidParameterValue',
-        'The specified transitive tag key must be included in the requested tags.',
-        400,
-      );
+      throw StsErrors.transitiveKeyNotTagged();
     }
   }
-  const tags: Record<string, string> = {};
+  const tags = nameRecord<string>();
   const transitiveTagKeys: string[] = [];
   if (inherited) {
     for (const key of inherited.transitiveTagKeys) {
-      const value = inherited.tags[key];
+      const value = getName(inherited.tags, key);
       if (value === undefined) continue;
       if (seen.has(key.toLowerCase())) {
-        throw new AwsError(
-          'InvalidParameterValue',
-          `One of the specified tag keys conflicts with a transitive tag key from the calling session: ${key}`,
-          400,
-        );
+        throw StsErrors.transitiveKeyConflict(key);
       }
-      tags[key] = value;
+      setName(tags, key, value);
       transitiveTagKeys.push(key);
     }
   }
-  for (const t of requested.tags) tags[t.Key] = t.Value;
+  for (const t of requested.tags) setName(tags, t.Key, t.Value);
   for (const k of requested.transitive) {
     const actual = requested.tags.find((t) => t.Key.toLowerCase() === k.toLowerCase())!.Key;
     if (!transitiveTagKeys.includes(actual)) transitiveTagKeys.push(actual);

@@ -2,7 +2,7 @@ import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, Errors } from '../protocol/errors.ts';
+import { Errors } from '../protocol/errors.ts';
 import { requestTagContext } from '../protocol/tags.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { federatedUserArn } from './arns.ts';
@@ -15,13 +15,14 @@ import {
   readSessionTags,
   resolveSessionPolicies,
 } from './session-params.ts';
+import { StsErrors } from './errors.ts';
 
 const USER_MAX_SECONDS = 129600;
 const USER_DEFAULT_SECONDS = 43200;
 
 /** Only long-term user credentials reach these actions (operations.ts); this narrows the type. */
 function longTermUser(caller: Caller): NonNullable<Caller['user']> {
-  if (!caller.user) throw new AwsError('AccessDenied', 'Only IAM users can call this action', 403);
+  if (!caller.user) throw StsErrors.onlyUsers();
   return caller.user;
 }
 
@@ -95,8 +96,11 @@ export async function getFederationToken(
   const tags = mergeSessionTags(requestedTags);
   const tagKeys = Object.keys(tags.tags);
   const context = requestTagContext(requestedTags.tags);
-  await authorize(store, caller, info, 'sts:GetFederationToken', arn, { context });
-  if (tagKeys.length > 0) await authorize(store, caller, info, 'sts:TagSession', arn, { context });
+  const asker = { store, caller, info };
+  await authorize(asker, { action: 'sts:GetFederationToken', resource: arn, context });
+  if (tagKeys.length > 0) {
+    await authorize(asker, { action: 'sts:TagSession', resource: arn, context });
+  }
 
   const sessionPolicies = await resolveSessionPolicies(store, policyParams, caller.account);
   const packed =

@@ -1,9 +1,10 @@
+import { nameRecord, setName } from '../policy/index.ts';
 import { SignJWT, type JWTPayload } from 'jose';
 import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { OUTBOUND_ALGORITHMS, outboundIssuer } from '../oidc/outbound.ts';
-import { activeKey, privateKeyOf } from '../oidc/signing-keys.ts';
+import { activeKey, ensureKeyRing, privateKeyOf } from '../oidc/signing-keys.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
@@ -73,7 +74,10 @@ export async function getWebIdentityToken(
   };
   for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
   if (tags.length > 0) context['aws:TagKeys'] = tags.map((t) => t.Key);
-  await authorize(ctx.store, caller, info, 'sts:GetWebIdentityToken', '*', { context });
+  await authorize(
+    { store: ctx.store, caller, info },
+    { action: 'sts:GetWebIdentityToken', resource: '*', context },
+  );
 
   const expiresAt = info.now + duration * 1000;
   if (caller.session && expiresAt > caller.session.expiresAt) {
@@ -84,14 +88,22 @@ export async function getWebIdentityToken(
     );
   }
 
-  const ring = await store.getKeyRing(caller.account, 'outbound');
-  const key = ring ? activeKey(ring, algorithm as SigningAlgorithm) : undefined;
-  if (!key) throw Errors.internalFailure();
+  // Made at enable; made here too if they are gone (an account seeded or restored without them).
+  const ring = await ensureKeyRing({
+    sealSeed: env.SEAL_KEY,
+    store,
+    account: caller.account,
+    purpose: 'outbound',
+    algs: [...OUTBOUND_ALGORITHMS],
+    now: info.now,
+  });
+  const key = activeKey(ring, algorithm as SigningAlgorithm)!;
 
   const principal = caller.session?.kind === 'AssumedRole' ? caller.session.sourceArn : caller.arn;
-  const principalTags: Record<string, string> = {};
-  for (const t of caller.user?.tags ?? caller.role?.tags ?? []) principalTags[t.Key] = t.Value;
-  for (const [k, val] of Object.entries(caller.session?.tags ?? {})) principalTags[k] = val;
+  const principalTags = nameRecord<string>();
+  for (const t of caller.user?.tags ?? caller.role?.tags ?? [])
+    setName(principalTags, t.Key, t.Value);
+  for (const [k, val] of Object.entries(caller.session?.tags ?? {})) setName(principalTags, k, val);
   const requestTags = Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
   const aws: Record<string, unknown> = {
     aws_account: caller.account,

@@ -21,7 +21,7 @@ const session: Creds = {
 };
 const date = new Date('2026-11-28T12:34:56Z');
 const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-/** The extra headers the JS SDK v3 signs (AWS-NOTES.md captures). */
+/** The extra headers the JS SDK v3 signs besides host and x-amz-date (amz-sdk-* and x-amz-user-agent). */
 const jsSdk = {
   'amz-sdk-invocation-id': '3f0c1f9e-5d2b-4b5e-9d38-1c2f7b9a0e11',
   'amz-sdk-request': 'attempt=1; max=3',

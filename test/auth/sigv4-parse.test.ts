@@ -84,6 +84,14 @@ describe('AWS messages for malformed Authorization headers', () => {
       'SignatureDoesNotMatch',
       "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261127' != '20261128', from '20261128T123456Z'.",
     ],
+    [
+      'a region longer than any region code',
+      auth(
+        `AWS4-HMAC-SHA256 Credential=AKID/20261128/${'r'.repeat(33)}/sts/aws4_request, SignedHeaders=host, Signature=${SIG}`,
+      ),
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to a valid region, not '${'r'.repeat(33)}'.`,
+    ],
   ])('%s', async (_name, r, code, message) => {
     const err = await awsErrorOf(() => parseSigV4(r));
     expect(err.code).toBe(code);

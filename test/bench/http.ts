@@ -18,6 +18,7 @@ import type { Server } from '../../src/local/serve.ts';
 import { DEMO_ADMIN, signedRequest, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
 import type { Credentials } from '../helpers/aws.ts';
 import { serverCpuMs } from './server-cpu.ts';
+import { webIdentityCalls } from './web-identity.ts';
 
 process.env.WRANGLER_LOG ??= 'error';
 
@@ -188,6 +189,12 @@ async function rolecallWorkloads(server: Server): Promise<Array<Workload | strin
         ok(s, () =>
           has(b, `:assumed-role/demo-readonly/bench-`, '<AccessKeyId>ASIA', '<SessionToken>'),
         ),
+    },
+    {
+      name: 'AssumeRoleWithWebIdentity',
+      calls: await webIdentityCalls(server.url, DISTINCT),
+      check: (s, b) =>
+        ok(s, () => has(b, ':assumed-role/bench-web-identity/wi-', '<AccessKeyId>ASIA')),
     },
   ];
   workloads.push(...(await authzen(server.url)));

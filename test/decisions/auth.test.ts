@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app.ts';
 import { ACCOUNT, doc, unique, userWithKey } from '../iam/helpers.ts';
-import { evaluation, evaluations, s3, user } from './helpers.ts';
+import { evaluation, evaluations, s3, user, seedDemo } from './helpers.ts';
+
+beforeAll(seedDemo, 60_000);
 
 const body = (subject: object) => ({
   subject,

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, doc, unique, userWithKey } from '../iam/helpers.ts';
-import { evaluations, s3, user } from './helpers.ts';
+import { evaluations, s3, user, seedDemo } from './helpers.ts';
+
+beforeAll(seedDemo, 60_000);
 
 const POLICY = doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::open/*' }]);
 

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, doc, ok, unique, userWithKey } from '../iam/helpers.ts';
-import { evaluation, evaluations, s3, user } from './helpers.ts';
+import { evaluation, evaluations, s3, user, seedDemo } from './helpers.ts';
+
+beforeAll(seedDemo, 60_000);
 
 const READ_REPORTS = doc([
   {

@@ -86,3 +86,15 @@ export const s3 = (key: string, properties?: object) => ({
   id: `arn:aws:s3:::${key}`,
   ...(properties ? { properties } : {}),
 });
+
+/**
+ * The first request of a test file seeds the demo account, which can take seconds on a busy
+ * machine: done once in beforeAll, with its own timeout, so no test pays for it.
+ */
+export async function seedDemo(): Promise<void> {
+  await evaluation({
+    subject: { type: 'iam_principal', id: 'arn:aws:iam::123456789012:user/admin' },
+    action: { name: 's3:GetObject' },
+    resource: s3('warm-up'),
+  });
+}

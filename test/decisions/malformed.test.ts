@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exports } from 'cloudflare:workers';
 import { ACCOUNT } from '../iam/helpers.ts';
-import { authzen, evaluation, evaluations, s3, user } from './helpers.ts';
+import { authzen, evaluation, evaluations, s3, user, seedDemo } from './helpers.ts';
+
+beforeAll(seedDemo, 60_000);
 
 const valid = {
   subject: user(ACCOUNT, 'admin'),

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
 import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
@@ -7,7 +7,9 @@ import { KvIamStore } from '../../src/store/kv.ts';
 import type { Credentials } from '../helpers/aws.ts';
 import { ACCOUNT, doc, ok, unique, userWithKey } from '../iam/helpers.ts';
 import { assumeRole } from '../sts/helpers.ts';
-import { evaluation, s3 } from './helpers.ts';
+import { evaluation, s3, seedDemo } from './helpers.ts';
+
+beforeAll(seedDemo, 60_000);
 
 afterEach(() => {
   vi.useRealTimers();

@@ -6,7 +6,7 @@ import { iam, sandboxRequest, sts, visitor } from './helpers.ts';
 
 const arnOf = (xml: string) => /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
 
-describe('GET /', () => {
+describe('GET /', { timeout: 30_000 }, () => {
   it('serves the playground page without a query string, with a strict CSP', async () => {
     const res = await exports.default.fetch('http://127.0.0.1:8787/');
     expect(res.status).toBe(200);
@@ -25,7 +25,7 @@ describe('GET /', () => {
   });
 });
 
-describe('GET /assets/*', () => {
+describe('GET /assets/*', { timeout: 30_000 }, () => {
   it('serves the bundle precompressed as the client accepts, and nothing else', async () => {
     const page = await (await exports.default.fetch('http://127.0.0.1:8787/')).text();
     const script = /src="(\/assets\/app\.[0-9a-f]{12}\.js)"/.exec(page)?.[1];
@@ -56,7 +56,7 @@ describe('GET /assets/*', () => {
   });
 });
 
-describe('POST /demo/v1/sandbox', () => {
+describe('POST /demo/v1/sandbox', { timeout: 30_000 }, () => {
   it('creates a sandbox with its own keys, bound to an HttpOnly SameSite=Strict cookie', async () => {
     const res = await sandboxRequest();
     expect(res.status).toBe(201);
@@ -122,27 +122,32 @@ describe('POST /demo/v1/sandbox', () => {
     });
   });
 
-  it('limits sandbox creation per client IP with a JSON 429, never a 500', async () => {
-    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    // 10 per minute in fixed windows: the first refusal comes after at least 10 creations, and
-    // before 21 (a window boundary may fall between the requests).
-    const statuses: number[] = [];
-    while (statuses.length < 21 && !statuses.includes(429)) {
-      statuses.push((await sandboxRequest({}, ip)).status);
-    }
-    expect(statuses.indexOf(429)).toBeGreaterThanOrEqual(10);
-    expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
-    const res = await sandboxRequest({}, ip);
-    expect(res.status).toBe(429);
-    expect(res.headers.get('retry-after')).toBe('60');
-    const body = (await res.json()) as { error: { code: string } };
-    expect(body.error.code).toBe('ThrottlingException');
-    // Another address is not affected.
-    expect((await sandboxRequest()).status).toBe(201);
-  });
+  // Up to 21 sandboxes: more than the default 5 s on a busy machine.
+  it(
+    'limits sandbox creation per client IP with a JSON 429, never a 500',
+    { timeout: 60_000 },
+    async () => {
+      const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+      // 10 per minute in fixed windows: the first refusal comes after at least 10 creations, and
+      // before 21 (a window boundary may fall between the requests).
+      const statuses: number[] = [];
+      while (statuses.length < 21 && !statuses.includes(429)) {
+        statuses.push((await sandboxRequest({}, ip)).status);
+      }
+      expect(statuses.indexOf(429)).toBeGreaterThanOrEqual(10);
+      expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
+      const res = await sandboxRequest({}, ip);
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('60');
+      const body = (await res.json()) as { error: { code: string } };
+      expect(body.error.code).toBe('ThrottlingException');
+      // Another address is not affected.
+      expect((await sandboxRequest()).status).toBe(201);
+    },
+  );
 });
 
-describe('sandbox isolation', () => {
+describe('sandbox isolation', { timeout: 30_000 }, () => {
   it("one visitor can neither read nor change another's sandbox through the API", async () => {
     const a = await visitor();
     const b = await visitor();
@@ -207,7 +212,7 @@ describe('sandbox isolation', () => {
   });
 });
 
-describe('sandbox lifetime', () => {
+describe('sandbox lifetime', { timeout: 30_000 }, () => {
   it('puts a KV expiration of 24 h on every key of the sandbox, including keys written later', async () => {
     const a = await visitor();
     const expires = Date.parse(a.sandbox.expiresAt);
@@ -296,30 +301,34 @@ describe('sandbox lifetime', () => {
   });
 });
 
-describe('demo API rate limit', () => {
-  it('throttles calls made with sandbox keys per client IP (AWS Throttling), not the demo account', async () => {
-    const a = await visitor();
-    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
-    const codes: Array<string | undefined> = [];
-    const { call } = await import('../helpers/worker.ts');
-    // 120 per 10 s in fixed windows: at least 120 pass before the first refusal.
-    for (let i = 0; i < 245 && !codes.includes('Throttling'); i++) {
-      const r = await call({ Action: 'GetCallerIdentity' }, a.key('admin'), {
+describe('demo API rate limit', { timeout: 30_000 }, () => {
+  it(
+    'throttles calls made with sandbox keys per client IP (AWS Throttling), not the demo account',
+    { timeout: 60_000 },
+    async () => {
+      const a = await visitor();
+      const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+      const codes: Array<string | undefined> = [];
+      const { call } = await import('../helpers/worker.ts');
+      // 120 per 10 s in fixed windows: at least 120 pass before the first refusal.
+      for (let i = 0; i < 245 && !codes.includes('Throttling'); i++) {
+        const r = await call({ Action: 'GetCallerIdentity' }, a.key('admin'), {
+          headers: { 'cf-connecting-ip': ip },
+        });
+        codes.push(r.status === 200 ? 'ok' : r.code);
+        if (r.status !== 200) {
+          expect(r.status).toBe(400);
+          expect(r.message).toBe('Rate exceeded');
+        }
+      }
+      expect(codes.indexOf('Throttling')).toBeGreaterThanOrEqual(120);
+      expect(codes.filter((c) => c !== 'ok' && c !== 'Throttling')).toEqual([]);
+      // The demo account's fixed keys (not a sandbox) are not limited.
+      const { DEMO_ADMIN } = await import('../helpers/aws.ts');
+      const demo = await call({ Action: 'GetCallerIdentity' }, DEMO_ADMIN, {
         headers: { 'cf-connecting-ip': ip },
       });
-      codes.push(r.status === 200 ? 'ok' : r.code);
-      if (r.status !== 200) {
-        expect(r.status).toBe(400);
-        expect(r.message).toBe('Rate exceeded');
-      }
-    }
-    expect(codes.indexOf('Throttling')).toBeGreaterThanOrEqual(120);
-    expect(codes.filter((c) => c !== 'ok' && c !== 'Throttling')).toEqual([]);
-    // The demo account's fixed keys (not a sandbox) are not limited.
-    const { DEMO_ADMIN } = await import('../helpers/aws.ts');
-    const demo = await call({ Action: 'GetCallerIdentity' }, DEMO_ADMIN, {
-      headers: { 'cf-connecting-ip': ip },
-    });
-    expect(demo.status).toBe(200);
-  });
+      expect(demo.status).toBe(200);
+    },
+  );
 });

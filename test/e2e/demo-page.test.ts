@@ -112,6 +112,14 @@ describe('demo page', () => {
     for (const name of ['Result', 'Decision']) {
       await expect(page.getByRole('region', { name }).count()).resolves.toBe(1);
     }
+    // Keyboard: Tab leaves an editor (it is not captured for indentation).
+    await page.getByRole('textbox', { name: 'Trust policy' }).focus();
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate<string>(
+        "document.activeElement.closest('#trust-editor') ? 'trapped' : document.activeElement.getAttribute('aria-label') ?? document.activeElement.tagName",
+      ),
+    ).toBe('Permissions policy');
     // The classic EC2/SSM role is preloaded.
     const trust = await page.getByRole('textbox', { name: 'Trust policy' }).innerText();
     expect(trust).toContain('ec2.amazonaws.com');

@@ -62,7 +62,13 @@ export function run(file: string, args: string[], env: Record<string, string>): 
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        done({ code, stdout, stderr });
+        // A client that could not start at all (ENOENT: not installed) says so, instead of
+        // failing with an empty stderr.
+        const why =
+          error && typeof error.code === 'string'
+            ? `${file} could not run: ${error.message}\n`
+            : '';
+        done({ code, stdout, stderr: why + stderr });
       },
     );
   });

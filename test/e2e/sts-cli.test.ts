@@ -195,10 +195,14 @@ describe('aws sts (Debian awscli v2)', () => {
     expect(r.stderr).toContain('(InvalidClientTokenId)');
   });
 
-  it('get-session-token and get-access-key-info', async () => {
+  it('get-session-token credentials sign the next call as the user, and get-access-key-info', async () => {
     const t = await aws(server, ['sts', 'get-session-token', '--duration-seconds', '900']);
     expect(t.code, t.stderr).toBe(0);
     const creds = JSON.parse(t.stdout).Credentials as StsCredentials;
+    expect(creds.AccessKeyId).toMatch(/^ASIA/);
+    const me = await aws(server, ['sts', 'get-caller-identity'], sessionEnv(creds));
+    expect(me.code, me.stderr).toBe(0);
+    expect(JSON.parse(me.stdout).Arn).toBe('arn:aws:iam::123456789012:user/admin');
     const info = await aws(server, [
       'sts',
       'get-access-key-info',

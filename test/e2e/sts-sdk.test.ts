@@ -106,9 +106,16 @@ describe('@aws-sdk/client-sts', () => {
     expect(out.PackedPolicySize).toBeGreaterThan(0);
   });
 
-  it('GetSessionToken', async () => {
+  it('GetSessionToken credentials sign the next call as the user', async () => {
     const out = await client().send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
-    expect(out.Credentials?.SessionToken).toBeTruthy();
+    const c = out.Credentials!;
+    const me = await client({
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    }).send(new GetCallerIdentityCommand({}));
+    expect(me.Arn).toBe('arn:aws:iam::123456789012:user/admin');
+    expect(c.AccessKeyId).toMatch(/^ASIA/);
   });
 });
 

@@ -35,7 +35,7 @@ const code = async (p: Promise<unknown>) => {
   return 'ok';
 };
 
-describe('RemoteJwks', () => {
+describe('RemoteJwks', { timeout: 30_000 }, () => {
   it('fetches discovery then jwks_uri once, and serves later calls from the cache', async () => {
     const k1 = await keyPair('k1');
     const net = issuerServer(() => ({ keys: [k1.jwk] }));

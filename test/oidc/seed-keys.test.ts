@@ -113,7 +113,7 @@ describe('a provider with inline keys (seed file)', { timeout: 30_000 }, () => {
   });
 });
 
-describe('provider tags', () => {
+describe('provider tags', { timeout: 30_000 }, () => {
   it('tags, lists and untags an OIDC provider', async () => {
     const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
     const iam = (p: Record<string, string>) => call(p, DEMO_ADMIN, { service: 'iam' });

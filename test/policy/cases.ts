@@ -20,10 +20,16 @@ export interface CaseFile {
   cases: PolicyCase[];
 }
 
-const files = import.meta.glob<CaseFile>('../cases/policy/*.json', {
+// Read as text and parsed with JSON.parse, as POST /v1/simulate parses a body: a JSON module
+// would be an object literal, where a "__proto__" key sets the prototype instead of a property.
+const texts = import.meta.glob<string>('../cases/policy/*.json', {
   eager: true,
+  query: '?raw',
   import: 'default',
 });
+const files: Record<string, CaseFile> = Object.fromEntries(
+  Object.entries(texts).map(([path, text]) => [path, JSON.parse(text) as CaseFile]),
+);
 
 /** Every case of every file, as [file/area: name, case] rows for it.each. */
 export function allCases(): Array<[string, PolicyCase]> {

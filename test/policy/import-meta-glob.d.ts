@@ -2,6 +2,6 @@
 interface ImportMeta {
   glob<T = unknown>(
     pattern: string | string[],
-    options: { eager: true; import: 'default' },
+    options: { eager: true; import: 'default'; query?: string },
   ): Record<string, T>;
 }

@@ -138,7 +138,7 @@ describe('AssumeRole: parameter validation', () => {
 });
 
 describe('AssumeRole: session policies', () => {
-  it('limits the session and reports PackedPolicySize', async () => {
+  it('reports PackedPolicySize for a session policy', async () => {
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
@@ -151,6 +151,33 @@ describe('AssumeRole: session policies', () => {
     const size = Number(xmlText(creds.answer.body, 'PackedPolicySize'));
     expect(size).toBeGreaterThan(0);
     expect(size).toBeLessThan(100);
+  });
+
+  it.each([
+    [
+      'an inline Policy',
+      {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
+      },
+    ],
+    ['PolicyArns', { 'PolicyArns.member.1.arn': 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }],
+  ])('a session policy given as %s restricts the calls made with the session', async (_, extra) => {
+    // demo-readonly has ReadOnlyAccess, which allows iam:ListRoles; the session policy does not.
+    const listRoles = { Action: 'ListRoles', Version: '2010-05-08' };
+    const plain = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'plain' });
+    expect((await call(listRoles, plain, { service: 'iam' })).status).toBe(200);
+    const scoped = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'scoped',
+      ...extra,
+    });
+    const denied = await call(listRoles, scoped, { service: 'iam' });
+    expect(denied.status).toBe(403);
+    expect(denied.code).toBe('AccessDenied');
+    expect(denied.message).toContain('iam:ListRoles');
   });
 
   it.each([

@@ -1,4 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { applySeed } from '../../src/seed/apply.ts';
+import { seedSchema } from '../../src/seed/schema.ts';
+import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { ACCOUNT, doc, iam, ok, unique, userWithKey } from '../iam/helpers.ts';
 import { assumeRole, call } from './helpers.ts';
@@ -150,5 +154,47 @@ describe('a namesake on another path does not inherit trust', () => {
       { RoleArn: `arn:aws:iam::${ACCOUNT}:role/${target}`, RoleSessionName: 'ss' },
       key,
     );
+  });
+
+  it('a role from a seed file is bound too: its trusted user, deleted and recreated, is not trusted', async () => {
+    const carol = unique('carol');
+    const seeded = unique('seeded-role');
+    const assumeAll = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    };
+    await applySeed(
+      env,
+      new KvIamStore(env.IAM),
+      seedSchema.parse({
+        accounts: [
+          {
+            id: ACCOUNT,
+            users: [{ name: carol, inlinePolicies: { p: assumeAll } }],
+            roles: [
+              {
+                name: seeded,
+                assumeRolePolicyDocument: JSON.parse(
+                  trusting(`arn:aws:iam::${ACCOUNT}:user/${carol}`),
+                ),
+              },
+            ],
+          },
+        ],
+      }),
+      Date.now(),
+    );
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/${seeded}`;
+    await assumeRole({ RoleArn: roleArn, RoleSessionName: 'ss' }, await keyOf(carol));
+    await deleteUser(carol);
+    const again = await userWithKey(JSON.stringify(assumeAll), carol);
+    const res = await call(
+      { Action: 'AssumeRole', RoleArn: roleArn, RoleSessionName: 'ss' },
+      again,
+    );
+    expect({ status: res.status, code: res.code }, res.body).toEqual({
+      status: 403,
+      code: 'AccessDenied',
+    });
   });
 });

@@ -112,7 +112,7 @@ beforeAll(async () => {
   await applySeed(env, new KvIamStore(env.IAM), seed, Date.now());
 });
 
-// "Policy evaluation logic", "Cross-account policy evaluation logic" and the AssumeRole notes in AWS-NOTES.md.
+// "Policy evaluation logic", "Cross-account policy evaluation logic" and the STS API Reference, AssumeRole.
 describe('trust policy evaluation for AssumeRole', () => {
   it.each([
     [

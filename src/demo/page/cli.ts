@@ -2,7 +2,12 @@
  * Copy-ready AWS CLI commands doing what the page does: write the role as edited, then assume it,
  * against this server (--endpoint-url) with the sandbox's own access keys.
  */
-import type { Principal } from './api.ts';
+/** A principal with an access key of the sandbox (the page's api.ts Principal has this shape). */
+interface Principal {
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 /** One shell word in single quotes. */
 const q = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;

@@ -14,7 +14,6 @@ import {
   type Principal,
   type Sandbox,
 } from './api.ts';
-import type { Decision, StatementTrace } from '../../policy/index.ts';
 import { cliCommands } from './cli.ts';
 import {
   callers,
@@ -30,6 +29,8 @@ import { CLASSIC, EXAMPLES, generalize, localize, type CallerId, type Setup } fr
 import { decodeSetup, encodeSetup } from './share.ts';
 import { STEPS } from './steps.ts';
 import { el, fmtDuration, text } from './dom.ts';
+import { explain } from './explain.ts';
+import { syncRole } from './sync.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -229,138 +230,6 @@ function renderDecision(setup: Setup): void {
   );
 }
 
-const WORDS = {
-  allowed: 'Allowed',
-  explicitDeny: 'Denied (explicit deny)',
-  implicitDeny: 'Denied (implicit deny)',
-} as const;
-
-/** Decision, reason, statement-by-statement trace, missing keys. */
-function explain(
-  outcome: Outcome,
-  names: Record<string, string>,
-  docs: Record<string, string> = {},
-): HTMLElement[] {
-  if (!outcome.ok) {
-    const where = outcome.policy ? ` (${names[outcome.policy] ?? outcome.policy})` : '';
-    return [el('p', { class: 'verdict deny' }, `Cannot decide${where}: ${outcome.message}`)];
-  }
-  const d = outcome.decision;
-  const out: HTMLElement[] = [
-    el('p', { class: `verdict ${d.decision === 'allowed' ? 'allow' : 'deny'}` }, WORDS[d.decision]),
-    el('p', {}, d.reason),
-  ];
-  const trace = traceRows(d, names);
-  if (trace.length > 0) {
-    out.push(
-      el(
-        'table',
-        { class: 'trace' },
-        el('caption', {}, 'Statement by statement'),
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            el('th', { scope: 'col' }, 'Policy'),
-            el('th', { scope: 'col' }, 'Statement'),
-            el('th', { scope: 'col' }, 'Effect'),
-            el('th', { scope: 'col' }, 'Applies?'),
-          ),
-        ),
-        el('tbody', {}, ...trace),
-      ),
-    );
-  }
-  if (d.missingContextKeys.length > 0) {
-    out.push(
-      el('p', { class: 'missing' }, `Missing condition keys: ${d.missingContextKeys.join(', ')}`),
-    );
-  }
-  for (const e of d.errors)
-    out.push(
-      el(
-        'p',
-        { class: 'missing' },
-        `${names[e.policy] ?? e.policy}, statement ${e.statement}: ${e.message}`,
-      ),
-    );
-  return out;
-}
-
-/** Why a statement did not apply, in words, from the evaluator's trace. */
-function notAppliedWhy(t: StatementTrace): string {
-  switch (t.notApplied) {
-    case 'action':
-      return `its ${t.action.element} does not match the action`;
-    case 'resource':
-      return `its ${t.resource?.element ?? 'Resource'} (${t.resource?.values.join(', ') ?? ''}) does not match the resource`;
-    case 'principal':
-      return `${t.principal?.element ?? 'Principal'} ${JSON.stringify(t.principal?.value)} does not name the caller`;
-    case 'condition': {
-      const failed = t.conditions.filter((c) => c.result !== true);
-      return failed
-        .map(
-          (c) =>
-            `condition ${c.operator} ${c.key} ${JSON.stringify(c.policyValues)} fails: the request has ${
-              c.requestValues === null ? 'no such key' : JSON.stringify(c.requestValues)
-            }`,
-        )
-        .join('; ');
-    }
-    case 'error':
-      return 'a condition value cannot be read by its operator';
-    default:
-      return 'does not apply';
-  }
-}
-
-/**
- * One row per statement of every policy the evaluator read, in AWS's evaluation order: whether it
- * applied, and if not, the first part that did not match (the evaluator's trace). Without a trace,
- * matched statements only.
- */
-function traceRows(d: Decision, names: Record<string, string>): HTMLElement[] {
-  const row = (policy: string, statement: string, effect: string, applies: string, cls: string) =>
-    el(
-      'tr',
-      { class: cls },
-      el('td', {}, policy),
-      el('td', {}, statement),
-      el('td', {}, effect),
-      el('td', {}, applies),
-    );
-  if (!d.trace) {
-    return d.matchedStatements.map((m) =>
-      row(
-        names[m.policy] ?? m.policy,
-        `${m.statement}${m.sid ? ` (${m.sid})` : ''}`,
-        m.effect,
-        'applies',
-        m.effect === 'Deny' ? 'hit-deny' : 'hit-allow',
-      ),
-    );
-  }
-  const rows: HTMLElement[] = [];
-  for (const p of d.trace.policies) {
-    for (const t of p.statements) {
-      rows.push(
-        row(
-          names[p.label] ?? p.label,
-          `${t.index}${t.sid ? ` (${t.sid})` : ''}`,
-          t.effect,
-          t.applies ? `applies: ${t.effect === 'Deny' ? 'denies' : 'allows'}` : notAppliedWhy(t),
-          t.applies ? (t.effect === 'Deny' ? 'hit-deny' : 'hit-allow') : '',
-        ),
-      );
-    }
-    if (p.statements.length === 0)
-      rows.push(row(names[p.label] ?? p.label, '-', '', 'no statements', ''));
-  }
-  return rows;
-}
-
 // ---- CLI ----------------------------------------------------------------------------------------
 
 function renderCli(setup: Setup, info: CallerInfo): void {
@@ -392,7 +261,6 @@ function renderCli(setup: Setup, info: CallerInfo): void {
 // ---- assume role against the server -------------------------------------------------------------
 
 let countdown = 0;
-const synced = new Map<string, string>();
 
 function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTMLElement[]): void {
   clearInterval(countdown);
@@ -404,103 +272,6 @@ function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTML
 }
 
 /** Writes the role as edited (trust, permissions, boundary) with the sandbox admin key. */
-/** Names of the sandbox's roles and customer managed policies (one listing each, then kept). */
-let inventory: { roles: Set<string>; policies: Set<string>; boundaries: Set<string> } | null = null;
-
-const names = (xml: Document, tag: string) =>
-  new Set([...xml.getElementsByTagName(tag)].map((e) => (e.textContent ?? '').toLowerCase()));
-
-async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
-  if (inventory) return inventory;
-  const [roles, policies] = await Promise.all([
-    call('iam', admin, { Action: 'ListRoles', MaxItems: '1000' }),
-    call('iam', admin, { Action: 'ListPolicies', Scope: 'Local', MaxItems: '1000' }),
-  ]);
-  if (!roles.ok || !policies.ok) return null;
-  // Roles with a boundary are not known from ListRoles; a removal is tried once per role.
-  inventory = {
-    roles: names(roles.xml, 'RoleName'),
-    policies: names(policies.xml, 'PolicyName'),
-    boundaries: new Set(),
-  };
-  return inventory;
-}
-
-/**
- * Writes the role as edited (trust, permissions, boundary) with the sandbox admin key, through the
- * public IAM API. Calls that are bound to fail (a role to update that does not exist, a policy to
- * create that does) are avoided by knowing the sandbox's roles and policies, so the page makes no
- * failing requests of its own.
- */
-async function syncRole(
-  setup: Setup,
-  admin: Keys,
-): Promise<Extract<ApiResult, { ok: false }> | null> {
-  const name = setup.roleName;
-  const state = JSON.stringify([name, setup.trust, setup.permissions, setup.boundary]);
-  if (synced.get(name) === state) return null;
-  const known = await sandboxInventory(admin);
-  const exists = known?.roles.has(name.toLowerCase()) ?? false;
-  let r = exists
-    ? await call('iam', admin, {
-        Action: 'UpdateAssumeRolePolicy',
-        RoleName: name,
-        PolicyDocument: setup.trust,
-      })
-    : await call('iam', admin, {
-        Action: 'CreateRole',
-        RoleName: name,
-        AssumeRolePolicyDocument: setup.trust,
-        MaxSessionDuration: '3600',
-      });
-  if (!r.ok) return r;
-  known?.roles.add(name.toLowerCase());
-  const previous = synced.get(name);
-  if (setup.permissions.trim()) {
-    r = await call('iam', admin, {
-      Action: 'PutRolePolicy',
-      RoleName: name,
-      PolicyName: permissionsName(),
-      PolicyDocument: setup.permissions,
-    });
-    if (!r.ok) return r;
-  } else if (exists || previous) {
-    await call('iam', admin, {
-      Action: 'DeleteRolePolicy',
-      RoleName: name,
-      PolicyName: permissionsName(),
-    });
-  }
-  if (setup.boundary.trim()) {
-    const digest = new Uint8Array(
-      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(setup.boundary)),
-    );
-    const hex = [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const policyName = `playground-boundary-${hex}`;
-    if (!known?.policies.has(policyName)) {
-      r = await call('iam', admin, {
-        Action: 'CreatePolicy',
-        PolicyName: policyName,
-        PolicyDocument: setup.boundary,
-      });
-      if (!r.ok && r.code !== 'EntityAlreadyExists') return r;
-      known?.policies.add(policyName);
-    }
-    r = await call('iam', admin, {
-      Action: 'PutRolePermissionsBoundary',
-      RoleName: name,
-      PermissionsBoundary: `arn:aws:iam::${ids.account}:policy/${policyName}`,
-    });
-    if (!r.ok) return r;
-    known?.boundaries.add(name.toLowerCase());
-  } else if (known?.boundaries.has(name.toLowerCase())) {
-    await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
-    known.boundaries.delete(name.toLowerCase());
-  }
-  synced.set(name, state);
-  return null;
-}
-
 async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
   const setup = current();
   const info = callerInfo();
@@ -519,7 +290,12 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
       );
       return;
     }
-    const refused = await syncRole(setup, admin);
+    const refused = await syncRole({
+      setup,
+      admin,
+      account: ids.account,
+      permissionsName: permissionsName(),
+    });
     if (refused) return failure('IAM refused the role', refused);
     if (info.id === 'github') {
       await assumeWithWebIdentity(setup, admin);
@@ -720,12 +496,32 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
 
 // ---- walkthrough, examples, share ---------------------------------------------------------------
 
+async function identities(): Promise<{ users: string[]; roles: string[] } | null> {
+  const admin = principal('admin');
+  if (!admin) return null;
+  const [users, roles] = await Promise.all([
+    call('iam', admin, { Action: 'ListUsers' }),
+    call('iam', admin, { Action: 'ListRoles' }),
+  ]);
+  if (!users.ok || !roles.ok) return null;
+  const list = (xml: Document, tag: string) =>
+    [...xml.getElementsByTagName(tag)].map((e) => e.textContent ?? '');
+  return { users: list(users.xml, 'UserName'), roles: list(roles.xml, 'RoleName') };
+}
+
 function renderSteps(): void {
   for (const step of STEPS) {
     const button = el('button', { type: 'button' }, step.action);
     const out = el('p', { class: 'step-live', role: 'status' });
-    button.addEventListener('click', () => {
-      const said = step.run({ apply, current, ids, assume, focus: (id) => $(id).focus() });
+    button.addEventListener('click', async () => {
+      const said = await step.run({
+        apply,
+        current,
+        ids,
+        assume,
+        focus: (id) => $(id).focus(),
+        identities,
+      });
       if (said) out.textContent = said;
     });
     ui.steps.append(el('li', {}, el('h3', {}, step.title), el('p', {}, step.text), button, out));
@@ -802,6 +598,11 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  // A permalink pasted into the address bar of an open page.
+  window.addEventListener('hashchange', async () => {
+    const setup = await decodeSetup(location.hash);
+    if (setup) apply(setup);
+  });
   ui.check.addEventListener('click', () => {
     update();
     ui.decision.focus();

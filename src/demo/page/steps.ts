@@ -11,6 +11,8 @@ export interface StepContext {
   ids: Ids;
   assume(options?: { wrongSecret?: boolean }): Promise<void>;
   focus(id: string): void;
+  /** The sandbox's users and roles, listed with the IAM API (ListUsers, ListRoles). */
+  identities(): Promise<{ users: string[]; roles: string[] } | null>;
 }
 
 export interface Step {
@@ -18,7 +20,7 @@ export interface Step {
   text: string;
   action: string;
   /** Does the step in the playground; may return a sentence to show next to the button. */
-  run(ctx: StepContext): string | void;
+  run(ctx: StepContext): string | void | Promise<string>;
 }
 
 const userTrust = (account: string) =>
@@ -44,10 +46,14 @@ export const STEPS: Step[] = [
   {
     title: '1. Identities and principals',
     text: 'IAM identities (users, groups, roles) identify and group; users and roles are the entities AWS authenticates. A principal is whoever makes a request: the root user, an IAM user, a role session, a federated user, or an AWS service.',
-    action: 'Show the principals',
-    run(ctx) {
+    action: 'List my identities and principals',
+    async run(ctx) {
+      const found = await ctx.identities();
       ctx.focus('caller');
-      return 'The Caller list holds principals: two users of your sandbox, a user of another account, the EC2 service, your root user, a role session and a GitHub workflow. Only the users and the role are identities of your account.';
+      const identities = found
+        ? `Identities in your sandbox (ListUsers, ListRoles): users ${found.users.join(', ')}; roles ${found.roles.join(', ')}.`
+        : 'Your sandbox is not ready, so its identities cannot be listed.';
+      return `${identities} Principals are who makes a request: the Caller list holds two of those users, a user of another account, the EC2 service, your root user, a session of a role and a GitHub workflow.`;
     },
   },
   {

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../policy/index.ts';
 import { newUniqueId } from '../../auth/keys.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
@@ -35,7 +36,7 @@ export function groupRecord(
     id: existing?.id ?? newUniqueId('AGPA', account),
     arn: iamArn(account, 'group', path, name),
     createDate: existing?.createDate ?? now,
-    inlinePolicies: existing?.inlinePolicies ?? {},
+    inlinePolicies: existing?.inlinePolicies ?? nameRecord<string>(),
     attachedPolicies: existing?.attachedPolicies ?? [],
     version: existing?.version ?? 0,
   };

@@ -1,3 +1,4 @@
+import { nameRecord, setName } from '../../policy/index.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
@@ -58,10 +59,10 @@ export function identityPolicyOperations(kind: IdentityKind): Record<string, Run
       },
       run: async (ctx, caller, entity, { policyName, document }) => {
         checkDocument(document, 'identity', Infinity);
-        const policies = { ...entity.inlinePolicies };
+        const policies = nameRecord(entity.inlinePolicies);
         const key = findInline(policies, policyName);
         if (key !== undefined) delete policies[key];
-        policies[key ?? policyName] = document;
+        setName(policies, key ?? policyName, document);
         checkInlineAggregate(kind, entity.name, policies);
         entity.inlinePolicies = policies;
         await save(ctx, caller, entity);
@@ -89,7 +90,7 @@ export function identityPolicyOperations(kind: IdentityKind): Record<string, Run
       run: async (ctx, caller, entity, policyName) => {
         const key = findInline(entity.inlinePolicies, policyName);
         if (key === undefined) throw P.noSuchPolicy(entity.name, policyName);
-        const policies = { ...entity.inlinePolicies };
+        const policies = nameRecord(entity.inlinePolicies);
         delete policies[key];
         entity.inlinePolicies = policies;
         await save(ctx, caller, entity);

@@ -1,7 +1,7 @@
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
-import { AwsError } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 import type { QueryParams } from '../../protocol/query.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { getManagedPolicy, parsePolicyArn } from '../../store/managed.ts';
@@ -30,6 +30,7 @@ import {
   policyXml,
   versionXml,
   type PolicySpec,
+  putManagedPolicy,
 } from './record.ts';
 import { resourceContext } from '../shared/resource-context.ts';
 import { readTags } from '../shared/tags.ts';
@@ -91,11 +92,7 @@ async function authorizedPolicy(
     const record = awsPolicyRecord(arn, usage);
     if (!record) throw IamErrors.noSuchPolicy(arn);
     if (writable) {
-      throw new AwsError(
-        'AccessDenied',
-        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${arn}`,
-        403,
-      );
+      throw Errors.notAuthorized(caller.arn, action, arn);
     }
     return record;
   }
@@ -122,7 +119,7 @@ export async function createPolicy(ctx: OperationContext, caller: Caller): Promi
   checkPolicyContent(spec);
   if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
   const record = newPolicyRecord(caller.account, spec, ctx.info.now);
-  await store.put(caller.account, 'policy', record.name, record);
+  await putManagedPolicy(store, caller.account, record);
   return { Policy: policyXml(record, true) };
 }
 
@@ -165,7 +162,7 @@ export async function createPolicyVersion(
   checkDocument(document, 'identity');
   if (policy.versions.length >= MAX_VERSIONS) throw IamErrors.tooManyVersions();
   const version = addVersion(policy, document, setAsDefault, ctx.info.now);
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return { PolicyVersion: versionXml(policy, version, false) };
 }
 
@@ -188,8 +185,7 @@ export async function setDefaultPolicyVersion(
   const { policy, versionId } = await existingVersion(ctx, caller, 'iam:SetDefaultPolicyVersion');
   policy.defaultVersionId = versionId;
   policy.updateDate = ctx.info.now;
-  policy.version += 1;
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return undefined;
 }
 
@@ -200,8 +196,7 @@ export async function deletePolicyVersion(
   const { policy, versionId } = await existingVersion(ctx, caller, 'iam:DeletePolicyVersion');
   if (policy.defaultVersionId === versionId) throw IamErrors.defaultVersion();
   policy.versions = policy.versions.filter((x) => x.versionId !== versionId);
-  policy.version += 1;
-  await ctx.store.put(caller.account, 'policy', policy.name, policy);
+  await putManagedPolicy(ctx.store, caller.account, policy);
   return undefined;
 }
 
@@ -261,7 +256,7 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
     paging.marker !== undefined &&
     !((phase === 'A' && scope !== 'Local') || (phase === 'L' && scope !== 'AWS'))
   ) {
-    throw new AwsError('ValidationError', 'Invalid Marker.', 400);
+    throw Errors.invalidMarker();
   }
   const keep = (p: ManagedPolicyRecord) => {
     if (!p.path.startsWith(prefix)) return false;

@@ -2,7 +2,12 @@ import { newUniqueId } from '../../auth/keys.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy } from '../../store/aws-managed.ts';
-import type { ManagedPolicyRecord, PolicyVersionRecord, Tags } from '../../store/types.ts';
+import type {
+  ManagedPolicyRecord,
+  PolicyVersionRecord,
+  Tags,
+  IamStore,
+} from '../../store/types.ts';
 import { iamArn } from '../shared/arns.ts';
 import {
   checkDocumentText,
@@ -58,8 +63,19 @@ export function newPolicyRecord(
     attachmentCount: 0,
     permissionsBoundaryUsageCount: 0,
     tags: spec.tags ?? [],
-    version: 1,
+    // putManagedPolicy counts the first write.
+    version: 0,
   };
+}
+
+/** Stores a customer managed policy, bumping its record version: every change goes through here. */
+export async function putManagedPolicy(
+  store: IamStore,
+  account: string,
+  record: ManagedPolicyRecord,
+): Promise<void> {
+  record.version += 1;
+  await store.put(account, 'policy', record.name, record);
 }
 
 /** Adds a version (CreatePolicyVersion); the caller checks the 5-version quota first. */
@@ -76,7 +92,6 @@ export function addVersion(
     record.defaultVersionId = version.versionId;
     record.updateDate = now;
   }
-  record.version += 1;
   return version;
 }
 

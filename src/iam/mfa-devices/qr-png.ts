@@ -1,4 +1,5 @@
 import { encode } from 'uqr';
+import { concatBytes } from '../../auth/encoding.ts';
 
 /** Pixels per QR module, and the quiet zone in modules (ISO/IEC 18004 asks for 4). */
 const SCALE = 4;
@@ -28,12 +29,9 @@ export async function qrPng(text: string): Promise<Uint8Array> {
   header[8] = 1; // bit depth
   header[9] = 0; // greyscale
   const idat = await deflate(raw);
-  return concat([
-    SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', idat),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return concatBytes(
+    ...[SIGNATURE, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))],
+  );
 }
 
 const SIGNATURE = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -51,16 +49,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

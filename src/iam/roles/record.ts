@@ -1,3 +1,4 @@
+import { nameRecord } from '../../policy/index.ts';
 import { newUniqueId } from '../../auth/keys.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
@@ -61,7 +62,7 @@ export function roleRecord(
     description: spec.description,
     maxSessionDuration: spec.maxSessionDuration ?? 3600,
     tags: spec.tags ?? [],
-    inlinePolicies: existing?.inlinePolicies ?? {},
+    inlinePolicies: existing?.inlinePolicies ?? nameRecord<string>(),
     attachedPolicies: existing?.attachedPolicies ?? [],
     permissionsBoundary: spec.permissionsBoundary,
     version: existing?.version ?? 0,

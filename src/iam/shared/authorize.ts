@@ -43,7 +43,7 @@ export async function authorizeIam(
       ` because no resource-based policy allows the ${action} action`,
     );
   }
-  await authorize(ctx.store, caller, ctx.info, action, resource, { context });
+  await authorize({ store: ctx.store, caller, info: ctx.info }, { action, resource, context });
 }
 
 /**

@@ -1,12 +1,12 @@
 import { PolicyError, policySize, validatePolicy } from '../../policy/index.ts';
 import type { PolicyKind } from '../../policy/index.ts';
-import { AwsError, Errors } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 
 /** IAM's policy document errors as the query API answers them: MalformedPolicyDocument 400, LimitExceeded 409. */
 export function toAwsError(e: unknown): unknown {
   if (!(e instanceof PolicyError)) return e;
   if (e.code === 'LimitExceeded') return Errors.limitExceeded(e.message);
-  if (e.code === 'InvalidInput') return new AwsError('InvalidInput', e.message, 400);
+  if (e.code === 'InvalidInput') return Errors.invalidInput(e.message);
   return Errors.malformedPolicy(e.message);
 }
 

@@ -1,4 +1,4 @@
-import { AwsError, Errors } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 
 /**
  * IAM's error messages, worded as IAM words them (IAM API Reference, each action's "Errors", and the
@@ -71,19 +71,15 @@ export const IamErrors = {
   invalidPrincipal: (type: string, value: string) =>
     Errors.malformedPolicy(`Invalid principal in policy: "${type}":"${value}"`),
 
-  invalidInput: (message: string) => new AwsError('InvalidInput', message, 400),
-  invalidArn: (arn: string) => new AwsError('InvalidInput', `ARN ${arn} is not valid.`, 400),
+  invalidInput: (message: string) => Errors.invalidInput(message),
+  invalidArn: (arn: string) => Errors.invalidInput(`ARN ${arn} is not valid.`),
   duplicateTagKeys: () =>
-    new AwsError(
-      'InvalidInput',
+    Errors.invalidInput(
       'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
-      400,
     ),
   awsTagPrefix: () =>
-    new AwsError(
-      'InvalidInput',
+    Errors.invalidInput(
       "User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS tags.",
-      400,
     ),
   needsUserName: () =>
     Errors.validation('Must specify userName when calling with non-User credentials'),

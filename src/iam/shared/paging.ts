@@ -1,5 +1,5 @@
 import type { Constraints } from '../../protocol/constraints.ts';
-import { AwsError } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 import type { QueryParams } from '../../protocol/query.ts';
 import {
   InvalidMarkerError,
@@ -30,8 +30,6 @@ export interface Page<T> {
   marker?: string;
 }
 
-const invalidMarker = () => new AwsError('ValidationError', 'Invalid Marker.', 400);
-
 // Markers are opaque to clients; ours is the sort key of the last item returned, base64.
 const encode = (key: string) => btoa(String.fromCharCode(...new TextEncoder().encode(key)));
 function decode(marker: string): string {
@@ -40,7 +38,7 @@ function decode(marker: string): string {
       Uint8Array.from(atob(marker), (c) => c.charCodeAt(0)),
     );
   } catch {
-    throw invalidMarker();
+    throw Errors.invalidMarker();
   }
 }
 
@@ -92,7 +90,7 @@ export async function storePage<K extends EntityKind>(
       if (marker === undefined || items.length === paging.maxItems) break;
     }
   } catch (e) {
-    if (e instanceof InvalidMarkerError) throw invalidMarker();
+    if (e instanceof InvalidMarkerError) throw Errors.invalidMarker();
     throw e;
   }
   return { items, isTruncated: marker !== undefined, marker };
@@ -130,7 +128,7 @@ export function indexPage(
   let start = 0;
   if (paging.marker !== undefined) {
     const last = decode(paging.marker);
-    if (!/^\d{1,9}$/.test(last)) throw invalidMarker();
+    if (!/^\d{1,9}$/.test(last)) throw Errors.invalidMarker();
     start = Number(last) + 1;
   }
   start = Math.min(start, total);

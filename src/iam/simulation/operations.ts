@@ -5,6 +5,8 @@ import {
   compile,
   MAX_CONTEXT_CHARS,
   MAX_CONTEXT_VALUES,
+  nameRecord,
+  setName,
   PolicyError,
   WorkBudget,
   type ContextValue,
@@ -93,7 +95,7 @@ function readSimulation(
   v.length('callerArn', callerArn, 1, 2048);
   v.length('resourceHandlingOption', params.get('ResourceHandlingOption'), 1, 64);
 
-  const context: Record<string, ContextValue> = {};
+  const context = nameRecord<ContextValue>();
   for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
     const base = `ContextEntries.member.${i}`;
     const key = params.get(`${base}.ContextKeyName`)!;
@@ -111,7 +113,7 @@ function readSimulation(
         MAX_CONTEXT_CHARS,
       ),
     );
-    context[key] = type.endsWith('List') ? values : (values[0] ?? '');
+    setName(context, key, type.endsWith('List') ? values : (values[0] ?? ''));
   }
   return {
     actions,

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../policy/index.ts';
 import { newUniqueId } from '../../auth/keys.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
@@ -38,10 +39,11 @@ export function userRecord(
     arn: iamArn(account, 'user', path, name),
     createDate: existing?.createDate ?? now,
     tags: spec.tags ?? [],
-    inlinePolicies: existing?.inlinePolicies ?? {},
+    inlinePolicies: existing?.inlinePolicies ?? nameRecord<string>(),
     attachedPolicies: existing?.attachedPolicies ?? [],
     permissionsBoundary: spec.permissionsBoundary,
     groups: existing?.groups ?? [],
+    mfaDevices: existing?.mfaDevices,
     version: existing?.version ?? 0,
   };
 }

@@ -142,14 +142,15 @@ describe('validatePolicy per kind, worded like IAM', () => {
       Service: ['ec2.amazonaws.com'],
     });
     expect(
-      validatePolicy(doc({ ...allow, Principal: { AWS: '111122223333' } }), 'resource'),
-    ).toBeTruthy();
+      validatePolicy(doc({ ...allow, Principal: { AWS: '111122223333' } }), 'resource').Statement[0]
+        .Principal,
+    ).toEqual({ AWS: ['111122223333'] });
   });
 
   it('applies size limits per kind with LimitExceeded, not counting whitespace', () => {
     const resources = Array.from({ length: 80 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`);
     const big = doc({ ...allow, Resource: resources });
-    expect(validatePolicy(big, 'identity')).toBeTruthy();
+    expect(validatePolicy(big, 'identity').Statement[0].Resource).toEqual(resources);
     const e = errorOf(() => validatePolicy(big, 'session'));
     expect(e.code).toBe('LimitExceeded');
     expect(e.message).toBe('Cannot exceed quota for PolicySize: 2048');

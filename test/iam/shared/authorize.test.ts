@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN } from '../helpers/aws.ts';
+import { DEMO_ADMIN } from '../../helpers/aws.ts';
 import {
   ACCOUNT,
   doc,
@@ -10,7 +10,7 @@ import {
   TRUST_EC2,
   unique,
   userWithKey,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const READ_ONLY = doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' });
 

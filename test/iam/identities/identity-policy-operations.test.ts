@@ -9,7 +9,7 @@ import {
   unique,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const big = (n: number) =>
   doc([

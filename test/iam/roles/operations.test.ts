@@ -10,7 +10,7 @@ import {
   unique,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 describe('CreateRole / GetRole', () => {
   it('creates a role and returns it as IAM does (ids, ARN with path, URL-encoded trust policy)', async () => {

@@ -7,7 +7,7 @@ import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../../src/sessions/revoke.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
-import { assumeRole, call, role } from './helpers.ts';
+import { assumeRole, call, role } from '../sts/helpers.ts';
 
 /** The Durable Object itself (these tests exercise its alarm and row count, below the client). */
 async function stubFor(creds: Credentials) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique, xmlAll, xmlText } from './helpers.ts';
+import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique, xmlAll, xmlText } from '../helpers.ts';
 
 const members = (xml: string) =>
   xmlText(xml, 'EvaluationResults')!.split('</member><member><EvalActionName>');

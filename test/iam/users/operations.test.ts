@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN } from '../helpers/aws.ts';
+import { DEMO_ADMIN } from '../../helpers/aws.ts';
 import {
   ACCOUNT,
   doc,
@@ -11,7 +11,7 @@ import {
   userWithKey,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 describe('users', () => {
   it('creates, gets, lists and deletes a user', async () => {

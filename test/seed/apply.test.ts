@@ -5,7 +5,9 @@ import { applySeed, SeedError } from '../../src/seed/apply.ts';
 import { seedSchema, type SeedDocument } from '../../src/seed/schema.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import ci from '../fixtures/seed-ci.json';
-import { fails, ok, xmlText } from './helpers.ts';
+import { base32Decode, hotp, timeStep, totpKey } from '../../src/auth/totp.ts';
+import { call } from '../helpers/worker.ts';
+import { fails, ok, xmlText } from '../iam/helpers.ts';
 
 const CI = {
   accessKeyId: 'AKIACISEEDEXAMPLE001',
@@ -249,5 +251,28 @@ describe('POST /admin/v1/apply', () => {
     const res = await call(bad, `Bearer ${TOKEN}`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ValidationError');
+  });
+});
+
+describe('seeded virtual MFA devices', () => {
+  it('declares a virtual MFA device with a known seed: CI computes codes for it', async () => {
+    await applySeed(env, new KvIamStore(env.IAM), seedSchema.parse(ci), Date.now());
+    const serial = 'arn:aws:iam::210987654321:mfa/ci/deployer-ci';
+    const listed = await ok({ Action: 'ListMFADevices' }, CI);
+    expect(xmlText(listed, 'SerialNumber')).toBe(serial);
+    const key = await totpKey(base32Decode('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')!);
+    const code = await hotp(key, timeStep(Date.now()) + 1);
+    const params = { Action: 'GetSessionToken', SerialNumber: serial, TokenCode: code };
+    const first = await call(params, CI);
+    expect(first.status, first.body).toBe(200);
+    expect((await call(params, CI)).code).toBe('AccessDenied');
+  });
+
+  it('refuses a declared MFA seed shorter than 128 bits', async () => {
+    const seed = withAccount(seedSchema.parse(ci), '310987654321');
+    seed.accounts[0]!.users![0]!.mfaDevices = [{ name: 'short', seed: 'JBSWY3DP' }];
+    await expect(applySeed(env, new KvIamStore(env.IAM), seed, Date.now())).rejects.toThrow(
+      /at least 16 bytes/,
+    );
   });
 });

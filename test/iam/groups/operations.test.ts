@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { applySeed, SeedError } from '../../src/seed/apply.ts';
-import { seedSchema, type SeedDocument } from '../../src/seed/schema.ts';
-import { KvIamStore } from '../../src/store/kv.ts';
+import { applySeed, SeedError } from '../../../src/seed/apply.ts';
+import { seedSchema, type SeedDocument } from '../../../src/seed/schema.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
 import {
   ACCOUNT,
   decodeXml,
@@ -14,7 +14,7 @@ import {
   userWithKey,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const groupArn = (name: string, path = '/') => `arn:aws:iam::${ACCOUNT}:group${path}${name}`;
 const policyArn = (name: string) => `arn:aws:iam::${ACCOUNT}:policy/${name}`;

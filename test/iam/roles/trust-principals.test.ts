@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { applySeed, SeedError } from '../../src/seed/apply.ts';
-import { seedSchema } from '../../src/seed/schema.ts';
-import { KvIamStore } from '../../src/store/kv.ts';
-import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique } from './helpers.ts';
+import { applySeed, SeedError } from '../../../src/seed/apply.ts';
+import { seedSchema } from '../../../src/seed/schema.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
+import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique } from '../helpers.ts';
 
 const trusting = (aws: string | string[], field: 'Principal' | 'NotPrincipal' = 'Principal') =>
   doc({

@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/policy/index.ts';
 import { simulateRoutes } from '../../src/routes/simulate.ts';
 
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
@@ -84,6 +85,23 @@ describe('POST /v1/simulate', () => {
     const error = await errorOf(res);
     expect(error.code).toBe('InvalidInput');
     expect(error.message).toContain(message);
+  });
+
+  it('decides an action with whitespace as the library does: matched as given, not refused', async () => {
+    // One validation for the HTTP body and the library (policy/input.ts): IAM constrains action
+    // names by length only, so "s3:Get Object" is evaluated, and only a wildcard covers it.
+    const odd = { ...request, action: 's3:Get Object' };
+    const wildcard = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+    };
+    for (const identity of [[allow], [wildcard]]) {
+      const res = await post(JSON.stringify({ request: odd, policies: { identity } }));
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { decision: string };
+      expect(body.decision).toBe(identity[0] === allow ? 'implicitDeny' : 'allowed');
+      expect(simulate({ request: odd, policies: { identity } }).decision).toBe(body.decision);
+    }
   });
 
   it('refuses a principal it cannot read with 400', async () => {

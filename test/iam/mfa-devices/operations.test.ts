@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base32Decode, hotp, timeStep, totpKey } from '../../src/auth/totp.ts';
-import { call } from '../helpers/worker.ts';
+import { base32Decode, hotp, timeStep, totpKey } from '../../../src/auth/totp.ts';
+import { call } from '../../helpers/worker.ts';
 import {
   ACCOUNT,
   doc,
@@ -12,7 +12,7 @@ import {
   userWithKey,
   xmlAll,
   xmlText,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 const ALLOW_ALL = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
 
@@ -40,7 +40,7 @@ async function userWithDevice() {
   return { user, ...device };
 }
 
-describe('CreateVirtualMFADevice', () => {
+describe('CreateVirtualMFADevice', { timeout: 30_000 }, () => {
   it('answers the serial number (the device ARN), a base32 seed and a QR code PNG', async () => {
     const name = unique('dev');
     const body = await ok({
@@ -79,7 +79,7 @@ describe('CreateVirtualMFADevice', () => {
   });
 });
 
-describe('EnableMFADevice', () => {
+describe('EnableMFADevice', { timeout: 30_000 }, () => {
   it('needs two consecutive codes of the device', async () => {
     const user = await userWithKey(ALLOW_ALL);
     const device = await newDevice();
@@ -121,7 +121,7 @@ describe('EnableMFADevice', () => {
   });
 });
 
-describe('GetSessionToken with MFA', () => {
+describe('GetSessionToken with MFA', { timeout: 30_000 }, () => {
   it('issues an MFA session for a current code, once per code', async () => {
     const { user, serial, seed } = await userWithDevice();
     const next = await code(seed, 1);
@@ -186,7 +186,7 @@ describe('GetSessionToken with MFA', () => {
   });
 });
 
-describe('AssumeRole of an MFA-protected role', () => {
+describe('AssumeRole of an MFA-protected role', { timeout: 30_000 }, () => {
   it('needs a valid code; aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge are set', async () => {
     const { user, serial, seed } = await userWithDevice();
     const role = unique('mfa-role');
@@ -236,70 +236,78 @@ describe('AssumeRole of an MFA-protected role', () => {
   });
 });
 
-describe('ResyncMFADevice, DeleteVirtualMFADevice, ListVirtualMFADevices', () => {
-  it('resyncs a device whose clock runs 5 minutes ahead', async () => {
-    const { user, serial, seed } = await userWithDevice();
-    const ahead = 10; // steps
-    // Far ahead codes are outside the sign-in skew...
-    const far = await call(
-      { Action: 'GetSessionToken', SerialNumber: serial, TokenCode: await code(seed, ahead + 2) },
-      user,
-    );
-    expect(far.code).toBe('AccessDenied');
-    await ok({
-      Action: 'ResyncMFADevice',
-      UserName: user.userName,
-      SerialNumber: serial,
-      AuthenticationCode1: await code(seed, ahead),
-      AuthenticationCode2: await code(seed, ahead + 1),
+describe(
+  'ResyncMFADevice, DeleteVirtualMFADevice, ListVirtualMFADevices',
+  { timeout: 30_000 },
+  () => {
+    it('resyncs a device whose clock runs 5 minutes ahead', async () => {
+      const { user, serial, seed } = await userWithDevice();
+      const ahead = 10; // steps
+      // Far ahead codes are outside the sign-in skew...
+      const far = await call(
+        { Action: 'GetSessionToken', SerialNumber: serial, TokenCode: await code(seed, ahead + 2) },
+        user,
+      );
+      expect(far.code).toBe('AccessDenied');
+      await ok({
+        Action: 'ResyncMFADevice',
+        UserName: user.userName,
+        SerialNumber: serial,
+        AuthenticationCode1: await code(seed, ahead),
+        AuthenticationCode2: await code(seed, ahead + 1),
+      });
+      // ...and after a resync they are the device's current ones.
+      await stsSession(
+        { Action: 'GetSessionToken', SerialNumber: serial, TokenCode: await code(seed, ahead + 2) },
+        user,
+      );
     });
-    // ...and after a resync they are the device's current ones.
-    await stsSession(
-      { Action: 'GetSessionToken', SerialNumber: serial, TokenCode: await code(seed, ahead + 2) },
-      user,
-    );
-  });
 
-  it('deletes only an unassigned device; a user with a device cannot be deleted', async () => {
-    const { user, serial } = await userWithDevice();
-    const del = await fails(
-      { Action: 'DeleteVirtualMFADevice', SerialNumber: serial },
-      409,
-      'DeleteConflict',
-    );
-    expect(del.message).toContain('MFA device');
-    await ok({ Action: 'DeleteUserPolicy', UserName: user.userName, PolicyName: 'p' });
-    await ok({ Action: 'DeleteAccessKey', UserName: user.userName, AccessKeyId: user.accessKeyId });
-    await fails({ Action: 'DeleteUser', UserName: user.userName }, 409, 'DeleteConflict');
-    await ok({ Action: 'DeactivateMFADevice', UserName: user.userName, SerialNumber: serial });
-    await ok({ Action: 'DeleteVirtualMFADevice', SerialNumber: serial });
-    await ok({ Action: 'DeleteUser', UserName: user.userName });
-    await fails({ Action: 'DeleteVirtualMFADevice', SerialNumber: serial }, 404, 'NoSuchEntity');
-  });
+    it('deletes only an unassigned device; a user with a device cannot be deleted', async () => {
+      const { user, serial } = await userWithDevice();
+      const del = await fails(
+        { Action: 'DeleteVirtualMFADevice', SerialNumber: serial },
+        409,
+        'DeleteConflict',
+      );
+      expect(del.message).toContain('MFA device');
+      await ok({ Action: 'DeleteUserPolicy', UserName: user.userName, PolicyName: 'p' });
+      await ok({
+        Action: 'DeleteAccessKey',
+        UserName: user.userName,
+        AccessKeyId: user.accessKeyId,
+      });
+      await fails({ Action: 'DeleteUser', UserName: user.userName }, 409, 'DeleteConflict');
+      await ok({ Action: 'DeactivateMFADevice', UserName: user.userName, SerialNumber: serial });
+      await ok({ Action: 'DeleteVirtualMFADevice', SerialNumber: serial });
+      await ok({ Action: 'DeleteUser', UserName: user.userName });
+      await fails({ Action: 'DeleteVirtualMFADevice', SerialNumber: serial }, 404, 'NoSuchEntity');
+    });
 
-  it('lists devices by assignment status, with the user of assigned ones', async () => {
-    const { user, serial } = await userWithDevice();
-    const free = await newDevice();
-    const assigned = await ok({
-      Action: 'ListVirtualMFADevices',
-      AssignmentStatus: 'Assigned',
-      MaxItems: '1000',
+    it('lists devices by assignment status, with the user of assigned ones', async () => {
+      const { user, serial } = await userWithDevice();
+      const free = await newDevice();
+      const assigned = await ok({
+        Action: 'ListVirtualMFADevices',
+        AssignmentStatus: 'Assigned',
+        MaxItems: '1000',
+      });
+      expect(xmlAll(assigned, 'SerialNumber')).toContain(serial);
+      expect(xmlAll(assigned, 'SerialNumber')).not.toContain(free.serial);
+      expect(xmlAll(assigned, 'UserName')).toContain(user.userName);
+      const unassigned = await ok({
+        Action: 'ListVirtualMFADevices',
+        AssignmentStatus: 'Unassigned',
+        MaxItems: '1000',
+      });
+      expect(xmlAll(unassigned, 'SerialNumber')).toContain(free.serial);
+      expect(xmlAll(unassigned, 'SerialNumber')).not.toContain(serial);
+      expect(xmlAll(unassigned, 'Base32StringSeed')).toEqual([]);
+      await fails(
+        { Action: 'ListVirtualMFADevices', AssignmentStatus: 'Some' },
+        400,
+        'ValidationError',
+      );
     });
-    expect(xmlAll(assigned, 'SerialNumber')).toContain(serial);
-    expect(xmlAll(assigned, 'SerialNumber')).not.toContain(free.serial);
-    expect(xmlAll(assigned, 'UserName')).toContain(user.userName);
-    const unassigned = await ok({
-      Action: 'ListVirtualMFADevices',
-      AssignmentStatus: 'Unassigned',
-      MaxItems: '1000',
-    });
-    expect(xmlAll(unassigned, 'SerialNumber')).toContain(free.serial);
-    expect(xmlAll(unassigned, 'SerialNumber')).not.toContain(serial);
-    expect(xmlAll(unassigned, 'Base32StringSeed')).toEqual([]);
-    await fails(
-      { Action: 'ListVirtualMFADevices', AssignmentStatus: 'Some' },
-      400,
-      'ValidationError',
-    );
-  });
-});
+  },
+);

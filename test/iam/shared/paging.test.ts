@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { iamArn } from '../../src/iam/shared/arns.ts';
-import { listAll } from '../../src/iam/shared/paging.ts';
-import { KvIamStore } from '../../src/store/kv.ts';
-import { InvalidMarkerError, type RoleRecord } from '../../src/store/types.ts';
-import { fails, ok, unique, xmlAll, xmlText, TRUST_EC2 } from './helpers.ts';
+import { iamArn } from '../../../src/iam/shared/arns.ts';
+import { listAll } from '../../../src/iam/shared/paging.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
+import { InvalidMarkerError, type RoleRecord } from '../../../src/store/types.ts';
+import { fails, ok, unique, xmlAll, xmlText, TRUST_EC2 } from '../helpers.ts';
 
 /** The KV namespace with its list and get calls counted (a bulk get is one call). */
 function counted(kv: KVNamespace) {

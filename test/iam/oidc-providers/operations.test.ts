@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT, fails, ok, unique, xmlAll, xmlText } from './helpers.ts';
+import { ACCOUNT, fails, ok, unique, xmlAll, xmlText } from '../helpers.ts';
 
 const THUMB = 'a'.repeat(40);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doc, fails, ok, xmlText } from './helpers.ts';
+import { doc, fails, ok, xmlText } from '../helpers.ts';
 
 /**
  * SimulateCustomPolicy decides every action x resource pair of a page with one matching budget

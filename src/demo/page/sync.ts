@@ -1,0 +1,110 @@
+/**
+ * Writes the playground's role to the sandbox through the public IAM API, signed with the
+ * sandbox's admin key: its trust policy (creating the role if needed), its permissions policy and
+ * its permissions boundary (a managed policy named by the boundary's hash).
+ */
+import { call, type ApiResult, type Keys } from './api.ts';
+import type { Setup } from './setup.ts';
+
+/** What was last written per role, so an unchanged role is not written again. */
+const synced = new Map<string, string>();
+
+/** Names of the sandbox's roles and customer managed policies (one listing each, then kept). */
+let inventory: { roles: Set<string>; policies: Set<string>; boundaries: Set<string> } | null = null;
+
+const names = (xml: Document, tag: string) =>
+  new Set([...xml.getElementsByTagName(tag)].map((e) => (e.textContent ?? '').toLowerCase()));
+
+async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
+  if (inventory) return inventory;
+  const [roles, policies] = await Promise.all([
+    call('iam', admin, { Action: 'ListRoles', MaxItems: '1000' }),
+    call('iam', admin, { Action: 'ListPolicies', Scope: 'Local', MaxItems: '1000' }),
+  ]);
+  if (!roles.ok || !policies.ok) return null;
+  // Roles with a boundary are not known from ListRoles; a removal is tried once per role.
+  inventory = {
+    roles: names(roles.xml, 'RoleName'),
+    policies: names(policies.xml, 'PolicyName'),
+    boundaries: new Set(),
+  };
+  return inventory;
+}
+
+/**
+ * Writes the role as edited (trust, permissions, boundary) with the sandbox admin key, through the
+ * public IAM API. Calls that are bound to fail (a role to update that does not exist, a policy to
+ * create that does) are avoided by knowing the sandbox's roles and policies, so the page makes no
+ * failing requests of its own.
+ */
+export async function syncRole(options: {
+  setup: Setup;
+  admin: Keys;
+  account: string;
+  permissionsName: string;
+}): Promise<Extract<ApiResult, { ok: false }> | null> {
+  const { setup, admin, account, permissionsName } = options;
+  const name = setup.roleName;
+  const state = JSON.stringify([name, setup.trust, setup.permissions, setup.boundary]);
+  if (synced.get(name) === state) return null;
+  const known = await sandboxInventory(admin);
+  const exists = known?.roles.has(name.toLowerCase()) ?? false;
+  let r = exists
+    ? await call('iam', admin, {
+        Action: 'UpdateAssumeRolePolicy',
+        RoleName: name,
+        PolicyDocument: setup.trust,
+      })
+    : await call('iam', admin, {
+        Action: 'CreateRole',
+        RoleName: name,
+        AssumeRolePolicyDocument: setup.trust,
+        MaxSessionDuration: '3600',
+      });
+  if (!r.ok) return r;
+  known?.roles.add(name.toLowerCase());
+  const previous = synced.get(name);
+  if (setup.permissions.trim()) {
+    r = await call('iam', admin, {
+      Action: 'PutRolePolicy',
+      RoleName: name,
+      PolicyName: permissionsName,
+      PolicyDocument: setup.permissions,
+    });
+    if (!r.ok) return r;
+  } else if (exists || previous) {
+    await call('iam', admin, {
+      Action: 'DeleteRolePolicy',
+      RoleName: name,
+      PolicyName: permissionsName,
+    });
+  }
+  if (setup.boundary.trim()) {
+    const digest = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(setup.boundary)),
+    );
+    const hex = [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const policyName = `playground-boundary-${hex}`;
+    if (!known?.policies.has(policyName)) {
+      r = await call('iam', admin, {
+        Action: 'CreatePolicy',
+        PolicyName: policyName,
+        PolicyDocument: setup.boundary,
+      });
+      if (!r.ok && r.code !== 'EntityAlreadyExists') return r;
+      known?.policies.add(policyName);
+    }
+    r = await call('iam', admin, {
+      Action: 'PutRolePermissionsBoundary',
+      RoleName: name,
+      PermissionsBoundary: `arn:aws:iam::${account}:policy/${policyName}`,
+    });
+    if (!r.ok) return r;
+    known?.boundaries.add(name.toLowerCase());
+  } else if (known?.boundaries.has(name.toLowerCase())) {
+    await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
+    known.boundaries.delete(name.toLowerCase());
+  }
+  synced.set(name, state);
+  return null;
+}

@@ -1,0 +1,39 @@
+import { exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ADMIN, signedRequest } from '../helpers/aws.ts';
+import { call } from '../sts/helpers.ts';
+
+describe('query protocol edges', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'Action=%s is InvalidAction, not a 500',
+    async (action) => {
+      const res = await call({ Action: action });
+      expect(res.status).toBe(400);
+      expect(res.code).toBe('InvalidAction');
+      expect(res.message).toBe(`Could not find operation ${action} for version 2011-06-15`);
+    },
+  );
+
+  it('Version=toString unsigned is a 4xx', async () => {
+    const res = await exports.default.fetch('http://127.0.0.1:8787/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=GetCallerIdentity&Version=toString',
+    });
+    expect(res.status).toBeLessThan(500);
+  });
+
+  it('parameters may come in the URL of a POST', async () => {
+    const req = await signedRequest({ Action: 'GetCallerIdentity' }, DEMO_ADMIN);
+    const moved = new Request(
+      'http://127.0.0.1:8787/?Action=GetCallerIdentity&Version=2011-06-15',
+      {
+        method: 'POST',
+        headers: req.headers,
+        body: '',
+      },
+    );
+    // The signature covered an empty query and a body: moving them breaks it, as it would with AWS.
+    expect((await exports.default.fetch(moved)).status).toBe(403);
+  });
+});
