@@ -25,6 +25,9 @@ import type { SeedDocument } from '../seed/schema.ts';
 export class IamAccount extends DurableObject<Env> implements AccountState, WriteJournal {
   private readonly sql: SqlStorage;
   private readonly queue = new SerialQueue();
+  /** Journal keys written by this instance, oldest first, to delete them once aged. */
+  private readonly journaled: { key: string; at: number }[] = [];
+  private readonly latest = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -38,12 +41,6 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
       last_step INTEGER NOT NULL,
       drift INTEGER NOT NULL
     )`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS journal (
-      key TEXT PRIMARY KEY,
-      value TEXT,
-      at INTEGER NOT NULL
-    )`);
-    this.sql.exec('CREATE INDEX IF NOT EXISTS journal_at ON journal (at)');
   }
 
   /** Runs one IAM write after every write that arrived before it. */
@@ -79,25 +76,33 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
     return this.queue.run(() => verifyMfaCode({ env: this.env, state: this, check }));
   }
 
-  recent(key: string, now: number): { value: string | null } | undefined {
-    const row = this.sql
-      .exec<{ value: string | null }>(
-        'SELECT value FROM journal WHERE key = ? AND at > ?',
-        key,
-        now - JOURNAL_HORIZON_MS,
-      )
-      .toArray()[0];
-    return row && { value: row.value };
+  /**
+   * The journal (store/write-journal.ts) lives in this object's storage, written without waiting
+   * for the write to be confirmed (allowUnconfirmed): a write's response is not held back for it,
+   * and only a crash within moments of a write could lose an entry. Entries older than the horizon
+   * are ignored, and deleted as they age.
+   */
+  async recent(key: string, now: number): Promise<{ value: string | null } | undefined> {
+    const entry = await this.ctx.storage.get<JournalEntry>(JOURNAL_PREFIX + key);
+    return entry && entry.at > now - JOURNAL_HORIZON_MS ? { value: entry.value } : undefined;
   }
 
   record(key: string, value: string | null, now: number): void {
-    this.sql.exec('DELETE FROM journal WHERE at <= ?', now - JOURNAL_HORIZON_MS);
-    this.sql.exec(
-      'INSERT OR REPLACE INTO journal (key, value, at) VALUES (?, ?, ?)',
-      key,
-      value,
-      now,
-    );
+    const unconfirmed = { allowUnconfirmed: true };
+    void this.ctx.storage.put<JournalEntry>(JOURNAL_PREFIX + key, { value, at: now }, unconfirmed);
+    this.journaled.push({ key, at: now });
+    this.latest.set(key, now);
+    const aged: string[] = [];
+    while (this.journaled.length > 0 && this.journaled[0]!.at <= now - JOURNAL_HORIZON_MS) {
+      const entry = this.journaled.shift()!;
+      // Only the key's last entry is deleted; an earlier one was overwritten since.
+      if (this.latest.get(entry.key) === entry.at) {
+        this.latest.delete(entry.key);
+        aged.push(JOURNAL_PREFIX + entry.key);
+      }
+    }
+    for (let i = 0; i < aged.length; i += 128)
+      void this.ctx.storage.delete(aged.slice(i, i + 128), unconfirmed);
   }
 
   mfaCounter(serialNumber: string): MfaCounter | undefined {
@@ -122,4 +127,11 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
   clearMfaCounter(serialNumber: string): void {
     this.sql.exec('DELETE FROM mfa_counters WHERE serial = ?', serialNumber);
   }
+}
+
+const JOURNAL_PREFIX = 'journal/';
+
+interface JournalEntry {
+  value: string | null;
+  at: number;
 }

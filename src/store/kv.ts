@@ -45,7 +45,7 @@ export class KvIamStore implements IamStore {
 
   /** One record by key, through the isolate's record cache (store/record-cache.ts). */
   private async read<T>(key: string): Promise<T | null> {
-    const journaled = this.journal?.recent(key, Date.now());
+    const journaled = await this.journal?.recent(key, Date.now());
     if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
     const hit = this.cache.get(key, Date.now());
     if (hit !== undefined) return JSON.parse(hit) as T;
@@ -222,7 +222,7 @@ export class KvIamStore implements IamStore {
     if (this.journal) {
       const now = Date.now();
       for (const k of keys) {
-        const journaled = this.journal.recent(k, now);
+        const journaled = await this.journal.recent(k, now);
         if (journaled)
           read.set(k, journaled.value === null ? null : (JSON.parse(journaled.value) as T));
       }
@@ -322,15 +322,8 @@ class AccountExpiry {
   private readonly kv: KVNamespace;
   private readonly pending = new Map<string, Promise<number | null>>();
 
-  private readonly journal?: WriteJournal;
-
-  /**
-   * `journal`: given where writes are ordered (the account's Durable Object), so reads there see
-   * the object's own last writes even while KV still answers older values.
-   */
-  constructor(kv: KVNamespace, options: { journal?: WriteJournal } = {}) {
+  constructor(kv: KVNamespace) {
     this.kv = kv;
-    this.journal = options.journal;
   }
 
   remember(record: AccountRecord): void {

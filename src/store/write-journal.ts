@@ -7,7 +7,7 @@
  */
 export interface WriteJournal {
   /** The last value written to `key` within JOURNAL_HORIZON_MS (null: deleted); undefined if none. */
-  recent(key: string, now: number): { value: string | null } | undefined;
+  recent(key: string, now: number): Promise<{ value: string | null } | undefined>;
   record(key: string, value: string | null, now: number): void;
 }
 
