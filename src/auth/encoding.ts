@@ -16,7 +16,10 @@ export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
 
 export function toBase64(bytes: Uint8Array): string {
   let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
+  // Chunks keep the argument count of fromCharCode well under engine limits.
+  for (let i = 0; i < bytes.length; i += 0x2000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  }
   return btoa(bin);
 }
 
@@ -38,8 +41,10 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   return out;
 }
 
+const URL_SAFE: Record<string, string> = { '+': '-', '/': '_', '=': '' };
+
 export function toBase64Url(bytes: Uint8Array): string {
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64(bytes).replace(/[+/=]/g, (c) => URL_SAFE[c]!);
 }
 
 /**

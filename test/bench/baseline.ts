@@ -11,13 +11,6 @@ import type {
 } from '../../src/policy/index.ts';
 import type { Workload } from './workloads.ts';
 
-/** Fewer runs than test/bench/evaluator.ts, and fewer still when a decision takes milliseconds. */
-const RUNS = 5;
-const SLOW_RUNS = 3;
-const SLOW_RATE = 1000;
-const RUN_MS = 1000;
-const WARM_MS = 1000;
-
 const DECISIONS = {
   Allowed: 'allowed',
   ExplicitlyDenied: 'explicitDeny',
@@ -75,58 +68,15 @@ export function toSimulation(w: Workload, req: DecisionRequest): Simulation {
   return sim;
 }
 
-type Engine = (sim: Simulation) => Promise<Decision['decision']> | Decision['decision'];
+/** A decision engine over prepared inputs: synchronous, or a promise the timing loop awaits. */
+export type Engine<T> = (input: T) => Promise<Decision['decision']> | Decision['decision'];
 
 /** `runSimulation`: the documented entry point; validates the input and finds the resource type. */
-const checked: Engine = async (sim) => {
+export const checked: Engine<Simulation> = async (sim) => {
   const r = await runSimulation(sim, {});
-  if (r.resultType === 'error') throw new Error(`iam-simulate: ${r.errors.message}`);
+  if (r.resultType === 'error') throw new Error(`iam-simulate: ${JSON.stringify(r.errors)}`);
   return DECISIONS[r.overallResult];
 };
 
 /** `runUnsafeSimulation`: evaluation only, without validation or resource-type lookup. */
-const unchecked: Engine = (sim) => DECISIONS[runUnsafeSimulation(sim, {})];
-
-async function runOnce(engine: Engine, sims: Simulation[], ms: number): Promise<number> {
-  let n = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    await engine(sims[n % sims.length]);
-    n++;
-    now = performance.now();
-  }
-  return (n * 1000) / (now - start);
-}
-
-async function median(engine: Engine, sims: Simulation[]): Promise<number> {
-  const runs = (await runOnce(engine, sims, WARM_MS)) < SLOW_RATE ? SLOW_RUNS : RUNS;
-  const rates: number[] = [];
-  for (let i = 0; i < runs; i++) rates.push(await runOnce(engine, sims, RUN_MS));
-  rates.sort((a, b) => a - b);
-  return Math.round(rates[Math.floor(runs / 2)]);
-}
-
-export interface BaselineResult {
-  /** `runSimulation` decisions/s: the figure rolecall is compared with. */
-  checked: number;
-  /** `runUnsafeSimulation` decisions/s, for scale. */
-  unchecked: number;
-  /** The decision both entry points reached on the workload's first request. */
-  decision: Decision['decision'];
-}
-
-/** iam-simulate's decisions/s on a workload, both entry points: warm-up, then a median. */
-export async function benchBaseline(w: Workload): Promise<BaselineResult> {
-  const sims = w.requests.map((r) => toSimulation(w, r));
-  const decision = await checked(sims[0]);
-  const other = await unchecked(sims[0]);
-  if (other !== decision) {
-    throw new Error(`iam-simulate disagrees with itself on ${w.name}: ${decision} vs ${other}`);
-  }
-  return {
-    checked: await median(checked, sims),
-    unchecked: await median(unchecked, sims),
-    decision,
-  };
-}
+export const unchecked: Engine<Simulation> = (sim) => DECISIONS[runUnsafeSimulation(sim, {})];

@@ -332,7 +332,8 @@ function line(cells: string[]): string {
 export async function benchHttp(): Promise<{ results: Result[]; notes: string[] }> {
   const results = [await helloWorld()];
   const notes: string[] = [];
-  const state = await mkdtemp(join(tmpdir(), 'rolecall-bench-'));
+  // BENCH_STATE: where the server's state folder goes (e.g. /dev/shm: Durable Object commits without disk syncs).
+  const state = await mkdtemp(join(process.env.BENCH_STATE ?? tmpdir(), 'rolecall-bench-'));
   const server = await startServer({ port: 0, persist: state });
   try {
     const workloads = await rolecallWorkloads(server);
