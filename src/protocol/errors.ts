@@ -116,6 +116,12 @@ export const Errors = {
     new AwsError(code, message, 400, 'Sender', policy === undefined ? undefined : { policy }),
   routeNotFound: (method: string, path: string) =>
     new AwsError('NotFound', `No route for ${method} ${path}`, 404),
+  /** A JSON API refusing the request whatever the credentials (the demo's same-origin rule). */
+  forbidden: (message: string) => new AwsError('Forbidden', message, 403),
+  /** A JSON API over a per-client rate (HTTP 429; the route sets Retry-After). */
+  tooManyRequests: (message: string) => new AwsError('ThrottlingException', message, 429),
+  /** A feature this deployment has switched off. */
+  disabled: (code: string, message: string) => new AwsError(code, message, 404),
   unauthorized: (message: string) => new AwsError('Unauthorized', message, 401),
   internalFailure: () =>
     new AwsError(

@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { clientIp, withinLimit } from '../demo/limits.ts';
 import { readSandboxCookie, sandboxCookie } from '../demo/cookie.ts';
 import { createSandbox, viewSandbox } from '../demo/sandbox.ts';
 import type { Env } from '../env.ts';
+import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { jsonErrors } from './errors.ts';
 
 /**
  * The demo page's headers: a strict Content-Security-Policy (scripts and connections to this origin
@@ -16,9 +18,6 @@ const PAGE_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-cache',
 };
-
-type Json = { error: { code: string; message: string } };
-const error = (code: string, message: string): Json => ({ error: { code, message } });
 
 /** `GET /` without a query string: the playground page (GET /?Action=... is the query API). */
 export const pageRoutes = new Hono<{ Bindings: Env }>();
@@ -67,6 +66,14 @@ pageRoutes.get('/assets/:file', async (c) => {
 
 /** The page's own JSON endpoint: its sandbox (docs/demo.md). */
 export const demoRoutes = new Hono<{ Bindings: Env }>();
+demoRoutes.onError(jsonErrors);
+
+/** A 429 with how long to wait (headers set before the throw reach the error response). */
+function throttled(c: Context, seconds: number, message: string): never {
+  c.header('Retry-After', String(seconds));
+  c.header('Cache-Control', 'no-store');
+  throw Errors.tooManyRequests(message);
+}
 
 /**
  * `POST /demo/v1/sandbox`: the sandbox the cookie names, or a new one (rate limited per client IP)
@@ -76,29 +83,19 @@ export const demoRoutes = new Hono<{ Bindings: Env }>();
  */
 demoRoutes.post('/sandbox', async (c) => {
   if (c.env.DEMO_SANDBOXES !== 'true') {
-    return c.json(
-      error('SandboxesDisabled', 'This deployment does not create demo sandboxes.'),
-      404,
-    );
+    throw Errors.disabled('SandboxesDisabled', 'This deployment does not create demo sandboxes.');
   }
   const site = c.req.header('sec-fetch-site');
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if ((site && site !== 'same-origin') || !type.startsWith('application/json')) {
-    return c.json(error('Forbidden', 'Sandboxes are created by the demo page only.'), 403);
+    throw Errors.forbidden('Sandboxes are created by the demo page only.');
   }
   const now = Date.now();
   const store = new KvIamStore(c.env.IAM);
   const ip = clientIp(c.req.raw.headers);
   // Reading a sandbox counts as an API call of the demo; creating one has its own, lower limit.
   if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', ip))) {
-    return c.json(
-      error(
-        'ThrottlingException',
-        'Too many requests from your network address; wait a few seconds.',
-      ),
-      429,
-      { 'Retry-After': '10', 'Cache-Control': 'no-store' },
-    );
+    throttled(c, 10, 'Too many requests from your network address; wait a few seconds.');
   }
   const claim = await readSandboxCookie(c.env.SEAL_KEY, c.req.header('cookie'), now);
   if (claim) {
@@ -106,13 +103,10 @@ demoRoutes.post('/sandbox', async (c) => {
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
   }
   if (!(await withinLimit(c.env.DEMO_SANDBOX_LIMIT, 'sandbox', ip))) {
-    return c.json(
-      error(
-        'ThrottlingException',
-        'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',
-      ),
-      429,
-      { 'Retry-After': '60', 'Cache-Control': 'no-store' },
+    throttled(
+      c,
+      60,
+      'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',
     );
   }
   const created = await createSandbox(c.env, store, now);
