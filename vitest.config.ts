@@ -32,6 +32,9 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
+          // A file's first test seeds the demo account and starts Durable Objects: seconds on a busy
+          // 2-core machine, so the 5 s default would fail tests for the machine's load, not their subject.
+          testTimeout: 30_000,
           exclude: ['test/node/**', 'test/e2e/**'],
         },
       },
