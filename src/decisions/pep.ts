@@ -8,8 +8,8 @@ import {
 import { requestedRegion } from '../caller/context.ts';
 import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
-import { authorizeIam } from '../iam/shared/authorize.ts';
-import { resourceContext } from '../iam/shared/resource-context.ts';
+import { authorizeIam } from '../iam/common/authorize.ts';
+import { resourceContext } from '../iam/common/resource-context.ts';
 import { AwsError } from '../protocol/errors.ts';
 import { QueryParams } from '../protocol/query.ts';
 import type { IamStore } from '../store/types.ts';

@@ -1,6 +1,6 @@
 import { accountFromAccessKeyId } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
-import { parsePrincipalArn } from '../iam/shared/arns.ts';
+import { parsePrincipalArn } from '../iam/common/arns.ts';
 import { SessionsClient } from '../sessions/client.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';

@@ -1,6 +1,6 @@
 /**
  * The AWS error type. Domain code throws `AwsError` built by the builders below (and the services'
- * own error modules, such as iam/shared/errors.ts); the route group's one renderer
+ * own error modules, such as iam/common/errors.ts); the route group's one renderer
  * (src/routes/errors.ts) turns it into AWS's XML envelope (query API) or `{ error: { code, message } }`
  * (JSON APIs). Codes and HTTP statuses follow the STS and IAM API references ("Common Errors" and
  * each action's "Errors" section).

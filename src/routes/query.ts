@@ -5,7 +5,7 @@ import { requestedRegion } from '../caller/context.ts';
 import type { RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
-import { isIamWrite } from '../iam/shared/writes.ts';
+import { isIamWrite } from '../iam/common/writes.ts';
 import type { OperationContext } from '../operation.ts';
 import { Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';

@@ -2,10 +2,10 @@ import { openSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-record.ts';
-import { iamArn } from '../iam/shared/arns.ts';
-import { checkName } from '../iam/shared/constraints.ts';
-import { checkDocument } from '../iam/shared/documents.ts';
-import { IamErrors } from '../iam/shared/errors.ts';
+import { iamArn } from '../iam/common/arns.ts';
+import { checkName } from '../iam/common/constraints.ts';
+import { checkDocument } from '../iam/common/documents.ts';
+import { IamErrors } from '../iam/common/errors.ts';
 import { checkOidcSpec, oidcRecord, providerUrl } from '../iam/oidc-providers/record.ts';
 import { jwksProblem, parseJwks } from '../oidc/jwks.ts';
 import { seededMfaDevices, checkSeededMfaDevices } from '../iam/mfa-devices/seeded.ts';
@@ -26,7 +26,7 @@ import {
   type IdentityKind,
 } from '../iam/identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord } from '../iam/roles/record.ts';
-import { checkTagKeys } from '../iam/shared/tags.ts';
+import { checkTagKeys } from '../iam/common/tags.ts';
 import {
   resolveTrustPrincipals,
   storedPrincipal,

@@ -5,8 +5,8 @@ import { Constraints } from '../../protocol/constraints.ts';
 import type { GroupRecord, IamStore, UserRecord } from '../../store/types.ts';
 import { isMember, MAX_GROUPS_PER_USER } from './record.ts';
 import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { listAll } from '../shared/paging.ts';
+import { IamErrors } from '../common/errors.ts';
+import { listAll } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 
 /**

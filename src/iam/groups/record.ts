@@ -3,8 +3,8 @@ import { newUniqueId } from '../../auth/keys.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { GroupRecord, UserRecord } from '../../store/types.ts';
-import { iamArn } from '../shared/arns.ts';
-import { checkName, checkPath } from '../shared/constraints.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkName, checkPath } from '../common/constraints.ts';
 
 /** "IAM and AWS STS quotas": groups an IAM user can be a member of. */
 export const MAX_GROUPS_PER_USER = 10;

@@ -3,18 +3,18 @@ import type { OperationContext } from '../../operation.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import type { EntityTypes } from '../../store/types.ts';
-import { authorizeIam } from '../shared/authorize.ts';
-import { iamArn } from '../shared/arns.ts';
-import { checkName } from '../shared/constraints.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { authorizeIam } from '../common/authorize.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkName } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
 import { IDENTITY, type IdentityKind } from './record.ts';
-import { resourceContext } from '../shared/resource-context.ts';
+import { resourceContext } from '../common/resource-context.ts';
 
 /**
  * Reads the named role, user or group and authorizes `action` on it. Authorization comes before the
  * existence check (a caller who may not act on a name learns nothing about it); the resource is the
  * entity's ARN with its path when it exists, and its tags and boundary reach the condition keys
- * (src/iam/shared/resource-context.ts). `context` (request keys) wins over the entity's own.
+ * (src/iam/common/resource-context.ts). `context` (request keys) wins over the entity's own.
  */
 export async function authorizedIdentity<K extends IdentityKind>(
   ctx: OperationContext,

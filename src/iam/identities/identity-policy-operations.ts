@@ -2,10 +2,10 @@ import { nameRecord, setName } from '../../policy/index.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
-import { checkArn, checkDocumentText, checkName, checkPolicyPath } from '../shared/constraints.ts';
-import { checkDocument, encodeDocument } from '../shared/documents.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { pageFields, paginate, readPaging } from '../shared/paging.ts';
+import { checkArn, checkDocumentText, checkName, checkPolicyPath } from '../common/constraints.ts';
+import { checkDocument, encodeDocument } from '../common/documents.ts';
+import { IamErrors } from '../common/errors.ts';
+import { pageFields, paginate, readPaging } from '../common/paging.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { entityAction, type EntityAction, type Run } from './entity-action.ts';
 import {

@@ -5,10 +5,10 @@ import type { XmlObject } from '../../protocol/xml.ts';
 import type { RoleRecord, UserRecord } from '../../store/types.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { roleXml } from '../roles/record.ts';
-import { authorizeIam } from '../shared/authorize.ts';
-import { checkArn, checkPathPrefix } from '../shared/constraints.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
+import { authorizeIam } from '../common/authorize.ts';
+import { checkArn, checkPathPrefix } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
+import { pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import {
   checkTagKeys,
   checkTags,
@@ -18,7 +18,7 @@ import {
   readTags,
   removeTags,
   requestTagContext,
-} from '../shared/tags.ts';
+} from '../common/tags.ts';
 import { userXml } from '../users/record.ts';
 import { entityAction, nothing, type EntityAction, type Run } from './entity-action.ts';
 import { IDENTITY, putIdentity, type PrincipalKind, type PrincipalRecord } from './record.ts';

@@ -6,8 +6,8 @@ import type {
   RoleRecord,
   UserRecord,
 } from '../../store/types.ts';
-import { documentSize } from '../shared/documents.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { documentSize } from '../common/documents.ts';
+import { IamErrors } from '../common/errors.ts';
 
 /**
  * IAM identities are users, groups and roles ("IAM identities" in the IAM User Guide); identity

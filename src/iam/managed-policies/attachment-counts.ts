@@ -1,7 +1,7 @@
 import { awsManagedPolicy } from '../../store/aws-managed.ts';
 import { getManagedPolicy, parsePolicyArn } from '../../store/managed.ts';
 import type { IamStore, ManagedPolicyRecord } from '../../store/types.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { IamErrors } from '../common/errors.ts';
 
 /** A managed policy that can be attached or used as a boundary: an AWS managed one, or a customer one in `account`. */
 export async function attachablePolicy(

@@ -6,8 +6,8 @@ import type { QueryParams } from '../../protocol/query.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { getManagedPolicy, parsePolicyArn } from '../../store/managed.ts';
 import type { IamStore, ManagedPolicyRecord } from '../../store/types.ts';
-import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
-import { iamArn } from '../shared/arns.ts';
+import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
+import { iamArn } from '../common/arns.ts';
 import {
   checkArn,
   checkDocumentText,
@@ -15,10 +15,10 @@ import {
   checkPath,
   checkPolicyPath,
   IAM,
-} from '../shared/constraints.ts';
-import { checkDocument } from '../shared/documents.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { listAll, pageFields, paginate, readPaging, storePage } from '../shared/paging.ts';
+} from '../common/constraints.ts';
+import { checkDocument } from '../common/documents.ts';
+import { IamErrors } from '../common/errors.ts';
+import { listAll, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import {
   addVersion,
   AWS_POLICY_ARNS,
@@ -32,8 +32,8 @@ import {
   type PolicySpec,
   putManagedPolicy,
 } from './record.ts';
-import { resourceContext } from '../shared/resource-context.ts';
-import { readTags } from '../shared/tags.ts';
+import { resourceContext } from '../common/resource-context.ts';
+import { readTags } from '../common/tags.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(

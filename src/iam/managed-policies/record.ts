@@ -8,15 +8,15 @@ import type {
   Tags,
   IamStore,
 } from '../../store/types.ts';
-import { iamArn } from '../shared/arns.ts';
+import { iamArn } from '../common/arns.ts';
 import {
   checkDocumentText,
   checkName,
   checkPolicyDescription,
   checkPolicyPath,
-} from '../shared/constraints.ts';
-import { checkDocument, encodeDocument } from '../shared/documents.ts';
-import { checkTagKeys, checkTags, tagsXml } from '../shared/tags.ts';
+} from '../common/constraints.ts';
+import { checkDocument, encodeDocument } from '../common/documents.ts';
+import { checkTagKeys, checkTags, tagsXml } from '../common/tags.ts';
 
 /** "IAM and AWS STS quotas": versions per managed policy. */
 export const MAX_VERSIONS = 5;

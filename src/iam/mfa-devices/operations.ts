@@ -6,15 +6,15 @@ import { toBase64 } from '../../auth/encoding.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { MfaDeviceRecord, UserRecord } from '../../store/types.ts';
-import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
-import { checkEnum, checkName, checkPath } from '../shared/constraints.ts';
+import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
+import { checkEnum, checkName, checkPath } from '../common/constraints.ts';
 import {
   authorizedIdentity,
   readIdentityName,
   userNameOrCaller,
 } from '../identities/authorized-identity.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { pageFields, paginate, readPaging } from '../shared/paging.ts';
+import { IamErrors } from '../common/errors.ts';
+import { pageFields, paginate, readPaging } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 import {
   checkTagKeys,
@@ -25,7 +25,7 @@ import {
   readTags,
   removeTags,
   requestTagContext,
-} from '../shared/tags.ts';
+} from '../common/tags.ts';
 import { syncCodes } from './code-pair.ts';
 import { qrPng } from './qr-png.ts';
 import { MFA_DEVICES_PER_USER, MfaErrors, mfaDeviceXml, virtualMfaDeviceXml } from './record.ts';

@@ -3,13 +3,13 @@ import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { OidcProviderRecord } from '../../store/types.ts';
-import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
-import { oidcProviderArn, parseOidcProviderArn } from '../shared/arns.ts';
-import { checkArn } from '../shared/constraints.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { listAll } from '../shared/paging.ts';
-import { resourceContext } from '../shared/resource-context.ts';
-import { checkTagKeys, readTags, tagsXml } from '../shared/tags.ts';
+import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
+import { oidcProviderArn, parseOidcProviderArn } from '../common/arns.ts';
+import { checkArn } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
+import { listAll } from '../common/paging.ts';
+import { resourceContext } from '../common/resource-context.ts';
+import { checkTagKeys, readTags, tagsXml } from '../common/tags.ts';
 import {
   checkOidcSpec,
   checkThumbprints,

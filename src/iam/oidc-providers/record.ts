@@ -1,8 +1,8 @@
 import type { Constraints } from '../../protocol/constraints.ts';
 import type { OidcProviderRecord, Tags } from '../../store/types.ts';
-import { oidcProviderArn } from '../shared/arns.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { checkTags } from '../shared/tags.ts';
+import { oidcProviderArn } from '../common/arns.ts';
+import { IamErrors } from '../common/errors.ts';
+import { checkTags } from '../common/tags.ts';
 
 /** An OpenID Connect provider as CreateOpenIDConnectProvider (and the seed) describe it. */
 export interface OidcSpec {

@@ -3,12 +3,12 @@ import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { OidcProviderRecord } from '../../store/types.ts';
-import { authorizeIam } from '../shared/authorize.ts';
-import { parseOidcProviderArn } from '../shared/arns.ts';
-import { checkArn } from '../shared/constraints.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { pageFields, paginate, readPaging } from '../shared/paging.ts';
-import { resourceContext } from '../shared/resource-context.ts';
+import { authorizeIam } from '../common/authorize.ts';
+import { parseOidcProviderArn } from '../common/arns.ts';
+import { checkArn } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
+import { pageFields, paginate, readPaging } from '../common/paging.ts';
+import { resourceContext } from '../common/resource-context.ts';
 import {
   checkTagKeys,
   checkTags,
@@ -18,7 +18,7 @@ import {
   readTags,
   removeTags,
   requestTagContext,
-} from '../shared/tags.ts';
+} from '../common/tags.ts';
 
 /**
  * TagOpenIDConnectProvider, UntagOpenIDConnectProvider, ListOpenIDConnectProviderTags (IAM API

@@ -5,7 +5,7 @@ import { ensureKeyRing } from '../../oidc/signing-keys.ts';
 import { AwsError } from '../../protocol/errors.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { KvWebIdentityStore } from '../../store/web-identity.ts';
-import { authorizeIam } from '../shared/authorize.ts';
+import { authorizeIam } from '../common/authorize.ts';
 
 /** IAM's outbound identity federation errors (IAM API Reference: FeatureEnabled 409, FeatureDisabled 404). */
 const featureEnabled = () =>

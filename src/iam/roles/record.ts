@@ -4,17 +4,17 @@ import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { isoSeconds } from '../../protocol/xml.ts';
 import type { RoleRecord, Tags } from '../../store/types.ts';
-import { iamArn } from '../shared/arns.ts';
+import { iamArn } from '../common/arns.ts';
 import {
   checkArn,
   checkDocumentText,
   checkName,
   checkPath,
   checkRoleDescription,
-} from '../shared/constraints.ts';
-import { checkDocument, encodeDocument } from '../shared/documents.ts';
+} from '../common/constraints.ts';
+import { checkDocument, encodeDocument } from '../common/documents.ts';
 import { boundaryXml } from '../identities/record.ts';
-import { checkTagKeys, checkTags, tagsXml } from '../shared/tags.ts';
+import { checkTagKeys, checkTags, tagsXml } from '../common/tags.ts';
 
 /** A role as CreateRole (and the seed) describe it. */
 export interface RoleSpec {

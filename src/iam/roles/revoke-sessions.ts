@@ -2,7 +2,7 @@ import { isoSeconds } from '../../protocol/xml.ts';
 import { parseRoleArn } from '../../sts/arns.ts';
 import type { IamStore } from '../../store/types.ts';
 import { putIdentity } from '../identities/record.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { IamErrors } from '../common/errors.ts';
 
 /** The inline policy name and shape the IAM console writes for "Revoke active sessions". */
 export const REVOKE_POLICY_NAME = 'AWSRevokeOlderSessions';

@@ -1,6 +1,6 @@
 import { visitAwsPrincipals } from '../../policy/index.ts';
 import type { IamStore } from '../../store/types.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { IamErrors } from '../common/errors.ts';
 
 /** A user or role ARN of the `aws` partition: account, kind, and the ARN's path and name. */
 const PRINCIPAL_ARN = /^arn:aws:iam::(\d{12}):(user|role)(\/(?:.*\/)?)([^/]+)$/;

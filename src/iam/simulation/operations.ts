@@ -18,13 +18,13 @@ import type { QueryParams } from '../../protocol/query.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { managedPolicyDocument } from '../../store/managed.ts';
 import type { IamStore, UserRecord } from '../../store/types.ts';
-import { authorizeIam } from '../shared/authorize.ts';
-import { iamArn, parsePrincipalArn } from '../shared/arns.ts';
-import { checkDocumentText, checkEnum } from '../shared/constraints.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { indexPage, readPaging } from '../shared/paging.ts';
+import { authorizeIam } from '../common/authorize.ts';
+import { iamArn, parsePrincipalArn } from '../common/arns.ts';
+import { checkDocumentText, checkEnum } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
+import { indexPage, readPaging } from '../common/paging.ts';
 import { statementSpans } from './statement-positions.ts';
-import { resourceContext } from '../shared/resource-context.ts';
+import { resourceContext } from '../common/resource-context.ts';
 import { IDENTITY, type IdentityRecord, type PrincipalRecord } from '../identities/record.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */

@@ -3,12 +3,12 @@ import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
-import { authorizeIam } from '../shared/authorize.ts';
-import { iamArn } from '../shared/arns.ts';
-import { checkEnum, IAM } from '../shared/constraints.ts';
+import { authorizeIam } from '../common/authorize.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkEnum, IAM } from '../common/constraints.ts';
 import { authorizedIdentity, userNameOrCaller } from '../identities/authorized-identity.ts';
-import { IamErrors } from '../shared/errors.ts';
-import { pageFields, paginate, readPaging } from '../shared/paging.ts';
+import { IamErrors } from '../common/errors.ts';
+import { pageFields, paginate, readPaging } from '../common/paging.ts';
 import { accessKeyRecord, accessKeyXml, MAX_KEYS_PER_USER } from './access-key-record.ts';
 
 function checkKeyId(v: Constraints, id: string): void {

@@ -3,20 +3,20 @@ import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
-import { authorizeCreate, authorizeIam } from '../shared/authorize.ts';
-import { iamArn } from '../shared/arns.ts';
-import { checkName, checkPath } from '../shared/constraints.ts';
+import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkName, checkPath } from '../common/constraints.ts';
 import {
   authorizedIdentity,
   readIdentityName,
   userNameOrCaller,
 } from '../identities/authorized-identity.ts';
-import { IamErrors } from '../shared/errors.ts';
+import { IamErrors } from '../common/errors.ts';
 import { renameMfaDeviceUser } from '../mfa-devices/user-link.ts';
 import { MfaErrors } from '../mfa-devices/record.ts';
 import { putIdentity } from '../identities/record.ts';
-import { resourceContext } from '../shared/resource-context.ts';
-import { checkTagKeys, readTags } from '../shared/tags.ts';
+import { resourceContext } from '../common/resource-context.ts';
+import { checkTagKeys, readTags } from '../common/tags.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { checkUserSpec, userRecord, userXml, type UserSpec } from './record.ts';
 

@@ -3,11 +3,11 @@ import { newUniqueId } from '../../auth/keys.ts';
 import type { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { Tags, UserRecord } from '../../store/types.ts';
-import { iamArn } from '../shared/arns.ts';
-import { checkArn, checkName, checkPath } from '../shared/constraints.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkArn, checkName, checkPath } from '../common/constraints.ts';
 import { boundaryXml } from '../identities/record.ts';
-import { tagsXml } from '../shared/tags.ts';
-import { checkTags } from '../shared/tags.ts';
+import { tagsXml } from '../common/tags.ts';
+import { checkTags } from '../common/tags.ts';
 
 export interface UserSpec {
   name: string;

@@ -365,15 +365,15 @@ function ordered(
     return fault(`${JSON.stringify(values[bad])} is not a valid value for this operator`);
   }
   const nums = parsed as number[];
-  const any =
+  const matchesOne =
     nums.length === 1
       ? (n: number) => cmp(n, nums[0])
       : (n: number) => {
           for (const p of nums) if (cmp(n, p)) return true;
           return false;
         };
-  return typed({ kind, parse, test: any }, (v) => {
+  return typed({ kind, parse, test: matchesOne }, (v) => {
     const n = parse(v);
-    return n !== null && any(n);
+    return n !== null && matchesOne(n);
   });
 }

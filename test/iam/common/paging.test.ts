@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { iamArn } from '../../../src/iam/shared/arns.ts';
-import { listAll } from '../../../src/iam/shared/paging.ts';
+import { iamArn } from '../../../src/iam/common/arns.ts';
+import { listAll } from '../../../src/iam/common/paging.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { InvalidMarkerError, type RoleRecord } from '../../../src/store/types.ts';
 import { fails, ok, unique, xmlAll, xmlText, TRUST_EC2 } from '../helpers.ts';
