@@ -5,7 +5,7 @@ import { compileGlob } from '../wildcard.ts';
 import { parseTemplate, resolveGlob, resolveText } from '../variables.ts';
 import type { Template } from '../variables.ts';
 import { cidrContains, parseCidr, parseIp } from './ip.ts';
-import { NEGATED, parseOperator } from './operator-name.ts';
+import { NEGATED, parseOperator, TYPED_OPERATORS } from './operator-name.ts';
 import type { BaseOperator, ParsedOperator } from './operator-name.ts';
 import { decodeBase64, parseDate, parseNumber } from './values.ts';
 
@@ -90,22 +90,7 @@ const CHEAP: ReadonlySet<string> = new Set([
   'StringEqualsIgnoreCase',
   'StringNotEqualsIgnoreCase',
 ]);
-const TYPED: ReadonlySet<string> = new Set([
-  'NumericEquals',
-  'NumericNotEquals',
-  'NumericLessThan',
-  'NumericLessThanEquals',
-  'NumericGreaterThan',
-  'NumericGreaterThanEquals',
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateLessThanEquals',
-  'DateGreaterThan',
-  'DateGreaterThanEquals',
-  'IpAddress',
-  'NotIpAddress',
-]);
+const TYPED: ReadonlySet<string> = new Set(TYPED_OPERATORS);
 
 function costOf(base: string, prepared: Prepared | null): number {
   if (prepared?.faulty) return 0;

@@ -28,13 +28,11 @@ export type BaseOperator =
   | 'ArnNotLike'
   | 'Null';
 
-const BASE: readonly BaseOperator[] = [
-  'StringEquals',
-  'StringNotEquals',
-  'StringEqualsIgnoreCase',
-  'StringNotEqualsIgnoreCase',
-  'StringLike',
-  'StringNotLike',
+/**
+ * The operators that compare typed values (numbers, dates, IP addresses): a request's values are
+ * read into that type once per decision.
+ */
+export const TYPED_OPERATORS: readonly BaseOperator[] = [
   'NumericEquals',
   'NumericNotEquals',
   'NumericLessThan',
@@ -47,10 +45,20 @@ const BASE: readonly BaseOperator[] = [
   'DateLessThanEquals',
   'DateGreaterThan',
   'DateGreaterThanEquals',
-  'Bool',
-  'BinaryEquals',
   'IpAddress',
   'NotIpAddress',
+];
+
+const BASE: readonly BaseOperator[] = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  ...TYPED_OPERATORS,
+  'Bool',
+  'BinaryEquals',
   'ArnEquals',
   'ArnLike',
   'ArnNotEquals',
