@@ -1,4 +1,5 @@
 import type { OidcProviderRecord } from '../store/types.ts';
+import { GITHUB_ACTIONS_CLAIMS } from './github-claims.ts';
 
 /**
  * Each account's built-in OIDC issuer, `<origin>/oidc/<account-id>`, so pipelines can test their
@@ -47,33 +48,8 @@ export const GITHUB_CLAIMS = [
   'iat',
   'nbf',
   'jti',
-  'actor',
-  'actor_id',
-  'base_ref',
+  ...GITHUB_ACTIONS_CLAIMS,
   'check_run_id',
-  'enterprise',
-  'enterprise_id',
-  'environment',
-  'event_name',
-  'head_ref',
-  'job_workflow_ref',
-  'job_workflow_sha',
-  'ref',
-  'ref_protected',
-  'ref_type',
-  'repository',
-  'repository_id',
-  'repository_owner',
-  'repository_owner_id',
-  'repository_visibility',
-  'run_attempt',
-  'run_id',
-  'run_number',
-  'runner_environment',
-  'sha',
-  'workflow',
-  'workflow_ref',
-  'workflow_sha',
 ] as const;
 
 /** The discovery document (OpenID Connect Discovery 1.0, section 3). */

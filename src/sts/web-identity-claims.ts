@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import { GITHUB_ACTIONS_CLAIMS } from '../oidc/github-claims.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
 import { AwsError, WebIdentityErrors } from '../protocol/errors.ts';
@@ -11,35 +12,7 @@ const GITHUB = 'token.actions.githubusercontent.com';
  * GitHub Actions claims that IAM exposes as condition keys under the provider's name
  * (`token.actions.githubusercontent.com:repository`, ...), besides `sub` and `aud`.
  */
-const GITHUB_KEYS = [
-  'actor',
-  'actor_id',
-  'base_ref',
-  'context',
-  'enterprise',
-  'enterprise_id',
-  'environment',
-  'event_name',
-  'head_ref',
-  'job_workflow_ref',
-  'job_workflow_sha',
-  'ref',
-  'ref_protected',
-  'ref_type',
-  'repository',
-  'repository_id',
-  'repository_owner',
-  'repository_owner_id',
-  'repository_visibility',
-  'run_attempt',
-  'run_id',
-  'run_number',
-  'runner_environment',
-  'sha',
-  'workflow',
-  'workflow_ref',
-  'workflow_sha',
-] as const;
+const GITHUB_KEYS = [...GITHUB_ACTIONS_CLAIMS, 'context'] as const;
 
 const MAX_CLAIM_CHARS = 4096;
 
