@@ -13,6 +13,7 @@ import { boundTrustPolicy } from './trust.ts';
 import {
   mergeSessionTags,
   packedPolicyPercent,
+  readRoleSession,
   readSessionPolicyParams,
   readSessionTags,
   resolveSessionPolicies,
@@ -108,18 +109,13 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
 function readRequest(ctx: OperationContext): AssumeRoleRequest {
   const { params } = ctx;
   const v = new Constraints();
-  const roleArn = params.require('RoleArn');
-  const sessionName = params.require('RoleSessionName');
+  const { roleArn, sessionName } = readRoleSession(params, v);
   const duration = params.integer('DurationSeconds');
   const externalId = params.get('ExternalId');
   const serialNumber = params.get('SerialNumber');
   const tokenCode = params.get('TokenCode');
   const sourceIdentity = params.get('SourceIdentity');
-  v.length('roleArn', roleArn, 20, 2048)
-    .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
-    .length('roleSessionName', sessionName, 2, 64)
-    .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)
-    .range('durationSeconds', duration, 900, 43200)
+  v.range('durationSeconds', duration, 900, 43200)
     .length('externalId', externalId, 2, 1224)
     .pattern('externalId', externalId, PATTERNS.externalId.re, PATTERNS.externalId.shown)
     .length('serialNumber', serialNumber, 9, 256)

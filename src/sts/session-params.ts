@@ -8,6 +8,23 @@ import { managedPolicyDocument } from '../store/managed.ts';
 import type { IamStore, Tags } from '../store/types.ts';
 import { StsErrors } from './errors.ts';
 
+/**
+ * The role and the session name every AssumeRole* call names (`RoleArn`, `RoleSessionName`), with
+ * the API's length and pattern constraints (STS API Reference: AssumeRole, AssumeRoleWithWebIdentity).
+ */
+export function readRoleSession(
+  params: QueryParams,
+  v: Constraints,
+): { roleArn: string; sessionName: string } {
+  const roleArn = params.require('RoleArn');
+  const sessionName = params.require('RoleSessionName');
+  v.length('roleArn', roleArn, 20, 2048)
+    .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
+    .length('roleSessionName', sessionName, 2, 64)
+    .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown);
+  return { roleArn, sessionName };
+}
+
 /** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */
 export interface SessionPolicyParams {
   policy?: string;

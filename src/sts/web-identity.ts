@@ -12,6 +12,7 @@ import { issueSession } from './issue.ts';
 import {
   mergeSessionTags,
   packedPolicyPercent,
+  readRoleSession,
   readSessionPolicyParams,
   resolveSessionPolicies,
 } from './session-params.ts';
@@ -35,17 +36,11 @@ const OAUTH_PROVIDERS = new Set(['www.amazon.com', 'graph.facebook.com']);
 export async function assumeRoleWithWebIdentity(ctx: OperationContext): Promise<XmlObject> {
   const { params, store, info, env } = ctx;
   const v = new Constraints();
-  const roleArn = params.require('RoleArn');
-  const sessionName = params.require('RoleSessionName');
+  const { roleArn, sessionName } = readRoleSession(params, v);
   const token = params.require('WebIdentityToken');
   const providerId = params.get('ProviderId');
   const duration = params.integer('DurationSeconds');
-  v.length('roleArn', roleArn, 20, 2048)
-    .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
-    .length('roleSessionName', sessionName, 2, 64)
-    .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)
-    .length('providerId', providerId, 4, 2048)
-    .range('durationSeconds', duration, 900, 43200);
+  v.length('providerId', providerId, 4, 2048).range('durationSeconds', duration, 900, 43200);
   // The token is a sensitive member: its length is checked without echoing it.
   if (token.length < 4)
     v.add('webIdentityToken', '***', 'Member must have length greater than or equal to 4');
