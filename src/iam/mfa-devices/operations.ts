@@ -1,4 +1,4 @@
-import type { AccountState } from '../../accounts/types.ts';
+import type { AccountState, MfaCounter } from '../../accounts/types.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import type { ContextValue } from '../../policy/index.ts';
@@ -61,6 +61,39 @@ function readCodes(ctx: OperationContext, v: Constraints): [string, string] {
       .pattern(`authenticationCode${i + 1}`, c, /^[\d]+$/, '[\\d]+'),
   );
   return codes;
+}
+
+/** The user, serial number and two codes of EnableMFADevice and ResyncMFADevice, the user authorized for `action`. */
+async function readCodePair(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+): Promise<{ user: UserRecord; serialNumber: string; codes: [string, string] }> {
+  const v = new Constraints();
+  const userName = readIdentityName(ctx, 'user', v, { existing: true });
+  const serialNumber = readSerial(ctx, v);
+  const codes = readCodes(ctx, v);
+  v.check();
+  const user = await authorizedIdentity(ctx, caller, 'user', userName, action);
+  return { user, serialNumber, codes };
+}
+
+/** Checks two consecutive codes of the device (syncCodes) against this account's MFA counters. */
+function syncDeviceCodes(
+  ctx: OperationContext,
+  input: {
+    serialNumber: string;
+    sealedSeed: string;
+    codes: [string, string];
+    counter?: MfaCounter;
+  },
+): Promise<void> {
+  return syncCodes({
+    ...input,
+    sealKey: ctx.env.SEAL_KEY,
+    now: ctx.info.now,
+    state: accountState(ctx),
+  });
 }
 
 const deviceContext = (device: MfaDeviceRecord | null): Record<string, ContextValue> =>
@@ -132,27 +165,14 @@ const createVirtualMFADevice: Run = async (ctx, caller) => {
  * user's (at most MFA_DEVICES_PER_USER of them) and its codes sign in from the next step on.
  */
 const enableMFADevice: Run = async (ctx, caller) => {
-  const v = new Constraints();
-  const userName = readIdentityName(ctx, 'user', v, { existing: true });
-  const serialNumber = readSerial(ctx, v);
-  const codes = readCodes(ctx, v);
-  v.check();
-  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:EnableMFADevice');
+  const { user, serialNumber, codes } = await readCodePair(ctx, caller, 'iam:EnableMFADevice');
   const device = await deviceBySerial(ctx.store, caller.account, serialNumber);
   if (!device) throw MfaErrors.noSuchDevice(serialNumber);
   if (device.user) throw MfaErrors.deviceInUse();
   const enabled = user.mfaDevices ?? [];
   if (enabled.length >= MFA_DEVICES_PER_USER)
     throw IamErrors.quota('MFADevicesPerUser', MFA_DEVICES_PER_USER);
-  const state = accountState(ctx);
-  await syncCodes({
-    sealKey: ctx.env.SEAL_KEY,
-    serialNumber,
-    sealedSeed: device.sealedSeed,
-    codes,
-    now: ctx.info.now,
-    state,
-  });
+  await syncDeviceCodes(ctx, { serialNumber, sealedSeed: device.sealedSeed, codes });
   await ctx.store.put(caller.account, 'mfa', device.name, {
     ...device,
     user: { name: user.name, id: user.id },
@@ -197,22 +217,13 @@ const deactivateMFADevice: Run = async (ctx, caller) => {
 
 /** ResyncMFADevice: two consecutive codes, anywhere in the sync window, reset the device's drift. */
 const resyncMFADevice: Run = async (ctx, caller) => {
-  const v = new Constraints();
-  const userName = readIdentityName(ctx, 'user', v, { existing: true });
-  const serialNumber = readSerial(ctx, v);
-  const codes = readCodes(ctx, v);
-  v.check();
-  const user = await authorizedIdentity(ctx, caller, 'user', userName, 'iam:ResyncMFADevice');
+  const { user, serialNumber, codes } = await readCodePair(ctx, caller, 'iam:ResyncMFADevice');
   const device = await enabledDevice(ctx, caller, user, serialNumber);
-  const state = accountState(ctx);
-  await syncCodes({
-    sealKey: ctx.env.SEAL_KEY,
+  await syncDeviceCodes(ctx, {
     serialNumber,
     sealedSeed: device.sealedSeed,
     codes,
-    now: ctx.info.now,
-    state,
-    counter: state.mfaCounter(serialNumber),
+    counter: accountState(ctx).mfaCounter(serialNumber),
   });
   return undefined;
 };
