@@ -3,7 +3,7 @@ import type { OperationContext } from '../operation.ts';
 import { findProvider, keySourceFor } from '../oidc/provider-keys.ts';
 import { peekToken, verifyToken } from '../oidc/verify.ts';
 import { PolicyError, type ContextValue } from '../policy/index.ts';
-import { Constraints, PATTERNS } from '../protocol/constraints.ts';
+import { Constraints } from '../protocol/constraints.ts';
 import { Errors, WebIdentityErrors } from '../protocol/errors.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
