@@ -4,11 +4,9 @@ import { Constraints } from '../../protocol/constraints.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { OidcProviderRecord } from '../../store/types.ts';
 import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
-import { oidcProviderArn, parseOidcProviderArn } from '../common/arns.ts';
-import { checkArn } from '../common/constraints.ts';
+import { oidcProviderArn } from '../common/arns.ts';
 import { IamErrors } from '../common/errors.ts';
 import { listAll } from '../common/paging.ts';
-import { resourceContext } from '../common/resource-context.ts';
 import { checkTagKeys, readTags, tagsXml } from '../common/tags.ts';
 import {
   checkOidcSpec,
@@ -17,6 +15,7 @@ import {
   providerUrl,
   type OidcSpec,
 } from './record.ts';
+import { authorizeProvider, readProviderArn } from './authorized-provider.ts';
 
 export async function createOpenIDConnectProvider(
   ctx: OperationContext,
@@ -53,20 +52,10 @@ async function authorizedProvider(
   caller: Caller,
   action: string,
   v: Constraints,
-) {
-  const arn = ctx.params.require('OpenIDConnectProviderArn');
-  checkArn(v, 'openIDConnectProviderArn', arn);
+): Promise<{ arn: string; record: OidcProviderRecord | null }> {
+  const arn = readProviderArn(ctx, v);
   v.check();
-  const parsed = parseOidcProviderArn(arn);
-  if (!parsed) throw IamErrors.invalidArn(arn);
-  // Read before authorizing so the provider's tags reach aws:ResourceTag; another account's is never read.
-  const stored =
-    parsed.account === caller.account
-      ? await ctx.store.get(parsed.account, 'oidc', parsed.url)
-      : null;
-  const record = stored && stored.arn === arn ? stored : null;
-  await authorizeIam(ctx, caller, action, arn, resourceContext(action, 'oidc', record));
-  return { arn, record };
+  return { arn, record: await authorizeProvider(ctx, caller, { action, arn }) };
 }
 
 export async function getOpenIDConnectProvider(

@@ -3,12 +3,8 @@ import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { OidcProviderRecord } from '../../store/types.ts';
-import { authorizeIam } from '../common/authorize.ts';
-import { parseOidcProviderArn } from '../common/arns.ts';
-import { checkArn } from '../common/constraints.ts';
 import { IamErrors } from '../common/errors.ts';
 import { pageFields, paginate, readPaging } from '../common/paging.ts';
-import { resourceContext } from '../common/resource-context.ts';
 import {
   checkTagKeys,
   checkTags,
@@ -19,6 +15,7 @@ import {
   removeTags,
   requestTagContext,
 } from '../common/tags.ts';
+import { authorizeProvider, readProviderArn } from './authorized-provider.ts';
 
 /**
  * TagOpenIDConnectProvider, UntagOpenIDConnectProvider, ListOpenIDConnectProviderTags (IAM API
@@ -33,20 +30,13 @@ async function withProvider<T>(
   extraContext: (input: T) => Record<string, string | string[]> = () => ({}),
 ): Promise<{ record: OidcProviderRecord; input: T }> {
   const v = new Constraints();
-  const arn = ctx.params.require('OpenIDConnectProviderArn');
-  checkArn(v, 'openIDConnectProviderArn', arn);
+  const arn = readProviderArn(ctx, v);
   const input = read(v);
   v.check();
-  const parsed = parseOidcProviderArn(arn);
-  if (!parsed) throw IamErrors.invalidArn(arn);
-  const stored =
-    parsed.account === caller.account
-      ? await ctx.store.get(parsed.account, 'oidc', parsed.url)
-      : null;
-  const record = stored && stored.arn === arn ? stored : null;
-  await authorizeIam(ctx, caller, action, arn, {
-    ...resourceContext(action, 'oidc', record),
-    ...extraContext(input),
+  const record = await authorizeProvider(ctx, caller, {
+    action,
+    arn,
+    context: extraContext(input),
   });
   if (!record) throw IamErrors.noSuchOidcProvider(arn);
   return { record, input };
