@@ -52,6 +52,20 @@ export async function loadSandbox(): Promise<Sandbox> {
 
 const first = (doc: Document, tag: string) => doc.getElementsByTagName(tag)[0]?.textContent ?? '';
 
+/** A query API answer: the parsed XML, or AWS's error code and message from its error document. */
+async function resultOf(res: Response): Promise<ApiResult> {
+  const text = await res.text();
+  const xml = new DOMParser().parseFromString(text, 'application/xml');
+  if (res.ok) return { ok: true, xml, text };
+  return {
+    ok: false,
+    status: res.status,
+    code: first(xml, 'Code') || `HTTP ${res.status}`,
+    message: first(xml, 'Message') || text.slice(0, 300),
+    text,
+  };
+}
+
 /** One query API call (Action + parameters), signed for `service` with `keys`. */
 export async function call(
   service: 'sts' | 'iam',
@@ -65,16 +79,7 @@ export async function call(
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: new URLSearchParams({ ...params, Version: version }).toString(),
   });
-  const text = await res.text();
-  const xml = new DOMParser().parseFromString(text, 'application/xml');
-  if (res.ok) return { ok: true, xml, text };
-  return {
-    ok: false,
-    status: res.status,
-    code: first(xml, 'Code') || `HTTP ${res.status}`,
-    message: first(xml, 'Message') || text.slice(0, 300),
-    text,
-  };
+  return resultOf(res);
 }
 
 export interface Credentials extends Keys {
@@ -103,16 +108,7 @@ export async function callUnsigned(params: Record<string, string>): Promise<ApiR
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: new URLSearchParams({ ...params, Version: '2011-06-15' }).toString(),
   });
-  const text = await res.text();
-  const xml = new DOMParser().parseFromString(text, 'application/xml');
-  if (res.ok) return { ok: true, xml, text };
-  return {
-    ok: false,
-    status: res.status,
-    code: first(xml, 'Code') || `HTTP ${res.status}`,
-    message: first(xml, 'Message') || text.slice(0, 300),
-    text,
-  };
+  return resultOf(res);
 }
 
 /**
