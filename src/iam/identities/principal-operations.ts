@@ -7,17 +7,14 @@ import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-co
 import { roleXml } from '../roles/record.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { checkArn, checkPathPrefix } from '../common/constraints.ts';
-import { IamErrors } from '../common/errors.ts';
-import { pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
+import { pageFields, readPaging, storePage } from '../common/paging.ts';
 import {
-  checkTagKeys,
-  checkTags,
-  MAX_TAGS,
-  mergeTags,
-  readTagKeys,
-  readTags,
+  addTags,
+  readTagKeysToRemove,
+  readTagsToAdd,
   removeTags,
   requestTagContext,
+  tagsPage,
 } from '../common/tags.ts';
 import { userXml } from '../users/record.ts';
 import { entityAction, nothing, type EntityAction, type Run } from './entity-action.ts';
@@ -66,18 +63,10 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
 
     [`Tag${W}`]: on(`Tag${W}`, {
       existing: true,
-      read: (ctx, v) => {
-        const tags = readTags(ctx.params);
-        if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
-        checkTags(v, tags);
-        return tags;
-      },
+      read: (ctx, v) => readTagsToAdd(ctx.params, v),
       context: requestTagContext,
       run: async (ctx, caller, entity, tags) => {
-        checkTagKeys(tags);
-        const merged = mergeTags(entity.tags, tags);
-        if (merged.length > MAX_TAGS) throw IamErrors.quota(P.tagQuota, MAX_TAGS);
-        entity.tags = merged;
+        entity.tags = addTags(entity.tags, tags, P.tagQuota);
         await save(ctx, caller, entity);
         return undefined;
       },
@@ -85,11 +74,7 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
 
     [`Untag${W}`]: on(`Untag${W}`, {
       existing: true,
-      read: (ctx, v) => {
-        const keys = readTagKeys(ctx.params, v);
-        if (keys.length === 0) ctx.params.require('TagKeys.member.1', 'tagKeys');
-        return keys;
-      },
+      read: (ctx, v) => readTagKeysToRemove(ctx.params, v),
       context: (keys) => ({ 'aws:TagKeys': keys }),
       run: async (ctx, caller, entity, keys) => {
         entity.tags = removeTags(entity.tags, keys);
@@ -101,14 +86,7 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     [`List${W}Tags`]: on(`List${W}Tags`, {
       existing: true,
       read: (ctx, v) => readPaging(ctx.params, v),
-      run: async (_ctx, _caller, entity, paging) => {
-        const indexed = entity.tags.map((t, i) => ({ t, i }));
-        const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
-        return {
-          Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
-          ...pageFields(page),
-        };
-      },
+      run: async (_ctx, _caller, entity, paging) => tagsPage(entity.tags, paging),
     }),
 
     [`Put${W}PermissionsBoundary`]: on(`Put${W}PermissionsBoundary`, {

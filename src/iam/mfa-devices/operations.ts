@@ -17,14 +17,15 @@ import { IamErrors } from '../common/errors.ts';
 import { pageFields, paginate, readPaging } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 import {
+  addTags,
   checkTagKeys,
   checkTags,
-  MAX_TAGS,
-  mergeTags,
-  readTagKeys,
+  readTagKeysToRemove,
   readTags,
+  readTagsToAdd,
   removeTags,
   requestTagContext,
+  tagsPage,
 } from '../common/tags.ts';
 import { syncCodes } from './code-pair.ts';
 import { qrPng } from './qr-png.ts';
@@ -294,9 +295,7 @@ const listVirtualMFADevices: Run = async (ctx, caller) => {
 const tagMFADevice: Run = async (ctx, caller) => {
   const v = new Constraints();
   const serialNumber = readSerial(ctx, v);
-  const tags = readTags(ctx.params);
-  if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
-  checkTags(v, tags);
+  const tags = readTagsToAdd(ctx.params, v);
   v.check();
   const device = await authorizedDevice(
     ctx,
@@ -305,9 +304,7 @@ const tagMFADevice: Run = async (ctx, caller) => {
     'iam:TagMFADevice',
     requestTagContext(tags),
   );
-  checkTagKeys(tags);
-  const merged = mergeTags(device.tags, tags);
-  if (merged.length > MAX_TAGS) throw IamErrors.quota('TagsPerMFADevice', MAX_TAGS);
+  const merged = addTags(device.tags, tags, 'TagsPerMFADevice');
   await ctx.store.put(caller.account, 'mfa', device.name, { ...device, tags: merged });
   return undefined;
 };
@@ -315,8 +312,7 @@ const tagMFADevice: Run = async (ctx, caller) => {
 const untagMFADevice: Run = async (ctx, caller) => {
   const v = new Constraints();
   const serialNumber = readSerial(ctx, v);
-  const keys = readTagKeys(ctx.params, v);
-  if (keys.length === 0) ctx.params.require('TagKeys.member.1', 'tagKeys');
+  const keys = readTagKeysToRemove(ctx.params, v);
   v.check();
   const device = await authorizedDevice(ctx, caller, serialNumber, 'iam:UntagMFADevice', {
     'aws:TagKeys': keys,
@@ -334,12 +330,7 @@ const listMFADeviceTags: Run = async (ctx, caller) => {
   const paging = readPaging(ctx.params, v);
   v.check();
   const device = await authorizedDevice(ctx, caller, serialNumber, 'iam:ListMFADeviceTags');
-  const indexed = device.tags.map((t, i) => ({ t, i }));
-  const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
-  return {
-    Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
-    ...pageFields(page),
-  };
+  return tagsPage(device.tags, paging);
 };
 
 /** Virtual MFA devices (IAM API Reference). */

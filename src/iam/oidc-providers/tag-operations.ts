@@ -4,16 +4,14 @@ import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { OidcProviderRecord } from '../../store/types.ts';
 import { IamErrors } from '../common/errors.ts';
-import { pageFields, paginate, readPaging } from '../common/paging.ts';
+import { readPaging } from '../common/paging.ts';
 import {
-  checkTagKeys,
-  checkTags,
-  MAX_TAGS,
-  mergeTags,
-  readTagKeys,
-  readTags,
+  addTags,
+  readTagKeysToRemove,
+  readTagsToAdd,
   removeTags,
   requestTagContext,
+  tagsPage,
 } from '../common/tags.ts';
 import { authorizeProvider, readProviderArn } from './authorized-provider.ts';
 
@@ -50,18 +48,10 @@ export async function tagOpenIDConnectProvider(
     ctx,
     caller,
     'iam:TagOpenIDConnectProvider',
-    (v) => {
-      const tags = readTags(ctx.params);
-      if (tags.length === 0) ctx.params.require('Tags.member.1.Key', 'tags');
-      checkTags(v, tags);
-      return tags;
-    },
+    (v) => readTagsToAdd(ctx.params, v),
     requestTagContext,
   );
-  checkTagKeys(tags);
-  const merged = mergeTags(record.tags, tags);
-  if (merged.length > MAX_TAGS) throw IamErrors.quota('TagsPerOpenIdConnectProvider', MAX_TAGS);
-  record.tags = merged;
+  record.tags = addTags(record.tags, tags, 'TagsPerOpenIdConnectProvider');
   await ctx.store.put(caller.account, 'oidc', record.url, record);
   return undefined;
 }
@@ -74,11 +64,7 @@ export async function untagOpenIDConnectProvider(
     ctx,
     caller,
     'iam:UntagOpenIDConnectProvider',
-    (v) => {
-      const keys = readTagKeys(ctx.params, v);
-      if (keys.length === 0) ctx.params.require('TagKeys.member.1', 'tagKeys');
-      return keys;
-    },
+    (v) => readTagKeysToRemove(ctx.params, v),
     (keys) => ({ 'aws:TagKeys': keys }),
   );
   record.tags = removeTags(record.tags, keys);
@@ -96,10 +82,5 @@ export async function listOpenIDConnectProviderTags(
     'iam:ListOpenIDConnectProviderTags',
     (v) => readPaging(ctx.params, v),
   );
-  const indexed = record.tags.map((t, i) => ({ t, i }));
-  const page = paginate(indexed, ({ i }) => String(i).padStart(4, '0'), paging);
-  return {
-    Tags: page.items.map(({ t }) => ({ Key: t.Key, Value: t.Value })),
-    ...pageFields(page),
-  };
+  return tagsPage(record.tags, paging);
 }
