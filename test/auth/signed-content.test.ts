@@ -1,7 +1,6 @@
 import { exports } from 'cloudflare:workers';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
+import { presignedQuery, signerEncoded, xmlText } from '../helpers/aws.ts';
 import { unique } from '../iam/helpers.ts';
 
 /**
@@ -10,29 +9,14 @@ import { unique } from '../iam/helpers.ts';
  */
 
 async function presignedIam(query: Record<string, string>): Promise<URL> {
-  const signer = new SignatureV4({
-    service: 'iam',
-    region: 'us-east-1',
-    credentials: DEMO_ADMIN,
-    sha256: WebCryptoSha256,
-  });
-  const signed = await signer.presign(
-    {
-      method: 'GET',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port: 8787,
-      path: '/',
-      query: { Version: '2010-05-08', ...query },
-      headers: { host: '127.0.0.1:8787' },
-    },
-    { expiresIn: 300 },
-  );
   const url = new URL('http://127.0.0.1:8787/');
-  // The signer's own encoding: `+` is %2B, a space %20.
-  url.search = Object.entries(signed.query as Record<string, string>)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-    .join('&');
+  url.search = signerEncoded(
+    await presignedQuery({
+      service: 'iam',
+      query: { Version: '2010-05-08', ...query },
+      expiresIn: 300,
+    }),
+  );
   return url;
 }
 

@@ -1,9 +1,8 @@
 import { exports } from 'cloudflare:workers';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { canonicalQuery } from '../../src/auth/canonical.ts';
 import { formPairs } from '../../src/protocol/form.ts';
-import { DEMO_ADMIN, WebCryptoSha256 } from '../helpers/aws.ts';
+import { DEMO_ADMIN, presignedQuery, signerEncoded } from '../helpers/aws.ts';
 
 /**
  * Requests signed with hostile header lists and query encodings. Whatever the shape, the answer is
@@ -141,27 +140,7 @@ describe('query encodings', () => {
 });
 
 async function presigned(query: Record<string, string>): Promise<string> {
-  const signer = new SignatureV4({
-    service: 'sts',
-    region: 'us-east-1',
-    credentials: DEMO_ADMIN,
-    sha256: WebCryptoSha256,
-  });
-  const signed = await signer.presign(
-    {
-      method: 'GET',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port: 8787,
-      path: '/',
-      query,
-      headers: { host: '127.0.0.1:8787' },
-    },
-    { expiresIn: 300 },
-  );
-  return Object.entries(signed.query as Record<string, string>)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-    .join('&');
+  return signerEncoded(await presignedQuery({ service: 'sts', query, expiresIn: 300 }));
 }
 
 describe('presigned URLs with hostile query encodings', () => {

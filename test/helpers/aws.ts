@@ -99,6 +99,76 @@ export async function signedRequest(
   return new Request(url, { method: 'POST', headers: signed.headers, body });
 }
 
+/**
+ * The headers of a POST of `body` to `url`, SigV4-signed (header authentication) with smithy's
+ * signer, as the AWS SDKs, aws4fetch or curl --aws-sigv4 send it: `host` plus the given headers.
+ */
+export async function signedPostHeaders(options: {
+  url: URL;
+  body: string;
+  headers: Record<string, string>;
+  credentials: Credentials;
+  service: string;
+  region?: string;
+}): Promise<Record<string, string>> {
+  const { url } = options;
+  const signer = new SignatureV4({
+    service: options.service,
+    region: options.region ?? 'us-east-1',
+    credentials: options.credentials,
+    sha256: WebCryptoSha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, ...options.headers },
+    body: options.body,
+  });
+  return signed.headers;
+}
+
+/**
+ * The query of a `GET http://127.0.0.1:8787/` presigned with the demo admin's keys (query-string
+ * authentication): the given parameters plus the X-Amz-* ones.
+ */
+export async function presignedQuery(options: {
+  service: 'sts' | 'iam';
+  query: Record<string, string>;
+  expiresIn: number;
+  signingDate?: Date;
+}): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service: options.service,
+    region: 'us-east-1',
+    credentials: DEMO_ADMIN,
+    sha256: WebCryptoSha256,
+  });
+  const signed = await signer.presign(
+    {
+      method: 'GET',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 8787,
+      path: '/',
+      query: options.query,
+      headers: { host: '127.0.0.1:8787' },
+    },
+    { expiresIn: options.expiresIn, signingDate: options.signingDate },
+  );
+  return signed.query as Record<string, string>;
+}
+
+/** A query string in the signer's own encoding: `+` is %2B, a space %20. */
+export function signerEncoded(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+}
+
 /** The text of one XML element (first occurrence); enough for reading query-protocol responses in tests. */
 export function xmlText(xml: string, name: string): string | undefined {
   const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);

@@ -1,29 +1,13 @@
 import { exports } from 'cloudflare:workers';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN, WebCryptoSha256, xmlText } from '../helpers/aws.ts';
+import { presignedQuery, xmlText } from '../helpers/aws.ts';
 
 /** A presigned GetCallerIdentity URL, as EKS tokens and Vault's IAM auth use them. */
 async function presignedUrl(expiresIn: number, signingDate = new Date()): Promise<string> {
-  const signer = new SignatureV4({
-    service: 'sts',
-    region: 'us-east-1',
-    credentials: DEMO_ADMIN,
-    sha256: WebCryptoSha256,
-  });
-  const signed = await signer.presign(
-    {
-      method: 'GET',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port: 8787,
-      path: '/',
-      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-      headers: { host: '127.0.0.1:8787' },
-    },
-    { expiresIn, signingDate },
+  const query = { Action: 'GetCallerIdentity', Version: '2011-06-15' };
+  const q = new URLSearchParams(
+    await presignedQuery({ service: 'sts', query, expiresIn, signingDate }),
   );
-  const q = new URLSearchParams(signed.query as Record<string, string>);
   return `http://127.0.0.1:8787/?${q}`;
 }
 
