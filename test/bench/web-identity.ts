@@ -1,5 +1,4 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { DEMO_ADMIN, signedRequest, WebCryptoSha256 } from '../helpers/aws.ts';
+import { DEMO_ADMIN, signedPostHeaders, signedRequest } from '../helpers/aws.ts';
 
 const ACCOUNT = '123456789012';
 const ROLE = 'bench-web-identity';
@@ -62,12 +61,6 @@ export async function webIdentityCalls(base: string, count: number): Promise<Cal
     },
     ['EntityAlreadyExists'],
   );
-  const signer = new SignatureV4({
-    service: 'sts',
-    region: 'us-east-1',
-    credentials: DEMO_ADMIN,
-    sha256: WebCryptoSha256,
-  });
   const url = new URL(`/oidc/${ACCOUNT}/token`, base);
   const tokens: string[] = [];
   for (let i = 0; i < TOKENS; i++) {
@@ -77,17 +70,14 @@ export async function webIdentityCalls(base: string, count: number): Promise<Cal
       serviceAccount: 'runner',
       expiresIn: 3600,
     });
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/json' },
+    const headers = await signedPostHeaders({
+      url,
       body,
+      headers: { 'content-type': 'application/json' },
+      credentials: DEMO_ADMIN,
+      service: 'sts',
     });
-    const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
+    const res = await fetch(url, { method: 'POST', headers, body });
     const json = (await res.json()) as { token?: string };
     if (!json.token) throw new Error(`mint: ${res.status} ${JSON.stringify(json)}`);
     tokens.push(json.token);

@@ -1,7 +1,6 @@
-import { SignatureV4 } from '@smithy/signature-v4';
 import { exports } from 'cloudflare:workers';
 import type { Answer } from '../../src/decisions/evaluate.ts';
-import { DEMO_ADMIN, WebCryptoSha256, type Credentials } from '../helpers/aws.ts';
+import { DEMO_ADMIN, signedPostHeaders, type Credentials } from '../helpers/aws.ts';
 
 /** Every shape the AuthZEN routes answer, as one type tests can read. */
 export interface AnswerBody extends Partial<Answer> {
@@ -41,23 +40,14 @@ export async function authzen(
   };
   const credentials = options.credentials === undefined ? DEMO_ADMIN : options.credentials;
   if (credentials !== null) {
-    const signer = new SignatureV4({
+    headers = await signedPostHeaders({
+      url,
+      body: text,
+      headers,
+      credentials,
       service: options.service ?? 'iam',
       region: options.region ?? 'us-east-1',
-      credentials,
-      sha256: WebCryptoSha256,
     });
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: {},
-      headers,
-      body: text,
-    });
-    headers = signed.headers;
   }
   const res = await exports.default.fetch(
     new Request(url, { method: 'POST', headers, body: text }),

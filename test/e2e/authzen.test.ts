@@ -5,10 +5,9 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsClient } from 'aws4fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebCryptoSha256 } from '../helpers/aws.ts';
+import { signedPostHeaders } from '../helpers/aws.ts';
 import {
   ACCOUNT,
   FIXTURE_POLICIES,
@@ -60,23 +59,15 @@ async function send(
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ): Promise<Reply> {
   const url = new URL(path, server.url);
-  const signer = new SignatureV4({
+  const signed = await signedPostHeaders({
+    url,
+    body,
+    headers,
+    credentials: admin,
     service: 'iam',
     region: 'eu-central-1',
-    credentials: admin,
-    sha256: WebCryptoSha256,
   });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host, ...headers },
-    body,
-  });
-  const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
+  const res = await fetch(url, { method: 'POST', headers: signed, body });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 

@@ -1,6 +1,5 @@
-import { SignatureV4 } from '@smithy/signature-v4';
 import { exports } from 'cloudflare:workers';
-import { DEMO_ACCOUNT, DEMO_ADMIN, WebCryptoSha256, type Credentials } from '../helpers/aws.ts';
+import { DEMO_ACCOUNT, DEMO_ADMIN, signedPostHeaders, type Credentials } from '../helpers/aws.ts';
 import { call } from '../helpers/worker.ts';
 
 export const ORIGIN = 'http://127.0.0.1:8787';
@@ -16,25 +15,14 @@ export async function signedJson(
 ): Promise<Response> {
   const url = new URL(path, ORIGIN);
   const text = JSON.stringify(body);
-  const signer = new SignatureV4({
-    service,
-    region: 'us-east-1',
-    credentials,
-    sha256: WebCryptoSha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/json' },
+  const headers = await signedPostHeaders({
+    url,
     body: text,
+    headers: { 'content-type': 'application/json' },
+    credentials,
+    service,
   });
-  return exports.default.fetch(
-    new Request(url, { method: 'POST', headers: signed.headers, body: text }),
-  );
+  return exports.default.fetch(new Request(url, { method: 'POST', headers, body: text }));
 }
 
 /** Mints a token from the demo account's test issuer. */
