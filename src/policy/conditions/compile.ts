@@ -123,6 +123,9 @@ export function compileCondition(
   const forAll = op.set === 'ForAllValues';
   const forAny = op.set === 'ForAnyValue';
   const { ifExists } = op;
+  // A key the request lacks: ...IfExists and ForAllValues hold, ForAnyValue fails, and a plain
+  // operator holds only if negated (IAM User Guide: Condition operators; Multivalued context keys).
+  const whenAbsent = ifExists || forAll ? true : forAny ? false : negated;
   // Each context value may be compared with every policy value of the condition; a comparison (a
   // Set probe, a CIDR or number test, a call into a matcher) is about 8 units.
   const width = values.length * 8;
@@ -137,11 +140,7 @@ export function compileCondition(
       cost,
       test(ctx) {
         const present = ctx.typedById(keyId, lower, kind, parse);
-        if (present === undefined || present.length === 0) {
-          if (ifExists || forAll) return true;
-          if (forAny) return false;
-          return negated;
-        }
+        if (present === undefined || present.length === 0) return whenAbsent;
         charge(present.length * width);
         // A value the operator cannot read matches nothing (as the text path: match(v) false).
         if (forAll) {
@@ -166,11 +165,7 @@ export function compileCondition(
     cost,
     test(ctx) {
       const present = ctx.byId(keyId, lower);
-      if (present === undefined || present.length === 0) {
-        if (ifExists || forAll) return true;
-        if (forAny) return false;
-        return negated;
-      }
+      if (present === undefined || present.length === 0) return whenAbsent;
       let units = present.length * width;
       for (const v of present) units += v.length >> 4;
       charge(units);
