@@ -41,6 +41,24 @@ async function mint(body: Record<string, unknown>): Promise<string> {
   return json.token;
 }
 
+/** `aws sts assume-role-with-web-identity` on the test role, with no credentials configured. */
+function cliAssumeWithToken(token: string) {
+  return aws(
+    server,
+    [
+      'sts',
+      'assume-role-with-web-identity',
+      '--role-arn',
+      roleArn,
+      '--role-session-name',
+      'cli',
+      '--web-identity-token',
+      token,
+    ],
+    {},
+  );
+}
+
 async function cli(args: string[]) {
   const res = await aws(server, args);
   expect(res.code, res.stderr).toBe(0);
@@ -132,20 +150,7 @@ describe('web identity end to end', () => {
 
   it('aws sts assume-role-with-web-identity, then get-caller-identity with the session', async () => {
     const token = await mint({ preset: 'eks', namespace: 'ci', serviceAccount: 'cli' });
-    const res = await aws(
-      server,
-      [
-        'sts',
-        'assume-role-with-web-identity',
-        '--role-arn',
-        roleArn,
-        '--role-session-name',
-        'cli',
-        '--web-identity-token',
-        token,
-      ],
-      {},
-    );
+    const res = await cliAssumeWithToken(token);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout) as {
       Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
@@ -206,20 +211,7 @@ describe('web identity end to end', () => {
       'InvalidIdentityToken',
     ],
   ])('the CLI reports %s', async (_name, body, code) => {
-    const res = await aws(
-      server,
-      [
-        'sts',
-        'assume-role-with-web-identity',
-        '--role-arn',
-        roleArn,
-        '--role-session-name',
-        'cli',
-        '--web-identity-token',
-        await mint(body),
-      ],
-      {},
-    );
+    const res = await cliAssumeWithToken(await mint(body));
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain(`(${code})`);
   });
