@@ -311,7 +311,7 @@ function probe(req: EvalRequest, id: number): boolean {
   return v === 1;
 }
 
-/** A Resource list: any entry matches (each entry's answer is shared by every list naming it). */
+/** A Resource list: one matching entry is enough (each entry's answer is shared by every list naming it). */
 function anyOf(req: EvalRequest, list: Int32Array): boolean {
   for (let i = 0; i < list.length; i++) if (probe(req, list[i])) return true;
   return false;
