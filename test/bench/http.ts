@@ -38,7 +38,7 @@ interface Call {
   body?: string;
 }
 
-interface Workload {
+export interface Workload {
   name: string;
   calls: Call[];
   /** Why an answer is wrong, or undefined when it is right. */
@@ -56,7 +56,7 @@ export interface Result {
   cpuMs: number;
 }
 
-async function run(url: string, w: Workload, seconds: number, connections = CONNECTIONS) {
+export async function run(url: string, w: Workload, seconds: number, connections = CONNECTIONS) {
   const failures: string[] = [];
   const requests = w.calls.map((c) => ({
     ...c,
@@ -155,7 +155,7 @@ async function sessionCredentials(url: string): Promise<Credentials> {
   };
 }
 
-async function rolecallWorkloads(server: Server): Promise<Array<Workload | string>> {
+export async function rolecallWorkloads(server: Server): Promise<Array<Workload | string>> {
   const url = server.url + '/';
   const seeded = await fetch(url + 'health'); // the first request seeds the demo account
   if (!seeded.ok) throw new Error(`GET /health: ${seeded.status}`);
