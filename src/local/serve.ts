@@ -25,7 +25,8 @@ export interface ServeOptions {
   port?: number;
   /**
    * Miniflare's state folder: `.wrangler/state/v3` beside wrangler.toml by default (what `wrangler
-   * dev` and `npm run seed` use); false keeps state in memory only.
+   * dev` and `npm run seed` use); false keeps state in memory only. A folder is claimed for the
+   * server's lifetime (src/local/state-claim.ts): starting a second server on it throws StateInUse.
    */
   persist?: string | false;
   /** Chrome DevTools inspector port for the Worker (profiling); none when absent. */

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer, type Server } from '../local/serve.ts';
+import type { Server } from '../local/serve.ts';
 import { liveClaim, StateInUse, type StateClaim } from '../local/state-claim.ts';
 import type { SeedSummary } from './apply.ts';
 import { parseSeed } from './schema.ts';
@@ -56,6 +56,8 @@ try {
   let target = await runningServer();
   if (target === null) {
     try {
+      // Loaded only here: bundling and starting workerd is what a running server saves.
+      const { startServer } = await import('../local/serve.ts');
       own = await startServer({ port: 0, persist: state });
     } catch (e) {
       // A server claimed the folder between the check and the start: use it.
