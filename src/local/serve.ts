@@ -96,9 +96,10 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       { type: 'ESModule', path: entry.replace(/\.[mc]?[jt]sx?$/, '.js'), contents: script },
     ],
   };
-  // The socket is bound to the Worker itself (no Miniflare entry Worker); with assets, to its
-  // DIRECT_EXPORT handler, which keeps asset paths on Miniflare's router.
-  const entrypoint = assets === undefined ? 'default' : DIRECT_EXPORT;
+  // The socket is bound to the Worker itself (no Miniflare entry Worker), through its DIRECT_EXPORT
+  // handler: it sets the client's address (CF-Connecting-IP) and, with assets, keeps asset paths on
+  // Miniflare's router.
+  const entrypoint = DIRECT_EXPORT;
   worker.unsafeDirectSockets = [
     { host: options.host ?? '127.0.0.1', port: options.port ?? 8787, entrypoint },
   ];

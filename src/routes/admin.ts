@@ -9,6 +9,7 @@ import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sess
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { jsonErrors } from './errors.ts';
+import { markAuthenticated } from './limits.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -30,6 +31,7 @@ adminRoutes.use('*', async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
     throw Errors.unauthorized('A valid admin bearer token is required.');
   }
+  markAuthenticated(c.req.raw);
   await next();
   return undefined;
 });

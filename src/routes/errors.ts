@@ -31,6 +31,13 @@ export function xmlError(c: Context, error: AwsError): Response {
   });
 }
 
+/** A JSON API's throttled answer: 429 `ThrottlingException`, with how long to wait. */
+export function throttledJson(c: Context, seconds: number, message: string): Response {
+  c.header('Retry-After', String(seconds));
+  c.header('Cache-Control', 'no-store');
+  return jsonError(c, Errors.tooManyRequests(message));
+}
+
 export const jsonErrors: ErrorHandler = (err, c) => jsonError(c, asAwsError(err));
 export const xmlErrors: ErrorHandler = (err, c) => xmlError(c, asAwsError(err));
 
