@@ -31,6 +31,8 @@ export interface ServeOptions {
   inspectorPort?: number;
   /** Entry module instead of wrangler.toml's `main` (the benchmark's hello-world Worker). */
   main?: string;
+  /** Vars over wrangler.toml's (the HTTP benchmark's `RATE_LIMITS = "off"`). */
+  vars?: Record<string, string>;
 }
 
 export interface Server {
@@ -88,6 +90,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       : resolve(options.persist ?? resolve(configDir, '.wrangler/state/v3'));
   const worker: V4WorkerOptions = {
     ...(wrangler.workerOptions as V4WorkerOptions),
+    bindings: { ...(wrangler.workerOptions as V4WorkerOptions).bindings, ...options.vars },
     // wrangler's worker name: Durable Object state folders are keyed by it.
     name: parsed.name ?? 'worker',
     // Module paths are relative to modulesRoot, which workerd will not leave.

@@ -1,8 +1,7 @@
-import type { Context, MiddlewareHandler } from 'hono';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { clientIp } from './client-ip.ts';
-import { throttledJson, xmlError } from './errors.ts';
+import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
 
 /**
  * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
@@ -66,45 +65,56 @@ type Kind = 'public' | 'query' | 'credentialed' | 'own';
 
 const CREDENTIALED_OIDC = /^\/oidc\/[^/]+\/(?:token|keys\/rotate|github\/runner|github\/token)$/;
 
-/** Which class a request is in, from its method, path and whether it has a query string. */
-export function kindOf(method: string, path: string, url: string): Kind {
+/** Which class a request is in, from its method and URL only (nothing read yet). */
+export function kindOf(method: string, url: string): Kind {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const q = url.indexOf('?', start);
+  const path = start === -1 ? '/' : q === -1 ? url.slice(start) : url.slice(start, q);
   if (path === '/') {
-    const q = url.indexOf('?');
     const page = (method === 'GET' || method === 'HEAD') && (q === -1 || q === url.length - 1);
     return page ? 'public' : 'query';
   }
-  if (path.startsWith('/demo/')) return 'own';
+  // The demo page's endpoint applies the demo's own limits to every request.
+  if (path === '/demo/v1/sandbox' && method === 'POST') return 'own';
   if (path.startsWith('/access/') || path.startsWith('/admin/')) return 'credentialed';
   if (path.startsWith('/oidc/') && CREDENTIALED_OIDC.test(path)) return 'credentialed';
   return 'public';
 }
 
-/** The Worker's first middleware: the limits above, for every route. */
-export const rateLimits: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const ip = clientIp(c.req.raw);
-  if (ip === null || c.env.RATE_LIMITS === 'off') return next();
-  const kind = kindOf(c.req.method, c.req.path, c.req.url);
-  if (kind === 'own') return next();
-  if (kind === 'public') {
-    if (!(await withinLimit(c.env.PUBLIC_LIMIT, 'public', ip))) {
-      return throttled(c, kind, PUBLIC_RETRY_SECONDS);
+type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | Promise<Response>;
+
+/**
+ * The Worker's fetch handler with the limits above around `fetch` (every route). A plain function
+ * rather than a middleware: a successful signed call pays a header read, a URL scan and a status
+ * check, nothing else.
+ */
+export function withRateLimits(fetch: Fetch): Fetch {
+  return async (request, env, ctx) => {
+    const ip = clientIp(request);
+    if (ip === null || env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
+    const kind = kindOf(request.method, request.url);
+    if (kind === 'own') return fetch(request, env, ctx);
+    if (kind === 'public') {
+      if (!(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
+        return throttled(request, kind, PUBLIC_RETRY_SECONDS);
+      }
+      return fetch(request, env, ctx);
     }
-    return next();
-  }
-  if (blocked.size !== 0) {
-    const until = blocked.get(ip);
-    if (until !== undefined) {
-      const wait = until - Date.now();
-      if (wait > 0) return throttled(c, kind, Math.ceil(wait / 1000));
-      blocked.delete(ip);
+    if (blocked.size !== 0) {
+      const until = blocked.get(ip);
+      if (until !== undefined) {
+        const wait = until - Date.now();
+        if (wait > 0) return throttled(request, kind, Math.ceil(wait / 1000));
+        blocked.delete(ip);
+      }
     }
-  }
-  await next();
-  if (c.res.status >= 400 && !accepted.has(c.req.raw)) {
-    if (!(await withinLimit(c.env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
-  }
-  return undefined;
-};
+    const response = await fetch(request, env, ctx);
+    if (response.status >= 400 && !accepted.has(request)) {
+      if (!(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
+    }
+    return response;
+  };
+}
 
 function block(ip: string): void {
   blocked.delete(ip);
@@ -116,11 +126,17 @@ function block(ip: string): void {
  * The throttled answer: AWS's `Throttling` / `Rate exceeded` (400) for the query API, as STS and
  * IAM answer it, which every AWS SDK retries with backoff; a JSON 429 with Retry-After elsewhere.
  */
-function throttled(c: Context, kind: Kind, seconds: number): Response {
+function throttled(request: Request, kind: Kind, seconds: number): Response {
   if (kind === 'query') {
-    const auth = c.req.header('authorization') ?? c.req.query('X-Amz-Credential') ?? '';
-    c.set('service', /\/iam\/aws4_request/.test(auth) ? 'iam' : 'sts');
-    return xmlError(c, Errors.throttling());
+    const auth = request.headers.get('authorization') ?? request.url;
+    return xmlErrorResponse(
+      /\/iam\/aws4_request/.test(auth) ? 'iam' : 'sts',
+      Errors.throttling(),
+      crypto.randomUUID(),
+    );
   }
-  return throttledJson(c, seconds, 'Too many requests from your network address; retry later.');
+  return jsonErrorResponse(
+    Errors.tooManyRequests('Too many requests from your network address; retry later.'),
+    { 'Retry-After': String(seconds), 'Cache-Control': 'no-store' },
+  );
 }

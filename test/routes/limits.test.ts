@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { app } from '../../src/app.ts';
+import { worker } from '../../src/app.ts';
 import { kindOf } from '../../src/routes/limits.ts';
 import {
   DEMO_ACCOUNT,
@@ -106,8 +106,11 @@ describe('request classes (kindOf)', () => {
     ['POST', '/oidc/123456789012/github/runner', '', 'credentialed'],
     ['GET', '/oidc/123456789012/github/token', '', 'credentialed'],
     ['POST', '/demo/v1/sandbox', '', 'own'],
+    ['GET', '/demo/v1/sandbox', '', 'public'],
+    ['POST', '/demo/v1/other', '', 'public'],
+    ['POST', '/%61ccess/v1/evaluation', '', 'public'],
   ])('%s %s (%s) is %s', (method, path, url, kind) => {
-    expect(kindOf(method, path, url || ORIGIN + path)).toBe(kind);
+    expect(kindOf(method, url || ORIGIN + path)).toBe(kind);
   });
 });
 
@@ -140,7 +143,7 @@ describe('requests without credentials share one per-client limit', { timeout: 6
     const ip = freshIp();
     const off = { ...env, RATE_LIMITS: 'off' };
     for (let i = 0; i < 2 * PUBLIC + 2; i++) {
-      const res: Response = await app.fetch(
+      const res: Response = await worker.fetch(
         new Request(`${ORIGIN}/health`, { headers: { 'cf-connecting-ip': ip } }),
         off,
       );
@@ -204,7 +207,7 @@ describe('failed authentications share one per-client limit', { timeout: 60_000 
     const ip = freshIp();
     const withAdmin = { ...env, ADMIN_TOKEN: 'the-admin-token-of-this-test' };
     const first = await firstThrottle(2 * FAILURES + 2, async () =>
-      app.fetch(
+      worker.fetch(
         new Request(`${ORIGIN}/admin/v1/apply`, {
           method: 'POST',
           headers: { authorization: 'Bearer guess', 'cf-connecting-ip': ip },
