@@ -33,6 +33,8 @@ export interface ServeOptions {
   inspectorPort?: number;
   /** Entry module instead of wrangler.toml's `main` (the benchmark's hello-world Worker). */
   main?: string;
+  /** Vars over wrangler.toml's (the HTTP benchmark's `RATE_LIMITS = "off"`). */
+  vars?: Record<string, string>;
 }
 
 export interface Server {
@@ -90,6 +92,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       : resolve(options.persist ?? resolve(configDir, '.wrangler/state/v3'));
   const worker: V4WorkerOptions = {
     ...(wrangler.workerOptions as V4WorkerOptions),
+    bindings: { ...(wrangler.workerOptions as V4WorkerOptions).bindings, ...options.vars },
     // wrangler's worker name: Durable Object state folders are keyed by it.
     name: parsed.name ?? 'worker',
     // Module paths are relative to modulesRoot, which workerd will not leave.
@@ -98,9 +101,10 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       { type: 'ESModule', path: entry.replace(/\.[mc]?[jt]sx?$/, '.js'), contents: script },
     ],
   };
-  // The socket is bound to the Worker itself (no Miniflare entry Worker); with assets, to its
-  // DIRECT_EXPORT handler, which keeps asset paths on Miniflare's router.
-  const entrypoint = assets === undefined ? 'default' : DIRECT_EXPORT;
+  // The socket is bound to the Worker itself (no Miniflare entry Worker), through its DIRECT_EXPORT
+  // handler: it sets the client's address (CF-Connecting-IP) and, with assets, keeps asset paths on
+  // Miniflare's router.
+  const entrypoint = DIRECT_EXPORT;
   worker.unsafeDirectSockets = [
     { host: options.host ?? '127.0.0.1', port: options.port ?? 8787, entrypoint },
   ];

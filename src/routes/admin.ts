@@ -10,6 +10,7 @@ import { REVOKE_POLICY_NAME, roleAccount } from '../iam/roles/revoke-sessions.ts
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { jsonErrors } from './errors.ts';
+import { markAuthenticated } from './limits.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -31,6 +32,7 @@ adminRoutes.use('*', async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
     throw Errors.unauthorized('A valid admin bearer token is required.');
   }
+  markAuthenticated(c.req.raw);
   await next();
   return undefined;
 });
