@@ -84,6 +84,10 @@ export const IamErrors = {
   needsUserName: () =>
     Errors.validation('Must specify userName when calling with non-User credentials'),
 
+  /** EnableMFADevice / ResyncMFADevice with codes that do not hold (IAM API Reference: 403). */
+  invalidAuthenticationCode: () =>
+    new AwsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', 403),
+
   /** Outbound identity federation (IAM API Reference: FeatureEnabled 409, FeatureDisabled 404). */
   outboundEnabled: () =>
     new AwsError(
