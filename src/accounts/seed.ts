@@ -19,17 +19,18 @@ export async function applySeedInAccounts(
   records: AccountRecord[] = [],
 ): Promise<SeedSummary> {
   const summary: SeedSummary = { accounts: 0, created: 0, updated: 0, unchanged: 0 };
-  for (const account of seed.accounts) {
-    const record = records.find((r) => r.id === account.id);
-    const part = await AccountClient.of(env, account.id).applySeed(seed, now, record);
+  // An account listed twice is one object's work: it applies every part of that id, in order.
+  const ids = [...new Set(seed.accounts.map((a) => a.id))];
+  for (const id of ids) {
+    const record = records.find((r) => r.id === id);
+    const part = await AccountClient.of(env, id).applySeed(seed, now, record);
     summary.accounts += part.accounts;
     summary.created += part.created;
     summary.updated += part.updated;
     summary.unchanged += part.unchanged;
   }
-  if (seed.accounts.length > 1) {
-    for (const account of seed.accounts)
-      await AccountClient.of(env, account.id).bindSeededTrust(seed);
+  if (ids.length > 1) {
+    for (const id of ids) await AccountClient.of(env, id).bindSeededTrust(seed);
   }
   return summary;
 }

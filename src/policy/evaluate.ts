@@ -194,13 +194,15 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
     // Role trust policies must allow explicitly; one naming only the caller's account needs the
     // caller's identity-based policies too; a user named in it is still limited by a boundary
     // (IAM User Guide: Policy evaluation logic; How to use trust policies with IAM roles).
+    // "You cannot assume a role when you are signed in as the AWS account root user" (IAM User
+    // Guide: Switching to an IAM role (AWS API)), whatever the trust policy says.
+    if (caller.kind === 'root') return deny('The AWS account root user cannot assume a role.');
     if (!anyGrant) return deny('The role trust policy does not allow this principal.');
     if (!sameAccount) {
       return identityOk
         ? allow('The trust policy and the caller’s identity-based policies both allow the request.')
         : deny('Cross-account: the caller’s identity-based policies do not allow the request.');
     }
-    if (caller.kind === 'root') return allow('The trust policy allows the account root.');
     if (standalone && boundaryOk) return allow('The role trust policy names this principal.');
     if (byRole && boundaryOk && sessionOk) return allow('The role trust policy names this role.');
     if (identityOk)

@@ -41,7 +41,7 @@ export async function signedCaller(c: Ctx) {
   );
   const sig = requireSignature(auth);
   if (sig.scope.service !== 'sts') {
-    throw Errors.invalidSignature("Credential should be scoped to correct service: 'sts'. ");
+    throw Errors.wrongService('sts');
   }
   const store = new KvIamStore(c.env.IAM);
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);

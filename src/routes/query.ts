@@ -113,9 +113,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   } else {
     const sig = requireSignature(auth);
     if (sig.scope.service !== service) {
-      throw Errors.invalidSignature(
-        `Credential should be scoped to correct service: '${service}'. `,
-      );
+      throw Errors.wrongService(service);
     }
     const caller = await authenticate(c.env, store, sig, now);
     markAuthenticated(c.req.raw);

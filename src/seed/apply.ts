@@ -344,7 +344,8 @@ export async function applySeed(
     }
   }
   if (options.account === undefined && seed.accounts.length > 1) {
-    for (const account of seed.accounts) await bindSeededTrust(store, seed, account.id);
+    for (const account of seed.accounts)
+      await bindTrustPolicies(store, seed, account, { final: true });
   }
   return summary;
 }
@@ -358,8 +359,9 @@ export async function bindSeededTrust(
   seed: SeedDocument,
   account: string,
 ): Promise<void> {
-  const part = seed.accounts.find((a) => a.id === account);
-  if (part) await bindTrustPolicies(store, seed, part, { final: true });
+  for (const part of seed.accounts) {
+    if (part.id === account) await bindTrustPolicies(store, seed, part, { final: true });
+  }
 }
 
 /** Customer managed policies; a changed document becomes a new default version. */
@@ -531,10 +533,11 @@ async function bindTrustPolicies(
     if (id !== null || final) return id;
     return (await seeded(p)) === '' ? '' : null;
   };
-  for (const r of account.roles ?? []) {
+  for (const [i, r] of (account.roles ?? []).entries()) {
     const role = await store.get(acct, 'role', r.name);
     if (!role) continue;
-    const ids = await atAsync(`roles (${r.name})`, () =>
+    const where = `accounts[${seed.accounts.indexOf(account)}].roles[${i}] (${r.name})`;
+    const ids = await atAsync(where, () =>
       resolveTrustPrincipals(role.assumeRolePolicyDocument, lookup),
     );
     if (same(ids, role.trustPrincipalIds ?? {})) continue;
