@@ -77,7 +77,7 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
     {
       requestId: c.res.headers.get('X-Request-ID') ?? crypto.randomUUID(),
       now,
-      sourceIp: sourceIp(c.req.raw),
+      sourceIp: sourceIp(c.req.raw, c.env),
       secureTransport: url.protocol === 'https:',
       userAgent: c.req.header('user-agent'),
     },

@@ -78,7 +78,7 @@ demoRoutes.onError(jsonErrors);
 demoRoutes.post('/sandbox', async (c) => {
   // Every request counts as an API call of the demo (a client without an address, in-process,
   // has no limit); creating a sandbox has its own, lower limit.
-  const ip = clientIp(c.req.raw);
+  const ip = clientIp(c.req.raw, c.env);
   if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip))) {
     return throttledJson(c, 10, 'Too many requests from your network address; wait a few seconds.');
   }

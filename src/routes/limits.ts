@@ -90,7 +90,7 @@ type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | 
  */
 export function withRateLimits(fetch: Fetch): Fetch {
   return async (request, env, ctx) => {
-    const ip = clientIp(request);
+    const ip = clientIp(request, env);
     if (ip === null || env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
     const kind = kindOf(request.method, request.url);
     if (kind === 'own') return fetch(request, env, ctx);

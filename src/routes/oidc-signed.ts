@@ -52,7 +52,7 @@ export async function signedCaller(c: Ctx) {
     now,
     service: 'sts',
     region: requestedRegion('sts', sig.scope.region),
-    sourceIp: sourceIp(c.req.raw),
+    sourceIp: sourceIp(c.req.raw, c.env),
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
     host: url.host,

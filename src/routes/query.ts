@@ -89,7 +89,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     now,
     service,
     region: requestedRegion(service, signature?.scope.region),
-    sourceIp: sourceIp(c.req.raw),
+    sourceIp: sourceIp(c.req.raw, c.env),
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
     host: url.host,
@@ -101,7 +101,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   // expire are not. Failed authentications are limited for every account (src/routes/limits.ts).
   const sandboxes = c.env.DEMO_SANDBOXES === 'true';
   const throttle = async () => {
-    const ip = clientIp(c.req.raw);
+    const ip = clientIp(c.req.raw, c.env);
     if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip)))
       throw Errors.throttling();
   };

@@ -6,17 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type Server } from '../../src/local/serve.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-// Answers its path, and at /ip the client address it was given.
-const WORKER = `export default {
-  fetch(r: Request) {
+// Answers its path, and under /ip the client address rolecall's Worker would see.
+const WORKER = `import { clientIp } from ${JSON.stringify(join(ROOT, 'src/routes/client-ip.ts'))};
+export default {
+  fetch(r: Request, env: any) {
     const path = new URL(r.url).pathname;
-    return new Response(path === '/ip' ? String(r.headers.get('cf-connecting-ip')) : 'worker ' + path);
+    return new Response(path.startsWith('/ip') ? String(clientIp(r, env)) : 'worker ' + path);
   },
 };`;
 
 /** The client address the Worker sees, for a request that sends `forged` (or nothing). */
-async function seenIp(server: Server, forged?: string): Promise<string> {
-  const res = await fetch(server.url + '/ip', {
+async function seenIp(server: Server, forged?: string, path = '/ip'): Promise<string> {
+  const res = await fetch(server.url + path, {
     headers: forged === undefined ? {} : { 'CF-Connecting-IP': forged },
   });
   return res.text();
@@ -74,6 +75,8 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
   it('sets the client address itself: a client cannot choose it with CF-Connecting-IP', async () => {
     expect(await seenIp(server)).toBe('127.0.0.1');
     expect(await seenIp(server, '198.51.100.7')).toBe('127.0.0.1');
+    // A percent-encoded path goes through Miniflare's asset router to the Worker: the same.
+    expect(await seenIp(server, '198.51.100.7', '/ip%2Dx')).toBe('127.0.0.1');
   });
 });
 
