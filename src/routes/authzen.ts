@@ -11,7 +11,9 @@ import {
 import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { readBody } from './body.ts';
+import { sourceIp } from './client-ip.ts';
 import { asAwsError, jsonError } from './errors.ts';
+import { markAuthenticated } from './limits.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -83,11 +85,12 @@ async function handle(c: Context<AuthzenEnv>, batch: boolean) {
     {
       requestId: c.get('requestId'),
       now,
-      sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+      sourceIp: sourceIp(c.req.raw, c.env),
       secureTransport: c.req.url.startsWith('https:'),
       userAgent: c.req.header('user-agent'),
     },
   );
+  markAuthenticated(c.req.raw);
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(body));
