@@ -8,6 +8,7 @@ import { oidcRunnerRoutes } from './routes/oidc-runner.ts';
 import { outboundRoutes } from './routes/outbound.ts';
 import { demoRoutes, pageRoutes } from './routes/demo.ts';
 import { jsonErrors, routeNotFound } from './routes/errors.ts';
+import { withRateLimits } from './routes/limits.ts';
 import { queryRoutes } from './routes/query.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 
@@ -31,3 +32,9 @@ app.route('/', queryRoutes);
 // JSON APIs as `{ error: { code, message } }`. What reaches the root is a JSON API's (or a bug's).
 app.onError(jsonErrors);
 app.notFound(routeNotFound);
+
+/**
+ * The Worker's fetch handler: the routes, behind the per-client-IP limits of requests without
+ * credentials and of failed authentications (src/routes/limits.ts, docs/security.md).
+ */
+export const worker = { fetch: withRateLimits(app.fetch) };

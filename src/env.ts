@@ -23,6 +23,17 @@ export interface Env {
   DEMO_SANDBOX_LIMIT?: RateLimit;
   /** Per-client-IP limit on API calls made with a sandbox's credentials. */
   DEMO_API_LIMIT?: RateLimit;
+  /** Per-client-IP limit on requests that carry no credentials (src/routes/limits.ts). */
+  PUBLIC_LIMIT?: RateLimit;
+  /** Per-client-IP limit on requests whose credentials were not accepted (src/routes/limits.ts). */
+  AUTH_FAILURE_LIMIT?: RateLimit;
+  /** "off" turns every rate limit off (a local server used by one CI job, docs/ci.md). */
+  RATE_LIMITS?: string;
+  /**
+   * Set by the local server's entry only (src/local/asset-front.ts), never in wrangler.toml: the
+   * address of every local client (src/routes/client-ip.ts).
+   */
+  LOCAL_CLIENT_IP?: string;
   /**
    * Bearer mode of the AuthZEN API (docs/authzen.md): a Worker secret that lets its holder ask
    * about any principal of AUTHZEN_ACCOUNT without SigV4. Off unless both are set.

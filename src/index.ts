@@ -1,5 +1,5 @@
-import { app } from './app.ts';
+import { worker } from './app.ts';
 
 export { IamAccount } from './accounts/account-object.ts';
 export { SessionStore } from './sessions/session-store.ts';
-export default app;
+export default worker;

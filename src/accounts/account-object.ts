@@ -5,6 +5,7 @@ import { JOURNAL_HORIZON_MS, type WriteJournal } from '../store/write-journal.ts
 import { SerialQueue } from './serial-queue.ts';
 import type {
   AccountState,
+  DoneOutcome,
   MfaCheck,
   MfaCounter,
   MfaOutcome,
@@ -12,8 +13,9 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './types.ts';
-import { runSeed, runWrite, verifyMfaCode } from './run.ts';
+import { runRevokeRoleSessions, runSeed, runSeedBinding, runWrite, verifyMfaCode } from './run.ts';
 import type { SeedDocument } from '../seed/schema.ts';
+import type { AccountRecord } from '../store/types.ts';
 
 /**
  * One object per account: every IAM write of the account runs here, one at a time, so concurrent
@@ -66,9 +68,33 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
     this.createTables();
   }
 
-  /** Applies this account's part of a seed document, ordered with the account's other writes. */
-  applySeed(seed: SeedDocument, now: number): Promise<SeedOutcome> {
-    return this.queue.run(() => runSeed({ env: this.env, state: this, seed, now }));
+  /**
+   * Applies this account's part of a seed document, ordered with the account's other writes;
+   * `record`, when given, is the account record to write first (a new sandbox's).
+   */
+  applySeed(
+    seed: SeedDocument,
+    account: string,
+    now: number,
+    record?: AccountRecord,
+  ): Promise<SeedOutcome> {
+    return this.queue.run(async () => {
+      const result = await runSeed({ env: this.env, state: this, seed, account, now, record });
+      await this.expireWith(account);
+      return result;
+    });
+  }
+
+  /** Binds this account's seeded trust policies once every account of the document is applied. */
+  bindSeededTrust(seed: SeedDocument, account: string): Promise<DoneOutcome> {
+    return this.queue.run(() => runSeedBinding({ env: this.env, state: this, seed, account }));
+  }
+
+  /** "Revoke active sessions" of one of this account's roles (the admin endpoint). */
+  revokeRoleSessions(roleArn: string, before: number): Promise<DoneOutcome> {
+    return this.queue.run(() =>
+      runRevokeRoleSessions({ env: this.env, state: this, roleArn, before }),
+    );
   }
 
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */

@@ -2,8 +2,16 @@ import type { Env } from '../env.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import type { SeedSummary } from '../seed/apply.ts';
 import type { SeedDocument } from '../seed/schema.ts';
-import type { MfaCheck, MfaOutcome, SeedOutcome, WriteOutcome, WriteRequest } from './types.ts';
+import type { AccountRecord } from '../store/types.ts';
 import { objectId } from '../store/object-ids.ts';
+import type {
+  DoneOutcome,
+  MfaCheck,
+  MfaOutcome,
+  SeedOutcome,
+  WriteOutcome,
+  WriteRequest,
+} from './types.ts';
 import { fromWire } from './wire-error.ts';
 
 /**
@@ -12,8 +20,10 @@ import { fromWire } from './wire-error.ts';
  */
 export class AccountClient {
   private readonly stub: AccountRpc;
+  private readonly account: string;
 
   private constructor(env: Env, account: string) {
+    this.account = account;
     // Typed by hand: the generated RPC type of the records' nesting is too deep for the compiler.
     this.stub = env.ACCOUNTS.get(objectId(env.ACCOUNTS, account)) as unknown as AccountRpc;
   }
@@ -29,11 +39,23 @@ export class AccountClient {
     return outcome.result;
   }
 
-  /** Applies a seed document that describes this account only (the admin route splits documents). */
-  async applySeed(seed: SeedDocument, now: number): Promise<SeedSummary> {
-    const outcome = await this.stub.applySeed(seed, now);
+  /** Applies this account's part of a seed document (src/accounts/seed.ts applies a whole one). */
+  async applySeed(seed: SeedDocument, now: number, record?: AccountRecord): Promise<SeedSummary> {
+    const outcome = await this.stub.applySeed(seed, this.account, now, record);
     if ('error' in outcome) throw fromWire(outcome.error);
     return outcome.summary;
+  }
+
+  /** Binds this account's seeded trust policies to principals other parts of the document created. */
+  async bindSeededTrust(seed: SeedDocument): Promise<void> {
+    const outcome = await this.stub.bindSeededTrust(seed, this.account);
+    if ('error' in outcome) throw fromWire(outcome.error);
+  }
+
+  /** Writes the AWSRevokeOlderSessions Deny to one of this account's roles (src/iam/roles/revoke-sessions.ts). */
+  async revokeRoleSessions(roleArn: string, before: number): Promise<void> {
+    const outcome = await this.stub.revokeRoleSessions(roleArn, before);
+    if ('error' in outcome) throw fromWire(outcome.error);
   }
 
   /** Checks and spends an MFA code; throws STS's AccessDenied when it does not hold. */
@@ -47,5 +69,12 @@ export class AccountClient {
 interface AccountRpc {
   write(request: WriteRequest): Promise<WriteOutcome>;
   verifyMfa(check: MfaCheck): Promise<MfaOutcome>;
-  applySeed(seed: SeedDocument, now: number): Promise<SeedOutcome>;
+  applySeed(
+    seed: SeedDocument,
+    account: string,
+    now: number,
+    record?: AccountRecord,
+  ): Promise<SeedOutcome>;
+  bindSeededTrust(seed: SeedDocument, account: string): Promise<DoneOutcome>;
+  revokeRoleSessions(roleArn: string, before: number): Promise<DoneOutcome>;
 }

@@ -3,11 +3,14 @@ import { iamOperations } from '../iam/operations.ts';
 import { checkMfaCode } from '../iam/mfa-devices/verify.ts';
 import type { OperationContext } from '../operation.ts';
 import { QueryParams } from '../protocol/query.ts';
-import { applySeed, type SeedSummary } from '../seed/apply.ts';
+import { revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
+import { applySeed, bindSeededTrust, type SeedSummary } from '../seed/apply.ts';
 import type { SeedDocument } from '../seed/schema.ts';
 import { KvIamStore } from '../store/kv.ts';
+import type { AccountRecord } from '../store/types.ts';
 import type {
   AccountState,
+  DoneOutcome,
   MfaCheck,
   MfaOutcome,
   SeedOutcome,
@@ -64,17 +67,49 @@ export async function runSeed(input: {
   env: Env;
   state: AccountState;
   seed: SeedDocument;
+  account: string;
   now: number;
+  /** The account record to write before the seed (a new sandbox's, with its expiry). */
+  record?: AccountRecord;
 }): Promise<SeedOutcome> {
-  const { env, state, seed, now } = input;
+  const { env, state, seed, account, now, record } = input;
   try {
-    const summary: SeedSummary = await applySeed(
-      env,
-      new KvIamStore(env.IAM, { journal: state }),
-      seed,
-      now,
-    );
+    const store = new KvIamStore(env.IAM, { journal: state });
+    if (record !== undefined) await store.putAccount(record);
+    const summary: SeedSummary = await applySeed(env, store, seed, now, { account });
     return { summary };
+  } catch (e) {
+    return toWire(e);
+  }
+}
+
+/** The last step of a seed of several accounts: this account's trust policies bound to them all. */
+export async function runSeedBinding(input: {
+  env: Env;
+  state: AccountState;
+  seed: SeedDocument;
+  account: string;
+}): Promise<DoneOutcome> {
+  const { env, state, seed, account } = input;
+  try {
+    await bindSeededTrust(new KvIamStore(env.IAM, { journal: state }), seed, account);
+    return { ok: true };
+  } catch (e) {
+    return toWire(e);
+  }
+}
+
+/** The admin endpoint's "Revoke active sessions" of one of this account's roles. */
+export async function runRevokeRoleSessions(input: {
+  env: Env;
+  state: AccountState;
+  roleArn: string;
+  before: number;
+}): Promise<DoneOutcome> {
+  const { env, state, roleArn, before } = input;
+  try {
+    await revokeRoleSessions(new KvIamStore(env.IAM, { journal: state }), roleArn, before);
+    return { ok: true };
   } catch (e) {
     return toWire(e);
   }

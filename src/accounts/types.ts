@@ -48,6 +48,9 @@ export interface MfaCheck {
   now: number;
 }
 
-export type MfaOutcome = { ok: true } | { error: WireError };
+export type MfaOutcome = DoneOutcome;
 
 export type SeedOutcome = { summary: SeedSummary } | { error: WireError };
+
+/** The outcome of a write that answers nothing but success or an AwsError. */
+export type DoneOutcome = { ok: true } | { error: WireError };

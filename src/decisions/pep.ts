@@ -10,7 +10,7 @@ import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { authorizeIam } from '../iam/common/authorize.ts';
 import { resourceContext } from '../iam/common/resource-context.ts';
-import { AwsError } from '../protocol/errors.ts';
+import { AwsError, Errors } from '../protocol/errors.ts';
 import { QueryParams } from '../protocol/query.ts';
 import type { IamStore } from '../store/types.ts';
 import type { ResolvedSubject } from './subject.ts';
@@ -25,8 +25,6 @@ export type Pep =
 
 /** The action AWS requires to ask about another principal's policies (IAM API Reference). */
 export const ASK_ACTION = 'iam:SimulatePrincipalPolicy';
-
-const unauthorized = (code: string, message: string) => new AwsError(code, message, 401);
 
 /**
  * Authenticates the request. Every failure is 401 (the AuthZEN HTTPS binding: "the PEP did not
@@ -44,19 +42,13 @@ export async function authenticatePep(
     const token = env.AUTHZEN_TOKEN;
     const account = env.AUTHZEN_ACCOUNT;
     if (!token || !account || !timingSafeEqual(bearer[1]!, token)) {
-      throw unauthorized('InvalidToken', 'The bearer token is not valid for this deployment.');
+      throw Errors.invalidBearerToken();
     }
     return { kind: 'bearer', account };
   }
   try {
     const sig = requireSignature(readAuthentication(req, info.now));
-    if (sig.scope.service !== 'iam') {
-      throw new AwsError(
-        'SignatureDoesNotMatch',
-        "Credential should be scoped to correct service: 'iam'. ",
-        401,
-      );
-    }
+    if (sig.scope.service !== 'iam') throw Errors.wrongService('iam');
     const caller = await authenticate(env, store, sig, info.now);
     return {
       kind: 'sigv4',
@@ -64,7 +56,7 @@ export async function authenticatePep(
       info: { ...info, service: 'iam', region: requestedRegion('iam', sig.scope.region) },
     };
   } catch (e) {
-    if (e instanceof AwsError && e.status < 500) throw unauthorized(e.code, e.message);
+    if (e instanceof AwsError && e.status < 500) throw Errors.unauthenticated(e);
     throw e;
   }
 }
@@ -83,10 +75,8 @@ export async function mayAsk(
 ): Promise<AwsError | null> {
   const own = pep.kind === 'bearer' ? pep.account : pep.caller.account;
   if (target.account !== own) {
-    return new AwsError(
-      'AccessDenied',
+    return Errors.accessDenied(
       `The subject belongs to account ${target.account}; ${pep.kind === 'bearer' ? 'this deployment answers' : 'you may ask'} only about principals of account ${own}.`,
-      403,
     );
   }
   if (pep.kind === 'bearer') return null;

@@ -10,7 +10,7 @@ import { openSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { SANDBOX_LIFETIME_MS } from './lifetime.ts';
-import { applySeed } from '../seed/apply.ts';
+import { applySeedInAccounts } from '../accounts/seed.ts';
 import demo from '../seed/demo.json';
 import { DEMO_ACCOUNT } from '../seed/demo.ts';
 import { seedSchema, type SeedDocument } from '../seed/schema.ts';
@@ -111,10 +111,15 @@ export async function createSandbox(
   const account = await freshAccountId(store);
   const partner = await freshAccountId(store);
   const expiresAt = now + SANDBOX_LIFETIME_MS;
-  // The account records first: every key written after them carries their expiration.
-  await store.putAccount({ id: partner, createDate: now, expiresAt });
-  await store.putAccount({ id: account, createDate: now, expiresAt, partner });
-  await applySeed(env, store, sandboxSeed(account, partner), now);
+  // The account records first: every key written after them carries their expiration. The seed is
+  // applied in the accounts' objects, which write the records again before anything else, so their
+  // writes know the expiry wherever they run, before KV shows the record there.
+  const records = [
+    { id: partner, createDate: now, expiresAt },
+    { id: account, createDate: now, expiresAt, partner },
+  ];
+  for (const record of records) await store.putAccount(record);
+  await applySeedInAccounts(env, sandboxSeed(account, partner), now, records);
   return { account, expiresAt };
 }
 

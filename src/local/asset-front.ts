@@ -11,6 +11,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { LOCAL_CLIENT_IP } from '../routes/client-ip.ts';
 
 export interface AssetOptions {
   directory: string;
@@ -18,7 +19,11 @@ export interface AssetOptions {
   routerConfig?: { static_routing?: { asset_worker?: string[]; user_worker?: string[] } };
 }
 
-/** The named export the socket is bound to, and the binding through which it reaches the router. */
+/**
+ * The named export the socket is bound to (it also sets the client's address, CF-Connecting-IP,
+ * which Cloudflare's edge sets in production and which a local client must not choose), and the
+ * binding through which it reaches the router.
+ */
 export const DIRECT_EXPORT = '__local_direct';
 export const ROUTER_BINDING = '__LOCAL_ASSET_ROUTER';
 
@@ -59,8 +64,40 @@ function globSource(glob: string): string {
  */
 export function entrySource(entry: string, assets: AssetOptions | undefined): string {
   const path = JSON.stringify(entry);
-  const head = `export * from ${path};\nimport worker from ${path};\nexport default worker;\n`;
-  if (assets === undefined) return head;
+  const head =
+    `export * from ${path};\nimport worker from ${path};\nexport default worker;\n` +
+    `
+// The client's address as the Worker knows it (src/routes/client-ip.ts): no client chooses it.
+// workerd's socket does not tell the peer's address, so every client (loopback or LAN) is one. A
+// request handed to the Worker here carries it in env (LOCAL_CLIENT_IP, in one copy of env made
+// once: copying each request to set a header cost about 20 us of CPU per request); one handed to
+// the router, which calls the Worker with its own env, carries it in CF-Connecting-IP.
+const LOCAL_ENVS = new WeakMap();
+function localEnv(env) {
+  let local = LOCAL_ENVS.get(env);
+  if (local === undefined) {
+    local = { ...env, LOCAL_CLIENT_IP: ${JSON.stringify(LOCAL_CLIENT_IP)} };
+    LOCAL_ENVS.set(env, local);
+  }
+  return local;
+}
+function fromClient(request) {
+  const headers = new Headers(request.headers);
+  headers.set('cf-connecting-ip', ${JSON.stringify(LOCAL_CLIENT_IP)});
+  return new Request(request, { headers });
+}
+`;
+  if (assets === undefined) {
+    return (
+      head +
+      `export const ${DIRECT_EXPORT} = {
+  fetch(request, env, ctx) {
+    return worker.fetch(request, localEnv(env), ctx);
+  },
+};
+`
+    );
+  }
   const handling = assets.assetConfig?.not_found_handling;
   const everything =
     (handling !== undefined && handling !== 'none') ||
@@ -88,8 +125,8 @@ function viaRouter(pathname) {
 export const ${DIRECT_EXPORT} = {
   fetch(request, env, ctx) {
     return viaRouter(new URL(request.url).pathname)
-      ? env.${ROUTER_BINDING}.fetch(request)
-      : worker.fetch(request, env, ctx);
+      ? env.${ROUTER_BINDING}.fetch(fromClient(request))
+      : worker.fetch(request, localEnv(env), ctx);
   },
 };
 `

@@ -13,6 +13,7 @@ import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
 import type { V4WorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
 import { DIRECT_EXPORT, entrySource, ROUTER_BINDING, type AssetOptions } from './asset-front.ts';
+import { announce, claimState, releaseState } from './state-claim.ts';
 
 export interface ServeOptions {
   /** wrangler.toml to read bindings, vars, migrations, assets and compatibility settings from. */
@@ -24,13 +25,16 @@ export interface ServeOptions {
   port?: number;
   /**
    * Miniflare's state folder: `.wrangler/state/v3` beside wrangler.toml by default (what `wrangler
-   * dev` and `npm run seed` use); false keeps state in memory only.
+   * dev` and `npm run seed` use); false keeps state in memory only. A folder is claimed for the
+   * server's lifetime (src/local/state-claim.ts): starting a second server on it throws StateInUse.
    */
   persist?: string | false;
   /** Chrome DevTools inspector port for the Worker (profiling); none when absent. */
   inspectorPort?: number;
   /** Entry module instead of wrangler.toml's `main` (the benchmark's hello-world Worker). */
   main?: string;
+  /** Vars over wrangler.toml's (the HTTP benchmark's `RATE_LIMITS = "off"`). */
+  vars?: Record<string, string>;
 }
 
 export interface Server {
@@ -88,6 +92,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       : resolve(options.persist ?? resolve(configDir, '.wrangler/state/v3'));
   const worker: V4WorkerOptions = {
     ...(wrangler.workerOptions as V4WorkerOptions),
+    bindings: { ...(wrangler.workerOptions as V4WorkerOptions).bindings, ...options.vars },
     // wrangler's worker name: Durable Object state folders are keyed by it.
     name: parsed.name ?? 'worker',
     // Module paths are relative to modulesRoot, which workerd will not leave.
@@ -96,9 +101,10 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
       { type: 'ESModule', path: entry.replace(/\.[mc]?[jt]sx?$/, '.js'), contents: script },
     ],
   };
-  // The socket is bound to the Worker itself (no Miniflare entry Worker); with assets, to its
-  // DIRECT_EXPORT handler, which keeps asset paths on Miniflare's router.
-  const entrypoint = assets === undefined ? 'default' : DIRECT_EXPORT;
+  // The socket is bound to the Worker itself (no Miniflare entry Worker), through its DIRECT_EXPORT
+  // handler: it sets the client's address (CF-Connecting-IP) and, with assets, keeps asset paths on
+  // Miniflare's router.
+  const entrypoint = DIRECT_EXPORT;
   worker.unsafeDirectSockets = [
     { host: options.host ?? '127.0.0.1', port: options.port ?? 8787, entrypoint },
   ];
@@ -106,27 +112,52 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
     // Without an entrypoint, Miniflare routes a binding to a Worker with assets via its router.
     worker.serviceBindings = { ...worker.serviceBindings, [ROUTER_BINDING]: worker.name! };
   }
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      // Miniflare's own entry socket: on a free loopback port, unused by clients.
-      host: '127.0.0.1',
-      port: 0,
-      log: new Log(LogLevel.WARN),
-      // The placeholder `request.cf`: no fetch of Cloudflare's cf object at startup.
-      cf: false,
-      logRequests: false,
-      inspectorPort: options.inspectorPort,
-      resourcePersistencePath: persist,
-      resourceTmpPath: resolve(configDir, '.wrangler/tmp'),
-      workers: [worker, ...(wrangler.externalWorkers as V4WorkerOptions[])],
-    }),
-  );
+  // A persisted folder is served by one process at a time (src/local/state-claim.ts); the claim
+  // carries the admin token `npm run seed` applies documents with (/admin/v1/apply, docs/seeding.md).
+  const configured = worker.bindings?.ADMIN_TOKEN;
+  const claim =
+    persist === undefined
+      ? undefined
+      : claimState(persist, typeof configured === 'string' ? configured : undefined);
+  if (claim !== undefined) worker.bindings = { ...worker.bindings, ADMIN_TOKEN: claim.adminToken };
+  const release = () => {
+    if (persist !== undefined && claim !== undefined) releaseState(persist, claim);
+  };
+  let mf: Miniflare;
+  try {
+    mf = new Miniflare(
+      convertV4MiniflareOptions({
+        // Miniflare's own entry socket: on a free loopback port, unused by clients.
+        host: '127.0.0.1',
+        port: 0,
+        log: new Log(LogLevel.WARN),
+        // The placeholder `request.cf`: no fetch of Cloudflare's cf object at startup.
+        cf: false,
+        logRequests: false,
+        inspectorPort: options.inspectorPort,
+        resourcePersistencePath: persist,
+        resourceTmpPath: resolve(configDir, '.wrangler/tmp'),
+        workers: [worker, ...(wrangler.externalWorkers as V4WorkerOptions[])],
+      }),
+    );
+  } catch (error) {
+    release();
+    throw error;
+  }
   try {
     await mf.ready;
     const url = (await mf.unsafeGetDirectURL(worker.name, entrypoint)).href.replace(/\/$/, '');
-    return { url, stop: () => mf.dispose() };
+    if (persist !== undefined && claim !== undefined) announce(persist, { ...claim, url });
+    return {
+      url,
+      async stop() {
+        await mf.dispose();
+        release();
+      },
+    };
   } catch (error) {
     await mf.dispose();
+    release();
     throw error;
   }
 }

@@ -3,6 +3,7 @@
  * the address and the state folder) until SIGINT or SIGTERM. See src/local/serve.ts.
  */
 import { startServer } from './serve.ts';
+import { StateInUse } from './state-claim.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -14,6 +15,10 @@ const server = await startServer({
   host: process.env.HOST ?? '127.0.0.1',
   port,
   persist: process.env.ROLECALL_STATE,
+}).catch((e: unknown) => {
+  if (!(e instanceof StateInUse)) throw e;
+  console.error(e.message);
+  process.exit(1);
 });
 console.log(`rolecall listening on ${server.url} (${Math.round(performance.now() - started)} ms)`);
 

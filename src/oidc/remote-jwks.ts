@@ -10,14 +10,22 @@ import { parseJwks } from './jwks.ts';
  * entry lives at most TTL_MS. A token naming a key id the cached set lacks makes one refetch (keys
  * rotate), at most once per REFETCH_MS per issuer, so junk tokens cannot turn into a fetch each.
  *
- * Limits, per issuer and request: one discovery document and one JWKS of at most MAX_DOCUMENT_BYTES
- * each, each fetch abandoned after FETCH_TIMEOUT_MS.
+ * A load that failed is remembered as failed for REFETCH_MS too: tokens naming an issuer that is down
+ * (or that answers junk) get its error again without a fetch each.
+ *
+ * Only registered providers are fetched (the caller found the token's issuer among the role
+ * account's OIDC providers). Limits, per load: one discovery document and one JWKS of at most
+ * MAX_DOCUMENT_BYTES each, over https only (redirects too, at most MAX_REDIRECTS of them), each
+ * fetch abandoned after FETCH_TIMEOUT_MS.
  */
 export const MAX_DOCUMENT_BYTES = 64 * 1024;
 export const CACHE_BYTES = 512 * 1024;
 export const TTL_MS = 10 * 60_000;
 export const REFETCH_MS = 30_000;
 export const FETCH_TIMEOUT_MS = 5_000;
+export const MAX_REDIRECTS = 3;
+/** Issuers remembered as failing, per isolate (oldest forgotten first). */
+export const MAX_FAILED = 1024;
 
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -30,6 +38,7 @@ interface Entry {
 export class RemoteJwks {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<Entry>>();
+  private readonly failed = new Map<string, { error: unknown; at: number }>();
   private bytes = 0;
 
   constructor(
@@ -50,9 +59,22 @@ export class RemoteJwks {
       this.entries.set(issuer, hit);
       return hit.jwks;
     }
+    const failure = this.failed.get(issuer);
+    if (failure !== undefined) {
+      if (now - failure.at < this.limits.refetchMs) {
+        if (hit && fresh) return hit.jwks;
+        throw failure.error;
+      }
+      this.failed.delete(issuer);
+    }
     let load = this.pending.get(issuer);
     if (!load) {
-      load = this.load(issuer, now).finally(() => this.pending.delete(issuer));
+      load = this.load(issuer, now)
+        .catch((error: unknown) => {
+          this.fail(issuer, error, now);
+          throw error;
+        })
+        .finally(() => this.pending.delete(issuer));
       this.pending.set(issuer, load);
     }
     return (await load).jwks;
@@ -82,6 +104,12 @@ export class RemoteJwks {
     return entry;
   }
 
+  private fail(issuer: string, error: unknown, now: number): void {
+    this.failed.delete(issuer);
+    if (this.failed.size >= MAX_FAILED) this.failed.delete(this.failed.keys().next().value!);
+    this.failed.set(issuer, { error, at: now });
+  }
+
   private store(issuer: string, entry: Entry): void {
     const old = this.entries.get(issuer);
     if (old) {
@@ -97,18 +125,35 @@ export class RemoteJwks {
     }
   }
 
-  /** GET one JSON document over https, bounded in time and size; any failure is IDPCommunicationError. */
+  /**
+   * GET one JSON document over https, bounded in time (all redirects included) and size; any
+   * failure is IDPCommunicationError.
+   */
   private async getJson(url: string): Promise<{ json: unknown; bytes: number }> {
-    let res: Response;
-    try {
-      res = await this.fetcher(url, {
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        redirect: 'follow',
-        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      });
-    } catch {
-      throw WebIdentityErrors.unreachable();
+    const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    let res: Response | undefined;
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      if (!/^https:\/\//i.test(target)) throw WebIdentityErrors.unreachable();
+      try {
+        res = await this.fetcher(target, {
+          method: 'GET',
+          headers: { accept: 'application/json' },
+          redirect: 'manual',
+          signal,
+        });
+      } catch {
+        throw WebIdentityErrors.unreachable();
+      }
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status > 399 || location === null) break;
+      await res.body?.cancel();
+      if (hop === MAX_REDIRECTS) throw WebIdentityErrors.unreachable();
+      try {
+        target = new URL(location, target).href;
+      } catch {
+        throw WebIdentityErrors.unreachable();
+      }
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel();

@@ -1,7 +1,7 @@
 import { charge } from './budget.ts';
 import { compileGlob, matchWild } from './wildcard.ts';
 import type { Glob } from './wildcard.ts';
-import { parseTemplate, resolveGlob } from './variables.ts';
+import { parseTemplate, resolveGlob, resourcePortionOnly } from './variables.ts';
 import type { Template, VariableSource } from './variables.ts';
 
 /**
@@ -74,9 +74,15 @@ export type ArnMatcher = (value: ArnValue, vars: VariableSource) => boolean;
  * ARN is checked separately", so a wildcard never crosses the first five colons
  * (IAM JSON policy elements: Resource; Amazon Resource Name (ARN) condition operators).
  */
-export function compileArnPattern(pattern: string, variablesEnabled: boolean): ArnMatcher {
-  const t = parseTemplate(pattern, variablesEnabled);
+export function compileArnPattern(
+  text: string,
+  variablesEnabled: boolean,
+  resourceElement = false,
+): ArnMatcher {
+  const parsed = parseTemplate(text, variablesEnabled);
+  const t = resourceElement ? resourcePortionOnly(parsed) : parsed;
   if (t.hasVars) return (v, vars) => matchTemplate(t, v, vars);
+  const pattern = t.source;
   if (pattern === '*') {
     return () => {
       charge(1);

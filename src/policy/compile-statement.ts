@@ -275,7 +275,7 @@ function resourceListProbe(list: string[], vars: boolean, probes: ProbeRegistry)
   // Each entry is a probe of its own, so an ARN repeated across lists is matched once per decision.
   const ids = list.map((r) =>
     probes.id(`p:${vars ? 'v' : 'l'}:${r}`, () => {
-      const m: ArnMatcher = compileArnPattern(r, vars);
+      const m: ArnMatcher = compileArnPattern(r, vars, true);
       return (req) => m(req.resource, req.ctx);
     }),
   );

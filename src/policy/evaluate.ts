@@ -150,6 +150,12 @@ const deny = (reason: string): Verdict => ({ decision: 'implicitDeny', reason })
 function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTypeAnswers): Verdict {
   const { kinds, denied, scpOk, identity, boundary, session } = answers;
   const { caller, trust } = req;
+  // "No permissions are required to perform this operation ... you can still perform this
+  // operation" even under an explicit Deny (Requesting temporary security credentials, footnote
+  // on GetCallerIdentity).
+  if (isGetCallerIdentity(req.rawAction) && caller.account !== undefined) {
+    return allow('GetCallerIdentity needs no permissions and cannot be denied.');
+  }
   if (denied) {
     return {
       decision: 'explicitDeny',
@@ -159,6 +165,8 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
   if (!scpOk) {
     return deny('A service control policy level does not allow the request.');
   }
+  const restricted = credentialRestriction(req);
+  if (restricted !== null) return deny(restricted);
   const boundaryOk = (boundary & ALLOW) !== 0 || caller.kind === 'root';
   // A federated user session (GetFederationToken) without session policies has no permissions
   // (IAM User Guide: Policy evaluation logic > Session policies).
@@ -194,13 +202,15 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
     // Role trust policies must allow explicitly; one naming only the caller's account needs the
     // caller's identity-based policies too; a user named in it is still limited by a boundary
     // (IAM User Guide: Policy evaluation logic; How to use trust policies with IAM roles).
+    // "You cannot assume a role when you are signed in as the AWS account root user" (IAM User
+    // Guide: Switching to an IAM role (AWS API)), whatever the trust policy says.
+    if (caller.kind === 'root') return deny('The AWS account root user cannot assume a role.');
     if (!anyGrant) return deny('The role trust policy does not allow this principal.');
     if (!sameAccount) {
       return identityOk
         ? allow('The trust policy and the caller’s identity-based policies both allow the request.')
         : deny('Cross-account: the caller’s identity-based policies do not allow the request.');
     }
-    if (caller.kind === 'root') return allow('The trust policy allows the account root.');
     if (standalone && boundaryOk) return allow('The role trust policy names this principal.');
     if (byRole && boundaryOk && sessionOk) return allow('The role trust policy names this role.');
     if (identityOk)
@@ -234,6 +244,33 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
   if (!identityOk)
     return deny('Cross-account: the caller’s identity-based policies do not allow the request.');
   return allow('Both the resource-based policy and the caller’s account allow the request.');
+}
+
+function isGetCallerIdentity(action: string): boolean {
+  return action.length === 21 && action.toLowerCase() === 'sts:getcalleridentity';
+}
+
+/**
+ * What temporary credentials cannot do whatever the policies allow (IAM User Guide: Requesting
+ * temporary security credentials > Comparing the AWS STS API operations, "Restrictions on
+ * resulting temporary credentials"): role sessions cannot call GetFederationToken or
+ * GetSessionToken; federated user sessions cannot call IAM operations, nor AWS STS operations
+ * except GetCallerIdentity.
+ */
+function credentialRestriction(req: EvalRequest): string | null {
+  const kind = req.caller.kind;
+  if (kind !== 'session' && kind !== 'federatedUser') return null;
+  const { service, name } = req.action;
+  if (kind === 'session') {
+    return service === 'sts' && (name === 'getfederationtoken' || name === 'getsessiontoken')
+      ? 'A role session cannot call GetFederationToken or GetSessionToken.'
+      : null;
+  }
+  if (service === 'iam') return 'A federated user session cannot call IAM operations.';
+  if (service === 'sts') {
+    return 'A federated user session cannot call AWS STS operations except GetCallerIdentity.';
+  }
+  return null;
 }
 
 function missingContextKeys(acc: Accumulator, keys: KeyRegistry, ctx: RequestContext): string[] {

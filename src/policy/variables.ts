@@ -8,7 +8,9 @@ import type { Glob } from './wildcard.ts';
  * documents with "Version": "2012-10-17"; older documents treat them as literal text.
  */
 export type TemplatePart =
-  string | { key: string; lower: string; fallback?: string } | { char: string };
+  | string
+  | { key: string; lower: string; fallback?: string; raw: string }
+  | { char: string; raw: string };
 
 export interface Template {
   source: string;
@@ -25,7 +27,7 @@ export function parseTemplate(source: string, variablesEnabled: boolean): Templa
   let last = 0;
   for (const m of source.matchAll(VAR)) {
     const inner = m[1].trim();
-    const part = parseVariable(inner);
+    const part = parseVariable(inner, m[0]);
     if (part === null) continue;
     if (m.index > last) parts.push(source.slice(last, m.index));
     parts.push(part);
@@ -35,15 +37,45 @@ export function parseTemplate(source: string, variablesEnabled: boolean): Templa
   return { source, parts, hasVars: parts.some((p) => typeof p !== 'string') };
 }
 
-function parseVariable(inner: string): TemplatePart | null {
-  if (inner === '*' || inner === '?' || inner === '$') return { char: inner };
+function parseVariable(inner: string, raw: string): TemplatePart | null {
+  if (inner === '*' || inner === '?' || inner === '$') return { char: inner, raw };
   const comma = inner.indexOf(',');
   const key = (comma === -1 ? inner : inner.slice(0, comma)).trim();
   if (key === '' || /\s/.test(key)) return null;
-  if (comma === -1) return { key, lower: key.toLowerCase() };
+  if (comma === -1) return { key, lower: key.toLowerCase(), raw };
   const def = inner.slice(comma + 1).trim();
   if (def.length < 2 || !def.startsWith("'") || !def.endsWith("'")) return null;
-  return { key, lower: key.toLowerCase(), fallback: def.slice(1, -1) };
+  return { key, lower: key.toLowerCase(), fallback: def.slice(1, -1), raw };
+}
+
+/**
+ * A Resource or NotResource entry: "You can use a policy variable in the Resource element, but
+ * only in the resource portion of the ARN ... after the fifth colon" (Policy variables > Resource
+ * element). Variables before it stay the literal text they are written as.
+ */
+export function resourcePortionOnly(t: Template): Template {
+  if (!t.hasVars) return t;
+  const parts: TemplatePart[] = [];
+  let colons = 0;
+  let changed = false;
+  for (const p of t.parts) {
+    if (typeof p === 'string') {
+      for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) === 0x3a) colons++;
+    } else if (colons < 5) {
+      changed = true;
+      const last = parts.length - 1;
+      if (last >= 0 && typeof parts[last] === 'string') parts[last] += p.raw;
+      else parts.push(p.raw);
+      continue;
+    }
+    const last = parts.length - 1;
+    if (typeof p === 'string' && last >= 0 && typeof parts[last] === 'string') parts[last] += p;
+    else parts.push(p);
+  }
+  if (!changed) return t;
+  const hasVars = parts.some((p) => typeof p !== 'string');
+  const source = hasVars ? t.source : (parts[0] as string);
+  return { source, parts, hasVars };
 }
 
 /** Looks up a single-valued key (lower-cased); reports keys that are missing. */

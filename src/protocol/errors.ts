@@ -49,6 +49,9 @@ export const Errors = {
     ),
   /** SignatureDoesNotMatch with the specific reason AWS gives (scope, unsigned Host, ...). */
   invalidSignature: (message: string) => new AwsError('SignatureDoesNotMatch', message, 403),
+  /** A signature scoped to another service than the one the endpoint serves. */
+  wrongService: (service: string) =>
+    Errors.invalidSignature(`Credential should be scoped to correct service: '${service}'. `),
   requestExpired: (message: string) => new AwsError('RequestExpired', message, 400),
   expiredToken: () =>
     new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
@@ -123,6 +126,14 @@ export const Errors = {
   /** A feature this deployment has switched off. */
   disabled: (code: string, message: string) => new AwsError(code, message, 404),
   unauthorized: (message: string) => new AwsError('Unauthorized', message, 401),
+  /** A bearer token that is not the deployment's (AuthZEN in bearer mode). */
+  invalidBearerToken: () =>
+    new AwsError('InvalidToken', 'The bearer token is not valid for this deployment.', 401),
+  /**
+   * A JSON API whose every authentication failure is HTTP 401 (AuthZEN's HTTPS binding), keeping
+   * AWS's code and message (InvalidClientTokenId, SignatureDoesNotMatch, ...) so the cause is clear.
+   */
+  unauthenticated: (cause: AwsError) => new AwsError(cause.code, cause.message, 401),
   internalFailure: () =>
     new AwsError(
       'InternalFailure',
@@ -173,6 +184,8 @@ export const WebIdentityErrors = {
   /** The provider's discovery document or JWKS could not be fetched. */
   unreachable: () => new AwsError('IDPCommunicationError', VERIFICATION_KEY, 400),
   rejected: (message: string) => new AwsError('IDPRejectedClaim', message, 403),
+  /** A claim AWS reads (session tags, source identity) that is not in the documented shape. */
+  badClaim: (message: string) => new AwsError('InvalidIdentityToken', message, 400),
   denied: () =>
     new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403),
 } as const;

@@ -3,12 +3,14 @@ import { timingSafeEqual } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { AccountClient } from '../accounts/client.ts';
-import { validateSeed, type SeedSummary } from '../seed/apply.ts';
+import { applySeedInAccounts } from '../accounts/seed.ts';
+import { validateSeed } from '../seed/apply.ts';
 import { parseSeed } from '../seed/schema.ts';
-import { REVOKE_POLICY_NAME, revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
+import { REVOKE_POLICY_NAME, roleAccount } from '../iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { jsonErrors } from './errors.ts';
+import { markAuthenticated } from './limits.ts';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -30,6 +32,7 @@ adminRoutes.use('*', async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer realm="rolecall-admin"');
     throw Errors.unauthorized('A valid admin bearer token is required.');
   }
+  markAuthenticated(c.req.raw);
   await next();
   return undefined;
 });
@@ -57,18 +60,7 @@ adminRoutes.post('/apply', async (c) => {
   // account's part is applied in that account's object, ordered with its IAM writes.
   const seed = parsed.data;
   await validateSeed(new KvIamStore(c.env.IAM), seed);
-  const now = Date.now();
-  const summary: SeedSummary = { accounts: 0, created: 0, updated: 0, unchanged: 0 };
-  for (const account of seed.accounts) {
-    const part = await AccountClient.of(c.env, account.id).applySeed(
-      { ...seed, accounts: [account] },
-      now,
-    );
-    summary.accounts += part.accounts;
-    summary.created += part.created;
-    summary.updated += part.updated;
-    summary.unchanged += part.unchanged;
-  }
+  const summary = await applySeedInAccounts(c.env, seed, Date.now());
   return c.json({ applied: summary });
 });
 
@@ -106,7 +98,8 @@ adminRoutes.post('/roles/revoke-sessions', async (c) => {
         ? Date.parse(issuedBefore)
         : NaN;
   if (Number.isNaN(before)) throw Errors.invalidInput('issuedBefore must be an ISO 8601 date.');
-  await revokeRoleSessions(new KvIamStore(c.env.IAM), roleArn, before);
+  // A write to the role, so it runs in the role's account object, ordered with its IAM writes.
+  await AccountClient.of(c.env, roleAccount(roleArn)).revokeRoleSessions(roleArn, before);
   return c.json({
     roleArn,
     revokedIssuedBefore: new Date(before).toISOString(),

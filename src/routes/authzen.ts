@@ -11,7 +11,9 @@ import {
 import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { readBody } from './body.ts';
+import { sourceIp } from './client-ip.ts';
 import { asAwsError, jsonError } from './errors.ts';
+import { markAuthenticated } from './limits.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -75,11 +77,12 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
     {
       requestId: c.res.headers.get('X-Request-ID') ?? crypto.randomUUID(),
       now,
-      sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+      sourceIp: sourceIp(c.req.raw, c.env),
       secureTransport: url.protocol === 'https:',
       userAgent: c.req.header('user-agent'),
     },
   );
+  markAuthenticated(c.req.raw);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body));

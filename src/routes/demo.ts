@@ -1,11 +1,12 @@
-import { Hono, type Context } from 'hono';
-import { clientIp, withinLimit } from '../demo/limits.ts';
+import { Hono } from 'hono';
 import { readSandboxCookie, sandboxCookie } from '../demo/cookie.ts';
 import { createSandbox, viewSandbox } from '../demo/sandbox.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
-import { jsonErrors } from './errors.ts';
+import { clientIp } from './client-ip.ts';
+import { jsonErrors, throttledJson } from './errors.ts';
+import { limiter, withinLimit } from './limits.ts';
 
 /**
  * The demo page's headers: a strict Content-Security-Policy (scripts and connections to this origin
@@ -68,13 +69,6 @@ pageRoutes.get('/assets/:file', async (c) => {
 export const demoRoutes = new Hono<{ Bindings: Env }>();
 demoRoutes.onError(jsonErrors);
 
-/** A 429 with how long to wait (headers set before the throw reach the error response). */
-function throttled(c: Context, seconds: number, message: string): never {
-  c.header('Retry-After', String(seconds));
-  c.header('Cache-Control', 'no-store');
-  throw Errors.tooManyRequests(message);
-}
-
 /**
  * `POST /demo/v1/sandbox`: the sandbox the cookie names, or a new one (rate limited per client IP)
  * bound to a new cookie. Answers the sandbox's own credentials, which the page uses to sign its
@@ -82,6 +76,12 @@ function throttled(c: Context, seconds: number, message: string): never {
  * cross-site form cannot send application/json, and `Sec-Fetch-Site` says where fetches come from.
  */
 demoRoutes.post('/sandbox', async (c) => {
+  // Every request counts as an API call of the demo (a client without an address, in-process,
+  // has no limit); creating a sandbox has its own, lower limit.
+  const ip = clientIp(c.req.raw, c.env);
+  if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip))) {
+    return throttledJson(c, 10, 'Too many requests from your network address; wait a few seconds.');
+  }
   if (c.env.DEMO_SANDBOXES !== 'true') {
     throw Errors.disabled('SandboxesDisabled', 'This deployment does not create demo sandboxes.');
   }
@@ -92,18 +92,13 @@ demoRoutes.post('/sandbox', async (c) => {
   }
   const now = Date.now();
   const store = new KvIamStore(c.env.IAM);
-  const ip = clientIp(c.req.raw.headers);
-  // Reading a sandbox counts as an API call of the demo; creating one has its own, lower limit.
-  if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', ip))) {
-    throttled(c, 10, 'Too many requests from your network address; wait a few seconds.');
-  }
   const claim = await readSandboxCookie(c.env.SEAL_KEY, c.req.header('cookie'), now);
   if (claim) {
     const view = await viewSandbox(c.env, store, claim.account);
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
   }
-  if (!(await withinLimit(c.env.DEMO_SANDBOX_LIMIT, 'sandbox', ip))) {
-    throttled(
+  if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_SANDBOX_LIMIT'), 'sandbox', ip))) {
+    return throttledJson(
       c,
       60,
       'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',

@@ -13,22 +13,45 @@ export function asAwsError(err: unknown): AwsError {
   return Errors.internalFailure();
 }
 
+const jsonBody = (error: AwsError) => ({
+  error: { code: error.code, message: error.message, ...error.details },
+});
+
 /** `{ "error": { "code", "message", ...details } }` with the error's status: every JSON API. */
 export function jsonError(c: Context, error: AwsError): Response {
-  return c.json(
-    { error: { code: error.code, message: error.message, ...error.details } },
-    error.status as 400,
-  );
+  return c.json(jsonBody(error), error.status as 400);
+}
+
+/** The same JSON error outside a route (the rate limits, src/routes/limits.ts). */
+export function jsonErrorResponse(error: AwsError, headers: Record<string, string>): Response {
+  return Response.json(jsonBody(error), { status: error.status, headers });
 }
 
 /** AWS's XML error envelope with a request id: the query API (STS and IAM). */
 export function xmlError(c: Context, error: AwsError): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
   const service = (c.get('service') as Service | undefined) ?? 'sts';
-  return c.body(renderError(service, error, requestId), error.status as 400, {
-    'Content-Type': 'text/xml',
-    'x-amzn-RequestId': requestId,
+  return c.body(renderError(service, error, requestId), error.status as 400, xmlHeaders(requestId));
+}
+
+/** The same XML error outside a route (the rate limits, src/routes/limits.ts). */
+export function xmlErrorResponse(service: Service, error: AwsError, requestId: string): Response {
+  return new Response(renderError(service, error, requestId), {
+    status: error.status,
+    headers: xmlHeaders(requestId),
   });
+}
+
+const xmlHeaders = (requestId: string) => ({
+  'Content-Type': 'text/xml',
+  'x-amzn-RequestId': requestId,
+});
+
+/** A JSON API's throttled answer: 429 `ThrottlingException`, with how long to wait. */
+export function throttledJson(c: Context, seconds: number, message: string): Response {
+  c.header('Retry-After', String(seconds));
+  c.header('Cache-Control', 'no-store');
+  return jsonError(c, Errors.tooManyRequests(message));
 }
 
 export const jsonErrors: ErrorHandler = (err, c) => jsonError(c, asAwsError(err));

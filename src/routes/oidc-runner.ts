@@ -9,6 +9,7 @@ import { Errors } from '../protocol/errors.ts';
 import { jsonError, jsonErrors } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
+import { markAuthenticated } from './limits.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 /**
@@ -91,6 +92,7 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   } catch {
     return unauthorized();
   }
+  markAuthenticated(c.req.raw);
   const audience = url.searchParams.get('audience');
   if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
     throw Errors.validation('audience must be 1-1000 characters.');

@@ -8,6 +8,8 @@ import { MAX_BODY } from '../oidc/mint.ts';
 import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { sourceIp } from './client-ip.ts';
+import { markAuthenticated } from './limits.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -39,17 +41,18 @@ export async function signedCaller(c: Ctx) {
   );
   const sig = requireSignature(auth);
   if (sig.scope.service !== 'sts') {
-    throw Errors.invalidSignature("Credential should be scoped to correct service: 'sts'. ");
+    throw Errors.wrongService('sts');
   }
   const store = new KvIamStore(c.env.IAM);
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
   const caller = await authenticate(c.env, store, sig, now);
+  markAuthenticated(c.req.raw);
   const info: RequestInfo = {
     requestId: crypto.randomUUID(),
     now,
     service: 'sts',
     region: requestedRegion('sts', sig.scope.region),
-    sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+    sourceIp: sourceIp(c.req.raw, c.env),
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
     host: url.host,

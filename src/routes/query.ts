@@ -11,12 +11,13 @@ import { Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
-import { clientIp, withinLimit } from '../demo/limits.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 import { readBody } from './body.ts';
+import { clientIp, sourceIp } from './client-ip.ts';
 import { xmlErrors } from './errors.ts';
+import { limiter, markAuthenticated, withinLimit } from './limits.ts';
 
 const MAX_BODY = 256 * 1024;
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
@@ -88,33 +89,34 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     now,
     service,
     region: requestedRegion(service, signature?.scope.region),
-    sourceIp: c.req.header('cf-connecting-ip') ?? '127.0.0.1',
+    sourceIp: sourceIp(c.req.raw, c.env),
     secureTransport: url.protocol === 'https:',
     userAgent: c.req.header('user-agent'),
     host: url.host,
   };
   const ctx: OperationContext = { env: c.env, store, params, info };
 
-  // Demo deployments (sandboxes on): unsigned calls and calls made with a sandbox's credentials are
-  // limited per client IP (docs/security.md); accounts that do not expire are not.
+  // Demo deployments (sandboxes on): calls made with a sandbox's credentials, and unsigned calls
+  // naming a sandbox's role, are limited per client IP (docs/security.md); accounts that do not
+  // expire are not. Failed authentications are limited for every account (src/routes/limits.ts).
   const sandboxes = c.env.DEMO_SANDBOXES === 'true';
   const throttle = async () => {
-    if (!(await withinLimit(c.env.DEMO_API_LIMIT, 'api', clientIp(c.req.raw.headers))))
+    const ip = clientIp(c.req.raw, c.env);
+    if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip)))
       throw Errors.throttling();
   };
 
   let result;
   if (operation.auth === 'none') {
-    if (sandboxes) await throttle();
+    if (sandboxes && (await namesSandbox(store, params.get('RoleArn')))) await throttle();
     result = await operation.run(ctx);
   } else {
     const sig = requireSignature(auth);
     if (sig.scope.service !== service) {
-      throw Errors.invalidSignature(
-        `Credential should be scoped to correct service: '${service}'. `,
-      );
+      throw Errors.wrongService(service);
     }
     const caller = await authenticate(c.env, store, sig, now);
+    markAuthenticated(c.req.raw);
     if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
     // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
     result =
@@ -132,6 +134,12 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     'x-amzn-RequestId': requestId,
   });
 });
+
+/** Whether an unsigned call's RoleArn names a role of a sandbox (an account that expires). */
+async function namesSandbox(store: KvIamStore, roleArn: string | undefined): Promise<boolean> {
+  const account = /^arn:aws:iam::(\d{12}):/.exec(roleArn ?? '')?.[1];
+  return account !== undefined && (await store.expiresAt(account)) !== null;
+}
 
 function rejectContentType(contentType: string): never {
   throw Errors.unsupportedMediaType(

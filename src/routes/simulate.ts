@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { parseSimulateInput, PolicyError, simulate } from '../policy/index.ts';
 import { Errors } from '../protocol/errors.ts';
+import { readBody } from './body.ts';
 import { jsonErrors } from './errors.ts';
 
 /**
@@ -18,10 +19,9 @@ simulateRoutes.post('/', async (c) => {
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw Errors.unsupportedMediaType('Content-Type must be application/json');
   }
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > SIMULATE_BODY_LIMIT) throw Errors.requestTooLarge(SIMULATE_BODY_LIMIT);
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > SIMULATE_BODY_LIMIT) throw Errors.requestTooLarge(SIMULATE_BODY_LIMIT);
+  // Counted as it streams: a chunked body past the limit is abandoned, never held whole.
+  const bytes = await readBody(c.req.raw, SIMULATE_BODY_LIMIT);
+  if (bytes === null) throw Errors.requestTooLarge(SIMULATE_BODY_LIMIT);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));

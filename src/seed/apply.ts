@@ -148,26 +148,44 @@ async function checkMemberships(
 
 /**
  * Whether a trust policy's user or role exists once the document is applied: the document's own
- * users and roles count as existing whatever their order (a role may trust a role listed after it),
- * and a name the document defines has the document's path; other names are looked up in the store.
+ * users and roles, in any of its accounts, count as existing whatever their order (a role may trust
+ * a role listed after it, or a user of an account listed after its own), and a name the document
+ * defines has the document's path; other names are looked up in the store. An account the document
+ * describes is held once it is applied, so a principal missing there is refused, not left unbound.
  */
-function seededPrincipal(store: IamStore, account: Account): PrincipalLookup {
-  const seeded = {
-    user: new Map((account.users ?? []).map((u) => [u.name.toLowerCase(), u.path ?? '/'])),
-    role: new Map((account.roles ?? []).map((r) => [r.name.toLowerCase(), r.path ?? '/'])),
-  };
-  const stored = storedPrincipal(store, account.id);
-  return async (arn, kind, name) => {
-    const path = seeded[kind].get(name.toLowerCase());
-    if (path === undefined) return stored(arn, kind, name);
-    return iamArn(account.id, kind, path, name).toLowerCase() === arn.toLowerCase() ? '' : null;
+function seededPrincipal(store: IamStore, seed: SeedDocument, account: string): PrincipalLookup {
+  const seeded = new Map<string, string>();
+  for (const a of seed.accounts) {
+    for (const u of a.users ?? [])
+      seeded.set(`${a.id}/user/${u.name.toLowerCase()}`, u.path ?? '/');
+    for (const r of a.roles ?? [])
+      seeded.set(`${a.id}/role/${r.name.toLowerCase()}`, r.path ?? '/');
+  }
+  const described = new Set(seed.accounts.map((a) => a.id));
+  const stored = storedPrincipal(store, account);
+  return async (p) => {
+    const path = seeded.get(`${p.account}/${p.kind}/${p.name.toLowerCase()}`);
+    if (path !== undefined) {
+      const arn = iamArn(p.account, p.kind, path, p.name);
+      return arn.toLowerCase() === p.arn.toLowerCase() ? '' : null;
+    }
+    const id = await stored(p);
+    return id === '' && described.has(p.account) ? null : id;
   };
 }
 
-/** Every check IAM's API would make, over the whole document, before anything is written. */
-export async function validateSeed(store: IamStore, seed: SeedDocument): Promise<void> {
+/**
+ * Every check IAM's API would make, over the whole document (or the part of one account, checked
+ * against the names of the whole document), before anything is written.
+ */
+export async function validateSeed(
+  store: IamStore,
+  seed: SeedDocument,
+  options: { account?: string } = {},
+): Promise<void> {
   const keyOwners = new Map<string, string>();
   for (const [ai, account] of seed.accounts.entries()) {
+    if (options.account !== undefined && account.id !== options.account) continue;
     const base = `accounts[${ai}]`;
     for (const [i, p] of (account.policies ?? []).entries()) {
       const spec = { ...p, document: text(p.document) };
@@ -234,8 +252,7 @@ export async function validateSeed(store: IamStore, seed: SeedDocument): Promise
       await atAsync(where, () =>
         resolveTrustPrincipals(
           spec.assumeRolePolicyDocument,
-          account.id,
-          seededPrincipal(store, account),
+          seededPrincipal(store, seed, account.id),
         ),
       );
       await checkPermissions(store, account, 'role', r.name, r, where);
@@ -284,16 +301,25 @@ interface AccountWriter {
  * and write helpers as the IAM API (src/iam). The whole document is validated before the first
  * write. Entities that already exist keep their ids and creation dates, and are rewritten only
  * when something differs, so applying the same document twice gives the same state.
+ *
+ * With `account`, only that account's part is validated (against the names of the whole document)
+ * and applied: how each account's object applies its part (src/accounts/seed.ts). A trust policy
+ * naming a principal another account's part creates is then bound by `bindSeededTrust`, once
+ * every part is applied.
  */
 export async function applySeed(
   env: Env,
   store: IamStore,
   seed: SeedDocument,
   now: number,
+  options: { account?: string } = {},
 ): Promise<SeedSummary> {
-  await validateSeed(store, seed);
+  await validateSeed(store, seed, options);
+  const accounts = seed.accounts.filter(
+    (a) => options.account === undefined || a.id === options.account,
+  );
   const summary: SeedSummary = {
-    accounts: seed.accounts.length,
+    accounts: accounts.length,
     created: 0,
     updated: 0,
     unchanged: 0,
@@ -304,20 +330,38 @@ export async function applySeed(
     else summary.updated++;
     return before === null || !same(before, after);
   };
-  for (const account of seed.accounts) {
+  for (const account of accounts) {
     const w: AccountWriter = { env, store, acct: account.id, now, summary, count };
     await applyPolicies(w, account);
     const groups = await applyGroups(w, account);
     await applyUsers(w, account, groups);
     await applyRoles(w, account);
-    await bindTrustPolicies(w, account);
+    await bindTrustPolicies(store, seed, account, { final: false });
     await applyOidcProviders(w, account);
     // Written last: the demo seed's "already seeded?" check reads it.
     if (!(await store.getAccount(account.id))) {
       await store.putAccount({ id: account.id, createDate: now });
     }
   }
+  if (options.account === undefined && seed.accounts.length > 1) {
+    for (const account of seed.accounts)
+      await bindTrustPolicies(store, seed, account, { final: true });
+  }
   return summary;
+}
+
+/**
+ * The last step of a document of several accounts, once every account's part is applied: binds
+ * the trust policies of `account` that name principals of accounts applied after it.
+ */
+export async function bindSeededTrust(
+  store: IamStore,
+  seed: SeedDocument,
+  account: string,
+): Promise<void> {
+  for (const part of seed.accounts) {
+    if (part.id === account) await bindTrustPolicies(store, seed, part, { final: true });
+  }
 }
 
 /** Customer managed policies; a changed document becomes a new default version. */
@@ -470,18 +514,31 @@ async function applyRoles(w: AccountWriter, account: Account): Promise<void> {
 
 /**
  * A seeded trust policy is bound as CreateRole binds one (roles/trust-principals.ts): each user and
- * role it names stands for that principal's unique id, so a namesake created later is not trusted.
- * Bound once every user and role of the document exists (a role may trust a later one).
+ * role it names, in any account, stands for that principal's unique id, so a namesake created later
+ * is not trusted. Bound once every user and role of the account exists (a role may trust a later
+ * one); a principal of an account whose part is not applied yet stays unbound until the `final`
+ * pass, which refuses one that no longer exists (deleted meanwhile) rather than leave it unbound.
  */
-async function bindTrustPolicies(w: AccountWriter, account: Account): Promise<void> {
-  const { store, acct } = w;
-  for (const r of account.roles ?? []) {
+async function bindTrustPolicies(
+  store: IamStore,
+  seed: SeedDocument,
+  account: Account,
+  { final }: { final: boolean },
+): Promise<void> {
+  const acct = account.id;
+  const stored = storedPrincipal(store, acct);
+  const seeded = seededPrincipal(store, seed, acct);
+  const lookup: PrincipalLookup = async (p) => {
+    const id = await stored(p);
+    if (id !== null || final) return id;
+    return (await seeded(p)) === '' ? '' : null;
+  };
+  for (const [i, r] of (account.roles ?? []).entries()) {
     const role = await store.get(acct, 'role', r.name);
     if (!role) continue;
-    const ids = await resolveTrustPrincipals(
-      role.assumeRolePolicyDocument,
-      acct,
-      storedPrincipal(store, acct),
+    const where = `accounts[${seed.accounts.indexOf(account)}].roles[${i}] (${r.name})`;
+    const ids = await atAsync(where, () =>
+      resolveTrustPrincipals(role.assumeRolePolicyDocument, lookup),
     );
     if (same(ids, role.trustPrincipalIds ?? {})) continue;
     await putIdentity(store, acct, 'role', { ...role, trustPrincipalIds: ids });

@@ -4,8 +4,8 @@
  * - every write through the store forgets the key first and after (in this isolate, a change is
  *   seen by the next request at once: a deactivated or deleted key stops working immediately);
  * - a read that overlapped a write is not remembered (it may carry the old value);
- * - other isolates (other Cloudflare locations, `npm run seed` writing the state folder directly)
- *   see a change within MAX_AGE_MS, on top of KV's own propagation (KV is eventually consistent:
+ * - other isolates (in other Cloudflare locations, or beside this one, such as the account object's
+ *   that made the write) see a change within MAX_AGE_MS, on top of KV's own propagation (KV is eventually consistent:
  *   "changes may take up to 60 seconds or more to be visible in other global network locations",
  *   Cloudflare KV documentation, How KV works).
  * Only found records are kept (an unknown key id costs a read, as before), as their JSON text, parsed

@@ -18,7 +18,7 @@ export interface RoleRecord {
   attachedPolicies: string[]; // managed policy ARNs
   permissionsBoundary?: string; // managed policy ARN
   /**
-   * The unique ids of the own-account users and roles the trust policy named when it was saved
+   * The unique ids of the users and roles, of any account, the trust policy named when it was saved
    * (lowercased ARN -> AIDA/AROA id): IAM binds a trust policy to ids, not names.
    */
   trustPrincipalIds?: Record<string, string>;

@@ -37,4 +37,12 @@ export const StsErrors = {
   jwtPayloadTooLarge: (message: string) =>
     new AwsError('JWTPayloadSizeExceededException', message, 400),
   onlyUsers: () => Errors.accessDenied('Only IAM users can call this action'),
+  /** A SerialNumber/TokenCode pair that does not hold (GetSessionToken, AssumeRole): no such device for the user. */
+  mfaUnknownDevice: () =>
+    Errors.accessDenied(
+      'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+    ),
+  /** ... or a code that is wrong or already used. */
+  mfaInvalidCode: () =>
+    Errors.accessDenied('MultiFactorAuthentication failed with invalid MFA one time pass code.'),
 } as const;

@@ -1,7 +1,7 @@
 import { AccountClient } from '../accounts/client.ts';
 import type { Caller } from '../caller/types.ts';
 import type { Env } from '../env.ts';
-import { MfaDenied } from '../iam/mfa-devices/verify.ts';
+import { StsErrors } from './errors.ts';
 
 /**
  * Checks the SerialNumber/TokenCode pair of GetSessionToken or AssumeRole: the device must be a
@@ -15,6 +15,6 @@ export async function verifyMfa(
 ): Promise<void> {
   // Role sessions have no devices; the user behind a GetSessionToken session does.
   const isUser = caller.kind === 'User' && input.userId !== '';
-  if (!isUser) throw MfaDenied.unknownDevice();
+  if (!isUser) throw StsErrors.mfaUnknownDevice();
   await AccountClient.of(env, caller.account).verifyMfa({ account: caller.account, ...input });
 }

@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 import { GITHUB_ACTIONS_CLAIMS } from '../oidc/github-claims.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints, PATTERNS } from '../protocol/constraints.ts';
-import { AwsError, WebIdentityErrors } from '../protocol/errors.ts';
+import { WebIdentityErrors } from '../protocol/errors.ts';
 import { checkTags } from '../protocol/tags.ts';
 import type { Tags } from '../store/types.ts';
 
@@ -72,10 +72,6 @@ export function tokenContext(options: {
 const TAGS_CLAIM = 'https://aws.amazon.com/tags';
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 
-function badClaim(message: string): AwsError {
-  return new AwsError('InvalidIdentityToken', message, 400);
-}
-
 /**
  * Session tags from the token ("Passing session tags using AssumeRoleWithWebIdentity"): the
  * `https://aws.amazon.com/tags` claim holds `principal_tags` (each value a one-element array) and
@@ -85,7 +81,7 @@ export function tokenSessionTags(claims: JWTPayload): { tags: Tags; transitive: 
   const claim = claims[TAGS_CLAIM];
   if (claim === undefined) return { tags: [], transitive: [] };
   if (claim === null || typeof claim !== 'object' || Array.isArray(claim)) {
-    throw badClaim(`The ${TAGS_CLAIM} claim must be an object.`);
+    throw WebIdentityErrors.badClaim(`The ${TAGS_CLAIM} claim must be an object.`);
   }
   const { principal_tags: principal, transitive_tag_keys: transitive } = claim as Record<
     string,
@@ -94,19 +90,21 @@ export function tokenSessionTags(claims: JWTPayload): { tags: Tags; transitive: 
   const tags: Tags = [];
   if (principal !== undefined) {
     if (principal === null || typeof principal !== 'object' || Array.isArray(principal)) {
-      throw badClaim('principal_tags must be an object of tag keys to one-element arrays.');
+      throw WebIdentityErrors.badClaim(
+        'principal_tags must be an object of tag keys to one-element arrays.',
+      );
     }
     for (const [key, value] of Object.entries(principal)) {
       const v = Array.isArray(value) ? value : [value];
       if (v.length !== 1 || typeof v[0] !== 'string') {
-        throw badClaim(`Session tag ${key} must have exactly one string value.`);
+        throw WebIdentityErrors.badClaim(`Session tag ${key} must have exactly one string value.`);
       }
       tags.push({ Key: key, Value: v[0] });
     }
   }
   const keys = transitive === undefined ? [] : transitive;
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) {
-    throw badClaim('transitive_tag_keys must be an array of tag keys.');
+    throw WebIdentityErrors.badClaim('transitive_tag_keys must be an array of tag keys.');
   }
   const v = new Constraints();
   checkTags(v, tags);
@@ -120,7 +118,7 @@ export function tokenSourceIdentity(claims: JWTPayload): string | undefined {
   const value = claims[SOURCE_IDENTITY_CLAIM];
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
-    throw badClaim(`The ${SOURCE_IDENTITY_CLAIM} claim must be a string.`);
+    throw WebIdentityErrors.badClaim(`The ${SOURCE_IDENTITY_CLAIM} claim must be a string.`);
   new Constraints()
     .length('sourceIdentity', value, 2, 64)
     .pattern('sourceIdentity', value, PATTERNS.sessionName.re, PATTERNS.sessionName.shown)

@@ -354,7 +354,9 @@ export async function benchHttp(): Promise<{ results: Result[]; notes: string[] 
   const notes: string[] = [];
   // BENCH_STATE: where the server's state folder goes (e.g. /dev/shm: Durable Object commits without disk syncs).
   const state = await mkdtemp(join(process.env.BENCH_STATE ?? tmpdir(), 'rolecall-bench-'));
-  const server = await startServer({ port: 0, persist: state });
+  // Limits off: one load generator is one client address, and this measures the server's work per
+  // request, not the limiter (a successful signed call never reaches the limiter anyway).
+  const server = await startServer({ port: 0, persist: state, vars: { RATE_LIMITS: 'off' } });
   try {
     const workloads = await rolecallWorkloads(server);
     for (const w of workloads) {

@@ -24,7 +24,10 @@ const run = promisify(execFile);
 
 const name = process.argv[2] ?? 'AssumeRole';
 const count = Number(process.argv[3] ?? 200);
-const WORKERD = resolve(import.meta.dirname, '../../node_modules/@cloudflare/workerd-linux-64/bin/workerd');
+const WORKERD = resolve(
+  import.meta.dirname,
+  '../../node_modules/@cloudflare/workerd-linux-64/bin/workerd',
+);
 
 const work = await mkdtemp(join(tmpdir(), 'rolecall-instructions-'));
 const out = join(work, 'cg');
@@ -58,10 +61,15 @@ async function dumpTotal(): Promise<number> {
 async function send(server: Server, w: Workload, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const c = w.calls[i % w.calls.length];
-    const res = await fetch(server.url + c.path, { method: c.method, headers: c.headers, body: c.body });
+    const res = await fetch(server.url + c.path, {
+      method: c.method,
+      headers: c.headers,
+      body: c.body,
+    });
     const body = await res.text();
     const wrong = w.check(res.status, body);
-    if (wrong !== undefined) throw new Error(`${w.name}: ${res.status} ${wrong}: ${body.slice(0, 200)}`);
+    if (wrong !== undefined)
+      throw new Error(`${w.name}: ${res.status} ${wrong}: ${body.slice(0, 200)}`);
   }
 }
 
@@ -78,7 +86,11 @@ const hello: Workload = {
   check: (s, b) => (s === 200 && b === 'hello world' ? undefined : 'not hello world'),
 };
 try {
-  let server = await startServer({ config: resolve(import.meta.dirname, 'hello-world.toml'), port: 0, persist: false });
+  let server = await startServer({
+    config: resolve(import.meta.dirname, 'hello-world.toml'),
+    port: 0,
+    persist: false,
+  });
   const base = await measure(server, hello);
   await server.stop();
   const state = join(work, 'state');
@@ -90,7 +102,9 @@ try {
     if (w === undefined) throw new Error(`no workload named ${name}`);
     const per = await measure(server, w);
     const m = (n: number) => (n / 1e6).toFixed(3) + ' M';
-    console.log(`hello-world ${m(base)} instructions/request; ${name} ${m(per)}; over hello-world ${m(per - base)}`);
+    console.log(
+      `hello-world ${m(base)} instructions/request; ${name} ${m(per)}; over hello-world ${m(per - base)}`,
+    );
   } finally {
     await server.stop();
   }

@@ -57,7 +57,13 @@ class Inspector {
 }
 
 const state = await mkdtemp(join(process.env.BENCH_STATE ?? tmpdir(), 'rolecall-profile-'));
-const server = await startServer({ port: 0, persist: state, inspectorPort: PORT });
+// Limits off, as in the HTTP benchmark (one load generator is one client address).
+const server = await startServer({
+  port: 0,
+  persist: state,
+  inspectorPort: PORT,
+  vars: { RATE_LIMITS: 'off' },
+});
 try {
   const workloads = await rolecallWorkloads(server);
   const w = workloads.find((x) => typeof x !== 'string' && x.name === name);

@@ -85,12 +85,7 @@ export async function webIdentityCalls(base: string, count: number): Promise<Cal
   return Array.from({ length: count }, (_, i) => ({
     method: 'POST',
     path: '/',
-    // Distinct client addresses: the local config's demo limit on unsigned calls is per client IP
-    // (docs/security.md), and this measures the server's work, not the limiter.
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      'cf-connecting-ip': `198.51.100.${i % 250}`,
-    },
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: new URLSearchParams({
       Action: 'AssumeRoleWithWebIdentity',
       Version: '2011-06-15',

@@ -6,6 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type Server } from '../../src/local/serve.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+// Answers its path, and under /ip the client address rolecall's Worker would see.
+const WORKER = `import { clientIp } from ${JSON.stringify(join(ROOT, 'src/routes/client-ip.ts'))};
+export default {
+  fetch(r: Request, env: any) {
+    const path = new URL(r.url).pathname;
+    return new Response(path.startsWith('/ip') ? String(clientIp(r, env)) : 'worker ' + path);
+  },
+};`;
+
+/** The client address the Worker sees, for a request that sends `forged` (or nothing). */
+async function seenIp(server: Server, forged?: string, path = '/ip'): Promise<string> {
+  const res = await fetch(server.url + path, {
+    headers: forged === undefined ? {} : { 'CF-Connecting-IP': forged },
+  });
+  return res.text();
+}
 
 describe('the npm start server with [assets] (src/local/serve.ts)', () => {
   let dir: string;
@@ -19,10 +35,7 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     await writeFile(join(dir, 'public/app.js'), 'console.log(1)');
     await mkdir(join(dir, 'public/api'), { recursive: true });
     await writeFile(join(dir, 'public/api/index.html'), '<p>shadowed by the Worker</p>');
-    await writeFile(
-      join(dir, 'worker.ts'),
-      `export default { fetch: (r: Request) => new Response('worker ' + new URL(r.url).pathname) };`,
-    );
+    await writeFile(join(dir, 'worker.ts'), WORKER);
     await writeFile(
       join(dir, 'wrangler.toml'),
       [
@@ -57,6 +70,36 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     const res = await fetch(server.url + path, { redirect: 'manual' });
     expect(res.status).toBe(status);
     expect(await res.text()).toBe(body);
+  });
+
+  it('sets the client address itself: a client cannot choose it with CF-Connecting-IP', async () => {
+    expect(await seenIp(server)).toBe('127.0.0.1');
+    expect(await seenIp(server, '198.51.100.7')).toBe('127.0.0.1');
+    // A percent-encoded path goes through Miniflare's asset router to the Worker: the same.
+    expect(await seenIp(server, '198.51.100.7', '/ip%2Dx')).toBe('127.0.0.1');
+  });
+});
+
+describe('the npm start server without [assets]', () => {
+  it('sets the client address itself too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rolecall-serve-'));
+    await writeFile(join(dir, 'worker.ts'), WORKER);
+    await writeFile(
+      join(dir, 'wrangler.toml'),
+      ['name = "serve-test"', 'main = "worker.ts"', 'compatibility_date = "2026-11-01"'].join('\n'),
+    );
+    const server = await startServer({
+      config: join(dir, 'wrangler.toml'),
+      port: 0,
+      persist: false,
+    });
+    try {
+      expect(await seenIp(server)).toBe('127.0.0.1');
+      expect(await seenIp(server, '198.51.100.7')).toBe('127.0.0.1');
+    } finally {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

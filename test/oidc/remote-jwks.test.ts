@@ -1,7 +1,12 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/protocol/errors.ts';
-import { MAX_DOCUMENT_BYTES, RemoteJwks, type Fetcher } from '../../src/oidc/remote-jwks.ts';
+import {
+  MAX_DOCUMENT_BYTES,
+  MAX_REDIRECTS,
+  RemoteJwks,
+  type Fetcher,
+} from '../../src/oidc/remote-jwks.ts';
 import { verifyToken } from '../../src/oidc/verify.ts';
 
 const ISSUER = 'https://issuer.example';
@@ -120,5 +125,59 @@ describe('RemoteJwks', { timeout: 30_000 }, () => {
     for (let i = 0; i < 10; i++) await cache.keys(`https://issuer${i}.example`, 0);
     expect(cache.size.bytes).toBeLessThanOrEqual(one * 3);
     expect(cache.size.entries).toBeLessThanOrEqual(3);
+  });
+  it('remembers a failed load: junk tokens for a broken issuer cost one fetch per interval', async () => {
+    let calls = 0;
+    const down: Fetcher = async () => {
+      calls++;
+      return new Response('oops', { status: 500 });
+    };
+    const cache = new RemoteJwks(down);
+    for (let i = 0; i < 50; i++) {
+      expect(await code(cache.keys(ISSUER, 1000 + i, true))).toBe('IDPCommunicationError');
+    }
+    expect(calls).toBe(1);
+    // Past the refetch interval the issuer is asked again (it may be back).
+    expect(await code(cache.keys(ISSUER, 1000 + 30_000))).toBe('IDPCommunicationError');
+    expect(calls).toBe(2);
+  });
+
+  it('keeps serving the cached keys when a refetch for an unknown kid fails', async () => {
+    const k1 = await keyPair('k1');
+    let up = true;
+    const net = issuerServer(() => ({ keys: [k1.jwk] }));
+    const flaky: Fetcher = async (url, init) =>
+      up ? net.fetcher(url, init) : new Response('down', { status: 503 });
+    const cache = new RemoteJwks(flaky);
+    await cache.keys(ISSUER, 0);
+    up = false;
+    expect(await code(cache.keys(ISSUER, 31_000, true))).toBe('IDPCommunicationError');
+    expect((await cache.keys(ISSUER, 32_000, true)).keys[0]!.kid).toBe('k1');
+  });
+
+  it('follows https redirects only, and at most MAX_REDIRECTS of them', async () => {
+    const k1 = await keyPair('k1');
+    const redirecting = (hops: number, last: string): Fetcher => {
+      const seen: string[] = [];
+      return async (url, init) => {
+        seen.push(url);
+        expect(init.redirect).toBe('manual');
+        if (url === `${ISSUER}/.well-known/openid-configuration`) {
+          return Response.json({ jwks_uri: `${ISSUER}/hop/0` });
+        }
+        const n = Number(url.split('/hop/')[1] ?? NaN);
+        if (n < hops) {
+          const next = n + 1 === hops ? last : `${ISSUER}/hop/${n + 1}`;
+          return new Response(null, { status: 302, headers: { location: next } });
+        }
+        return Response.json({ keys: [k1.jwk] });
+      };
+    };
+    const ok = new RemoteJwks(redirecting(MAX_REDIRECTS, `${ISSUER}/hop/99`));
+    expect((await ok.keys(ISSUER, 0)).keys[0]!.kid).toBe('k1');
+    const tooMany = new RemoteJwks(redirecting(MAX_REDIRECTS + 1, `${ISSUER}/hop/99`));
+    expect(await code(tooMany.keys(ISSUER, 0))).toBe('IDPCommunicationError');
+    const toHttp = new RemoteJwks(redirecting(1, 'http://169.254.169.254/latest/meta-data'));
+    expect(await code(toHttp.keys(ISSUER, 0))).toBe('IDPCommunicationError');
   });
 });

@@ -1,4 +1,4 @@
-import { Errors } from '../../protocol/errors.ts';
+import { AwsError, Errors } from '../../protocol/errors.ts';
 
 /**
  * IAM's error messages, worded as IAM words them (IAM API Reference, each action's "Errors", and the
@@ -83,4 +83,22 @@ export const IamErrors = {
     ),
   needsUserName: () =>
     Errors.validation('Must specify userName when calling with non-User credentials'),
+
+  /** EnableMFADevice / ResyncMFADevice with codes that do not hold (IAM API Reference: 403). */
+  invalidAuthenticationCode: () =>
+    new AwsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', 403),
+
+  /** Outbound identity federation (IAM API Reference: FeatureEnabled 409, FeatureDisabled 404). */
+  outboundEnabled: () =>
+    new AwsError(
+      'FeatureEnabled',
+      'Outbound web identity federation is already enabled for this account.',
+      409,
+    ),
+  outboundDisabled: () =>
+    new AwsError(
+      'FeatureDisabled',
+      'Outbound web identity federation is not enabled for this account.',
+      404,
+    ),
 } as const;

@@ -1,6 +1,7 @@
-import { AwsError, Errors } from '../../protocol/errors.ts';
+import { Errors } from '../../protocol/errors.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import type { MfaDeviceRecord, UserRecord } from '../../store/types.ts';
+import { IamErrors } from '../common/errors.ts';
 
 /** "IAM and AWS STS quotas": MFA devices in use per user. */
 export const MFA_DEVICES_PER_USER = 8;
@@ -16,8 +17,7 @@ export const MfaErrors = {
     Errors.deleteConflict('Cannot delete entity, must deactivate MFA device first.'),
   userHasDevices: () =>
     Errors.deleteConflict('Cannot delete entity, must delete MFA device first.'),
-  invalidCode: () =>
-    new AwsError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', 403),
+  invalidCode: () => IamErrors.invalidAuthenticationCode(),
 };
 
 /** The MFADevice data type (ListMFADevices). */

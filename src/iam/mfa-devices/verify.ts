@@ -1,26 +1,10 @@
 import type { AccountState, MfaCheck } from '../../accounts/types.ts';
 import { matchStep, timeStep, totpKey } from '../../auth/totp.ts';
 import type { Env } from '../../env.ts';
-import { AwsError } from '../../protocol/errors.ts';
 import type { IamStore, MfaDeviceRecord } from '../../store/types.ts';
+import { StsErrors } from '../../sts/errors.ts';
 import { openSeed } from './seed.ts';
 import { parseMfaSerial } from './serial.ts';
-
-/** STS's answers when a SerialNumber/TokenCode pair does not hold (GetSessionToken, AssumeRole). */
-export const MfaDenied = {
-  unknownDevice: () =>
-    new AwsError(
-      'AccessDenied',
-      'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
-      403,
-    ),
-  invalidCode: () =>
-    new AwsError(
-      'AccessDenied',
-      'MultiFactorAuthentication failed with invalid MFA one time pass code.',
-      403,
-    ),
-};
 
 /**
  * Steps either side of the current one that a sign-in code may come from: one, so a code typed as
@@ -54,13 +38,13 @@ export async function checkMfaCode(input: {
 }): Promise<void> {
   const { env, store, state, check } = input;
   const device = await deviceBySerial(store, check.account, check.serialNumber);
-  if (!device?.user || device.user.id !== check.userId) throw MfaDenied.unknownDevice();
+  if (!device?.user || device.user.id !== check.userId) throw StsErrors.mfaUnknownDevice();
   const counter = state.mfaCounter(device.serialNumber) ?? { lastStep: -1, drift: 0 };
   const center = timeStep(check.now) + counter.drift;
   const steps: number[] = [];
   for (let s = center - SIGN_IN_SKEW; s <= center + SIGN_IN_SKEW; s++) steps.push(s);
   const key = await totpKey(await openSeed(env.SEAL_KEY, device.serialNumber, device.sealedSeed));
   const step = await matchStep(key, check.tokenCode, steps);
-  if (step === undefined || step <= counter.lastStep) throw MfaDenied.invalidCode();
+  if (step === undefined || step <= counter.lastStep) throw StsErrors.mfaInvalidCode();
   state.setMfaCounter(device.serialNumber, { ...counter, lastStep: step });
 }

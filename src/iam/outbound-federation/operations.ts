@@ -2,24 +2,10 @@ import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { newOutboundId, OUTBOUND_ALGORITHMS, outboundIssuer } from '../../oidc/outbound.ts';
 import { ensureKeyRing } from '../../oidc/signing-keys.ts';
-import { AwsError } from '../../protocol/errors.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { KvWebIdentityStore } from '../../store/web-identity.ts';
 import { authorizeIam } from '../common/authorize.ts';
-
-/** IAM's outbound identity federation errors (IAM API Reference: FeatureEnabled 409, FeatureDisabled 404). */
-const featureEnabled = () =>
-  new AwsError(
-    'FeatureEnabled',
-    'Outbound web identity federation is already enabled for this account.',
-    409,
-  );
-const featureDisabled = () =>
-  new AwsError(
-    'FeatureDisabled',
-    'Outbound web identity federation is not enabled for this account.',
-    404,
-  );
+import { IamErrors } from '../common/errors.ts';
 
 /**
  * EnableOutboundWebIdentityFederation: turns the feature on and answers the account's issuer URL.
@@ -33,7 +19,7 @@ export async function enableOutboundWebIdentityFederation(
   await authorizeIam(ctx, caller, 'iam:EnableOutboundWebIdentityFederation', '*');
   const store = new KvWebIdentityStore(ctx.env.IAM);
   const existing = await store.getOutbound(caller.account);
-  if (existing?.enabled) throw featureEnabled();
+  if (existing?.enabled) throw IamErrors.outboundEnabled();
   const record = { enabled: true, issuerId: existing?.issuerId ?? newOutboundId() };
   await ensureKeyRing({
     sealSeed: ctx.env.SEAL_KEY,
@@ -54,7 +40,7 @@ export async function disableOutboundWebIdentityFederation(
   await authorizeIam(ctx, caller, 'iam:DisableOutboundWebIdentityFederation', '*');
   const store = new KvWebIdentityStore(ctx.env.IAM);
   const existing = await store.getOutbound(caller.account);
-  if (!existing?.enabled) throw featureDisabled();
+  if (!existing?.enabled) throw IamErrors.outboundDisabled();
   await store.putOutbound(caller.account, { ...existing, enabled: false });
   return undefined;
 }
@@ -66,7 +52,7 @@ export async function getOutboundWebIdentityFederationInfo(
 ): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:GetOutboundWebIdentityFederationInfo', '*');
   const existing = await new KvWebIdentityStore(ctx.env.IAM).getOutbound(caller.account);
-  if (!existing) throw featureDisabled();
+  if (!existing) throw IamErrors.outboundDisabled();
   return {
     IssuerIdentifier: outboundIssuer(ctx.info, existing.issuerId),
     JwtVendingEnabled: existing.enabled,

@@ -39,7 +39,6 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   checkRoleContent(spec);
   const trustPrincipalIds = await resolveTrustPrincipals(
     spec.assumeRolePolicyDocument,
-    account,
     storedPrincipal(store, account),
   );
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
@@ -107,7 +106,6 @@ export async function updateAssumeRolePolicy(
   checkDocument(document, 'trust');
   const trustPrincipalIds = await resolveTrustPrincipals(
     document,
-    caller.account,
     storedPrincipal(ctx.store, caller.account),
   );
   role.assumeRolePolicyDocument = document;

@@ -21,6 +21,13 @@ export function revokeOlderSessionsPolicy(before: number): string {
   });
 }
 
+/** The account a role ARN names (whose object runs the revocation); NoSuchEntity for a non-role ARN. */
+export function roleAccount(roleArn: string): string {
+  const parsed = parseRoleArn(roleArn);
+  if (!parsed) throw IamErrors.noSuchRole(roleArn);
+  return parsed.account;
+}
+
 /**
  * Revokes every session of a role issued before `before`, the way AWS does ("Revoking IAM role
  * temporary security credentials"): an inline Deny on aws:TokenIssueTime, written to the role.

@@ -12,47 +12,56 @@ function awsPrincipals(text: string): string[] {
   return values;
 }
 
+/** A user or role a policy names: its exact ARN, and the account, kind and name the ARN gives. */
+export interface NamedPrincipal {
+  arn: string;
+  account: string;
+  kind: 'user' | 'role';
+  name: string;
+}
+
 /**
- * The unique id of the user or role with this exact ARN (path included), or null when there is none.
- * An empty string means "exists, id not assigned yet" (an entity a seed document is about to create).
+ * The unique id of the user or role with this exact ARN (path included), or null when IAM would
+ * refuse to save a policy naming it. An empty string leaves the entry unbound: a principal a seed
+ * document is about to create (bound once it exists), or one of an account rolecall does not hold.
  */
-export type PrincipalLookup = (
-  arn: string,
-  kind: 'user' | 'role',
-  name: string,
-) => Promise<string | null>;
+export type PrincipalLookup = (principal: NamedPrincipal) => Promise<string | null>;
 
 /**
  * IAM resolves the users and roles a trust policy names when the policy is saved and keeps their
- * unique ids, so naming one that does not exist is refused: MalformedPolicyDocument `Invalid
- * principal in policy: "AWS":"<arn>"` (IAM User Guide, "Roles terms and concepts": Principal, and
- * "Troubleshooting IAM roles"). Only the caller's own account is checked: the account root and bare
- * account ids always resolve, and other accounts may be real AWS accounts rolecall does not hold.
- * Returns the ids (lowercased ARN -> id) a later AssumeRole binds the policy to (sts/trust.ts).
+ * unique ids, in any account, so naming one that does not exist is refused: MalformedPolicyDocument
+ * `Invalid principal in policy: "AWS":"<arn>"` (IAM User Guide, "AWS JSON policy elements:
+ * Principal": IAM role and user principals, and "Troubleshooting IAM roles"). The account root and
+ * bare account ids always resolve. Returns the ids (lowercased ARN -> id) a later AssumeRole binds
+ * the policy to (sts/trust.ts).
  */
 export async function resolveTrustPrincipals(
   text: string,
-  account: string,
   lookup: PrincipalLookup,
 ): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
-  for (const value of awsPrincipals(text)) {
-    const m = PRINCIPAL_ARN.exec(value);
-    if (!m || m[1] !== account) continue;
-    const id = await lookup(value, m[2] as 'user' | 'role', m[4]!);
-    if (id === null) throw IamErrors.invalidPrincipal('AWS', value);
-    if (id !== '') ids[value.toLowerCase()] = id;
+  for (const arn of awsPrincipals(text)) {
+    const m = PRINCIPAL_ARN.exec(arn);
+    if (!m) continue;
+    const id = await lookup({ arn, account: m[1]!, kind: m[2] as 'user' | 'role', name: m[4]! });
+    if (id === null) throw IamErrors.invalidPrincipal('AWS', arn);
+    if (id !== '') ids[arn.toLowerCase()] = id;
   }
   return ids;
 }
 
 /**
  * The store's answer: an entity of that name whose ARN (and so path) is the one named, compared
- * case-insensitively as IAM compares names.
+ * case-insensitively as IAM compares names. rolecall holds every account its callers belong to, so
+ * a principal of another account is looked up the same way; only an account rolecall does not hold
+ * at all (no account record and no such entity: an outside AWS account, which no rolecall caller
+ * can act as) leaves the entry unbound instead of refusing it.
  */
 export function storedPrincipal(store: IamStore, account: string): PrincipalLookup {
-  return async (arn, kind, name) => {
-    const entity = await store.get(account, kind, name);
-    return entity?.arn.toLowerCase() === arn.toLowerCase() ? entity.id : null;
+  return async ({ arn, account: of, kind, name }) => {
+    const entity = await store.get(of, kind, name);
+    if (entity?.arn.toLowerCase() === arn.toLowerCase()) return entity.id;
+    if (of === account || (await store.getAccount(of)) !== null) return null;
+    return '';
   };
 }

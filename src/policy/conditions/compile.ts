@@ -126,6 +126,10 @@ export function compileCondition(
   // A key the request lacks: ...IfExists and ForAllValues hold, ForAnyValue fails, and a plain
   // operator holds only if negated (IAM User Guide: Condition operators; Multivalued context keys).
   const whenAbsent = ifExists || forAll ? true : forAny ? false : negated;
+  // A set operator reads a key whose values "resolve to a null data set, such as an empty string"
+  // as absent: ForAllValues holds, ForAnyValue fails (Creating a condition with multiple keys or
+  // values > Using multiple keys and values).
+  const setOperator = forAll || forAny;
   // Each context value may be compared with every policy value of the condition; a comparison (a
   // Set probe, a CIDR or number test, a call into a matcher) is about 8 units.
   const width = values.length * 8;
@@ -139,6 +143,7 @@ export function compileCondition(
       slot: -1,
       cost,
       test(ctx) {
+        if (setOperator && isNullSet(ctx.byId(keyId, lower))) return whenAbsent;
         const present = ctx.typedById(keyId, lower, kind, parse);
         if (present === undefined || present.length === 0) return whenAbsent;
         charge(present.length * width);
@@ -166,6 +171,7 @@ export function compileCondition(
     test(ctx) {
       const present = ctx.byId(keyId, lower);
       if (present === undefined || present.length === 0) return whenAbsent;
+      if (setOperator && present.length === 1 && present[0] === '') return whenAbsent;
       let units = present.length * width;
       for (const v of present) units += v.length >> 4;
       charge(units);
@@ -184,7 +190,16 @@ export function compileCondition(
   };
 }
 
-/** `Null: {key: "true"}` holds when the key is absent; `"false"` when it is present. */
+/** No values, or only the empty string: a null value (Null) or data set (ForAllValues, ForAnyValue). */
+function isNullSet(values: string[] | undefined): boolean {
+  return values === undefined || values.length === 0 || (values.length === 1 && values[0] === '');
+}
+
+/**
+ * `Null: {key: "true"}` holds when the key is absent; `"false"` when it is present with a value.
+ * An empty string in the request "is null" (Condition element > The request context: "it is
+ * possible to include an empty string. In this case, the value in the request context is null").
+ */
 function nullCondition(
   operator: string,
   key: string,
@@ -201,8 +216,7 @@ function nullCondition(
     slot: -1,
     cost: costOf('Null', null),
     test(ctx) {
-      const v = ctx.byId(keyId, lower);
-      const absent = v === undefined || v.length === 0;
+      const absent = isNullSet(ctx.byId(keyId, lower));
       return wantAbsent.some((w) => w === absent);
     },
   };

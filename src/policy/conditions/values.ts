@@ -1,12 +1,15 @@
 /**
  * Typed readings of condition values. Numbers: integers and decimals, given as JSON numbers or
  * strings (Numeric condition operators). Dates: ISO 8601 or epoch seconds (Date condition
- * operators: "a date in W3C implementation of ISO 8601 ... or epoch (UNIX) time").
+ * operators: "one of the W3C implementations of the ISO 8601 date formats ... or in epoch (UNIX)
+ * time"). The W3C profile's forms are YYYY-MM, YYYY-MM-DD and a date with hh:mm, hh:mm:ss or
+ * hh:mm:ss.s; a bare YYYY reads as epoch seconds, as any other string of digits does.
  */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const EPOCH = /^[+-]?\d+(?:\.\d+)?$/;
 const ISO_DATE =
   /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 export function parseNumber(text: string): number | null {
@@ -23,6 +26,11 @@ export function parseDate(text: string): number | null {
   if (EPOCH.test(t)) return Number(t) * 1000;
   const c = COMPACT.exec(t);
   if (c !== null) return Date.UTC(+c[1], +c[2] - 1, +c[3], +c[4], +c[5], +c[6]);
+  const month = YEAR_MONTH.exec(t);
+  if (month !== null) {
+    const m = Number(month[2]);
+    return m >= 1 && m <= 12 ? Date.UTC(Number(month[1]), m - 1, 1) : null;
+  }
   if (!ISO_DATE.test(t)) return null;
   let iso = t.replace(' ', 'T');
   // A date-time without an offset is UTC in IAM, not the host's local time.

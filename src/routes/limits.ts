@@ -1,0 +1,142 @@
+import type { Env } from '../env.ts';
+import { Errors } from '../protocol/errors.ts';
+import { clientIp } from './client-ip.ts';
+import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
+
+/**
+ * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
+ * table is in docs/security.md). Two classes are limited here, for every route:
+ *
+ * - public: requests that carry no credentials (the page and its assets, /health, /v1/simulate,
+ *   discovery documents and JWKS, unknown paths) count against PUBLIC_LIMIT before any work;
+ * - credentialed (the query API, AuthZEN, the test issuer's token and key endpoints, the runner's ID
+ *   token endpoint, /admin): nothing is checked before a request whose credentials are accepted, so
+ *   successful calls pay nothing. A request answered an error before its credentials were accepted
+ *   is an authentication failure and counts against AUTH_FAILURE_LIMIT; past the limit the client
+ *   is refused for FAILURE_BLOCK_MS before any credential is looked up (per isolate: each isolate
+ *   learns it from the client's next failure).
+ *
+ * The demo's own limits (sandboxes, calls with sandbox keys) are applied by its routes.
+ */
+
+/** How long a client over AUTH_FAILURE_LIMIT is refused: the binding's period (10 s). */
+export const FAILURE_BLOCK_MS = 10_000;
+/** Seconds a client over PUBLIC_LIMIT is told to wait: the binding's period. */
+const PUBLIC_RETRY_SECONDS = 10;
+/** Clients remembered as over the failure limit, per isolate (oldest forgotten first). */
+const MAX_BLOCKED = 10_000;
+
+const blocked = new Map<string, number>();
+const accepted = new WeakSet<Request>();
+
+/** Marks a request whose credentials were accepted: its errors are not authentication failures. */
+export function markAuthenticated(request: Request): void {
+  accepted.add(request);
+}
+
+/** The limiter, unless the deployment turned limits off (`RATE_LIMITS = "off"`, docs/ci.md). */
+export function limiter(
+  env: Env,
+  name: 'PUBLIC_LIMIT' | 'AUTH_FAILURE_LIMIT' | 'DEMO_API_LIMIT' | 'DEMO_SANDBOX_LIMIT',
+): RateLimit | undefined {
+  return env.RATE_LIMITS === 'off' ? undefined : env[name];
+}
+
+/**
+ * Whether a request from `ip` is within `limit`'s budget. A deployment without the binding has no
+ * limit. Fails open if the binding itself fails: the limits protect capacity, and an outage of the
+ * limiter must not turn every request into an error.
+ */
+export async function withinLimit(
+  limit: RateLimit | undefined,
+  scope: string,
+  ip: string,
+): Promise<boolean> {
+  if (!limit) return true;
+  try {
+    return (await limit.limit({ key: `${scope}:${ip}` })).success;
+  } catch (e) {
+    console.error('rate limiter unavailable', e);
+    return true;
+  }
+}
+
+type Kind = 'public' | 'query' | 'credentialed' | 'own';
+
+const CREDENTIALED_OIDC = /^\/oidc\/[^/]+\/(?:token|keys\/rotate|github\/runner|github\/token)$/;
+
+/** Which class a request is in, from its method and URL only (nothing read yet). */
+export function kindOf(method: string, url: string): Kind {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const q = url.indexOf('?', start);
+  const path = start === -1 ? '/' : q === -1 ? url.slice(start) : url.slice(start, q);
+  if (path === '/') {
+    const page = (method === 'GET' || method === 'HEAD') && (q === -1 || q === url.length - 1);
+    return page ? 'public' : 'query';
+  }
+  // The demo page's endpoint applies the demo's own limits to every request.
+  if (path === '/demo/v1/sandbox' && method === 'POST') return 'own';
+  if (path.startsWith('/access/') || path.startsWith('/admin/')) return 'credentialed';
+  if (path.startsWith('/oidc/') && CREDENTIALED_OIDC.test(path)) return 'credentialed';
+  return 'public';
+}
+
+type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | Promise<Response>;
+
+/**
+ * The Worker's fetch handler with the limits above around `fetch` (every route). A plain function
+ * rather than a middleware: a successful signed call pays a header read, a URL scan and a status
+ * check, nothing else.
+ */
+export function withRateLimits(fetch: Fetch): Fetch {
+  return async (request, env, ctx) => {
+    const ip = clientIp(request, env);
+    if (ip === null || env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
+    const kind = kindOf(request.method, request.url);
+    if (kind === 'own') return fetch(request, env, ctx);
+    if (kind === 'public') {
+      if (!(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
+        return throttled(request, kind, PUBLIC_RETRY_SECONDS);
+      }
+      return fetch(request, env, ctx);
+    }
+    if (blocked.size !== 0) {
+      const until = blocked.get(ip);
+      if (until !== undefined) {
+        const wait = until - Date.now();
+        if (wait > 0) return throttled(request, kind, Math.ceil(wait / 1000));
+        blocked.delete(ip);
+      }
+    }
+    const response = await fetch(request, env, ctx);
+    if (response.status >= 400 && !accepted.has(request)) {
+      if (!(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
+    }
+    return response;
+  };
+}
+
+function block(ip: string): void {
+  blocked.delete(ip);
+  if (blocked.size >= MAX_BLOCKED) blocked.delete(blocked.keys().next().value!);
+  blocked.set(ip, Date.now() + FAILURE_BLOCK_MS);
+}
+
+/**
+ * The throttled answer: AWS's `Throttling` / `Rate exceeded` (400) for the query API, as STS and
+ * IAM answer it, which every AWS SDK retries with backoff; a JSON 429 with Retry-After elsewhere.
+ */
+function throttled(request: Request, kind: Kind, seconds: number): Response {
+  if (kind === 'query') {
+    const auth = request.headers.get('authorization') ?? request.url;
+    return xmlErrorResponse(
+      /\/iam\/aws4_request/.test(auth) ? 'iam' : 'sts',
+      Errors.throttling(),
+      crypto.randomUUID(),
+    );
+  }
+  return jsonErrorResponse(
+    Errors.tooManyRequests('Too many requests from your network address; retry later.'),
+    { 'Retry-After': String(seconds), 'Cache-Control': 'no-store' },
+  );
+}

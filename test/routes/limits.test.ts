@@ -1,0 +1,255 @@
+import { env, exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { worker } from '../../src/app.ts';
+import { kindOf } from '../../src/routes/limits.ts';
+import {
+  DEMO_ACCOUNT,
+  DEMO_ADMIN,
+  signedPostHeaders,
+  signedRequest,
+  xmlText,
+} from '../helpers/aws.ts';
+import { createRole, mint, PROVIDER_ARN, registerTestIssuer, trustFor } from '../oidc/helpers.ts';
+
+// The limits of wrangler.toml (docs/security.md). Windows are fixed (aligned to the clock), so a
+// client gets at least LIMIT and at most 2 x LIMIT (+1) before its first refusal.
+const PUBLIC = 120;
+const FAILURES = 60;
+const ORIGIN = 'http://127.0.0.1:8787';
+
+/** A client address of its own per call site, so tests do not share buckets. */
+const freshIp = () => {
+  const b = crypto.getRandomValues(new Uint16Array(3));
+  return `2001:db8::${b[0]!.toString(16)}:${b[1]!.toString(16)}:${b[2]!.toString(16)}`;
+};
+
+function from(ip: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('cf-connecting-ip', ip);
+  return exports.default.fetch(new Request(ORIGIN + path, { ...init, headers }));
+}
+
+/** A signed query API call from `ip`. */
+async function signed(
+  ip: string,
+  params: Record<string, string>,
+  credentials = DEMO_ADMIN,
+  service: 'sts' | 'iam' = 'sts',
+) {
+  const res = await exports.default.fetch(
+    await signedRequest(params, credentials, { service, headers: { 'cf-connecting-ip': ip } }),
+  );
+  const body = await res.text();
+  return { status: res.status, code: xmlText(body, 'Code'), message: xmlText(body, 'Message') };
+}
+
+function unsignedWebIdentity(ip: string, roleArn: string, token: string, session = 'limits') {
+  return from(ip, '/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body: new URLSearchParams({
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: roleArn,
+      RoleSessionName: session,
+      WebIdentityToken: token,
+    }).toString(),
+  });
+}
+
+/** Whether an answer is a throttle: AWS's Throttling (query API) or a JSON 429. */
+async function throttled(res: Response): Promise<boolean> {
+  const text = await res.text();
+  if (res.status === 429) {
+    expect(JSON.parse(text).error.code).toBe('ThrottlingException');
+    const wait = Number(res.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(10);
+    return true;
+  }
+  if (xmlText(text, 'Code') === 'Throttling') {
+    expect(res.status).toBe(400);
+    expect(xmlText(text, 'Message')).toBe('Rate exceeded');
+    expect(xmlText(text, 'Type')).toBe('Sender');
+    return true;
+  }
+  expect(res.status).toBeLessThan(500);
+  return false;
+}
+
+/** Sends `requests` in turn until one is throttled; the index of that one (or -1). */
+async function firstThrottle(cap: number, request: (i: number) => Promise<Response>) {
+  for (let i = 0; i < cap; i++) {
+    if (await throttled(await request(i))) return i;
+  }
+  return -1;
+}
+
+describe('request classes (kindOf)', () => {
+  it.each([
+    ['GET', '/', `${ORIGIN}/`, 'public'],
+    ['GET', '/', `${ORIGIN}/?`, 'public'],
+    ['HEAD', '/', `${ORIGIN}/`, 'public'],
+    ['GET', '/', `${ORIGIN}/?Action=GetCallerIdentity`, 'query'],
+    ['POST', '/', `${ORIGIN}/`, 'query'],
+    ['GET', '/health', `${ORIGIN}/health`, 'public'],
+    ['POST', '/v1/simulate', `${ORIGIN}/v1/simulate`, 'public'],
+    ['GET', '/assets/app.js', `${ORIGIN}/assets/app.js`, 'public'],
+    ['GET', '/.well-known/authzen-configuration', '', 'public'],
+    ['GET', '/oidc/123456789012/.well-known/jwks.json', '', 'public'],
+    ['GET', '/outbound/x/.well-known/openid-configuration', '', 'public'],
+    ['GET', '/nowhere', '', 'public'],
+    ['POST', '/access/v1/evaluation', '', 'credentialed'],
+    ['POST', '/admin/v1/apply', '', 'credentialed'],
+    ['POST', '/oidc/123456789012/token', '', 'credentialed'],
+    ['POST', '/oidc/123456789012/keys/rotate', '', 'credentialed'],
+    ['POST', '/oidc/123456789012/github/runner', '', 'credentialed'],
+    ['GET', '/oidc/123456789012/github/token', '', 'credentialed'],
+    ['POST', '/demo/v1/sandbox', '', 'own'],
+    ['GET', '/demo/v1/sandbox', '', 'public'],
+    ['POST', '/demo/v1/other', '', 'public'],
+    ['POST', '/%61ccess/v1/evaluation', '', 'public'],
+  ])('%s %s (%s) is %s', (method, path, url, kind) => {
+    expect(kindOf(method, url || ORIGIN + path)).toBe(kind);
+  });
+});
+
+describe('requests without credentials share one per-client limit', { timeout: 60_000 }, () => {
+  it('every public path counts; past the limit a JSON 429 with Retry-After', async () => {
+    const ip = freshIp();
+    const paths: Array<[string, RequestInit?]> = [
+      ['/health'],
+      ['/'],
+      ['/assets/app.000000000000.js'],
+      ['/v1/simulate', { method: 'POST', headers: { 'content-type': 'application/json' } }],
+      ['/.well-known/authzen-configuration'],
+      [`/oidc/${DEMO_ACCOUNT}/.well-known/openid-configuration`],
+      [`/oidc/${DEMO_ACCOUNT}/.well-known/jwks.json`],
+      ['/outbound/nothing-here/.well-known/jwks.json'],
+      ['/no/such/route'],
+    ];
+    const first = await firstThrottle(2 * PUBLIC + 2, (i) => {
+      const [path, init] = paths[i % paths.length]!;
+      return from(ip, path, init);
+    });
+    expect(first).toBeGreaterThanOrEqual(PUBLIC);
+    // Signed calls are not public requests: the exhausted public budget does not concern them.
+    expect((await signed(ip, { Action: 'GetCallerIdentity' })).status).toBe(200);
+    // Another client is not concerned either.
+    expect((await from(freshIp(), '/health')).status).toBe(200);
+  });
+
+  it('RATE_LIMITS = "off" turns the limits off', async () => {
+    const ip = freshIp();
+    const off = { ...env, RATE_LIMITS: 'off' };
+    for (let i = 0; i < 2 * PUBLIC + 2; i++) {
+      const res: Response = await worker.fetch(
+        new Request(`${ORIGIN}/health`, { headers: { 'cf-connecting-ip': ip } }),
+        off,
+      );
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe('failed authentications share one per-client limit', { timeout: 60_000 }, () => {
+  it('every credentialed route counts; past the limit the client is refused, valid keys too', async () => {
+    const ip = freshIp();
+    const wrongSecret = { ...DEMO_ADMIN, secretAccessKey: 'not-the-secret-key' };
+    const failures: Array<() => Promise<Response>> = [
+      async () =>
+        exports.default.fetch(
+          await signedRequest({ Action: 'GetCallerIdentity' }, wrongSecret, {
+            headers: { 'cf-connecting-ip': ip },
+          }),
+        ),
+      () => unsignedWebIdentity(ip, `arn:aws:iam::${DEMO_ACCOUNT}:role/demo-readonly`, 'not.a.jwt'),
+      () =>
+        from(ip, '/access/v1/evaluation', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      () =>
+        from(ip, `/oidc/${DEMO_ACCOUNT}/github/token?api-version=2.0`, {
+          headers: { authorization: 'Bearer not.a.jwt' },
+        }),
+      () => from(ip, `/oidc/${DEMO_ACCOUNT}/token`, { method: 'POST', body: '{}' }),
+      () => from(ip, '/', { method: 'POST', body: 'Action=NoSuchThing' }),
+    ];
+    const first = await firstThrottle(2 * FAILURES + 4, (i) => failures[i % failures.length]!());
+    expect(first).toBeGreaterThanOrEqual(FAILURES);
+
+    // Refused for 10 s before any credential is looked at: AWS's Throttling on the query API (which
+    // the SDKs retry), a JSON 429 with Retry-After on the JSON routes.
+    const valid = await signed(ip, { Action: 'GetCallerIdentity' });
+    expect(valid).toEqual({ status: 400, code: 'Throttling', message: 'Rate exceeded' });
+    const iamCall = await signed(ip, { Action: 'GetUser' }, DEMO_ADMIN, 'iam');
+    expect(iamCall.code).toBe('Throttling');
+    const url = new URL(`/oidc/${DEMO_ACCOUNT}/token`, ORIGIN);
+    const mintHeaders = await signedPostHeaders({
+      url,
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+      credentials: DEMO_ADMIN,
+      service: 'sts',
+    });
+    const minted = await exports.default.fetch(
+      new Request(url, { method: 'POST', headers: mintHeaders, body: '{}' }),
+    );
+    expect(minted.status).toBe(429);
+    expect(await throttled(minted)).toBe(true);
+    // Another client is not concerned.
+    expect((await signed(freshIp(), { Action: 'GetCallerIdentity' })).status).toBe(200);
+  });
+
+  it('admin bearer guessing is limited', async () => {
+    const ip = freshIp();
+    const withAdmin = { ...env, ADMIN_TOKEN: 'the-admin-token-of-this-test' };
+    const first = await firstThrottle(2 * FAILURES + 2, async () =>
+      worker.fetch(
+        new Request(`${ORIGIN}/admin/v1/apply`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer guess', 'cf-connecting-ip': ip },
+          body: '{}',
+        }),
+        withAdmin,
+      ),
+    );
+    expect(first).toBeGreaterThanOrEqual(FAILURES);
+  });
+});
+
+describe('successful authenticated calls are never limited', { timeout: 120_000 }, () => {
+  it('signed calls of an account that does not expire, and their authorization errors', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 2 * PUBLIC + 2; i++) {
+      expect((await signed(ip, { Action: 'GetCallerIdentity' })).status).toBe(200);
+    }
+    // NoSuchEntity (as Terraform reads before it creates) follows a successful authentication.
+    for (let i = 0; i < 2 * FAILURES + 2; i++) {
+      const res = await signed(
+        ip,
+        { Action: 'GetRole', RoleName: `absent-${i}` },
+        DEMO_ADMIN,
+        'iam',
+      );
+      expect(res.code).toBe('NoSuchEntity');
+    }
+  });
+
+  it('AssumeRoleWithWebIdentity for a role of an account that does not expire', async () => {
+    await registerTestIssuer();
+    const roleArn = await createRole(
+      `limits-wi-${crypto.randomUUID().slice(0, 8)}`,
+      trustFor(PROVIDER_ARN),
+    );
+    const token = await mint({ preset: 'github-actions', repository: 'org/app' });
+    const ip = freshIp();
+    // More than the demo's per-client budget (120 per 10 s): the account is not a sandbox.
+    for (let i = 0; i < 130; i++) {
+      const res = await unsignedWebIdentity(ip, roleArn, token, `s${i}`);
+      expect(res.status, await res.text()).toBe(200);
+    }
+  });
+});
