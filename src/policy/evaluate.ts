@@ -103,7 +103,12 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
   // has no account, so neither their Allow nor their Deny statements apply (AWS Organizations
   // User Guide: SCPs "affect only IAM users and roles that are managed by accounts that are part
   // of the organization").
-  const scpLevels = caller.account === undefined ? NO_LEVELS : set.scp;
+  // Nor do they affect service-linked roles ("SCPs don't affect service-linked roles"), whose
+  // path is /aws-service-role/ (IAM User Guide: Using service-linked roles).
+  const scpLevels =
+    caller.account === undefined || caller.path?.startsWith('/aws-service-role/') === true
+      ? NO_LEVELS
+      : set.scp;
   for (const level of scpLevels) {
     const r = runAll(level, req, acc, hasBoundary);
     denied ||= (r & DENY) !== 0;
