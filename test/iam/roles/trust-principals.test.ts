@@ -162,3 +162,49 @@ describe('seeding trust policies', () => {
     expect((await env.IAM.list({ prefix: `acct/${id}` })).keys).toEqual([]);
   });
 });
+
+describe('seeding trust policies that name other accounts', () => {
+  const trust = (principal: string) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+  });
+
+  it('refuses a principal missing from an account the document describes, and writes nothing', async () => {
+    const [a, b] = ['750987654321', '760987654321'];
+    const missing = `arn:aws:iam::${b}:user/not-in-the-document`;
+    const err = await applySeed(
+      env,
+      new KvIamStore(env.IAM),
+      seedSchema.parse({
+        accounts: [
+          { id: a, roles: [{ name: 'r', assumeRolePolicyDocument: trust(missing) }] },
+          { id: b, users: [{ name: 'someone-else' }] },
+        ],
+      }),
+      Date.now(),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SeedError);
+    expect((err as SeedError).message).toBe(
+      `accounts[0].roles[0] (r): Invalid principal in policy: "AWS":"${missing}"`,
+    );
+    expect((await env.IAM.list({ prefix: `acct/${a}` })).keys).toEqual([]);
+    expect((await env.IAM.list({ prefix: `acct/${b}` })).keys).toEqual([]);
+  });
+
+  it('accepts, unbound, a principal of an account rolecall does not hold', async () => {
+    const a = '770987654321';
+    const outside = 'arn:aws:iam::780987654321:role/outside';
+    const store = new KvIamStore(env.IAM);
+    await applySeed(
+      env,
+      store,
+      seedSchema.parse({
+        accounts: [{ id: a, roles: [{ name: 'r', assumeRolePolicyDocument: trust(outside) }] }],
+      }),
+      Date.now(),
+    );
+    const role = await store.get(a, 'role', 'r');
+    expect(role).not.toBeNull();
+    expect(role!.trustPrincipalIds ?? {}).toEqual({});
+  });
+});
