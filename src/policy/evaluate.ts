@@ -222,6 +222,22 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
     );
   }
 
+  if (req.kmsKey) {
+    // "Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to
+    // a KMS key" (AWS KMS Developer Guide: Key policies); a key policy naming the account enables
+    // IAM policies, one naming the principal suffices as any resource-based grant does.
+    if (!anyGrant) return deny('The KMS key policy does not allow this principal.');
+    if (sameAccount) {
+      if (caller.kind === 'root') return allow('The KMS key policy allows the account root.');
+      if (standalone) return allow('The KMS key policy allows this principal.');
+      if (byRole && boundaryOk && sessionOk) return allow('The KMS key policy allows this role.');
+      if (kinds.has('account') && identityOk) {
+        return allow('The KMS key policy enables IAM policies, and an IAM policy allows.');
+      }
+      return deny('Neither the KMS key policy nor the IAM policies it enables allow the request.');
+    }
+  }
+
   if (sameAccount) {
     // The account root user has full access within its account unless an SCP or Deny stops it.
     if (caller.kind === 'root')

@@ -86,6 +86,26 @@ export class EvalRequest {
     return this.trustValue;
   }
 
+  /**
+   * An AWS KMS action on a KMS key: the key policy must allow it explicitly, as a role trust
+   * policy must (IAM User Guide: Policy evaluation logic, "IAM role trust policies and KMS key
+   * policies are exceptions ... they must explicitly allow access for principals").
+   */
+  get kmsKey(): boolean {
+    const r = this.rawAction;
+    if (
+      r.length < 4 ||
+      r.charCodeAt(3) !== 0x3a ||
+      (r.charCodeAt(0) | 0x20) !== 0x6b ||
+      (r.charCodeAt(1) | 0x20) !== 0x6d ||
+      (r.charCodeAt(2) | 0x20) !== 0x73
+    ) {
+      return false;
+    }
+    const s = this.resource.segments;
+    return s !== null && s[2] === 'kms' && s[5].startsWith('key/');
+  }
+
   private isTrust(): boolean {
     // Most actions are not STS: tell from the first four characters, without copying them.
     const r = this.rawAction;
