@@ -1,6 +1,6 @@
 import { nameRecord, setName } from '../policy/index.ts';
 import type { ContextValue } from '../policy/index.ts';
-import type { Service } from '../protocol/xml.ts';
+import { isoSeconds, type Service } from '../protocol/xml.ts';
 import type { Caller, RequestInfo } from './types.ts';
 
 const IAM_REGION = 'us-east-1';
@@ -26,7 +26,7 @@ export function requestContext(
   extra: Record<string, ContextValue> = {},
 ): Record<string, ContextValue> {
   const ctx: Record<string, ContextValue> = {
-    'aws:CurrentTime': new Date(info.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:CurrentTime': isoSeconds(info.now),
     'aws:EpochTime': String(Math.floor(info.now / 1000)),
     'aws:SecureTransport': info.secureTransport ? 'true' : 'false',
     'aws:RequestedRegion': info.region,
@@ -49,7 +49,7 @@ export function requestContext(
   // For a role session aws:PrincipalArn is the role's ARN, path included, which the session ARN lacks.
   if (session?.kind === 'AssumedRole') ctx['aws:PrincipalArn'] = session.sourceArn;
   if (session) {
-    ctx['aws:TokenIssueTime'] = new Date(session.issuedAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ctx['aws:TokenIssueTime'] = isoSeconds(session.issuedAt);
     ctx['aws:MultiFactorAuthPresent'] = session.mfa ? 'true' : 'false';
     if (session.mfa) {
       const authTime = session.mfaAuthTime ?? session.issuedAt;

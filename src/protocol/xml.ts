@@ -72,5 +72,13 @@ export function renderError(
 
 /** IAM returns timestamps as ISO 8601 with milliseconds dropped (`2026-11-28T01:25:41Z`). */
 export function isoSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Hot: every authorization formats aws:CurrentTime; most calls fall in the second just formatted.
+  const second = Math.floor(epochMs / 1000);
+  if (second === lastSecond) return lastIso;
+  const iso = new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  lastSecond = second;
+  lastIso = iso;
+  return iso;
 }
+let lastSecond = NaN;
+let lastIso = '';

@@ -21,7 +21,12 @@ import { KvIamStore } from '../store/kv.ts';
  * PDP metadata at /.well-known/authzen-configuration, and the Access Evaluation(s) APIs under
  * /access/v1. HTTP only: parsing and answers are in src/decisions.
  */
-export const authzenRoutes = new Hono<{ Bindings: Env }>();
+type AuthzenEnv = { Bindings: Env; Variables: { requestId: string } };
+
+export const authzenRoutes = new Hono<AuthzenEnv>();
+
+/** Bodies are UTF-8 JSON; a fatal decoder refuses invalid bytes (reused: `decode` keeps no state). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 // Errors here are JSON whatever the path, with the request id echoed (set before any await); a
 // 401 says how to authenticate.
@@ -34,8 +39,12 @@ authzenRoutes.onError((err, c) => {
 
 // "If the PEP specified a request identifier in the request, the PDP MUST include the same
 // identifier in the response" (HTTPS binding, Request Identification); we make one otherwise.
-const echoRequestId = async (c: Context, next: () => Promise<void>) => {
-  c.header('X-Request-ID', c.req.header('x-request-id') ?? crypto.randomUUID());
+// The id is kept as a variable too: reading it back from `c.res` would make Hono build (and later
+// copy) a Response of its own before the answer's.
+const echoRequestId = async (c: Context<AuthzenEnv>, next: () => Promise<void>) => {
+  const id = c.req.header('x-request-id') ?? crypto.randomUUID();
+  c.set('requestId', id);
+  c.header('X-Request-ID', id);
   await next();
 };
 authzenRoutes.use('/access/*', echoRequestId);
@@ -58,7 +67,7 @@ authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
 authzenRoutes.post('/access/v1/evaluation', (c) => handle(c, false));
 authzenRoutes.post('/access/v1/evaluations', (c) => handle(c, true));
 
-async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
+async function handle(c: Context<AuthzenEnv>, batch: boolean) {
   const now = Date.now();
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   // "Requests MUST include a Content-Type header with the value application/json" (HTTPS JSON binding).
@@ -69,23 +78,22 @@ async function handle(c: Context<{ Bindings: Env }>, batch: boolean) {
   if (body === null) throw Errors.requestTooLarge(AUTHZEN_BODY_LIMIT);
   const store = new KvIamStore(c.env.IAM);
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
-  const url = new URL(c.req.url);
   const pep = await authenticatePep(
     c.env,
     store,
     { method: 'POST', url: c.req.url, headers: c.req.raw.headers, body },
     {
-      requestId: c.res.headers.get('X-Request-ID') ?? crypto.randomUUID(),
+      requestId: c.get('requestId'),
       now,
       sourceIp: sourceIp(c.req.raw, c.env),
-      secureTransport: url.protocol === 'https:',
+      secureTransport: c.req.url.startsWith('https:'),
       userAgent: c.req.header('user-agent'),
     },
   );
   markAuthenticated(c.req.raw);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body));
+    value = JSON.parse(utf8.decode(body));
   } catch {
     throw Errors.malformedRequest();
   }

@@ -163,10 +163,13 @@ export function awsManagedPolicy(
   if (!m) return null;
   const entry = AWS_MANAGED_POLICIES[m[2]!];
   if (!entry || (m[1] ?? '/') !== entry.path) return null;
-  return {
-    name: m[2]!,
-    path: entry.path,
-    document: JSON.stringify(entry.document),
-    description: entry.description,
-  };
+  let document = documents.get(entry);
+  if (document === undefined) {
+    document = JSON.stringify(entry.document);
+    documents.set(entry, document);
+  }
+  return { name: m[2]!, path: entry.path, document, description: entry.description };
 }
+
+/** Each policy's document as JSON text, made once (decisions and authorizations read it per call). */
+const documents = new Map<object, string>();
