@@ -3,6 +3,7 @@ import type { XmlObject } from '../protocol/xml.ts';
 import type { SeedSummary } from '../seed/apply.ts';
 import type { SeedDocument } from '../seed/schema.ts';
 import type { AccountRecord } from '../store/types.ts';
+import { objectId } from '../store/object-ids.ts';
 import type {
   DoneOutcome,
   MfaCheck,
@@ -24,7 +25,7 @@ export class AccountClient {
   private constructor(env: Env, account: string) {
     this.account = account;
     // Typed by hand: the generated RPC type of the records' nesting is too deep for the compiler.
-    this.stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(account)) as unknown as AccountRpc;
+    this.stub = env.ACCOUNTS.get(objectId(env.ACCOUNTS, account)) as unknown as AccountRpc;
   }
 
   static of(env: Env, account: string): AccountClient {

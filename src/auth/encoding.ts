@@ -1,6 +1,28 @@
-/** Byte/text encodings shared by the auth primitives. Pure functions over Web platform APIs. */
+/**
+ * Byte/text encodings shared by the auth primitives. Pure functions over Web platform APIs; where
+ * the runtime has the native `Uint8Array` base64/hex methods (workerd, current browsers) encoding
+ * uses them, elsewhere (Node 22, which runs some tests and scripts) the portable code below.
+ */
 
 const utf8Encoder = new TextEncoder();
+
+/** `Uint8Array.prototype.toBase64` / `toHex` (TC39 "Uint8Array to/from base64"), when present. */
+interface NativeEncoding {
+  toBase64(options?: { alphabet?: 'base64' | 'base64url'; omitPadding?: boolean }): string;
+  toHex(): string;
+}
+const NATIVE =
+  typeof (Uint8Array.prototype as Partial<NativeEncoding>).toBase64 === 'function' &&
+  typeof (Uint8Array.prototype as Partial<NativeEncoding>).toHex === 'function';
+const HEX_DIGITS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Lowercase hex. */
+export function toHex(bytes: Uint8Array): string {
+  if (NATIVE) return (bytes as Uint8Array & NativeEncoding).toHex();
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i]];
+  return out;
+}
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(utf8Encoder.encode(text));
@@ -15,6 +37,7 @@ export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
 }
 
 export function toBase64(bytes: Uint8Array): string {
+  if (NATIVE) return (bytes as Uint8Array & NativeEncoding).toBase64();
   let bin = '';
   // Chunks keep the argument count of fromCharCode well under engine limits.
   for (let i = 0; i < bytes.length; i += 0x2000) {
@@ -43,7 +66,14 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
 
 const URL_SAFE: Record<string, string> = { '+': '-', '/': '_', '=': '' };
 
+/** Unpadded base64url. */
 export function toBase64Url(bytes: Uint8Array): string {
+  if (NATIVE) {
+    return (bytes as Uint8Array & NativeEncoding).toBase64({
+      alphabet: 'base64url',
+      omitPadding: true,
+    });
+  }
   return toBase64(bytes).replace(/[+/=]/g, (c) => URL_SAFE[c]!);
 }
 

@@ -43,10 +43,11 @@ function assertAccount(account: string): number {
   return Number(account);
 }
 
-/** `length` base32 characters encoding the account, the rest random. */
-function encodeAccount(account: string, length: number): string {
+/** `length` base32 characters encoding the account, the rest random (from `random` when given). */
+function encodeAccount(account: string, length: number, random?: Uint8Array): string {
   const acct = assertAccount(account);
-  const bytes = randomBytes(Math.ceil((length * 5) / 8));
+  const size = Math.ceil((length * 5) / 8);
+  const bytes = random === undefined ? randomBytes(size) : new Uint8Array(random.subarray(0, size));
   let head = MARKER + acct * ACCOUNT_SHIFT + (bytes[5] & 0x7f);
   for (let i = 5; i >= 0; i--) {
     bytes[i] = head % 256;
@@ -55,9 +56,20 @@ function encodeAccount(account: string, length: number): string {
   return base32(bytes).slice(0, length);
 }
 
-/** A new access key id: `AKIA` (long-term) or `ASIA` (temporary) + 16 base32 characters. */
-export function newAccessKeyId(prefix: AccessKeyPrefix, account: string): string {
-  return prefix + encodeAccount(account, 16);
+/** Random bytes an access key id takes (ACCESS_KEY_RANDOM_BYTES) or a secret (SECRET_RANDOM_BYTES). */
+export const ACCESS_KEY_RANDOM_BYTES = 10;
+export const SECRET_RANDOM_BYTES = 30;
+
+/**
+ * A new access key id: `AKIA` (long-term) or `ASIA` (temporary) + 16 base32 characters. `random`:
+ * ACCESS_KEY_RANDOM_BYTES fresh random bytes, when the caller drew them with others in one call.
+ */
+export function newAccessKeyId(
+  prefix: AccessKeyPrefix,
+  account: string,
+  random?: Uint8Array,
+): string {
+  return prefix + encodeAccount(account, 16, random);
 }
 
 /** A new unique id (`AIDA...`, `AROA...`): the prefix + 17 uppercase base32 characters. */
@@ -92,7 +104,10 @@ export function accountFromUniqueId(id: string): string | null {
   return decodeAccount(id.slice(4));
 }
 
-/** A new secret access key: 40 characters of base64 (30 random bytes), the shape of AWS's. */
-export function newSecretAccessKey(): string {
-  return toBase64(randomBytes(30));
+/**
+ * A new secret access key: 40 characters of base64 (30 random bytes), the shape of AWS's. `random`:
+ * SECRET_RANDOM_BYTES fresh random bytes, when the caller drew them with others in one call.
+ */
+export function newSecretAccessKey(random?: Uint8Array): string {
+  return toBase64(random?.subarray(0, SECRET_RANDOM_BYTES) ?? randomBytes(SECRET_RANDOM_BYTES));
 }

@@ -19,8 +19,20 @@ export async function importSealKey(base64: string): Promise<CryptoKey> {
   return (await deriveKeys(base64)).seal;
 }
 
-export async function sealSecret(key: CryptoKey, plaintext: string, aad: string): Promise<string> {
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+/** Random bytes a seal takes for its IV. */
+export const SEAL_RANDOM_BYTES = IV_BYTES;
+
+/**
+ * Seals `plaintext` bound to `aad`. `random`: SEAL_RANDOM_BYTES fresh random bytes for the IV, when
+ * the caller drew them with others in one call; never reused.
+ */
+export async function sealSecret(
+  key: CryptoKey,
+  plaintext: string,
+  aad: string,
+  random?: Uint8Array,
+): Promise<string> {
+  const iv = random?.slice(0, IV_BYTES) ?? crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv, additionalData: utf8(aad) },
     key,

@@ -3,7 +3,7 @@
  * kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
  * Derived keys are cached per isolate; the cache is only a cache (bounded, lost on eviction).
  */
-import { utf8 } from './encoding.ts';
+import { toHex, utf8 } from './encoding.ts';
 
 const MAX_CACHED_KEYS = 256;
 const cache = new Map<string, Promise<CryptoKey>>();
@@ -56,8 +56,5 @@ export function signingKey(
 }
 
 export async function sha256Hex(data: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  let out = '';
-  for (const b of digest) out += b.toString(16).padStart(2, '0');
-  return out;
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
 }

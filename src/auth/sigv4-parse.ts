@@ -220,7 +220,8 @@ function fromHeader(
   const signedHeaders = params.get('SignedHeaders');
   const signature = params.get('Signature');
   const amzDateHeader = req.headers.get('x-amz-date');
-  const httpDate = req.headers.get('date');
+  // X-Amz-Date wins when both are sent (readDate): Date is read only without it.
+  const httpDate = amzDateHeader === null ? req.headers.get('date') : null;
 
   let missing = '';
   if (credential === undefined) missing += "Authorization header requires 'Credential' parameter. ";

@@ -24,9 +24,17 @@ const MAC_BYTES = 32;
 const PADDING_BYTES = 256;
 const MAX_TOKEN_CHARS = 8192;
 
+/** Random bytes a token takes for its padding. */
+export const TOKEN_RANDOM_BYTES = PADDING_BYTES;
+
+/**
+ * A new token for `claims`. `random`: TOKEN_RANDOM_BYTES fresh random bytes for the padding, when
+ * the caller drew them with others in one call.
+ */
 export async function issueSessionToken(
   macKey: CryptoKey,
   claims: SessionTokenClaims,
+  random?: Uint8Array,
 ): Promise<string> {
   const json = utf8(
     JSON.stringify({
@@ -38,7 +46,9 @@ export async function issueSessionToken(
   );
   if (json.length > 0xffff) throw new Error('session token claims too large');
   const header = new Uint8Array([VERSION, json.length >> 8, json.length & 0xff]);
-  const payload = concatBytes(header, json, crypto.getRandomValues(new Uint8Array(PADDING_BYTES)));
+  const padding =
+    random?.subarray(0, PADDING_BYTES) ?? crypto.getRandomValues(new Uint8Array(PADDING_BYTES));
+  const payload = concatBytes(header, json, padding);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', macKey, payload));
   return toBase64Url(concatBytes(payload, mac));
 }

@@ -21,6 +21,9 @@ export interface StateClaim {
 
 const FILE = 'rolecall-server.json';
 
+/** Where a folder's claim is kept. */
+export const claimFile = (state: string): string => join(state, FILE);
+
 /** Another live process serves the folder. */
 export class StateInUse extends Error {
   readonly claim: StateClaim;

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Server } from '../local/serve.ts';
-import { liveClaim, StateInUse, type StateClaim } from '../local/state-claim.ts';
+import { claimFile, liveClaim, StateInUse, type StateClaim } from '../local/state-claim.ts';
 import type { SeedSummary } from './apply.ts';
 import { parseSeed } from './schema.ts';
 
@@ -66,10 +66,15 @@ try {
     target = liveClaim(state) ?? (await runningServer());
     if (target === null) throw new Error(`no rolecall server holds ${state}`);
   }
-  const res = await fetch(`${target.url}/admin/v1/apply`, {
+  const server = target;
+  const res = await fetch(`${server.url}/admin/v1/apply`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
     body: text,
+  }).catch((e: unknown) => {
+    throw new Error(
+      `cannot reach the rolecall server at ${server.url} (pid ${server.pid}) that claims ${state}: ${(e as Error).message}; if no rolecall server runs there, delete ${claimFile(state)}`,
+    );
   });
   const answer = (await res.json()) as {
     applied?: SeedSummary;

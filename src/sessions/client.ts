@@ -1,4 +1,5 @@
 import type { Env } from '../env.ts';
+import { objectId } from '../store/object-ids.ts';
 import { shardFor } from './shard.ts';
 import type { SessionLookup, SessionRecord } from './types.ts';
 
@@ -42,6 +43,6 @@ export class SessionsClient {
   }
 
   private stub(shard: string) {
-    return this.namespace.get(this.namespace.idFromName(shard));
+    return this.namespace.get(objectId(this.namespace, shard));
   }
 }

@@ -1,6 +1,11 @@
-import { newAccessKeyId, newSecretAccessKey } from '../auth/keys.ts';
-import { sealSecret } from '../auth/seal.ts';
-import { issueSessionToken } from '../auth/token.ts';
+import {
+  ACCESS_KEY_RANDOM_BYTES,
+  newAccessKeyId,
+  newSecretAccessKey,
+  SECRET_RANDOM_BYTES,
+} from '../auth/keys.ts';
+import { SEAL_RANDOM_BYTES, sealSecret } from '../auth/seal.ts';
+import { issueSessionToken, TOKEN_RANDOM_BYTES } from '../auth/token.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import { SANDBOX_SESSION_MS } from '../demo/lifetime.ts';
 import type { Env } from '../env.ts';
@@ -8,6 +13,9 @@ import { KvIamStore } from '../store/kv.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import { SessionsClient } from '../sessions/client.ts';
 import type { SessionRecord } from '../sessions/types.ts';
+
+const RANDOM_BYTES =
+  ACCESS_KEY_RANDOM_BYTES + SECRET_RANDOM_BYTES + SEAL_RANDOM_BYTES + TOKEN_RANDOM_BYTES;
 
 export type SessionDraft = Omit<SessionRecord, 'id' | 'accessKeyId' | 'sealedSecret'>;
 
@@ -27,21 +35,24 @@ export async function issueSession(env: Env, requested: SessionDraft): Promise<I
   const draft = await capForSandbox(env, requested);
   const keys = await deriveKeys(env.SEAL_KEY);
   const id = crypto.randomUUID();
-  const accessKeyId = newAccessKeyId('ASIA', draft.account);
-  const secret = newSecretAccessKey();
+  // One draw from the CSPRNG for the key id, the secret, the seal's IV and the token's padding.
+  const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+  let at = 0;
+  const take = (n: number) => random.subarray(at, (at += n));
+  const accessKeyId = newAccessKeyId('ASIA', draft.account, take(ACCESS_KEY_RANDOM_BYTES));
+  const secret = newSecretAccessKey(take(SECRET_RANDOM_BYTES));
   const session: SessionRecord = {
     ...draft,
     id,
     accessKeyId,
-    sealedSecret: await sealSecret(keys.seal, secret, accessKeyId),
+    sealedSecret: await sealSecret(keys.seal, secret, accessKeyId, take(SEAL_RANDOM_BYTES)),
   };
   const shard = await new SessionsClient(env.SESSIONS).put(session);
-  const token = await issueSessionToken(keys.mac, {
-    shard,
-    sessionId: id,
-    accessKeyId,
-    expiresAt: draft.expiresAt,
-  });
+  const token = await issueSessionToken(
+    keys.mac,
+    { shard, sessionId: id, accessKeyId, expiresAt: draft.expiresAt },
+    take(TOKEN_RANDOM_BYTES),
+  );
   return {
     AccessKeyId: accessKeyId,
     SecretAccessKey: secret,
