@@ -28,26 +28,35 @@ export const authzenRoutes = new Hono<AuthzenEnv>();
 /** Bodies are UTF-8 JSON; a fatal decoder refuses invalid bytes (reused: `decode` keeps no state). */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-// Errors here are JSON whatever the path, with the request id echoed (set before any await); a
-// 401 says how to authenticate.
+// "If the PEP specified a request identifier in the request, the PDP MUST include the same
+// identifier in the response" (HTTPS binding, Request Identification); we make one otherwise. The
+// evaluation routes take it first thing (so their errors carry it too) and render their answers
+// themselves: one handler per route keeps Hono's direct dispatch, and one Response per answer.
+const requestIdOf = (c: Context<AuthzenEnv>): string => {
+  let id = c.get('requestId');
+  if (id === undefined) {
+    id = c.req.header('x-request-id') ?? crypto.randomUUID();
+    c.set('requestId', id);
+  }
+  return id;
+};
+
+// Errors here are JSON whatever the path, with the request id echoed; a 401 says how to
+// authenticate.
 authzenRoutes.onError((err, c) => {
   const error = asAwsError(err);
+  c.header('X-Request-ID', requestIdOf(c));
   if (error.status === 401)
     c.header('WWW-Authenticate', 'AWS4-HMAC-SHA256 realm="rolecall", service="iam"');
   return jsonError(c, error);
 });
 
-// "If the PEP specified a request identifier in the request, the PDP MUST include the same
-// identifier in the response" (HTTPS binding, Request Identification); we make one otherwise.
-// The id is kept as a variable too: reading it back from `c.res` would make Hono build (and later
-// copy) a Response of its own before the answer's.
+// Other methods and paths under /access (404s) and the metadata echo the id too.
 const echoRequestId = async (c: Context<AuthzenEnv>, next: () => Promise<void>) => {
-  const id = c.req.header('x-request-id') ?? crypto.randomUUID();
-  c.set('requestId', id);
-  c.header('X-Request-ID', id);
+  c.header('X-Request-ID', requestIdOf(c));
   await next();
 };
-authzenRoutes.use('/access/*', echoRequestId);
+authzenRoutes.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '/access/*', echoRequestId);
 authzenRoutes.use('/.well-known/authzen-configuration', echoRequestId);
 
 authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
@@ -67,8 +76,9 @@ authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
 authzenRoutes.post('/access/v1/evaluation', (c) => handle(c, false));
 authzenRoutes.post('/access/v1/evaluations', (c) => handle(c, true));
 
-async function handle(c: Context<AuthzenEnv>, batch: boolean) {
+async function handle(c: Context<AuthzenEnv>, batch: boolean): Promise<Response> {
   const now = Date.now();
+  const requestId = requestIdOf(c);
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   // "Requests MUST include a Content-Type header with the value application/json" (HTTPS JSON binding).
   if (type !== 'application/json') {
@@ -83,7 +93,7 @@ async function handle(c: Context<AuthzenEnv>, batch: boolean) {
     store,
     { method: 'POST', url: c.req.url, headers: c.req.raw.headers, body },
     {
-      requestId: c.get('requestId'),
+      requestId,
       now,
       sourceIp: sourceIp(c.req.raw, c.env),
       secureTransport: c.req.url.startsWith('https:'),
@@ -110,7 +120,12 @@ async function handle(c: Context<AuthzenEnv>, batch: boolean) {
     // a malformed one is a Bad Request; in a batch only the item concerned fails.
     if (refusal !== undefined) throw refusal;
     if (invalid !== undefined) throw Errors.badInput(invalid.code, invalid.message);
-    return c.json(answers[0]);
+    return answer(answers[0], requestId);
   }
-  return c.json({ evaluations: answers });
+  return answer({ evaluations: answers }, requestId);
 }
+
+const answer = (body: unknown, requestId: string): Response =>
+  new Response(JSON.stringify(body), {
+    headers: { 'Content-Type': 'application/json', 'X-Request-ID': requestId },
+  });

@@ -160,6 +160,16 @@ describe('HTTPS binding', () => {
     expect(b.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const c = await evaluation(valid, { credentials: null, headers: { 'x-request-id': 'r-401' } });
     expect([c.status, c.headers.get('x-request-id')]).toEqual([401, 'r-401']);
+    expect(c.headers.get('content-type')).toBe('application/json');
+    const bad = await evaluation({}, { headers: { 'x-request-id': 'r-400' } });
+    expect([bad.status, bad.headers.get('x-request-id')]).toEqual([400, 'r-400']);
+    expect(a.headers.get('content-type')).toBe('application/json');
+    const get = await exports.default.fetch(
+      new Request('http://127.0.0.1:8787/access/v1/evaluation', {
+        headers: { 'x-request-id': 'r-404' },
+      }),
+    );
+    expect([get.status, get.headers.get('x-request-id')]).toEqual([404, 'r-404']);
   });
 
   it('publishes the PDP metadata at /.well-known/authzen-configuration', async () => {
