@@ -5,6 +5,7 @@ import type { RequestContext } from './context.ts';
 import type { EvalRequest } from './request.ts';
 import { MSG, PolicyError } from './errors.ts';
 import type { MatchKind } from './principal-match.ts';
+import type { RequestPrincipal } from './request-principal.ts';
 import type { Decision, MatchedStatement, StatementError } from './types.ts';
 
 export interface CompiledPolicyGroups {
@@ -99,11 +100,7 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (session & DENY) !== 0;
   }
   let scpOk = true;
-  // SCPs limit only principals of member accounts: a service principal or an anonymous caller
-  // has no account, so neither their Allow nor their Deny statements apply (AWS Organizations
-  // User Guide: SCPs "affect only IAM users and roles that are managed by accounts that are part
-  // of the organization").
-  const scpLevels = caller.account === undefined ? NO_LEVELS : set.scp;
+  const scpLevels = scpsApply(caller) ? set.scp : NO_LEVELS;
   for (const level of scpLevels) {
     const r = runAll(level, req, acc, hasBoundary);
     denied ||= (r & DENY) !== 0;
@@ -124,6 +121,17 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     reason: v.reason,
     errors: acc.errors,
   };
+}
+
+/**
+ * SCPs limit only principals of member accounts: a service principal or an anonymous caller has
+ * no account, so neither their Allow nor their Deny statements apply (AWS Organizations User
+ * Guide: SCPs "affect only IAM users and roles that are managed by accounts that are part of the
+ * organization"). Nor do they affect service-linked roles ("SCPs don't affect service-linked
+ * roles"), whose path is /aws-service-role/ (IAM User Guide: Using service-linked roles).
+ */
+export function scpsApply(caller: RequestPrincipal): boolean {
+  return caller.account !== undefined && caller.path?.startsWith('/aws-service-role/') !== true;
 }
 
 /** What each policy type answered for one request (ALLOW/DENY bits per type). */

@@ -1,6 +1,7 @@
 import { RESOURCE_ALWAYS, RESOURCE_NEVER } from './compile-statement.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
+import { scpsApply } from './evaluate.ts';
 import type { CompiledPolicyGroups } from './evaluate.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { EvalRequest } from './request.ts';
@@ -107,9 +108,9 @@ export function traceDecision(
     if (level !== undefined) t.level = level;
     policies.push(t);
   };
-  // SCPs apply only to principals of member accounts (see evaluate.ts); otherwise they are listed
-  // as not applying at all, which the decision's reason explains.
-  if (req.caller.account !== undefined) {
+  // SCPs apply only to principals of member accounts, service-linked roles aside (see evaluate.ts);
+  // otherwise they are listed as not applying at all, which the decision's reason explains.
+  if (scpsApply(req.caller)) {
     set.scp.forEach((level, i) => {
       for (const p of level) add(p, 'scp', i);
     });
