@@ -8,14 +8,16 @@ import type { ResolvedSubject } from './subject.ts';
  * global condition context keys"), under the keys the caller gave (given keys win, compared
  * case-insensitively). Keys that describe the HTTP request the subject would make (aws:SourceIp,
  * aws:SecureTransport, aws:UserAgent, aws:RequestedRegion, ...) are the caller's to give: only the
- * application knows them. The evaluator adds aws:PrincipalArn, aws:PrincipalAccount,
- * aws:PrincipalType and aws:username/aws:userid where the principal ARN implies them.
+ * application knows them (the subject's `ip_address` property, `sourceIp`, is aws:SourceIp). The
+ * evaluator adds aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType and
+ * aws:username/aws:userid where the principal ARN implies them.
  */
 export function decisionContext(
   subject: ResolvedSubject,
   resource: Resource,
   given: Record<string, ContextValue>,
   now: number,
+  sourceIp?: string,
 ): Record<string, ContextValue> {
   const ctx: Record<string, ContextValue> = {
     'aws:CurrentTime': isoSeconds(now),
@@ -46,6 +48,8 @@ export function decisionContext(
   }
   for (const [k, v] of Object.entries(tags)) ctx[`aws:PrincipalTag/${k}`] = v;
   for (const [k, v] of Object.entries(resource.tags ?? {})) ctx[`aws:ResourceTag/${k}`] = v;
+  // The subject's ip_address property is the address its request comes from (aws:SourceIp).
+  if (sourceIp !== undefined) ctx['aws:SourceIp'] = sourceIp;
   const resourceAccount =
     resource.account ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource.id)?.[1];
   if (resourceAccount !== undefined) ctx['aws:ResourceAccount'] = resourceAccount;

@@ -124,12 +124,10 @@ export async function evaluateAll(
       subjects.set(key, prepare(env, store, pep, item.subject, now));
     }
   }
+  const prepared = await Promise.all(subjects.values());
   const ready = new Map<string, Prepared>();
-  await Promise.all(
-    [...subjects].map(async ([k, p]) => {
-      ready.set(k, await p);
-    }),
-  );
+  let i = 0;
+  for (const k of subjects.keys()) ready.set(k, prepared[i++]!);
   const answers: Answer[] = [];
   let refusal: AwsError | undefined;
   let bad: Invalid | undefined;
@@ -188,7 +186,7 @@ function answerOne(
         action: item.action,
         resource: item.resource.id,
         resourceAccount: item.resource.account,
-        context: decisionContext(subject, item.resource, item.context, now),
+        context: decisionContext(subject, item.resource, item.context, now, item.subject.ipAddress),
       },
       { trace, budget },
     );

@@ -26,6 +26,9 @@ export type Pep =
 /** The action AWS requires to ask about another principal's policies (IAM API Reference). */
 export const ASK_ACTION = 'iam:SimulatePrincipalPolicy';
 
+/** An IAM authorization's operation parameters: none here (QueryParams is immutable). */
+const NO_PARAMS = QueryParams.parse('');
+
 /**
  * Authenticates the request. Every failure is 401 (the AuthZEN HTTPS binding: "the PEP did not
  * properly authenticate to the PDP"), keeping AWS's error code and message so the cause is clear.
@@ -84,7 +87,7 @@ export async function mayAsk(
   const kind = target.subject?.role ? 'role' : 'user';
   try {
     await authorizeIam(
-      { env, store, params: QueryParams.parse(''), info: pep.info },
+      { env, store, params: NO_PARAMS, info: pep.info },
       pep.caller,
       ASK_ACTION,
       target.entityArn,

@@ -5,6 +5,7 @@ import {
   MAX_CONTEXT_VALUES,
   type ContextValue,
 } from '../policy/index.ts';
+import { parseIp } from '../policy/conditions/ip.ts';
 
 /**
  * The AuthZEN Authorization API 1.0 request bodies (docs/authzen.md; the specification's "Access
@@ -32,6 +33,11 @@ const SEMANTICS: ReadonlySet<string> = new Set([
 export interface Subject {
   type: 'iam_principal' | 'access_key';
   id: string;
+  /**
+   * `properties.ip_address` (the specification's common Subject property "IP Address"): the
+   * address the subject's request comes from, i.e. `aws:SourceIp`.
+   */
+  ipAddress?: string;
 }
 
 export interface Resource {
@@ -105,12 +111,24 @@ function subjectOf(v: unknown, field: string): Subject {
   if (!isObject(v)) return fail(field, 'must be an object with type and id');
   const type = text(v.type, `${field}.type`, 64);
   const id = text(v.id, `${field}.id`);
-  if (v.properties !== undefined && !isObject(v.properties))
-    fail(`${field}.properties`, 'must be an object');
   if (type !== 'iam_principal' && type !== 'access_key') {
     fail(`${field}.type`, `must be iam_principal or access_key (got ${JSON.stringify(type)})`);
   }
-  return { type: type as Subject['type'], id };
+  const subject: Subject = { type: type as Subject['type'], id };
+  const props = v.properties;
+  if (props === undefined) return subject;
+  if (!isObject(props)) return fail(`${field}.properties`, 'must be an object');
+  // Other properties (device_id, department, ...) have no IAM meaning and are ignored: IAM takes a
+  // principal's attributes from what it stores (docs/authzen.md).
+  const ip = props.ip_address;
+  if (ip !== undefined) {
+    // "a textual representation of an IP Address" (RFC 4001): IPv4 or IPv6, no zone index.
+    if (typeof ip !== 'string' || ip.includes('%') || parseIp(ip) === null) {
+      fail(`${field}.properties.ip_address`, 'must be an IPv4 or IPv6 address');
+    }
+    subject.ipAddress = ip as string;
+  }
+  return subject;
 }
 
 function actionOf(v: unknown, field: string): string {

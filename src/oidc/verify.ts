@@ -8,6 +8,7 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
+import { ByteBoundedCache } from '../policy/byte-cache.ts';
 import { AwsError, WebIdentityErrors } from '../protocol/errors.ts';
 import { TOKEN_ALGORITHMS } from './jwks.ts';
 
@@ -52,6 +53,25 @@ export function peekToken(token: string): PeekedToken {
 }
 
 /**
+ * Key sets ready to verify with, by their JSON text: jose imports each key of a set into WebCrypto
+ * the first time a token names it and keeps it in the set, so one set per distinct content spares
+ * every later token of the same keys that import. A rotated or changed set is other text, so
+ * another entry. Bounded in bytes (each imported key is estimated at 2 KiB over its text).
+ */
+const KEY_SETS_BYTES = 512 * 1024;
+const keySets = new ByteBoundedCache<ReturnType<typeof createLocalJWKSet>>(KEY_SETS_BYTES);
+
+function localKeySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  const id = JSON.stringify(jwks);
+  let set = keySets.get(id);
+  if (set === undefined) {
+    set = createLocalJWKSet(jwks);
+    keySets.set(id, set, (jwks.keys?.length ?? 0) * 2048);
+  }
+  return set;
+}
+
+/**
  * Verifies the signature against the source's keys, then exp / nbf / iat with LEEWAY_SECONDS and
  * the presence of sub, aud and exp. Returns the verified claims. An unknown key id makes one
  * second attempt with a refreshed set when the source can refresh.
@@ -68,11 +88,7 @@ export async function verifyToken(
     requiredClaims: ['sub', 'aud', 'exp'],
   };
   const attempt = async (stale: boolean) => {
-    const { payload } = await jwtVerify(
-      token,
-      createLocalJWKSet(await source.keys(stale)),
-      options,
-    );
+    const { payload } = await jwtVerify(token, localKeySet(await source.keys(stale)), options);
     // jose checks iat only against a maximum age; a token issued in the future is not valid yet.
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + LEEWAY_SECONDS) {
       throw WebIdentityErrors.invalid();

@@ -45,8 +45,10 @@ export class KvIamStore implements IamStore {
 
   /** One record by key, through the isolate's record cache (store/record-cache.ts). */
   private async read<T>(key: string): Promise<T | null> {
-    const journaled = await this.journal?.recent(key, Date.now());
-    if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
+    if (this.journal !== undefined) {
+      const journaled = await this.journal.recent(key, Date.now());
+      if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
+    }
     const hit = this.cache.get(key, Date.now());
     if (hit !== undefined) return JSON.parse(hit) as T;
     const sequence = this.cache.sequence;

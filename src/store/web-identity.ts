@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { accountKeyExpiration } from './kv.ts';
+import { recordCacheFor } from './record-cache.ts';
 
 /** The two kinds of token an account signs: test-issuer tokens and outbound (GetWebIdentityToken) tokens. */
 export type KeyPurpose = 'test-issuer' | 'outbound';
@@ -36,16 +37,31 @@ export interface OutboundRecord {
 export class KvWebIdentityStore {
   constructor(private readonly kv: KVNamespace) {}
 
-  getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
-    return this.kv.get<KeyRing>(`acct/${account}/signing-keys/${purpose}`, 'json');
+  /**
+   * The account's key ring for `purpose`, through the isolate's record cache (store/record-cache.ts):
+   * every token verified with the test issuer's keys, and every token minted, reads it.
+   */
+  async getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
+    const key = `acct/${account}/signing-keys/${purpose}`;
+    const cache = recordCacheFor(this.kv);
+    const hit = cache.get(key, Date.now());
+    if (hit !== undefined) return JSON.parse(hit) as KeyRing;
+    const sequence = cache.sequence;
+    const text = await this.kv.get(key, 'text');
+    if (text === null) return null;
+    cache.remember(key, text, Date.now(), sequence);
+    return JSON.parse(text) as KeyRing;
   }
 
   async putKeyRing(account: string, purpose: KeyPurpose, ring: KeyRing): Promise<void> {
-    await this.kv.put(
-      `acct/${account}/signing-keys/${purpose}`,
-      JSON.stringify(ring),
-      await this.expiring(account),
-    );
+    const key = `acct/${account}/signing-keys/${purpose}`;
+    const cache = recordCacheFor(this.kv);
+    cache.forget(key);
+    try {
+      await this.kv.put(key, JSON.stringify(ring), await this.expiring(account));
+    } finally {
+      cache.forget(key);
+    }
   }
 
   /** Keys of an account that expires (a demo sandbox) expire with it. */

@@ -93,3 +93,68 @@ describe('POST /access/v1/evaluation: user subjects by ARN', () => {
     expect(trace?.policies[0]?.statements[1]?.notApplied).toBe('resource');
   });
 });
+
+describe('subject and action properties', () => {
+  const FROM_OFFICE = doc([
+    {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::/32'] } },
+    },
+  ]);
+  const ask = (subject: object, extra: object = {}) =>
+    evaluation({
+      subject,
+      action: { name: 's3:GetObject' },
+      resource: s3('reports/q3.csv'),
+      ...extra,
+    });
+
+  it('subject.properties.ip_address is aws:SourceIp; a context aws:SourceIp wins', async () => {
+    const dana = await userWithKey(FROM_OFFICE);
+    const subject = (ip?: string) => ({
+      ...user(ACCOUNT, dana.userName),
+      ...(ip === undefined ? {} : { properties: { ip_address: ip } }),
+    });
+    const cases: Array<[object, boolean]> = [
+      [subject('203.0.113.9'), true],
+      [subject('2001:db8::7'), true],
+      [subject('198.51.100.1'), false],
+    ];
+    for (const [s, decision] of cases) {
+      const a = await ask(s);
+      expect([a.status, a.body.decision], JSON.stringify(a.body)).toEqual([200, decision]);
+      expect(a.body.context?.missingContextKeys).toEqual([]);
+    }
+    const none = await ask(subject());
+    expect(none.body.decision).toBe(false);
+    expect(none.body.context?.missingContextKeys).toEqual(['aws:SourceIp']);
+    // Given condition keys win over derived ones, case-insensitively.
+    const given = await ask(subject('198.51.100.1'), {
+      context: { 'aws:sourceip': '203.0.113.5' },
+    });
+    expect(given.body.decision).toBe(true);
+  });
+
+  it('other subject properties and action properties change nothing', async () => {
+    const erin = await userWithKey(
+      doc([
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/department': 'Sales' } },
+        },
+      ]),
+    );
+    const a = await ask(
+      { ...user(ACCOUNT, erin.userName), properties: { department: 'Sales', device_id: 'd-1' } },
+      { action: { name: 's3:GetObject', properties: { method: 'GET' } } },
+    );
+    expect(a.status, JSON.stringify(a.body)).toBe(200);
+    // Principal tags come from IAM (the user's tags), never from the request.
+    expect(a.body.decision).toBe(false);
+    expect(a.body.context?.missingContextKeys).toEqual(['aws:PrincipalTag/department']);
+  });
+});

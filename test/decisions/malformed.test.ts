@@ -32,6 +32,21 @@ describe('malformed requests: 400 naming the field, never a 500', () => {
       { ...valid, subject: { type: 'user', id: 'alice' } },
       'subject.type must be iam_principal or access_key (got "user")',
     ],
+    [
+      'subject properties not an object',
+      { ...valid, subject: { ...valid.subject, properties: 'x' } },
+      'subject.properties must be an object',
+    ],
+    [
+      'subject ip_address not an address',
+      { ...valid, subject: { ...valid.subject, properties: { ip_address: '203.0.113' } } },
+      'subject.properties.ip_address must be an IPv4 or IPv6 address',
+    ],
+    [
+      'subject ip_address with a zone index',
+      { ...valid, subject: { ...valid.subject, properties: { ip_address: 'fe80::1%eth0' } } },
+      'subject.properties.ip_address must be an IPv4 or IPv6 address',
+    ],
     ['action without name', { ...valid, action: {} }, 'action.name is required'],
     ['action name a number', { ...valid, action: { name: 123 } }, 'action.name must be a string'],
     [
