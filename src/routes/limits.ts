@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { clientIp } from './client-ip.ts';
@@ -59,6 +60,35 @@ export async function withinLimit(
     console.error('rate limiter unavailable', e);
     return true;
   }
+}
+
+/**
+ * Demo deployments (sandboxes on): whether a call authenticated as (or, unsigned, naming a role of)
+ * `account` is within the demo's per-client budget. Only sandbox accounts (accounts that expire)
+ * are counted, against DEMO_API_LIMIT, or `budget` for a costlier action; other accounts, and every
+ * call when sandboxes are off, always are.
+ */
+export async function withinSandboxLimit(
+  env: Env,
+  request: Request,
+  store: { expiresAt(account: string): Promise<number | null> },
+  account: string,
+  budget: { binding: 'DEMO_API_LIMIT' | 'DEMO_SANDBOX_LIMIT'; scope: string } = {
+    binding: 'DEMO_API_LIMIT',
+    scope: 'api',
+  },
+): Promise<boolean> {
+  if (env.DEMO_SANDBOXES !== 'true') return true;
+  const ip = clientIp(request, env);
+  if (ip === null || (await store.expiresAt(account)) === null) return true;
+  return withinLimit(limiter(env, budget.binding), budget.scope, ip);
+}
+
+/** Throws a JSON route's answer to a call over the demo's budget: 429 with Retry-After. */
+export function sandboxThrottled(c: Context, seconds = 10): never {
+  c.header('Retry-After', String(seconds));
+  c.header('Cache-Control', 'no-store');
+  throw Errors.tooManyRequests('Too many requests from your network address; wait a few seconds.');
 }
 
 type Kind = 'public' | 'query' | 'credentialed' | 'own';
