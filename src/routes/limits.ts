@@ -160,7 +160,7 @@ function throttled(request: Request, kind: Kind, seconds: number): Response {
   if (kind === 'query') {
     const auth = request.headers.get('authorization') ?? request.url;
     return xmlErrorResponse(
-      /\/iam\/aws4_request/.test(auth) ? 'iam' : 'sts',
+      /(?:\/|%2F)iam(?:\/|%2F)aws4_request/i.test(auth) ? 'iam' : 'sts',
       Errors.throttling(),
       crypto.randomUUID(),
     );
