@@ -115,32 +115,35 @@ type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | 
 
 /**
  * The Worker's fetch handler with the limits above around `fetch` (every route). A plain function
- * rather than a middleware: a successful signed call pays a header read, a URL scan and a status
- * check, nothing else.
+ * rather than a middleware: a successful signed call pays a scan of its URL, a status check and a
+ * set lookup, nothing else (not even a header read while no client is refused).
  */
 export function withRateLimits(fetch: Fetch): Fetch {
   return async (request, env, ctx) => {
-    const ip = clientIp(request, env);
-    if (ip === null || env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
+    if (env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
     const kind = kindOf(request.method, request.url);
     if (kind === 'own') return fetch(request, env, ctx);
     if (kind === 'public') {
-      if (!(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
+      const ip = clientIp(request, env);
+      if (ip !== null && !(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
         return throttled(request, kind, PUBLIC_RETRY_SECONDS);
       }
       return fetch(request, env, ctx);
     }
+    // Credentialed: the client's address is read only when some client is refused, or on failure.
     if (blocked.size !== 0) {
-      const until = blocked.get(ip);
+      const ip = clientIp(request, env);
+      const until = ip === null ? undefined : blocked.get(ip);
       if (until !== undefined) {
         const wait = until - Date.now();
         if (wait > 0) return throttled(request, kind, Math.ceil(wait / 1000));
-        blocked.delete(ip);
+        blocked.delete(ip!);
       }
     }
     const response = await fetch(request, env, ctx);
     if (response.status >= 400 && !accepted.has(request)) {
-      if (!(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
+      const ip = clientIp(request, env);
+      if (ip !== null && !(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
     }
     return response;
   };
