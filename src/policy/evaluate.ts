@@ -100,7 +100,7 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (session & DENY) !== 0;
   }
   let scpOk = true;
-  const scpLevels = scpsApply(caller) ? set.scp : NO_LEVELS;
+  const scpLevels = set.scp.length > 0 && scpsApply(caller) ? set.scp : NO_LEVELS;
   for (const level of scpLevels) {
     const r = runAll(level, req, acc, hasBoundary);
     denied ||= (r & DENY) !== 0;

@@ -13,7 +13,7 @@ import { ensureDemoSeed } from '../seed/demo.ts';
 import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
 import { asAwsError, jsonError } from './errors.ts';
-import { markAuthenticated } from './limits.ts';
+import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -101,6 +101,13 @@ async function handle(c: Context<AuthzenEnv>, batch: boolean): Promise<Response>
     },
   );
   markAuthenticated(c.req.raw);
+  // Decisions asked with a sandbox's keys count as the demo's calls.
+  if (
+    pep.kind === 'sigv4' &&
+    !(await withinSandboxLimit(c.env, c.req.raw, store, pep.caller.account))
+  ) {
+    sandboxThrottled(c);
+  }
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(body));

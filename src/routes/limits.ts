@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { clientIp } from './client-ip.ts';
@@ -61,6 +62,35 @@ export async function withinLimit(
   }
 }
 
+/**
+ * Demo deployments (sandboxes on): whether a call authenticated as (or, unsigned, naming a role of)
+ * `account` is within the demo's per-client budget. Only sandbox accounts (accounts that expire)
+ * are counted, against DEMO_API_LIMIT, or `budget` for a costlier action; other accounts, and every
+ * call when sandboxes are off, always are.
+ */
+export async function withinSandboxLimit(
+  env: Env,
+  request: Request,
+  store: { expiresAt(account: string): Promise<number | null> },
+  account: string,
+  budget: { binding: 'DEMO_API_LIMIT' | 'DEMO_SANDBOX_LIMIT'; scope: string } = {
+    binding: 'DEMO_API_LIMIT',
+    scope: 'api',
+  },
+): Promise<boolean> {
+  if (env.DEMO_SANDBOXES !== 'true') return true;
+  const ip = clientIp(request, env);
+  if (ip === null || (await store.expiresAt(account)) === null) return true;
+  return withinLimit(limiter(env, budget.binding), budget.scope, ip);
+}
+
+/** Throws a JSON route's answer to a call over the demo's budget: 429 with Retry-After. */
+export function sandboxThrottled(c: Context, seconds = 10): never {
+  c.header('Retry-After', String(seconds));
+  c.header('Cache-Control', 'no-store');
+  throw Errors.tooManyRequests('Too many requests from your network address; wait a few seconds.');
+}
+
 type Kind = 'public' | 'query' | 'credentialed' | 'own';
 
 const CREDENTIALED_OIDC = /^\/oidc\/[^/]+\/(?:token|keys\/rotate|github\/runner|github\/token)$/;
@@ -85,32 +115,35 @@ type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | 
 
 /**
  * The Worker's fetch handler with the limits above around `fetch` (every route). A plain function
- * rather than a middleware: a successful signed call pays a header read, a URL scan and a status
- * check, nothing else.
+ * rather than a middleware: a successful signed call pays a scan of its URL, a status check and a
+ * set lookup, nothing else (not even a header read while no client is refused).
  */
 export function withRateLimits(fetch: Fetch): Fetch {
   return async (request, env, ctx) => {
-    const ip = clientIp(request, env);
-    if (ip === null || env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
+    if (env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
     const kind = kindOf(request.method, request.url);
     if (kind === 'own') return fetch(request, env, ctx);
     if (kind === 'public') {
-      if (!(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
+      const ip = clientIp(request, env);
+      if (ip !== null && !(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
         return throttled(request, kind, PUBLIC_RETRY_SECONDS);
       }
       return fetch(request, env, ctx);
     }
+    // Credentialed: the client's address is read only when some client is refused, or on failure.
     if (blocked.size !== 0) {
-      const until = blocked.get(ip);
+      const ip = clientIp(request, env);
+      const until = ip === null ? undefined : blocked.get(ip);
       if (until !== undefined) {
         const wait = until - Date.now();
         if (wait > 0) return throttled(request, kind, Math.ceil(wait / 1000));
-        blocked.delete(ip);
+        blocked.delete(ip!);
       }
     }
     const response = await fetch(request, env, ctx);
     if (response.status >= 400 && !accepted.has(request)) {
-      if (!(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
+      const ip = clientIp(request, env);
+      if (ip !== null && !(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
     }
     return response;
   };
@@ -130,7 +163,7 @@ function throttled(request: Request, kind: Kind, seconds: number): Response {
   if (kind === 'query') {
     const auth = request.headers.get('authorization') ?? request.url;
     return xmlErrorResponse(
-      /\/iam\/aws4_request/.test(auth) ? 'iam' : 'sts',
+      /(?:\/|%2F)iam(?:\/|%2F)aws4_request/i.test(auth) ? 'iam' : 'sts',
       Errors.throttling(),
       crypto.randomUUID(),
     );

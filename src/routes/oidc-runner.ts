@@ -9,7 +9,7 @@ import { Errors } from '../protocol/errors.ts';
 import { jsonError, jsonErrors } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
-import { markAuthenticated } from './limits.ts';
+import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 /**
@@ -93,6 +93,8 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
     return unauthorized();
   }
   markAuthenticated(c.req.raw);
+  const store = new KvIamStore(c.env.IAM);
+  if (!(await withinSandboxLimit(c.env, c.req.raw, store, account))) sandboxThrottled(c);
   const audience = url.searchParams.get('audience');
   if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
     throw Errors.validation('audience must be 1-1000 characters.');
@@ -101,7 +103,7 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   // Without an audience the runner's service answers GitHub's default: the repository owner's URL.
   request.audience = audience ?? `https://github.com/${owner}`;
   const issuer = await testTokenIssuer({
-    store: new KvIamStore(c.env.IAM),
+    store,
     account,
     host: url.host,
     requested: request.issuer,

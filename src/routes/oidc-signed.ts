@@ -9,7 +9,7 @@ import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { sourceIp } from './client-ip.ts';
-import { markAuthenticated } from './limits.ts';
+import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -47,6 +47,8 @@ export async function signedCaller(c: Ctx) {
   if (c.env.DEMO_SEED === 'true') await ensureDemoSeed(c.env, store);
   const caller = await authenticate(c.env, store, sig, now);
   markAuthenticated(c.req.raw);
+  // Calls with a sandbox's keys count as the demo's (each mints or signs: RSA work).
+  if (!(await withinSandboxLimit(c.env, c.req.raw, store, caller.account))) sandboxThrottled(c);
   const info: RequestInfo = {
     requestId: crypto.randomUUID(),
     now,

@@ -6,6 +6,7 @@ import { testIssuerDiscovery, testIssuerUrl } from '../oidc/test-issuer.ts';
 import { Errors } from '../protocol/errors.ts';
 import { jsonErrors } from './errors.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
+import { sandboxThrottled, withinSandboxLimit } from './limits.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -70,6 +71,11 @@ oidcRoutes.post('/:account/keys/rotate', async (c) => {
   const account = accountOf(c);
   const { caller, store, info } = await signedCaller(c);
   await authorizeIssuer(caller, store, info, 'rolecall:RotateTestIssuerKey', account);
+  // A rotation makes an RSA key (tens of milliseconds of CPU): a sandbox gets 10 a minute.
+  const rotations = { binding: 'DEMO_SANDBOX_LIMIT', scope: 'rotate' } as const;
+  if (!(await withinSandboxLimit(c.env, c.req.raw, store, account, rotations))) {
+    sandboxThrottled(c, 60);
+  }
   const keys = new KvWebIdentityStore(c.env.IAM);
   await ensureKeyRing({
     sealSeed: c.env.SEAL_KEY,

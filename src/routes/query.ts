@@ -15,9 +15,9 @@ import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { stsOperations } from '../sts/operations.ts';
 import { readBody } from './body.ts';
-import { clientIp, sourceIp } from './client-ip.ts';
+import { sourceIp } from './client-ip.ts';
 import { xmlErrors } from './errors.ts';
-import { limiter, markAuthenticated, withinLimit } from './limits.ts';
+import { markAuthenticated, withinSandboxLimit } from './limits.ts';
 
 const MAX_BODY = 256 * 1024;
 // Maps, not object literals: a request naming `toString` or `__proto__` must find nothing.
@@ -100,15 +100,12 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   // naming a sandbox's role, are limited per client IP (docs/security.md); accounts that do not
   // expire are not. Failed authentications are limited for every account (src/routes/limits.ts).
   const sandboxes = c.env.DEMO_SANDBOXES === 'true';
-  const throttle = async () => {
-    const ip = clientIp(c.req.raw, c.env);
-    if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip)))
-      throw Errors.throttling();
-  };
-
   let result;
   if (operation.auth === 'none') {
-    if (sandboxes && (await namesSandbox(store, params.get('RoleArn')))) await throttle();
+    const account = roleAccount(params.get('RoleArn'));
+    if (sandboxes && account && !(await withinSandboxLimit(c.env, c.req.raw, store, account))) {
+      throw Errors.throttling();
+    }
     result = await operation.run(ctx);
   } else {
     const sig = requireSignature(auth);
@@ -117,7 +114,9 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     }
     const caller = await authenticate(c.env, store, sig, now);
     markAuthenticated(c.req.raw);
-    if (sandboxes && (await store.expiresAt(caller.account)) !== null) await throttle();
+    if (sandboxes && !(await withinSandboxLimit(c.env, c.req.raw, store, caller.account))) {
+      throw Errors.throttling();
+    }
     // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
     result =
       service === 'iam' && isIamWrite(action)
@@ -135,10 +134,9 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   });
 });
 
-/** Whether an unsigned call's RoleArn names a role of a sandbox (an account that expires). */
-async function namesSandbox(store: KvIamStore, roleArn: string | undefined): Promise<boolean> {
-  const account = /^arn:aws:iam::(\d{12}):/.exec(roleArn ?? '')?.[1];
-  return account !== undefined && (await store.expiresAt(account)) !== null;
+/** The account of an unsigned call's RoleArn, if it names one. */
+function roleAccount(roleArn: string | undefined): string | undefined {
+  return /^arn:aws:iam::(\d{12}):/.exec(roleArn ?? '')?.[1];
 }
 
 function rejectContentType(contentType: string): never {

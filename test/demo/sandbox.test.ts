@@ -2,7 +2,7 @@ import { env, exports } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { COOKIE_NAME } from '../../src/demo/cookie.ts';
-import { xmlText } from '../helpers/aws.ts';
+import { signedPostHeaders, xmlText, type Credentials } from '../helpers/aws.ts';
 import { iam, sandboxRequest, sts, visitor } from './helpers.ts';
 
 const arnOf = (xml: string) => /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
@@ -361,4 +361,50 @@ describe('demo API rate limit', { timeout: 30_000 }, () => {
       expect(demo.status).toBe(200);
     },
   );
+});
+
+describe('demo limits on the JSON routes', { timeout: 60_000 }, () => {
+  /** A SigV4-signed JSON POST (scope sts) from `ip`. */
+  async function post(path: string, who: Credentials, ip: string): Promise<Response> {
+    const url = new URL(path, 'http://127.0.0.1:8787');
+    const headers = await signedPostHeaders({
+      url,
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+      credentials: who,
+      service: 'sts',
+    });
+    return exports.default.fetch(new Request(url, { method: 'POST', headers, body: '{}' }));
+  }
+
+  async function firstRefusal(cap: number, send: () => Promise<Response>) {
+    for (let i = 0; i < cap; i++) {
+      const res = await send();
+      if (res.status === 429) {
+        const body = (await res.json()) as { error: { code: string } };
+        expect(body.error.code).toBe('ThrottlingException');
+        return { index: i, retryAfter: res.headers.get('retry-after') };
+      }
+      expect(res.status, await res.text()).toBe(200);
+    }
+    return { index: -1, retryAfter: null };
+  }
+
+  it('minting with a sandbox key counts as a demo API call (JSON 429, Retry-After)', async () => {
+    const a = await visitor();
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    const path = `/oidc/${a.sandbox.account}/token`;
+    const refused = await firstRefusal(245, () => post(path, a.key('admin'), ip));
+    expect(refused.index).toBeGreaterThanOrEqual(120);
+    expect(refused.retryAfter).toBe('10');
+  });
+
+  it('rotating a sandbox issuer key: 10 a minute', async () => {
+    const a = await visitor();
+    const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
+    const path = `/oidc/${a.sandbox.account}/keys/rotate`;
+    const refused = await firstRefusal(25, () => post(path, a.key('admin'), ip));
+    expect(refused.index).toBeGreaterThanOrEqual(10);
+    expect(refused.retryAfter).toBe('60');
+  });
 });

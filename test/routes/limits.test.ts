@@ -40,7 +40,12 @@ async function signed(
     await signedRequest(params, credentials, { service, headers: { 'cf-connecting-ip': ip } }),
   );
   const body = await res.text();
-  return { status: res.status, code: xmlText(body, 'Code'), message: xmlText(body, 'Message') };
+  return {
+    status: res.status,
+    code: xmlText(body, 'Code'),
+    message: xmlText(body, 'Message'),
+    body,
+  };
 }
 
 function unsignedWebIdentity(ip: string, roleArn: string, token: string, session = 'limits') {
@@ -183,9 +188,15 @@ describe('failed authentications share one per-client limit', { timeout: 60_000 
     // Refused for 10 s before any credential is looked at: AWS's Throttling on the query API (which
     // the SDKs retry), a JSON 429 with Retry-After on the JSON routes.
     const valid = await signed(ip, { Action: 'GetCallerIdentity' });
-    expect(valid).toEqual({ status: 400, code: 'Throttling', message: 'Rate exceeded' });
+    expect(valid).toMatchObject({ status: 400, code: 'Throttling', message: 'Rate exceeded' });
+    expect(valid.body).toContain(
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">',
+    );
     const iamCall = await signed(ip, { Action: 'GetUser' }, DEMO_ADMIN, 'iam');
     expect(iamCall.code).toBe('Throttling');
+    expect(iamCall.body).toContain(
+      '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">',
+    );
     const url = new URL(`/oidc/${DEMO_ACCOUNT}/token`, ORIGIN);
     const mintHeaders = await signedPostHeaders({
       url,
