@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { buildDemo } from './src/demo/build.ts';
+import { productionRateLimits } from './src/local/serve.ts';
 
 // The Worker's static assets (the demo page) must exist before wrangler's config is read; `npm test`
 // builds them in pretest, a bare `npx vitest` here when they are missing or older than their sources.
@@ -28,7 +29,13 @@ export default defineConfig({
     projects: [
       {
         // Runtime tests: inside workerd, against the real Worker and its local KV / Durable Objects.
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        // With the public deployment's rate limits (the local ones are generous: docs/security.md).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { ratelimits: productionRateLimits() },
+          }),
+        ],
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],

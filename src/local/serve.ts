@@ -35,6 +35,36 @@ export interface ServeOptions {
   main?: string;
   /** Vars over wrangler.toml's (the HTTP benchmark's `RATE_LIMITS = "off"`). */
   vars?: Record<string, string>;
+  /**
+   * Rate limit bindings over wrangler.toml's, by binding name (the tests serve with the public
+   * deployment's limits: `productionRateLimits`).
+   */
+  ratelimits?: Record<string, RateLimitOptions>;
+}
+
+interface ProductionRateLimit {
+  name: string;
+  namespace_id: string;
+  simple: { limit: number; period: 10 | 60 };
+}
+
+/** One `[[ratelimits]]` binding as Miniflare takes it. */
+export type RateLimitOptions = NonNullable<V4WorkerOptions['ratelimits']>[string];
+
+/**
+ * The rate limit bindings of wrangler.toml's `[env.production]` (the public deployment), by name:
+ * the local top level has generous ones (docs/security.md), and the tests check the public ones.
+ */
+export function productionRateLimits(
+  config = resolve(ROOT, 'wrangler.toml'),
+): Record<string, RateLimitOptions> {
+  const parsed = unstable_readConfig({ config, env: 'production' });
+  return Object.fromEntries(
+    parsed.ratelimits.map((r: ProductionRateLimit) => [
+      r.name,
+      { namespace_id: r.namespace_id, simple: { limit: r.simple.limit, period: r.simple.period } },
+    ]),
+  );
 }
 
 export interface Server {
@@ -93,6 +123,10 @@ export async function startServer(options: ServeOptions = {}): Promise<Server> {
   const worker: V4WorkerOptions = {
     ...(wrangler.workerOptions as V4WorkerOptions),
     bindings: { ...(wrangler.workerOptions as V4WorkerOptions).bindings, ...options.vars },
+    ratelimits: {
+      ...(wrangler.workerOptions as V4WorkerOptions).ratelimits,
+      ...options.ratelimits,
+    },
     // wrangler's worker name: Durable Object state folders are keyed by it.
     name: parsed.name ?? 'worker',
     // Module paths are relative to modulesRoot, which workerd will not leave.

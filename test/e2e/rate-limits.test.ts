@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionRateLimits } from '../../src/local/serve.ts';
 import { startServer, type Server } from './server.ts';
 
-// The local server's limits are the Worker's (wrangler.toml, docs/security.md), per client address;
-// the address is the local server's own, whatever CF-Connecting-IP a client sends.
-const PUBLIC = 120;
+// The local server served with the public deployment's limits (docs/security.md), per client
+// address; the address is the local server's own, whatever CF-Connecting-IP a client sends.
+const LIMITS = productionRateLimits();
+const PUBLIC = LIMITS.PUBLIC_LIMIT!.simple.limit;
 
 describe('rate limits on the npm start server', () => {
   let server: Server;
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ ratelimits: LIMITS });
   });
   afterAll(async () => {
     await server?.stop();

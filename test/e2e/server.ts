@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer as serve } from '../../src/local/serve.ts';
-import type { Server } from '../../src/local/serve.ts';
+import type { RateLimitOptions, Server } from '../../src/local/serve.ts';
 
 process.env.WRANGLER_LOG ??= 'warn';
 process.env.WRANGLER_SEND_METRICS = 'false';
@@ -15,9 +15,11 @@ export type { Server };
  * Starts the Worker the way `npm start` serves it (src/local/serve.ts), on a free loopback port with
  * fresh local state (seeded with the demo account on first use).
  */
-export async function startServer(): Promise<Server> {
+export async function startServer(
+  options: { ratelimits?: Record<string, RateLimitOptions> } = {},
+): Promise<Server> {
   const state = await mkdtemp(join(tmpdir(), 'rolecall-e2e-'));
-  const server = await serve({ port: 0, persist: state });
+  const server = await serve({ port: 0, persist: state, ratelimits: options.ratelimits });
   return {
     url: server.url,
     async stop() {
