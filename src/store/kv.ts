@@ -49,13 +49,8 @@ export class KvIamStore implements IamStore {
       const journaled = await this.journal.recent(key, Date.now());
       if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
     }
-    const hit = this.cache.get(key, Date.now());
-    if (hit !== undefined) return JSON.parse(hit) as T;
-    const sequence = this.cache.sequence;
-    const text = await this.kv.get(key, 'text');
-    if (text === null) return null;
-    this.cache.remember(key, text, Date.now(), sequence);
-    return JSON.parse(text) as T;
+    const text = await this.cache.read(this.kv, key);
+    return text === null ? null : (JSON.parse(text) as T);
   }
 
   /**
@@ -71,12 +66,7 @@ export class KvIamStore implements IamStore {
       const now = Date.now();
       keys.forEach((k, i) => this.journal!.record(k, values[i] ?? null, now));
     }
-    for (const k of keys) this.cache.forget(k);
-    try {
-      await run();
-    } finally {
-      for (const k of keys) this.cache.forget(k);
-    }
+    await this.cache.write(keys, run);
   }
 
   getAccount(account: string): Promise<AccountRecord | null> {

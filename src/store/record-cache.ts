@@ -60,6 +60,26 @@ export class RecordCache {
     }
   }
 
+  /** The text at `key`: remembered, or read from `kv` (and remembered when found, unless a write overlapped). */
+  async read(kv: KVNamespace, key: string): Promise<string | null> {
+    const hit = this.get(key, Date.now());
+    if (hit !== undefined) return hit;
+    const sequence = this.writes;
+    const text = await kv.get(key, 'text');
+    if (text !== null) this.remember(key, text, Date.now(), sequence);
+    return text;
+  }
+
+  /** Runs a write or delete of `keys`, forgetting them before and after. */
+  async write(keys: string[], run: () => Promise<unknown>): Promise<void> {
+    for (const k of keys) this.forget(k);
+    try {
+      await run();
+    } finally {
+      for (const k of keys) this.forget(k);
+    }
+  }
+
   /** Call before and after writing or deleting `key`. */
   forget(key: string): void {
     this.writes++;

@@ -28,6 +28,8 @@ export interface OutboundRecord {
   issuerId: string;
 }
 
+const ringKey = (account: string, purpose: KeyPurpose) => `acct/${account}/signing-keys/${purpose}`;
+
 /**
  * KV storage for web identity state. Key schema (also in docs/web-identity.md):
  *   acct/<account>/signing-keys/<purpose>   KeyRing
@@ -42,26 +44,16 @@ export class KvWebIdentityStore {
    * every token verified with the test issuer's keys, and every token minted, reads it.
    */
   async getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
-    const key = `acct/${account}/signing-keys/${purpose}`;
-    const cache = recordCacheFor(this.kv);
-    const hit = cache.get(key, Date.now());
-    if (hit !== undefined) return JSON.parse(hit) as KeyRing;
-    const sequence = cache.sequence;
-    const text = await this.kv.get(key, 'text');
-    if (text === null) return null;
-    cache.remember(key, text, Date.now(), sequence);
-    return JSON.parse(text) as KeyRing;
+    const text = await recordCacheFor(this.kv).read(this.kv, ringKey(account, purpose));
+    return text === null ? null : (JSON.parse(text) as KeyRing);
   }
 
   async putKeyRing(account: string, purpose: KeyPurpose, ring: KeyRing): Promise<void> {
-    const key = `acct/${account}/signing-keys/${purpose}`;
-    const cache = recordCacheFor(this.kv);
-    cache.forget(key);
-    try {
-      await this.kv.put(key, JSON.stringify(ring), await this.expiring(account));
-    } finally {
-      cache.forget(key);
-    }
+    const key = ringKey(account, purpose);
+    const options = await this.expiring(account);
+    await recordCacheFor(this.kv).write([key], () =>
+      this.kv.put(key, JSON.stringify(ring), options),
+    );
   }
 
   /** Keys of an account that expires (a demo sandbox) expire with it. */
