@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from 'miniflare';
 import type { V4WorkerOptions } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
+import type { Unstable_Config } from 'wrangler';
 import { DIRECT_EXPORT, entrySource, ROUTER_BINDING, type AssetOptions } from './asset-front.ts';
 import { announce, claimState, releaseState } from './state-claim.ts';
 
@@ -42,12 +43,6 @@ export interface ServeOptions {
   ratelimits?: Record<string, RateLimitOptions>;
 }
 
-interface ProductionRateLimit {
-  name: string;
-  namespace_id: string;
-  simple: { limit: number; period: 10 | 60 };
-}
-
 /** One `[[ratelimits]]` binding as Miniflare takes it. */
 export type RateLimitOptions = NonNullable<V4WorkerOptions['ratelimits']>[string];
 
@@ -60,10 +55,12 @@ export function productionRateLimits(
 ): Record<string, RateLimitOptions> {
   const parsed = unstable_readConfig({ config, env: 'production' });
   return Object.fromEntries(
-    parsed.ratelimits.map((r: ProductionRateLimit) => [
-      r.name,
-      { namespace_id: r.namespace_id, simple: { limit: r.simple.limit, period: r.simple.period } },
-    ]),
+    parsed.ratelimits.map(
+      ({ name, namespace_id, simple }: Unstable_Config['ratelimits'][number]) => [
+        name,
+        { namespace_id, simple },
+      ],
+    ),
   );
 }
 
