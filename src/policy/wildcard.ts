@@ -181,17 +181,17 @@ function matchBits(p: string, literal: Uint8Array | null, s: string): boolean {
   // Per text character: a mask lookup (a Map probe) and a pass over the state words.
   charge(p.length + s.length * (16 + 4 * words));
   const star = new Uint32Array(words);
-  const any = new Uint32Array(words);
+  const single = new Uint32Array(words);
   for (let i = 0; i < m; i++) {
     if (items[i] === STAR) star[i >> 5] |= 1 << (i & 31);
-    else if (items[i] === ANY) any[i >> 5] |= 1 << (i & 31);
+    else if (items[i] === ANY) single[i >> 5] |= 1 << (i & 31);
   }
   const masks = new Map<number, Uint32Array>();
   const maskFor = (c: number): Uint32Array => {
     let mask = masks.get(c);
     if (mask === undefined) {
       charge(2 * m);
-      mask = any.slice();
+      mask = single.slice();
       for (let i = 0; i < m; i++) if (items[i] === c) mask[i >> 5] |= 1 << (i & 31);
       masks.set(c, mask);
     }

@@ -90,15 +90,15 @@ export class QueryParams {
     const out: Array<Partial<Record<F, string>>> = [];
     for (let i = 1; ; i++) {
       const item: Partial<Record<F, string>> = {};
-      let any = false;
+      let found = false;
       for (const f of fields) {
         const v = this.map.get(`${name}.member.${i}.${f}`);
         if (v !== undefined) {
           item[f] = v;
-          any = true;
+          found = true;
         }
       }
-      if (!any) break;
+      if (!found) break;
       out.push(item);
     }
     return out;
