@@ -81,7 +81,12 @@ describe('SigV4 authentication errors', () => {
     ['the body', (_h: Headers, b: string) => b.replace('GetCallerIdentity', 'GetSessionToken')],
     [
       'the x-amz-date header',
-      (h: Headers) => void h.set('x-amz-date', h.get('x-amz-date')!.replace(/\d\dZ$/, '59Z')),
+      // A different second, whatever the signing second was (59 would be left alone by '59').
+      (h: Headers) =>
+        void h.set(
+          'x-amz-date',
+          h.get('x-amz-date')!.replace(/\d\dZ$/, (ss) => (ss === '59Z' ? '58Z' : '59Z')),
+        ),
     ],
     ['the host header', (h: Headers) => void h.set('host', 'evil.example.com')],
     [
