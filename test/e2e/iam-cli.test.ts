@@ -240,6 +240,31 @@ describe('aws iam (Debian awscli v2)', () => {
     await error(['iam', 'list-groups'], 'AccessDenied', dev);
   });
 
+  it('get-role shows a deleted principal of the trust policy as its unique id', async () => {
+    const user = (await ok(['iam', 'create-user', '--user-name', 'cli-leaver'])).User as {
+      UserId: string;
+    };
+    const trust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:user/cli-leaver' },
+      Action: 'sts:AssumeRole',
+    });
+    await ok([
+      'iam',
+      'create-role',
+      '--role-name',
+      'cli-trusts-leaver',
+      '--assume-role-policy-document',
+      trust,
+    ]);
+    await ok(['iam', 'delete-user', '--user-name', 'cli-leaver']);
+    const role = (await ok(['iam', 'get-role', '--role-name', 'cli-trusts-leaver'])).Role as {
+      AssumeRolePolicyDocument: { Statement: { Principal: { AWS: string } } };
+    };
+    expect(user.UserId).toMatch(/^AIDA/);
+    expect(role.AssumeRolePolicyDocument.Statement.Principal.AWS).toBe(user.UserId);
+  });
+
   it('simulate-custom-policy', async () => {
     const out = await ok([
       'iam',
