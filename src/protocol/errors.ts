@@ -99,6 +99,16 @@ export const Errors = {
   /** A body over the route's documented limit, refused before it is parsed. */
   requestTooLarge: (limit: number) =>
     new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413),
+  /**
+   * A body that ended before its declared length or whose chunked framing is malformed (the code
+   * and status S3 documents for a body shorter than its Content-Length).
+   */
+  incompleteBody: () =>
+    new AwsError(
+      'IncompleteBody',
+      'The request body could not be read in full: it ended before its Content-Length, or its chunked framing is malformed.',
+      400,
+    ),
   unsupportedMediaType: (message: string, status: 400 | 415 = 415) =>
     new AwsError('UnsupportedMediaType', message, status),
   /** A JSON API body that does not parse. */
