@@ -14,6 +14,8 @@ import { jsonErrors } from './errors.ts';
 import { markAuthenticated } from './limits.ts';
 
 const MAX_BODY = 1024 * 1024;
+/** JSON bodies are UTF-8: invalid bytes are refused, never replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Administration of a deployed instance, mounted at /admin/v1. Every route needs
@@ -68,7 +70,11 @@ adminRoutes.post('/apply', async (c) => {
 async function bodyText(req: Request): Promise<string> {
   const bytes = await readBody(req, MAX_BODY);
   if (bytes === null) throw Errors.requestTooLarge(MAX_BODY);
-  return new TextDecoder().decode(bytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw Errors.invalidJson('The body is not valid UTF-8.');
+  }
 }
 
 async function jsonBody(c: { req: { raw: Request } }): Promise<Record<string, unknown>> {

@@ -4,6 +4,7 @@ import { worker } from '../../src/app.ts';
 import { AwsError } from '../../src/protocol/errors.ts';
 import { adminRoutes } from '../../src/routes/admin.ts';
 import { readBody } from '../../src/routes/body.ts';
+import { DEMO_ACCOUNT, DEMO_ADMIN, signedPostHeaders } from '../helpers/aws.ts';
 
 /** A body whose stream fails after `first` (as workerd's does on malformed chunked framing). */
 function failingBody(first = 'Action=GetCallerIdentity'): ReadableStream<Uint8Array> {
@@ -75,5 +76,70 @@ describe('a request body that cannot be read in full', () => {
     );
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(32);
+  });
+});
+
+describe('JSON bodies that are not UTF-8 are refused, never read with replacement characters', () => {
+  // `~` in the JSON text becomes the byte 0xFF, not UTF-8: read leniently it would be U+FFFD.
+  const bytes = (text: string) => {
+    const [head, tail] = text.split('~');
+    return new Uint8Array([
+      ...new TextEncoder().encode(head),
+      0xff,
+      ...new TextEncoder().encode(tail),
+    ]);
+  };
+
+  it('POST /v1/simulate: 400 MalformedRequest', async () => {
+    const body = bytes(
+      JSON.stringify({
+        request: {
+          principal: 'arn:aws:iam::111122223333:user/alice',
+          action: 's3:GetObject',
+          resource: 'arn:aws:s3:::b/k',
+          context: { 'aws:username': 'a~b' },
+        },
+      }),
+    );
+    const res = await fetchWorker(
+      new Request('http://127.0.0.1:8787/v1/simulate', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('MalformedRequest');
+  });
+
+  it('POST /oidc/<account>/token (signed): 400', async () => {
+    const url = new URL(`/oidc/${DEMO_ACCOUNT}/token`, 'http://127.0.0.1:8787');
+    const body = bytes(JSON.stringify({ claims: { sub: 'a~b' } }));
+    const headers = await signedPostHeaders({
+      url,
+      // The signer hashes bytes as they are.
+      body: body as unknown as string,
+      headers: { 'content-type': 'application/json' },
+      credentials: DEMO_ADMIN,
+      service: 'sts',
+    });
+    const res = await fetchWorker(new Request(url, { method: 'POST', headers, body }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ValidationError');
+  });
+
+  it('POST /admin/v1/sessions/revoke: 400 InvalidJson', async () => {
+    const token = 'body-test-token';
+    const res = await adminRoutes.request(
+      '/sessions/revoke',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: bytes(JSON.stringify({ sessionToken: 'a~b' })),
+      },
+      { ...env, ADMIN_TOKEN: token },
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('InvalidJson');
   });
 });
