@@ -1,3 +1,4 @@
+import { AwsClient } from 'aws4fetch';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +8,8 @@ import { ADMIN_ENV, run, startServer, type Server } from './server.ts';
 /**
  * The clients' own credential providers against rolecall: profiles that assume a role
  * (`source_profile` + `role_arn`, with `external_id`, `duration_seconds`, `role_session_name`),
- * chained profiles, `credential_process`, `aws configure export-credentials`, boto3's refreshing
+ * chained profiles, `credential_process`, `aws configure export-credentials`, web identity from the
+ * environment, boto3's refreshing
  * AssumeRole credentials, waiters and paginators. The providers call STS themselves, so they must
  * be pointed at rolecall without `--endpoint-url`: Debian's awscli 2.9 and boto3 1.26 (botocore
  * 1.29) through an endpoint rule set in AWS_DATA_PATH, the JS SDK through AWS_ENDPOINT_URL_STS
@@ -124,6 +126,49 @@ describe('aws (Debian awscli v2) profiles that assume a role', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).Arn).toMatch(
       /^arn:aws:sts::123456789012:assumed-role\/auditor\/botocore-session-\d+$/,
+    );
+  });
+});
+
+describe('aws (Debian awscli v2) web identity from the environment', () => {
+  it('AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, exchanged unsigned at rolecall', async () => {
+    // The demo account's GitHub provider, served by the account's test issuer (docs/web-identity.md).
+    const tagged = await cli('admin', [
+      'iam',
+      'tag-open-id-connect-provider',
+      '--open-id-connect-provider-arn',
+      'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+      '--tags',
+      'Key=rolecall:keys,Value=test-issuer',
+    ]);
+    expect(tagged.code, tagged.stderr).toBe(0);
+    const signer = new AwsClient({
+      accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+      service: 'sts',
+      region: 'us-east-1',
+    });
+    const minted = await signer.fetch(`${server.url}/oidc/123456789012/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        issuer: 'https://token.actions.githubusercontent.com',
+        preset: 'github-actions',
+        repository: 'example-org/example-repo',
+        ref: 'refs/heads/main',
+      }),
+    });
+    expect(minted.status).toBe(200);
+    await writeFile(join(dir, 'token'), ((await minted.json()) as { token: string }).token);
+    const r = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--output', 'json'], {
+      ...files(),
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/github-actions-deploy',
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'),
+      AWS_ROLE_SESSION_NAME: 'gha-run',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).Arn).toBe(
+      'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/gha-run',
     );
   });
 });
