@@ -34,6 +34,7 @@ import {
 } from './record.ts';
 import { resourceContext } from '../common/resource-context.ts';
 import { readTags } from '../common/tags.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(
@@ -118,6 +119,7 @@ export async function createPolicy(ctx: OperationContext, caller: Caller): Promi
   });
   checkPolicyContent(spec);
   if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
+  await checkAccountQuota(store, caller.account, 'policy');
   const record = newPolicyRecord(caller.account, spec, ctx.info.now);
   await putManagedPolicy(store, caller.account, record);
   return { Policy: policyXml(record, true) };

@@ -16,6 +16,7 @@ import {
   type OidcSpec,
 } from './record.ts';
 import { authorizeProvider, readProviderArn } from './authorized-provider.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 export async function createOpenIDConnectProvider(
   ctx: OperationContext,
@@ -42,6 +43,7 @@ export async function createOpenIDConnectProvider(
   );
   checkTagKeys(spec.tags ?? []);
   if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
+  await checkAccountQuota(store, caller.account, 'oidc');
   const record = oidcRecord(caller.account, spec, null, ctx.info.now);
   await store.put(caller.account, 'oidc', url, record);
   return { OpenIDConnectProviderArn: arn, Tags: tagsXml(record.tags) };
