@@ -67,7 +67,10 @@ export const Errors = {
   validation: (message: string) => new AwsError('ValidationError', message, 400),
   /** A List* Marker this service did not issue (or one from another listing). */
   invalidMarker: () => new AwsError('ValidationError', 'Invalid Marker.', 400),
-  /** AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ...". */
+  /**
+   * AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed
+   * to satisfy constraint: ..."; a missing value is `Value null` (unquoted), as AWS writes it.
+   */
   constraint: (violations: { value: string | null; member: string; constraint: string }[]) =>
     new AwsError(
       'ValidationError',
@@ -75,7 +78,7 @@ export const Errors = {
         violations
           .map(
             (v) =>
-              `Value '${v.value}' at '${v.member}' failed to satisfy constraint: ${v.constraint}`,
+              `Value ${v.value === null ? 'null' : `'${v.value}'`} at '${v.member}' failed to satisfy constraint: ${v.constraint}`,
           )
           .join('; '),
       400,

@@ -17,6 +17,7 @@ import {
   storedPrincipal,
 } from './trust-principals.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
 export async function createRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -47,6 +48,7 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   );
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'role', spec.name)) throw IamErrors.roleExists(spec.name);
+  await checkAccountQuota(store, account, 'role');
 
   const record = roleRecord(account, spec, null, ctx.info.now);
   record.trustPrincipalIds = trustPrincipalIds;
