@@ -201,6 +201,25 @@ describe('demo page', () => {
     expect(cli.stdout).toContain(
       `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
     );
+    // The same as a boto3 script and as curl commands (the query API's XML), pasted and run.
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('boto3');
+    const script = await page.getByLabel('Python (boto3) script').innerText();
+    const python = await run('/usr/bin/python3', ['-c', script], {});
+    expect(python.stderr).toBe('');
+    expect(python.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground until`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('curl');
+    const curl = await run(
+      '/bin/bash',
+      ['-c', `set -e\n${await page.getByLabel('curl commands').innerText()}`],
+      {},
+    );
+    expect(curl.code).toBe(0);
+    expect(curl.stdout).toContain(
+      `<Arn>arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground</Arn>`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('aws');
 
     // A decision, instantly as the visitor types, with the deciding statement highlighted.
     await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:DeleteObject');

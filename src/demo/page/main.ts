@@ -14,7 +14,7 @@ import {
   type Principal,
   type Sandbox,
 } from './api.ts';
-import { cliCommands } from './cli.ts';
+import { commands, type CliFormat } from './cli.ts';
 import {
   callers,
   parseContext,
@@ -55,6 +55,7 @@ const ui = {
   check: $<HTMLButtonElement>('check'),
   decision: $('decision'),
   cli: $('cli'),
+  cliFormat: $<HTMLSelectElement>('cli-format'),
   copyCli: $<HTMLButtonElement>('copy-cli'),
   copyStatus: $('copy-status'),
 };
@@ -237,12 +238,20 @@ function renderDecision(setup: Setup): void {
 
 // ---- CLI ----------------------------------------------------------------------------------------
 
+const CLI_NAMES: Record<CliFormat, string> = {
+  aws: 'AWS CLI commands',
+  boto3: 'Python (boto3) script',
+  curl: 'curl commands',
+};
+
 function renderCli(setup: Setup, info: CallerInfo): void {
   const via =
     info.id === 'chain' || info.id === 'github' ? info.id : info.signs ? 'key' : 'simulate';
   const signer = via === 'key' ? principal(info.id) : undefined;
   const github = via === 'github' ? githubClaims(setup) : undefined;
-  ui.cli.textContent = cliCommands({
+  const format = ui.cliFormat.value as CliFormat;
+  ui.cli.setAttribute('aria-label', CLI_NAMES[format]);
+  ui.cli.textContent = commands(format, {
     via,
     account: ids.account || 'ACCOUNT',
     principal: info.principal,
@@ -751,6 +760,7 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  ui.cliFormat.addEventListener('change', changed);
   // A permalink pasted into the address bar of an open page.
   window.addEventListener('hashchange', async () => {
     const setup = await decodeSetup(location.hash);
