@@ -71,7 +71,14 @@ export async function authorize(asker: Asker, request: AuthorizationRequest): Pr
   const result = await decide(asker, request);
   if (result.decision !== 'allowed') {
     const { action, resource } = request;
-    throw Errors.notAuthorized(asker.caller.arn, action, resource, denialReason(result, action));
+    const { caller } = asker;
+    const hasBoundary = (caller.role ?? caller.user)?.permissionsBoundary !== undefined;
+    throw Errors.notAuthorized(
+      caller.arn,
+      action,
+      resource,
+      denialReason(result, action, hasBoundary),
+    );
   }
 }
 
@@ -89,9 +96,11 @@ function policyType(policy: string): string {
 
 /**
  * AWS's access-denied reason suffix ("Access denied error messages", IAM User Guide):
- * "with an explicit deny in a <type>" or "because no <type> allows the <action> action".
+ * "with an explicit deny in a <type>" or "because no <type> allows the <action> action". An
+ * identity-based allow stopped by something else names the permissions boundary only when the
+ * caller has one; otherwise it was the session policies.
  */
-export function denialReason(result: Decision, action: string): string {
+export function denialReason(result: Decision, action: string, hasBoundary: boolean): string {
   const deny = result.matchedStatements.find((s) => s.effect === 'Deny');
   if (deny)
     return ` with an explicit deny in a${/^[aeiou]/.test(policyType(deny.policy)) ? 'n' : ''} ${policyType(deny.policy)}`;
@@ -103,7 +112,7 @@ export function denialReason(result: Decision, action: string): string {
   const missing =
     !allowedBy.has('identity') && !allowedBy.has('resource')
       ? 'identity'
-      : !allowedBy.has('permissionsBoundary') && allowedBy.has('identity')
+      : hasBoundary && !allowedBy.has('permissionsBoundary')
         ? 'permissionsBoundary'
         : 'session';
   return ` because no ${policyType(missing)} allows the ${action} action`;

@@ -67,7 +67,10 @@ export const Errors = {
   validation: (message: string) => new AwsError('ValidationError', message, 400),
   /** A List* Marker this service did not issue (or one from another listing). */
   invalidMarker: () => new AwsError('ValidationError', 'Invalid Marker.', 400),
-  /** AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ...". */
+  /**
+   * AWS's aggregated constraint message: "1 validation error detected: Value '...' at '...' failed
+   * to satisfy constraint: ..."; a missing value is `Value null` (unquoted), as AWS writes it.
+   */
   constraint: (violations: { value: string | null; member: string; constraint: string }[]) =>
     new AwsError(
       'ValidationError',
@@ -75,7 +78,7 @@ export const Errors = {
         violations
           .map(
             (v) =>
-              `Value '${v.value}' at '${v.member}' failed to satisfy constraint: ${v.constraint}`,
+              `Value ${v.value === null ? 'null' : `'${v.value}'`} at '${v.member}' failed to satisfy constraint: ${v.constraint}`,
           )
           .join('; '),
       400,
@@ -99,6 +102,16 @@ export const Errors = {
   /** A body over the route's documented limit, refused before it is parsed. */
   requestTooLarge: (limit: number) =>
     new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, 413),
+  /**
+   * A body that ended before its declared length or whose chunked framing is malformed (the code
+   * and status S3 documents for a body shorter than its Content-Length).
+   */
+  incompleteBody: () =>
+    new AwsError(
+      'IncompleteBody',
+      'The request body could not be read in full: it ended before its Content-Length, or its chunked framing is malformed.',
+      400,
+    ),
   unsupportedMediaType: (message: string, status: 400 | 415 = 415) =>
     new AwsError('UnsupportedMediaType', message, status),
   /** A JSON API body that does not parse. */

@@ -9,10 +9,13 @@ import { parseSeed } from '../seed/schema.ts';
 import { REVOKE_POLICY_NAME, roleAccount } from '../iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../sessions/revoke.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { readBody } from './body.ts';
 import { jsonErrors } from './errors.ts';
 import { markAuthenticated } from './limits.ts';
 
 const MAX_BODY = 1024 * 1024;
+/** JSON bodies are UTF-8: invalid bytes are refused, never replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Administration of a deployed instance, mounted at /admin/v1. Every route needs
@@ -39,8 +42,7 @@ adminRoutes.use('*', async (c, next) => {
 
 /** POST /admin/v1/apply: applies a seed document (the format of src/seed/schema.ts) and answers a summary. */
 adminRoutes.post('/apply', async (c) => {
-  const raw = await c.req.text();
-  if (raw.length > MAX_BODY) throw Errors.requestTooLarge(MAX_BODY);
+  const raw = await bodyText(c.req.raw);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -64,9 +66,19 @@ adminRoutes.post('/apply', async (c) => {
   return c.json({ applied: summary });
 });
 
-async function jsonBody(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
-  const raw = await c.req.text();
-  if (raw.length > MAX_BODY) throw Errors.requestTooLarge(MAX_BODY);
+/** The body as text, counted as it streams: past MAX_BODY bytes it is abandoned (413). */
+async function bodyText(req: Request): Promise<string> {
+  const bytes = await readBody(req, MAX_BODY);
+  if (bytes === null) throw Errors.requestTooLarge(MAX_BODY);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw Errors.invalidJson('The body is not valid UTF-8.');
+  }
+}
+
+async function jsonBody(c: { req: { raw: Request } }): Promise<Record<string, unknown>> {
+  const raw = await bodyText(c.req.raw);
   try {
     const value: unknown = JSON.parse(raw);
     if (value && typeof value === 'object' && !Array.isArray(value))

@@ -31,6 +31,8 @@ const REQUEST_TOKEN_SECONDS = 6 * 3600;
 oidcRunnerRoutes.onError(jsonErrors);
 
 const ACCOUNT = /^\d{12}$/;
+/** JSON bodies are UTF-8: invalid bytes are refused, never replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
   const account = c.req.param('account');
@@ -39,7 +41,7 @@ oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
   await authorizeIssuer(caller, store, info, 'rolecall:CreateTestToken', account);
   let json: unknown;
   try {
-    json = body.length === 0 ? {} : JSON.parse(new TextDecoder().decode(body));
+    json = body.length === 0 ? {} : JSON.parse(utf8.decode(body));
   } catch {
     throw Errors.validation('The body must be a JSON object.');
   }

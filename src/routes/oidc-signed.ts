@@ -8,6 +8,7 @@ import { MAX_BODY } from '../oidc/mint.ts';
 import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
 import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
 
@@ -63,14 +64,7 @@ export async function signedCaller(c: Ctx) {
 }
 
 async function readBounded(req: Request): Promise<Uint8Array> {
-  const tooLarge = () => Errors.requestTooLarge(MAX_BODY);
-  if (Number(req.headers.get('content-length') ?? '0') > MAX_BODY) throw tooLarge();
-  const out = new Uint8Array(MAX_BODY);
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    if (size + chunk.byteLength > MAX_BODY) throw tooLarge();
-    out.set(chunk, size);
-    size += chunk.byteLength;
-  }
-  return out.slice(0, size);
+  const body = await readBody(req, MAX_BODY);
+  if (body === null) throw Errors.requestTooLarge(MAX_BODY);
+  return body;
 }

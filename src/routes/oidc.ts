@@ -25,6 +25,8 @@ export const oidcRoutes = new Hono<{ Bindings: Env }>();
 oidcRoutes.onError(jsonErrors);
 
 const ACCOUNT = /^\d{12}$/;
+/** JSON bodies are UTF-8: invalid bytes are refused, never replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function accountOf(c: Ctx): string {
   const account = c.req.param('account') ?? '';
@@ -58,7 +60,7 @@ oidcRoutes.post('/:account/token', async (c) => {
 
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(body));
+    json = JSON.parse(utf8.decode(body));
   } catch {
     throw Errors.validation('The body must be a JSON object.');
   }

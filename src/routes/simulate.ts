@@ -10,6 +10,9 @@ import { jsonErrors } from './errors.ts';
  */
 export const SIMULATE_BODY_LIMIT = 128 * 1024;
 
+/** JSON bodies are UTF-8: invalid bytes are refused (MalformedRequest), never replaced. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** POST /v1/simulate (docs/simulate.md): one request against inline policies. */
 export const simulateRoutes = new Hono();
 simulateRoutes.onError(jsonErrors);
@@ -24,7 +27,7 @@ simulateRoutes.post('/', async (c) => {
   if (bytes === null) throw Errors.requestTooLarge(SIMULATE_BODY_LIMIT);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = JSON.parse(utf8.decode(bytes));
   } catch {
     throw Errors.malformedRequest();
   }

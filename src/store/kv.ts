@@ -222,6 +222,19 @@ export class KvIamStore implements IamStore {
     return read;
   }
 
+  async count(account: string, kind: EntityKind, atMost: number): Promise<number> {
+    const prefix = `acct/${account}/${kind}/`;
+    let counted = 0;
+    let cursor: string | undefined;
+    while (counted < atMost) {
+      const listed = await this.listPage(prefix, cursor, false);
+      counted += listed.keys.length;
+      if (listed.list_complete) break;
+      cursor = listed.cursor;
+    }
+    return Math.min(counted, atMost);
+  }
+
   private async listPage(
     prefix: string,
     cursor: string | undefined,

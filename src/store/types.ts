@@ -205,6 +205,11 @@ export interface IamStore {
     kind: K,
     options?: ListOptions,
   ): Promise<ListPage<EntityTypes[K]>>;
+  /**
+   * How many entities of a kind the account holds, counted up to `atMost` (names listed, no record
+   * read): the account-wide quotas (src/iam/common/quotas.ts).
+   */
+  count(account: string, kind: EntityKind, atMost: number): Promise<number>;
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;
   putAccessKey(record: AccessKeyRecord): Promise<void>;

@@ -17,7 +17,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer();
+  // This file creates more sandboxes in a minute than a visitor does (10); the limits' own answers
+  // are checked below against a server with small limits.
+  server = await startServer({
+    ratelimits: {
+      DEMO_SANDBOX_LIMIT: { namespace_id: '1201', simple: { limit: 100, period: 60 } },
+    },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -57,6 +63,12 @@ async function visit(url: string, viewport = { width: 1280, height: 900 }): Prom
   const account = await page.locator('[data-account]').getAttribute('data-account');
   expect(account).toMatch(/^\d{12}$/);
   return { context, page, errors, account: account! };
+}
+
+/** The Result region's text once no call is in flight. */
+async function settled(page: Page): Promise<string> {
+  await page.locator('#result:not([aria-busy])').waitFor();
+  return page.getByRole('region', { name: 'Result' }).innerText();
 }
 
 /** Replaces an editor's whole text, as typing would. */
@@ -189,6 +201,25 @@ describe('demo page', () => {
     expect(cli.stdout).toContain(
       `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
     );
+    // The same as a boto3 script and as curl commands (the query API's XML), pasted and run.
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('boto3');
+    const script = await page.getByLabel('Python (boto3) script').innerText();
+    const python = await run('/usr/bin/python3', ['-c', script], {});
+    expect(python.stderr).toBe('');
+    expect(python.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground until`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('curl');
+    const curl = await run(
+      '/bin/bash',
+      ['-c', `set -e\n${await page.getByLabel('curl commands').innerText()}`],
+      {},
+    );
+    expect(curl.code).toBe(0);
+    expect(curl.stdout).toContain(
+      `<Arn>arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground</Arn>`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('aws');
 
     // A decision, instantly as the visitor types, with the deciding statement highlighted.
     await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:DeleteObject');
@@ -241,7 +272,7 @@ describe('demo page', () => {
 
   it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
     const one = await visit(`${server.url}/`);
-    const two = await visit(`${server.url}/`, { width: 390, height: 844 });
+    const two = await visit(`${server.url}/`, { width: 375, height: 667 });
     expect(two.account).not.toBe(one.account);
     // The same browser keeps its sandbox across reloads (its cookie).
     await one.page.reload();
@@ -272,5 +303,160 @@ describe('demo page', () => {
     expect(two.errors).toEqual([]);
     await one.context.close();
     await two.context.close();
+  });
+});
+
+describe('demo page, when things go wrong', () => {
+  it('shows what is wrong in a policy where it is, reachable from the keyboard', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const editor = page.getByRole('textbox', { name: 'Trust policy' });
+    const problems = page.getByRole('list', { name: 'Trust policy: problems' });
+    // Invalid JSON: underlined on the line, listed under the editor, the editor marked invalid.
+    await typeInto(page, 'Trust policy', '{\n  "Version": "2012-10-17"\n  "Statement": []\n}');
+    await expect
+      .poll(() => problems.innerText())
+      .toBe("Line 3: Not valid JSON: Expected ',' or '}' after property value.");
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#trust-editor .cm-lintRange-error').innerText()).toBe('"');
+    // Tab reaches the problem; Enter puts the cursor on it, in the editor.
+    await editor.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    expect(
+      await page.evaluate<string>(
+        "`${document.activeElement?.getAttribute('aria-label')}: ${document.getSelection()?.toString()} in ${document.getSelection()?.anchorNode?.parentElement?.closest('.cm-line')?.textContent}`",
+      ),
+    ).toBe('Trust policy: " in   "Statement": []');
+    // A policy grammar error: on the field, in words.
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/admin` }).replace('"Action"', '"Actions"'),
+    );
+    await expect.poll(() => problems.innerText()).toContain('"Actions" is not a statement field');
+    expect(await page.locator('#trust-editor .cm-lintRange-error').innerText()).toBe('"Actions"');
+    // IAM refuses it the same way, and the Result points back at the editor.
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    const refused = await settled(page);
+    expect(refused).toContain('IAM refused the role: MalformedPolicyDocument');
+    expect(refused).toContain('Trust policy, line 9: Statement 0: MalformedPolicyDocument');
+    // Fixed: the list goes away and the editor is valid again.
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/admin` }),
+    );
+    await expect.poll(() => editor.getAttribute('aria-invalid')).toBe('false');
+    expect(await problems.isHidden()).toBe(true);
+    expect(v.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await v.context.close();
+  });
+
+  it("assumes the role as this tab shows it after another tab changed it, and keeps the tab's setup across a reload", async () => {
+    const a = await visit(`${server.url}/`);
+    const trust = trustNaming({ AWS: `arn:aws:iam::${a.account}:user/admin` });
+    await typeInto(a.page, 'Trust policy', trust);
+    await a.page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(a.page)).toContain('Role assumed');
+    // A second tab of the same browser: the same sandbox, the classic role written back.
+    const tab = await a.context.newPage();
+    await tab.goto(`${server.url}/`);
+    await tab.waitForSelector('body[data-ready="true"]');
+    expect(await tab.locator('[data-account]').getAttribute('data-account')).toBe(a.account);
+    await tab.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(tab)).toContain('AccessDenied');
+    // The first tab writes its own trust policy again before AssumeRole.
+    await a.page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(a.page)).toContain('Role assumed');
+    // A reload keeps this tab's setup and its sandbox.
+    await a.page.reload();
+    await a.page.waitForSelector('body[data-ready="true"]');
+    expect(await a.page.locator('[data-account]').getAttribute('data-account')).toBe(a.account);
+    expect(await a.page.getByRole('textbox', { name: 'Trust policy' }).innerText()).toContain(
+      `arn:aws:iam::${a.account}:user/admin`,
+    );
+    expect(a.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    await a.context.close();
+  });
+
+  it('waits for the sandbox when Assume role comes first, and offers a new one when it expires', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.clock.install({ time: Date.now() });
+    // The sandbox answer is held back until the visitor has pressed Assume role.
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route('**/demo/v1/sandbox', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    const result = page.getByRole('region', { name: 'Result' });
+    await expect.poll(() => result.innerText()).toBe('Preparing your sandbox…');
+    release();
+    expect(await settled(page)).toContain('STS refused: AccessDenied');
+    const first = await page.locator('[data-account]').getAttribute('data-account');
+    // A day later the sandbox is gone: the page says so and gets a new one (the browser has dropped
+    // the old one's cookie by then: Max-Age).
+    await page.clock.fastForward('24:01:00');
+    const status = page.getByRole('status').filter({ hasText: 'Your sandbox' });
+    await expect.poll(() => status.innerText()).toContain('expired and deleted');
+    await context.clearCookies();
+    await page.clock.setSystemTime(Date.now());
+    await page.getByRole('button', { name: 'Get a new sandbox' }).click();
+    await page.waitForSelector(`[data-account]:not([data-account="${first}"])`);
+    const next = await page.locator('[data-account]').getAttribute('data-account');
+    expect(next).toMatch(/^\d{12}$/);
+    // The setup moved to the new sandbox's account.
+    expect(await page.getByRole('textbox', { name: 'Resource', exact: true }).inputValue()).toBe(
+      `arn:aws:ssm:us-east-1:${next}:document/AWS-RunShellScript`,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("says in words when the demo's limits refuse a sandbox or a call", async () => {
+    const small = await startServer({
+      ratelimits: {
+        DEMO_SANDBOX_LIMIT: { namespace_id: '1201', simple: { limit: 1, period: 60 } },
+        DEMO_API_LIMIT: { namespace_id: '1202', simple: { limit: 12, period: 10 } },
+      },
+    });
+    const contexts: BrowserContext[] = [];
+    try {
+      const v = await visit(`${small.url}/`);
+      contexts.push(v.context);
+      // Sandboxes: another browser past the limit is told why, and can try again.
+      let refused: Page | null = null;
+      for (let i = 0; i < 3 && !refused; i++) {
+        const context = await browser.newContext();
+        contexts.push(context);
+        const page = await context.newPage();
+        await page.goto(`${small.url}/`);
+        await page.waitForSelector('body[data-ready="true"]');
+        if ((await page.locator('[data-account]').count()) === 0) refused = page;
+      }
+      expect(refused).not.toBeNull();
+      const status = await refused!.locator('#sandbox').innerText();
+      expect(status).toContain('Too many sandboxes were created from your network address');
+      expect(await refused!.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+      await refused!.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(refused!)).toContain('No sandbox to call STS in: Too many sandboxes');
+      // Calls with the sandbox's keys: refused past the limit with AWS's Throttling.
+      let answer = '';
+      for (let i = 0; i < 10 && !answer.includes('Throttling'); i++) {
+        await v.page.getByRole('button', { name: 'Assume role' }).click();
+        answer = await settled(v.page);
+      }
+      expect(answer).toContain('Throttling');
+      expect(answer).toContain('Wait a few seconds and try again.');
+    } finally {
+      for (const context of contexts) await context.close();
+      await small.stop();
+    }
   });
 });

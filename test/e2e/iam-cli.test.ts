@@ -3,9 +3,11 @@ import {
   GetRoleCommand,
   IAMClient,
   IAMServiceException,
+  ListRolesCommand,
   paginateListRoles,
   SimulateCustomPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -240,6 +242,31 @@ describe('aws iam (Debian awscli v2)', () => {
     await error(['iam', 'list-groups'], 'AccessDenied', dev);
   });
 
+  it('get-role shows a deleted principal of the trust policy as its unique id', async () => {
+    const user = (await ok(['iam', 'create-user', '--user-name', 'cli-leaver'])).User as {
+      UserId: string;
+    };
+    const trust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:user/cli-leaver' },
+      Action: 'sts:AssumeRole',
+    });
+    await ok([
+      'iam',
+      'create-role',
+      '--role-name',
+      'cli-trusts-leaver',
+      '--assume-role-policy-document',
+      trust,
+    ]);
+    await ok(['iam', 'delete-user', '--user-name', 'cli-leaver']);
+    const role = (await ok(['iam', 'get-role', '--role-name', 'cli-trusts-leaver'])).Role as {
+      AssumeRolePolicyDocument: { Statement: { Principal: { AWS: string } } };
+    };
+    expect(user.UserId).toMatch(/^AIDA/);
+    expect(role.AssumeRolePolicyDocument.Statement.Principal.AWS).toBe(user.UserId);
+  });
+
   it('simulate-custom-policy', async () => {
     const out = await ok([
       'iam',
@@ -302,6 +329,42 @@ describe('@aws-sdk/client-iam', () => {
     expect(e).toBeInstanceOf(IAMServiceException);
     expect((e as IAMServiceException).name).toBe('NoSuchEntityException');
     expect((e as IAMServiceException).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('a session narrowed by a session policy is denied, and the message says by what', async () => {
+    const sts = new STSClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+        secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+      },
+      maxAttempts: 1,
+    });
+    const c = (
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: 'arn:aws:iam::123456789012:role/demo-readonly',
+          RoleSessionName: 'sdk-narrowed',
+          Policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        }),
+      )
+    ).Credentials!;
+    const narrowed = new IAMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      },
+      maxAttempts: 1,
+    });
+    const e = (await narrowed.send(new ListRolesCommand({})).catch((x: unknown) => x)) as Error;
+    expect(e.name).toBe('AccessDenied');
+    expect(e.message).toBe(
+      'User: arn:aws:sts::123456789012:assumed-role/demo-readonly/sdk-narrowed is not authorized to perform: iam:ListRoles on resource: * because no session policy allows the iam:ListRoles action',
+    );
   });
 
   it('SimulateCustomPolicy gives an explicit deny', async () => {

@@ -122,7 +122,7 @@ describe('@aws-sdk/client-sts', () => {
 describe('boto3 (Debian python3-boto3)', () => {
   it('assume_role, chained get_caller_identity, and typed errors', async () => {
     const script = `
-import json, sys, boto3, botocore
+import json, sys, boto3, botocore, botocore.config
 url = sys.argv[1]
 sts = boto3.client('sts', endpoint_url=url, region_name='us-east-1',
     aws_access_key_id='${admin.accessKeyId}', aws_secret_access_key='${admin.secretAccessKey}')
@@ -140,6 +140,18 @@ for name, kwargs in [('missing', dict(RoleArn='${role('nope')}', RoleSessionName
         out[name] = 'no error'
     except botocore.exceptions.ClientError as e:
         out[name] = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
+# botocore checks required members itself; without that check the server must.
+raw = boto3.client('sts', endpoint_url=url, region_name='us-east-1',
+    aws_access_key_id='${admin.accessKeyId}', aws_secret_access_key='${admin.secretAccessKey}',
+    config=botocore.config.Config(parameter_validation=False))
+try:
+    raw.assume_role(RoleArn='${role('demo-readonly')}')
+except botocore.exceptions.ClientError as e:
+    out['unnamed'] = e.response['Error']['Message']
+try:
+    raw.assume_role(RoleArn='${role('demo-readonly')}', RoleSessionName='boto3', Tags=[{'Key': 'team'}])
+except botocore.exceptions.ClientError as e:
+    out['valueless'] = e.response['Error']['Message']
 print(json.dumps(out))
 `;
     const r = await run('/usr/bin/python3', ['-c', script, server.url], {});
@@ -149,5 +161,11 @@ print(json.dumps(out))
     expect(out.me).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
     expect(out.missing).toEqual(['AccessDenied', 403]);
     expect(out.name).toEqual(['ValidationError', 400]);
+    expect(out.valueless).toBe(
+      "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null",
+    );
+    expect(out.unnamed).toBe(
+      "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
   });
 });

@@ -1,15 +1,18 @@
 /**
- * A JSON policy editor (CodeMirror 6): highlighting, IAM's validation errors inline (the evaluator's
- * own validatePolicy, located on the statement they are about), and highlighted statements (those
- * that decided the last request). Tab is left to move focus, so the page stays keyboard usable.
+ * A JSON policy editor (CodeMirror 6): highlighting, JSON syntax errors and IAM's validation errors
+ * (the evaluator's own validatePolicy) underlined where they are, marked in the gutter and listed
+ * under the editor by line (each a button that puts the cursor there), and highlighted statements
+ * (those that decided the last request). Tab is left to move focus, so the page stays keyboard usable.
  */
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { json, jsonParseLinter } from '@codemirror/lang-json';
+import { json } from '@codemirror/lang-json';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { linter, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, linter } from '@codemirror/lint';
 import { EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, EditorView, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
-import { PolicyError, validatePolicy, type PolicyKind } from '../../policy/index.ts';
+import type { PolicyKind } from '../../policy/index.ts';
+import { el } from './dom.ts';
+import { problemsOf, type Problem } from './problems.ts';
 import { statementRanges } from './statements.ts';
 
 export interface Highlight {
@@ -48,69 +51,17 @@ const highlights = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-/** Validation errors of one document, each on the statement it concerns when that can be told. */
-export function policyDiagnostics(text: string, kind: PolicyKind): Diagnostic[] {
-  if (text.trim() === '') return [];
-  try {
-    validatePolicy(text, kind);
-    return [];
-  } catch (e) {
-    if (!(e instanceof PolicyError)) throw e;
-    const ranges = statementRanges(text);
-    const parsed = parseLoosely(text);
-    const list: unknown[] | null = Array.isArray(parsed?.Statement) ? parsed.Statement : null;
-    if (list && ranges.length === list.length) {
-      const diagnostics: Diagnostic[] = [];
-      list.forEach((statement: unknown, i: number) => {
-        try {
-          validatePolicy(
-            { Version: parsed?.Version ?? '2012-10-17', Statement: [statement] },
-            kind,
-            {
-              sizeLimit: Infinity,
-            },
-          );
-        } catch (err) {
-          if (err instanceof PolicyError) {
-            diagnostics.push({
-              ...ranges[i],
-              severity: 'error',
-              message: `${err.code}: ${err.message}`,
-            });
-          }
-        }
-      });
-      if (diagnostics.length > 0) return diagnostics;
-    }
-    return [
-      {
-        from: 0,
-        to: Math.min(text.length, 1),
-        severity: 'error',
-        message: `${e.code}: ${e.message}`,
-      },
-    ];
-  }
-}
-
-/** The document as JSON, or null (syntax errors are located by the JSON linter). */
-function parseLoosely(text: string): { Version?: unknown; Statement?: unknown } | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object'
-      ? (value as { Version?: unknown; Statement?: unknown })
-      : null;
-  } catch {
-    return null;
-  }
-}
-
 export interface PolicyEditor {
   view: EditorView;
+  label: string;
   text(): string;
   set(text: string): void;
   highlight(marks: Highlight[]): void;
+  /** The document's problems now (syntax, then IAM's validation), as listed under the editor. */
+  problems(): Problem[];
 }
+
+let editors = 0;
 
 export function policyEditor(options: {
   parent: HTMLElement;
@@ -119,13 +70,20 @@ export function policyEditor(options: {
   text: string;
   onChange: () => void;
 }): PolicyEditor {
-  const syntax = jsonParseLinter();
-  const view = new EditorView({
+  const listId = `problems-${++editors}`;
+  const list = el('ul', {
+    class: 'problems',
+    id: listId,
+    'aria-label': `${options.label}: problems`,
+  });
+  list.hidden = true;
+  const view: EditorView = new EditorView({
     parent: options.parent,
     state: EditorState.create({
       doc: options.text,
       extensions: [
         lineNumbers(),
+        lintGutter(),
         history(),
         bracketMatching(),
         json(),
@@ -135,13 +93,19 @@ export function policyEditor(options: {
         EditorView.contentAttributes.of({
           'aria-label': options.label,
           'aria-multiline': 'true',
+          'aria-describedby': listId,
           role: 'textbox',
         }),
         linter(
           (v) => {
-            const text = v.state.doc.toString();
-            const parseErrors = syntax(v);
-            return parseErrors.length > 0 ? parseErrors : policyDiagnostics(text, options.kind);
+            const problems = problemsOf(v.state.doc.toString(), options.kind);
+            show(problems);
+            return problems.map((p) => ({
+              from: p.from,
+              to: p.to,
+              severity: 'error' as const,
+              message: p.message,
+            }));
           },
           { delay: 150 },
         ),
@@ -152,12 +116,30 @@ export function policyEditor(options: {
       ],
     }),
   });
+  /** The list under the editor: one line per problem, a button to the place it is about. */
+  function show(problems: Problem[]): void {
+    list.hidden = problems.length === 0;
+    view.contentDOM.setAttribute('aria-invalid', String(problems.length > 0));
+    list.replaceChildren(
+      ...problems.map((p) => {
+        const go = el('button', { type: 'button', class: 'link' }, `Line ${p.line}`);
+        go.addEventListener('click', () => {
+          view.dispatch({ selection: { anchor: p.from, head: p.to }, scrollIntoView: true });
+          view.focus();
+        });
+        return el('li', {}, go, `: ${p.message}`);
+      }),
+    );
+  }
   const label = document.createElement('span');
   label.className = 'editor-label';
   label.textContent = options.label;
   options.parent.prepend(label);
+  options.parent.after(list);
+  show(problemsOf(options.text, options.kind));
   return {
     view,
+    label: options.label,
     text: () => view.state.doc.toString(),
     set(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
@@ -165,5 +147,6 @@ export function policyEditor(options: {
     highlight(marks) {
       view.dispatch({ effects: setHighlights.of(marks) });
     },
+    problems: () => problemsOf(view.state.doc.toString(), options.kind),
   };
 }

@@ -21,7 +21,16 @@ export function explain(
 ): HTMLElement[] {
   if (!outcome.ok) {
     const where = outcome.policy ? ` (${names[outcome.policy] ?? outcome.policy})` : '';
-    return [el('p', { class: 'verdict deny' }, `Cannot decide${where}: ${outcome.message}`)];
+    const verdict = el('p', { class: 'verdict deny' }, `Cannot decide${where}: ${outcome.message}`);
+    if (!outcome.policy) return [verdict];
+    return [
+      verdict,
+      el(
+        'p',
+        { class: 'hint' },
+        `The ${names[outcome.policy] ?? 'policy'} editor underlines the problem and lists it under the editor.`,
+      ),
+    ];
   }
   const d = outcome.decision;
   const out: HTMLElement[] = [

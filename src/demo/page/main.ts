@@ -14,7 +14,7 @@ import {
   type Principal,
   type Sandbox,
 } from './api.ts';
-import { cliCommands } from './cli.ts';
+import { commands, type CliFormat } from './cli.ts';
 import {
   callers,
   parseContext,
@@ -26,11 +26,11 @@ import {
 } from './decide.ts';
 import { policyEditor, type Highlight, type PolicyEditor } from './editor.ts';
 import { CLASSIC, EXAMPLES, generalize, localize, type CallerId, type Setup } from './setup.ts';
-import { decodeSetup, encodeSetup } from './share.ts';
+import { decodeSetup, encodeSetup, setupFrom } from './share.ts';
 import { STEPS } from './steps.ts';
 import { el, fmtDuration, text } from './dom.ts';
 import { explain } from './explain.ts';
-import { syncRole } from './sync.ts';
+import { forgetInventory, syncRole } from './sync.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -55,11 +55,16 @@ const ui = {
   check: $<HTMLButtonElement>('check'),
   decision: $('decision'),
   cli: $('cli'),
+  cliFormat: $<HTMLSelectElement>('cli-format'),
   copyCli: $<HTMLButtonElement>('copy-cli'),
   copyStatus: $('copy-status'),
 };
 
 let sandbox: Sandbox | null = null;
+/** The sandbox being fetched (or the last attempt's outcome): what a click waits for. */
+let sandboxReady: Promise<Sandbox | null> = Promise.resolve(null);
+/** Why there is no sandbox, when there is none (said by the status line and by the Result). */
+let sandboxError = '';
 let ids: Ids = { account: '', partner: '' };
 
 const changed = () => schedule();
@@ -150,6 +155,7 @@ function schedule(): void {
 function update(): void {
   const setup = current();
   const info = callerInfo();
+  remember(setup);
   ui.callerNote.textContent = info.note;
   renderTrustCheck(setup, info);
   renderDecision(setup);
@@ -232,12 +238,20 @@ function renderDecision(setup: Setup): void {
 
 // ---- CLI ----------------------------------------------------------------------------------------
 
+const CLI_NAMES: Record<CliFormat, string> = {
+  aws: 'AWS CLI commands',
+  boto3: 'Python (boto3) script',
+  curl: 'curl commands',
+};
+
 function renderCli(setup: Setup, info: CallerInfo): void {
   const via =
     info.id === 'chain' || info.id === 'github' ? info.id : info.signs ? 'key' : 'simulate';
   const signer = via === 'key' ? principal(info.id) : undefined;
   const github = via === 'github' ? githubClaims(setup) : undefined;
-  ui.cli.textContent = cliCommands({
+  const format = ui.cliFormat.value as CliFormat;
+  ui.cli.setAttribute('aria-label', CLI_NAMES[format]);
+  ui.cli.textContent = commands(format, {
     via,
     account: ids.account || 'ACCOUNT',
     principal: info.principal,
@@ -267,8 +281,44 @@ function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTML
   ui.result.replaceChildren(
     el('p', { class: 'verdict deny' }, `${title}: ${r.code}`),
     el('p', { class: 'server-message' }, r.message),
+    ...advice(r),
     ...(why ? [el('p', { class: 'live-title' }, 'Why, according to the evaluator:'), ...why] : []),
   );
+}
+
+/** What to do about an error that is not about the policies: throttling, an expired sandbox, typos. */
+function advice(r: Extract<ApiResult, { ok: false }>): HTMLElement[] {
+  if (r.code === 'Throttling' || r.code === 'ThrottlingException' || r.status === 429) {
+    return [
+      el(
+        'p',
+        { class: 'advice' },
+        'Too many calls from your network address in the last few seconds: the demo limits each address (as AWS throttles an account). Wait a few seconds and try again.',
+      ),
+    ];
+  }
+  if (r.code === 'InvalidClientTokenId' || r.code === 'ExpiredToken') {
+    return [
+      el(
+        'p',
+        { class: 'advice' },
+        'These keys are no longer valid: your sandbox has probably expired (sandboxes last 24 hours). ',
+        newSandboxButton(),
+      ),
+    ];
+  }
+  if (r.code === 'MalformedPolicyDocument') {
+    const listed = Object.values(editors).flatMap((e) =>
+      e.problems().map((p) => el('li', {}, `${e.label}, line ${p.line}: ${p.message}`)),
+    );
+    if (listed.length > 0) {
+      return [
+        el('p', { class: 'advice' }, 'The same errors, as the editors show them:'),
+        el('ul', { class: 'advice' }, ...listed),
+      ];
+    }
+  }
+  return [];
 }
 
 /** Writes the role as edited (trust, permissions, boundary) with the sandbox admin key. */
@@ -278,15 +328,26 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
   clearInterval(countdown);
   ui.result.replaceChildren(el('p', { class: 'muted' }, 'Calling STS…'));
   ui.assume.disabled = true;
+  ui.result.setAttribute('aria-busy', 'true');
   try {
     if (!info.signs) {
       await decideOnServer(setup, info);
       return;
     }
+    if (!sandbox) {
+      ui.result.replaceChildren(el('p', { class: 'muted' }, 'Preparing your sandbox…'));
+      await sandboxReady;
+      ui.result.replaceChildren(el('p', { class: 'muted' }, 'Calling STS…'));
+    }
     const admin = principal('admin');
     if (!sandbox || !admin) {
       ui.result.replaceChildren(
-        el('p', { class: 'verdict deny' }, 'No sandbox: reload the page to get one.'),
+        el(
+          'p',
+          { class: 'verdict deny' },
+          `No sandbox to call STS in${sandboxError ? `: ${sandboxError}` : '.'} `,
+        ),
+        el('p', {}, newSandboxButton('Try again')),
       );
       return;
     }
@@ -358,6 +419,7 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
     );
   } finally {
     ui.assume.disabled = false;
+    ui.result.removeAttribute('aria-busy');
   }
 }
 
@@ -496,14 +558,16 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
 
 // ---- walkthrough, examples, share ---------------------------------------------------------------
 
-async function identities(): Promise<{ users: string[]; roles: string[] } | null> {
+async function identities(): Promise<{ users: string[]; roles: string[] } | string> {
+  await sandboxReady;
   const admin = principal('admin');
-  if (!admin) return null;
+  if (!admin) return `There is no sandbox to list${sandboxError ? `: ${sandboxError}` : '.'}`;
   const [users, roles] = await Promise.all([
     call('iam', admin, { Action: 'ListUsers' }),
     call('iam', admin, { Action: 'ListRoles' }),
   ]);
-  if (!users.ok || !roles.ok) return null;
+  if (!users.ok) return `${users.code}: ${users.message}`;
+  if (!roles.ok) return `${roles.code}: ${roles.message}`;
   const list = (xml: Document, tag: string) =>
     [...xml.getElementsByTagName(tag)].map((e) => e.textContent ?? '');
   return { users: list(users.xml, 'UserName'), roles: list(roles.xml, 'RoleName') };
@@ -547,9 +611,9 @@ function renderCallers(): void {
   ui.caller.value = selected;
 }
 
-async function share(): Promise<void> {
-  const setup = current();
-  const general: Setup = {
+/** A setup with the sandbox's account ids written as placeholders (ACCOUNT, PARTNER). */
+function generalizeSetup(setup: Setup): Setup {
+  return {
     ...setup,
     trust: generalize(setup.trust, ids),
     permissions: generalize(setup.permissions, ids),
@@ -559,6 +623,49 @@ async function share(): Promise<void> {
     resource: generalize(setup.resource, ids),
     context: generalize(setup.context, ids),
   };
+}
+
+/**
+ * The setup is kept for this tab (sessionStorage) as it changes, so a reload does not lose it; a
+ * permalink opened since wins over it.
+ */
+const KEPT = 'rolecall-playground';
+
+function remember(setup: Setup): void {
+  try {
+    sessionStorage.setItem(
+      KEPT,
+      JSON.stringify({
+        hash: location.hash,
+        example: ui.example.value,
+        setup: generalizeSetup(setup),
+      }),
+    );
+  } catch {
+    // Storage refused (private mode, quota): a reload starts over, as without it.
+  }
+}
+
+function recalled(): { example: string; setup: Setup } | null {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEPT) ?? 'null') as {
+      hash?: unknown;
+      example?: unknown;
+      setup?: unknown;
+    } | null;
+    if (!kept || kept.hash !== location.hash || !kept.setup || typeof kept.setup !== 'object')
+      return null;
+    return {
+      example: typeof kept.example === 'string' ? kept.example : '',
+      setup: setupFrom(kept.setup as Record<string, unknown>),
+    };
+  } catch {
+    return null;
+  }
+}
+
+async function share(): Promise<void> {
+  const general = generalizeSetup(current());
   const hash = await encodeSetup(general);
   history.replaceState(null, '', hash);
   try {
@@ -572,21 +679,76 @@ async function share(): Promise<void> {
 function renderSandbox(): void {
   if (!sandbox) return;
   const left = Date.parse(sandbox.expiresAt) - Date.now();
+  ui.sandbox.classList.toggle('error', left <= 0);
   ui.sandbox.replaceChildren(
     text('Your sandbox: account '),
     el('code', { 'data-account': sandbox.account }, sandbox.account),
     text(', second account '),
     el('code', {}, sandbox.partnerAccount),
-    text(left > 0 ? `, deleted in ${fmtDuration(left)}.` : ', expired: reload for a new one.'),
+    ...(left > 0
+      ? [text(`, deleted in ${fmtDuration(left)}.`)]
+      : [text(', expired and deleted. '), newSandboxButton()]),
   );
+}
+
+/** A button that fetches a sandbox again (a new one once the old one's cookie has expired). */
+function newSandboxButton(label = 'Get a new sandbox'): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'inline' }, label);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    void connect().then((s) => {
+      if (s) ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
+    });
+  });
+  return button;
+}
+
+let sandboxTimer = 0;
+
+/** Fetches the browser's sandbox (the cookie's, or a new one) and moves the page onto it. */
+function connect(): Promise<Sandbox | null> {
+  ui.sandbox.classList.remove('error');
+  ui.sandbox.textContent = 'Preparing your sandbox…';
+  sandboxReady = loadSandbox().then(
+    (next) => {
+      // The setup is written against the sandbox it was made for: placeholders, then the new ids.
+      const before = current();
+      const general = generalizeSetup(before);
+      sandbox = next;
+      sandboxError = '';
+      ids = { account: next.account, partner: next.partnerAccount };
+      forgetInventory();
+      renderSandbox();
+      clearInterval(sandboxTimer);
+      sandboxTimer = window.setInterval(renderSandbox, 60_000);
+      renderCallers();
+      apply(general);
+      return next;
+    },
+    (e: unknown) => {
+      sandbox = null;
+      sandboxError = e instanceof Error ? e.message : String(e);
+      ui.sandbox.classList.add('error');
+      ui.sandbox.replaceChildren(
+        text(`${sandboxError} Decisions still work in your browser. `),
+        newSandboxButton('Try again'),
+      );
+      return null;
+    },
+  );
+  return sandboxReady;
 }
 
 async function start(): Promise<void> {
   renderSteps();
   renderExamples();
   renderCallers();
-  const shared = await decodeSetup(location.hash);
-  apply(shared ?? CLASSIC);
+  const kept = recalled();
+  if (kept && EXAMPLES.some((e) => e.id === kept.example)) {
+    ui.example.value = kept.example;
+    ui.exampleNote.textContent = EXAMPLES.find((e) => e.id === kept.example)!.note;
+  }
+  apply(kept?.setup ?? (await decodeSetup(location.hash)) ?? CLASSIC);
   for (const input of [
     ui.roleName,
     ui.externalId,
@@ -598,6 +760,7 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  ui.cliFormat.addEventListener('change', changed);
   // A permalink pasted into the address bar of an open page.
   window.addEventListener('hashchange', async () => {
     const setup = await decodeSetup(location.hash);
@@ -618,17 +781,7 @@ async function start(): Promise<void> {
       ui.copyStatus.textContent = 'Select the commands and copy them.';
     }
   });
-  try {
-    sandbox = await loadSandbox();
-    ids = { account: sandbox.account, partner: sandbox.partnerAccount };
-    renderSandbox();
-    setInterval(renderSandbox, 60_000);
-    renderCallers();
-    apply(current());
-  } catch (e) {
-    ui.sandbox.textContent = `${e instanceof Error ? e.message : String(e)} Decisions still work in your browser.`;
-    ui.sandbox.classList.add('error');
-  }
+  await connect();
   document.body.dataset.readyAt = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 }

@@ -36,23 +36,28 @@ export async function decodeSetup(hash: string): Promise<Setup | null> {
   try {
     const bytes = await pipe(fromBase64Url(hash.slice(3)), new DecompressionStream('deflate-raw'));
     if (bytes.length > 64 * 1024) return null;
-    const raw = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const text = (k: keyof Setup) =>
-      typeof raw[k] === 'string' ? (raw[k] as string) : String(CLASSIC[k]);
-    return {
-      roleName: text('roleName'),
-      trust: text('trust'),
-      permissions: text('permissions'),
-      boundary: text('boundary'),
-      session: text('session'),
-      caller: CALLERS.includes(raw.caller as CallerId) ? (raw.caller as CallerId) : CLASSIC.caller,
-      externalId: text('externalId'),
-      duration: typeof raw.duration === 'number' ? raw.duration : CLASSIC.duration,
-      action: text('action'),
-      resource: text('resource'),
-      context: text('context'),
-    };
+    const raw: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return raw && typeof raw === 'object' ? setupFrom(raw as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** A setup from untrusted JSON: each field of the right type, or the classic role's. */
+export function setupFrom(raw: Record<string, unknown>): Setup {
+  const text = (k: keyof Setup) =>
+    typeof raw[k] === 'string' ? (raw[k] as string) : String(CLASSIC[k]);
+  return {
+    roleName: text('roleName'),
+    trust: text('trust'),
+    permissions: text('permissions'),
+    boundary: text('boundary'),
+    session: text('session'),
+    caller: CALLERS.includes(raw.caller as CallerId) ? (raw.caller as CallerId) : CLASSIC.caller,
+    externalId: text('externalId'),
+    duration: typeof raw.duration === 'number' ? raw.duration : CLASSIC.duration,
+    action: text('action'),
+    resource: text('resource'),
+    context: text('context'),
+  };
 }

@@ -56,7 +56,7 @@ class Scanner {
     return { from, to: this.pos };
   }
 
-  object(member: (key: string) => void): void {
+  object(member: (key: string, keyRange: Range) => void): void {
     this.pos++; // {
     this.ws();
     if (this.text[this.pos] === '}') {
@@ -65,10 +65,12 @@ class Scanner {
     }
     for (;;) {
       this.ws();
+      const keyFrom = this.pos;
       const key = this.string();
+      const keyRange = { from: keyFrom, to: this.pos };
       this.ws();
       if (this.text[this.pos++] !== ':') this.fail();
-      member(key);
+      member(key, keyRange);
       this.ws();
       const next = this.text[this.pos++];
       if (next === '}') return;
@@ -109,6 +111,31 @@ export function statementRanges(text: string): Range[] {
       else ranges.push(s.value());
     });
     return ranges;
+  } catch {
+    return [];
+  }
+}
+
+/** One member of a JSON object: its key, where the key is and where its value is. */
+export interface Member {
+  key: string;
+  keyRange: Range;
+  value: Range;
+}
+
+/**
+ * The members of the JSON object that starts at `at` (after optional whitespace), in document
+ * order (duplicate keys included), or [] when there is no well-formed object there.
+ */
+export function members(text: string, at = 0): Member[] {
+  const s = new Scanner(text);
+  s.pos = at;
+  const found: Member[] = [];
+  try {
+    s.ws();
+    if (text[s.pos] !== '{') return [];
+    s.object((key, keyRange) => found.push({ key, keyRange, value: s.value() }));
+    return found;
   } catch {
     return [];
   }

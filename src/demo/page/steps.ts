@@ -12,7 +12,8 @@ export interface StepContext {
   assume(options?: { wrongSecret?: boolean }): Promise<void>;
   focus(id: string): void;
   /** The sandbox's users and roles, listed with the IAM API (ListUsers, ListRoles). */
-  identities(): Promise<{ users: string[]; roles: string[] } | null>;
+  /** Or why they cannot be listed. */
+  identities(): Promise<{ users: string[]; roles: string[] } | string>;
 }
 
 export interface Step {
@@ -50,9 +51,10 @@ export const STEPS: Step[] = [
     async run(ctx) {
       const found = await ctx.identities();
       ctx.focus('caller');
-      const identities = found
-        ? `Identities in your sandbox (ListUsers, ListRoles): users ${found.users.join(', ')}; roles ${found.roles.join(', ')}.`
-        : 'Your sandbox is not ready, so its identities cannot be listed.';
+      const identities =
+        typeof found === 'string'
+          ? `Your sandbox's identities cannot be listed: ${found}`
+          : `Identities in your sandbox (ListUsers, ListRoles): users ${found.users.join(', ')}; roles ${found.roles.join(', ')}.`;
       return `${identities} Principals are who makes a request: the Caller list holds two of those users, a user of another account, the EC2 service, your root user, a session of a role and a GitHub workflow.`;
     },
   },

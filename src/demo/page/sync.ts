@@ -6,9 +6,6 @@
 import { call, type ApiResult, type Keys } from './api.ts';
 import type { Setup } from './setup.ts';
 
-/** What was last written per role, so an unchanged role is not written again. */
-const synced = new Map<string, string>();
-
 /** Names of the sandbox's roles and customer managed policies (one listing each, then kept). */
 let inventory: { roles: Set<string>; policies: Set<string>; boundaries: Set<string> } | null = null;
 
@@ -31,11 +28,21 @@ async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
   return inventory;
 }
 
+/** Roles whose permissions policy the page removed (so it does not try to remove it again). */
+const withoutPermissions = new Set<string>();
+
+/** Forgets what the sandbox holds (another sandbox now). */
+export function forgetInventory(): void {
+  inventory = null;
+  withoutPermissions.clear();
+}
+
 /**
  * Writes the role as edited (trust, permissions, boundary) with the sandbox admin key, through the
- * public IAM API. Calls that are bound to fail (a role to update that does not exist, a policy to
- * create that does) are avoided by knowing the sandbox's roles and policies, so the page makes no
- * failing requests of its own.
+ * public IAM API, every time: another tab, or the CLI commands, may have changed the role since.
+ * Calls that are bound to fail (a role to update that does not exist, a policy to create that does)
+ * are avoided by knowing the sandbox's roles and policies, so the page makes no failing requests of
+ * its own; when the sandbox changed behind the page's back, the other call is made.
  */
 export async function syncRole(options: {
   setup: Setup;
@@ -45,25 +52,27 @@ export async function syncRole(options: {
 }): Promise<Extract<ApiResult, { ok: false }> | null> {
   const { setup, admin, account, permissionsName } = options;
   const name = setup.roleName;
-  const state = JSON.stringify([name, setup.trust, setup.permissions, setup.boundary]);
-  if (synced.get(name) === state) return null;
   const known = await sandboxInventory(admin);
   const exists = known?.roles.has(name.toLowerCase()) ?? false;
-  let r = exists
-    ? await call('iam', admin, {
-        Action: 'UpdateAssumeRolePolicy',
-        RoleName: name,
-        PolicyDocument: setup.trust,
-      })
-    : await call('iam', admin, {
-        Action: 'CreateRole',
-        RoleName: name,
-        AssumeRolePolicyDocument: setup.trust,
-        MaxSessionDuration: '3600',
-      });
+  const update = () =>
+    call('iam', admin, {
+      Action: 'UpdateAssumeRolePolicy',
+      RoleName: name,
+      PolicyDocument: setup.trust,
+    });
+  const create = () =>
+    call('iam', admin, {
+      Action: 'CreateRole',
+      RoleName: name,
+      AssumeRolePolicyDocument: setup.trust,
+      MaxSessionDuration: '3600',
+    });
+  let r = exists ? await update() : await create();
+  if (!r.ok && r.code === (exists ? 'NoSuchEntity' : 'EntityAlreadyExists')) {
+    r = exists ? await create() : await update();
+  }
   if (!r.ok) return r;
   known?.roles.add(name.toLowerCase());
-  const previous = synced.get(name);
   if (setup.permissions.trim()) {
     r = await call('iam', admin, {
       Action: 'PutRolePolicy',
@@ -72,12 +81,14 @@ export async function syncRole(options: {
       PolicyDocument: setup.permissions,
     });
     if (!r.ok) return r;
-  } else if (exists || previous) {
+    withoutPermissions.delete(name.toLowerCase());
+  } else if (exists && !withoutPermissions.has(name.toLowerCase())) {
     await call('iam', admin, {
       Action: 'DeleteRolePolicy',
       RoleName: name,
       PolicyName: permissionsName,
     });
+    withoutPermissions.add(name.toLowerCase());
   }
   if (setup.boundary.trim()) {
     const digest = new Uint8Array(
@@ -105,6 +116,5 @@ export async function syncRole(options: {
     await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
     known.boundaries.delete(name.toLowerCase());
   }
-  synced.set(name, state);
   return null;
 }

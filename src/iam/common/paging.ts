@@ -98,23 +98,28 @@ export async function storePage<K extends EntityKind>(
 
 const STORE_PAGES_PER_PAGE = 3;
 
+/** Records one step of forEachEntity holds: a few MB at most, whatever the account holds. */
+export const VISIT_PAGE = 250;
+
 /**
- * Every entity of a kind in the account, in one pass over the store's pages. Only for what must
- * see them all (group members, ListEntitiesForPolicy, AWS managed policy usage counts).
+ * Visits every entity of a kind in the account, one store page of VISIT_PAGE records at a time, so
+ * only that page is held, never the whole kind (the account quotas bound the pages, not their
+ * records' size: 5000 users of 50 tags each are about 100 MB of records). Only for what must see them
+ * all (group members, ListEntitiesForPolicy, ListOpenIDConnectProviders, AWS managed policy usage
+ * counts); `visit` keeps what it needs.
  */
-export async function listAll<K extends EntityKind>(
+export async function forEachEntity<K extends EntityKind>(
   store: IamStore,
   account: string,
   kind: K,
-): Promise<EntityTypes[K][]> {
-  const out: EntityTypes[K][] = [];
+  visit: (item: EntityTypes[K]) => void | Promise<void>,
+): Promise<void> {
   let marker: string | undefined;
   do {
-    const page = await store.list(account, kind, { marker, maxItems: 1000 });
-    out.push(...page.items);
+    const page = await store.list(account, kind, { marker, maxItems: VISIT_PAGE });
+    for (const item of page.items) await visit(item);
     marker = page.marker;
   } while (marker);
-  return out;
 }
 
 /**

@@ -6,21 +6,29 @@ import type { GroupRecord, IamStore, UserRecord } from '../../store/types.ts';
 import { isMember, MAX_GROUPS_PER_USER } from './record.ts';
 import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { IamErrors } from '../common/errors.ts';
-import { listAll } from '../common/paging.ts';
+import { forEachEntity } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 
 /**
  * Group membership lives on the user record (`UserRecord.groups`): authentication already reads
  * the user, so evaluation learns its groups without another lookup, and adding or removing a
  * member is one write of one record: it either happened or it did not. A group's members are
- * derived by scanning the account's users.
+ * derived by scanning the account's users, a page at a time.
  */
+export type GroupMember = Pick<UserRecord, 'path' | 'name' | 'id' | 'arn' | 'createDate'>;
+
+/** The group's members, as GetGroup lists them (each member's list fields only, not its record). */
 export async function groupMembers(
   store: IamStore,
   account: string,
   group: GroupRecord,
-): Promise<UserRecord[]> {
-  return (await listAll(store, account, 'user')).filter((u) => isMember(u, group));
+): Promise<GroupMember[]> {
+  const members: GroupMember[] = [];
+  await forEachEntity(store, account, 'user', (u) => {
+    if (isMember(u, group))
+      members.push({ path: u.path, name: u.name, id: u.id, arn: u.arn, createDate: u.createDate });
+  });
+  return members;
 }
 
 /** UpdateGroup with a new name: every member's membership follows the rename. */
@@ -29,12 +37,13 @@ export async function renameInMembers(
   account: string,
   group: GroupRecord,
 ): Promise<void> {
-  for (const user of await groupMembers(store, account, group)) {
+  await forEachEntity(store, account, 'user', async (user) => {
+    if (!isMember(user, group)) return;
     user.groups = (user.groups ?? []).map((m) =>
       m.id === group.id ? { name: group.name, id: group.id } : m,
     );
     await putIdentity(store, account, 'user', user);
-  }
+  });
 }
 
 /** GroupName and UserName (existingUserNameType), authorized on the group; both must exist. */

@@ -14,6 +14,7 @@ import { IamErrors } from '../common/errors.ts';
 import { pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 import { userXml } from '../users/record.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 /** CreateGroup: validate, authorize iam:CreateGroup on the new group's ARN, then write once. */
 export async function createGroup(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -30,6 +31,7 @@ export async function createGroup(ctx: OperationContext, caller: Caller): Promis
     iamArn(account, 'group', spec.path ?? '/', spec.name),
   );
   if (await store.get(account, 'group', spec.name)) throw IamErrors.groupExists(spec.name);
+  await checkAccountQuota(store, account, 'group');
   const record = groupRecord(account, spec, null, ctx.info.now);
   await putIdentity(store, account, 'group', record);
   return { Group: groupXml(record) };

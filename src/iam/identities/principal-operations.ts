@@ -2,9 +2,10 @@ import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
-import type { RoleRecord, UserRecord } from '../../store/types.ts';
+import type { IamStore, RoleRecord, UserRecord } from '../../store/types.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { roleXml } from '../roles/record.ts';
+import { displayedTrustPolicy } from '../roles/trust-principals.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { checkArn, checkPathPrefix } from '../common/constraints.ts';
 import { pageFields, readPaging, storePage } from '../common/paging.ts';
@@ -20,11 +21,22 @@ import { userXml } from '../users/record.ts';
 import { entityAction, nothing, type EntityAction, type Run } from './entity-action.ts';
 import { IDENTITY, putIdentity, type PrincipalKind, type PrincipalRecord } from './record.ts';
 
-/** A role or user as ListRoles / ListUsers return it (the summary form of the data type). */
-function summaryXml(kind: PrincipalKind, record: PrincipalRecord): XmlObject {
-  return kind === 'role'
-    ? roleXml(record as RoleRecord, false)
-    : userXml(record as UserRecord, false);
+/**
+ * The roles or users of a ListRoles / ListUsers page (the summary form of the data type), trust
+ * policies as IAM displays them (one lookup per principal they name, shared by the page).
+ */
+async function summariesXml(
+  store: IamStore,
+  kind: PrincipalKind,
+  records: PrincipalRecord[],
+): Promise<XmlObject[]> {
+  if (kind === 'user') return records.map((r) => userXml(r as UserRecord, false));
+  const current: Parameters<typeof displayedTrustPolicy>[2] = new Map();
+  return Promise.all(
+    records.map(async (r) =>
+      roleXml(r as RoleRecord, false, await displayedTrustPolicy(store, r as RoleRecord, current)),
+    ),
+  );
 }
 
 /**
@@ -53,7 +65,7 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     await authorizeIam(ctx, caller, `iam:List${W}s`, '*');
     const page = await storePage(ctx.store, caller.account, kind, paging, prefix);
     return {
-      [`${W}s`]: page.items.map((e: PrincipalRecord) => summaryXml(kind, e)),
+      [`${W}s`]: await summariesXml(ctx.store, kind, page.items),
       ...pageFields(page),
     };
   };

@@ -18,7 +18,7 @@ import {
 } from '../common/constraints.ts';
 import { checkDocument } from '../common/documents.ts';
 import { IamErrors } from '../common/errors.ts';
-import { listAll, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
+import { forEachEntity, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import {
   addVersion,
   AWS_POLICY_ARNS,
@@ -34,6 +34,7 @@ import {
 } from './record.ts';
 import { resourceContext } from '../common/resource-context.ts';
 import { readTags } from '../common/tags.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
 async function awsUsage(
@@ -43,17 +44,14 @@ async function awsUsage(
   const usage = new Map<string, { attachments: number; boundaries: number }>();
   const get = (arn: string) =>
     usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
-  const entities: Array<{ attachedPolicies: string[]; permissionsBoundary?: string }> = [
-    ...(await listAll(store, account, 'role')),
-    ...(await listAll(store, account, 'user')),
-    ...(await listAll(store, account, 'group')),
-  ];
-  for (const e of entities) {
+  const count = (e: { attachedPolicies: string[]; permissionsBoundary?: string }) => {
     for (const arn of e.attachedPolicies)
       if (arn.startsWith('arn:aws:iam::aws:')) get(arn).attachments += 1;
     if (e.permissionsBoundary?.startsWith('arn:aws:iam::aws:'))
       get(e.permissionsBoundary).boundaries += 1;
-  }
+  };
+  for (const kind of ['role', 'user', 'group'] as const)
+    await forEachEntity(store, account, kind, count);
   return usage;
 }
 
@@ -118,6 +116,7 @@ export async function createPolicy(ctx: OperationContext, caller: Caller): Promi
   });
   checkPolicyContent(spec);
   if (await store.get(caller.account, 'policy', spec.name)) throw IamErrors.policyExists(spec.name);
+  await checkAccountQuota(store, caller.account, 'policy');
   const record = newPolicyRecord(caller.account, spec, ctx.info.now);
   await putManagedPolicy(store, caller.account, record);
   return { Policy: policyXml(record, true) };
@@ -334,17 +333,21 @@ export async function listEntitiesForPolicy(
   const kinds = ENTITY_KINDS.filter((k) => filter === undefined || filter === k.filter);
   const entities: Array<{ kind: (typeof ENTITY_KINDS)[number]; name: string; id: string }> = [];
   for (const k of kinds) {
-    const all: Array<{
-      name: string;
-      id: string;
-      path: string;
-      attachedPolicies: string[];
-      permissionsBoundary?: string;
-    }> = await listAll(ctx.store, caller.account, k.kind);
-    for (const e of all) {
-      if (uses(e) && e.path.startsWith(prefix ?? '/'))
-        entities.push({ kind: k, name: e.name, id: e.id });
-    }
+    await forEachEntity(
+      ctx.store,
+      caller.account,
+      k.kind,
+      (e: {
+        name: string;
+        id: string;
+        path: string;
+        attachedPolicies: string[];
+        permissionsBoundary?: string;
+      }) => {
+        if (uses(e) && e.path.startsWith(prefix ?? '/'))
+          entities.push({ kind: k, name: e.name, id: e.id });
+      },
+    );
   }
   const page = paginate(entities, (e) => `${e.kind.kind}/${e.name.toLowerCase()}`, paging);
   const listed = Object.fromEntries(

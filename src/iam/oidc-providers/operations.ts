@@ -6,7 +6,7 @@ import type { OidcProviderRecord } from '../../store/types.ts';
 import { authorizeCreate, authorizeIam } from '../common/authorize.ts';
 import { oidcProviderArn } from '../common/arns.ts';
 import { IamErrors } from '../common/errors.ts';
-import { listAll } from '../common/paging.ts';
+import { forEachEntity } from '../common/paging.ts';
 import { checkTagKeys, readTags, tagsXml } from '../common/tags.ts';
 import {
   checkOidcSpec,
@@ -16,6 +16,7 @@ import {
   type OidcSpec,
 } from './record.ts';
 import { authorizeProvider, readProviderArn } from './authorized-provider.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 export async function createOpenIDConnectProvider(
   ctx: OperationContext,
@@ -42,6 +43,7 @@ export async function createOpenIDConnectProvider(
   );
   checkTagKeys(spec.tags ?? []);
   if (await store.get(caller.account, 'oidc', url)) throw IamErrors.oidcExists(spec.url);
+  await checkAccountQuota(store, caller.account, 'oidc');
   const record = oidcRecord(caller.account, spec, null, ctx.info.now);
   await store.put(caller.account, 'oidc', url, record);
   return { OpenIDConnectProviderArn: arn, Tags: tagsXml(record.tags) };
@@ -84,8 +86,9 @@ export async function listOpenIDConnectProviders(
 ): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:ListOpenIDConnectProviders', '*');
   // The action takes no Marker: every provider, in one pass (at most 100 per account, IAM quotas).
-  const providers = await listAll(ctx.store, caller.account, 'oidc');
-  return { OpenIDConnectProviderList: providers.map((p) => ({ Arn: p.arn })) };
+  const arns: { Arn: string }[] = [];
+  await forEachEntity(ctx.store, caller.account, 'oidc', (p) => void arns.push({ Arn: p.arn }));
+  return { OpenIDConnectProviderList: arns };
 }
 
 /** DeleteOpenIDConnectProvider is idempotent: a provider that does not exist is not an error (IAM API Reference). */

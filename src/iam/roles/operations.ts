@@ -11,8 +11,13 @@ import { IamErrors } from '../common/errors.ts';
 import { putIdentity } from '../identities/record.ts';
 import { checkRoleContent, checkRoleSpec, roleRecord, roleXml, type RoleSpec } from './record.ts';
 import { readTags } from '../common/tags.ts';
-import { resolveTrustPrincipals, storedPrincipal } from './trust-principals.ts';
+import {
+  displayedTrustPolicy,
+  resolveTrustPrincipals,
+  storedPrincipal,
+} from './trust-principals.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
 export async function createRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -43,6 +48,7 @@ export async function createRole(ctx: OperationContext, caller: Caller): Promise
   );
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'role', spec.name)) throw IamErrors.roleExists(spec.name);
+  await checkAccountQuota(store, account, 'role');
 
   const record = roleRecord(account, spec, null, ctx.info.now);
   record.trustPrincipalIds = trustPrincipalIds;
@@ -58,7 +64,7 @@ export async function getRole(ctx: OperationContext, caller: Caller): Promise<Xm
   const name = readIdentityName(ctx, 'role', v, { existing: true });
   v.check();
   const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:GetRole');
-  return { Role: roleXml(role, true) };
+  return { Role: roleXml(role, true, await displayedTrustPolicy(ctx.store, role)) };
 }
 
 /** UpdateRole: Description and MaxSessionDuration; answers an empty UpdateRoleResult. */
@@ -89,7 +95,8 @@ export async function updateRoleDescription(
   const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:UpdateRoleDescription');
   role.description = description;
   await putIdentity(ctx.store, caller.account, 'role', role);
-  const { RoleLastUsed: _, ...out } = roleXml(role, true);
+  const shown = await displayedTrustPolicy(ctx.store, role);
+  const { RoleLastUsed: _, ...out } = roleXml(role, true, shown);
   return { Role: out };
 }
 

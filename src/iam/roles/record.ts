@@ -71,16 +71,21 @@ export function roleRecord(
 
 /**
  * The Role data type. ListRoles leaves out Tags, PermissionsBoundary and RoleLastUsed ("ListRoles":
- * "these are not returned"); GetRole and CreateRole include them.
+ * "these are not returned"); GetRole and CreateRole include them. `trustPolicy` is the trust policy
+ * as displayed (trust-principals.ts, displayedTrustPolicy).
  */
-export function roleXml(r: RoleRecord, detail: boolean): XmlObject {
+export function roleXml(
+  r: RoleRecord,
+  detail: boolean,
+  trustPolicy: string = r.assumeRolePolicyDocument,
+): XmlObject {
   return {
     Path: r.path,
     RoleName: r.name,
     RoleId: r.id,
     Arn: r.arn,
     CreateDate: isoSeconds(r.createDate),
-    AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument),
+    AssumeRolePolicyDocument: encodeDocument(trustPolicy),
     Description: r.description,
     MaxSessionDuration: r.maxSessionDuration,
     PermissionsBoundary: detail ? boundaryXml(r.permissionsBoundary) : undefined,

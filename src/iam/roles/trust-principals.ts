@@ -1,5 +1,5 @@
 import { visitAwsPrincipals } from '../../policy/index.ts';
-import type { IamStore } from '../../store/types.ts';
+import type { IamStore, RoleRecord } from '../../store/types.ts';
 import { IamErrors } from '../common/errors.ts';
 
 /** A user or role ARN of the `aws` partition: account, kind, and the ARN's path and name. */
@@ -64,4 +64,53 @@ export function storedPrincipal(store: IamStore, account: string): PrincipalLook
     if (of === account || (await store.getAccount(of)) !== null) return null;
     return '';
   };
+}
+
+/** A user or role as it exists now: its unique id and ARN. */
+interface Current {
+  id: string;
+  arn: string;
+}
+
+/**
+ * The trust policy as IAM shows it (GetRole, ListRoles, UpdateRoleDescription). IAM keeps the
+ * unique ids of the users and roles it names and maps them back to ARNs for display; one it can no
+ * longer map, because that principal was deleted (even if a namesake exists now), shows as its
+ * unique id (`AIDA...`, `AROA...`), and a user moved to another path shows its current ARN (IAM User
+ * Guide, "AWS JSON policy elements: Principal", IAM role principals). The text is returned as saved
+ * when every principal it names is still there; otherwise it is re-serialized with the ids in place.
+ * `current` caches lookups across the roles of one answer (ListRoles).
+ */
+export async function displayedTrustPolicy(
+  store: IamStore,
+  role: RoleRecord,
+  current: Map<string, Promise<Current | null>> = new Map(),
+): Promise<string> {
+  const text = role.assumeRolePolicyDocument;
+  const bound = Object.entries(role.trustPrincipalIds ?? {});
+  if (bound.length === 0) return text;
+  const shown = new Map<string, string>();
+  for (const [arn, id] of bound) {
+    const m = PRINCIPAL_ARN.exec(arn);
+    if (!m) continue;
+    const [account, kind, name] = [m[1]!, m[2] as 'user' | 'role', m[4]!];
+    // The ARN is kept lowercased; IAM names are case-insensitive, so the name still finds the entity.
+    const key = `${account}/${kind}/${name}`;
+    let found = current.get(key);
+    if (found === undefined) {
+      found = store.get(account, kind, name).then((e) => (e ? { id: e.id, arn: e.arn } : null));
+      current.set(key, found);
+    }
+    const entity = await found;
+    shown.set(arn, entity?.id === id ? entity.arn : id);
+  }
+  const doc: unknown = JSON.parse(text);
+  let changed = false;
+  visitAwsPrincipals(doc, (value) => {
+    const display = shown.get(value.toLowerCase());
+    if (display === undefined || display === value) return undefined;
+    changed = true;
+    return display;
+  });
+  return changed ? JSON.stringify(doc) : text;
 }

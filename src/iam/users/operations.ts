@@ -19,6 +19,7 @@ import { resourceContext } from '../common/resource-context.ts';
 import { checkTagKeys, readTags } from '../common/tags.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { checkUserSpec, userRecord, userXml, type UserSpec } from './record.ts';
+import { checkAccountQuota } from '../common/quotas.ts';
 
 export async function createUser(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   const { params, store } = ctx;
@@ -40,6 +41,7 @@ export async function createUser(ctx: OperationContext, caller: Caller): Promise
   checkTagKeys(spec.tags ?? []);
   if (spec.permissionsBoundary) await attachablePolicy(store, account, spec.permissionsBoundary);
   if (await store.get(account, 'user', spec.name)) throw IamErrors.userExists(spec.name);
+  await checkAccountQuota(store, account, 'user');
   const record = userRecord(account, spec, null, ctx.info.now);
   await putIdentity(store, account, 'user', record);
   if (record.permissionsBoundary)

@@ -49,7 +49,11 @@ export function userRecord(
 }
 
 /** The User data type (ListUsers leaves out Tags and PermissionsBoundary, as IAM does). */
-export function userXml(u: UserRecord, detail: boolean): XmlObject {
+export function userXml(
+  u: Pick<UserRecord, 'path' | 'name' | 'id' | 'arn' | 'createDate'> &
+    Partial<Pick<UserRecord, 'permissionsBoundary' | 'tags'>>,
+  detail: boolean,
+): XmlObject {
   return {
     Path: u.path,
     UserName: u.name,
@@ -57,6 +61,6 @@ export function userXml(u: UserRecord, detail: boolean): XmlObject {
     Arn: u.arn,
     CreateDate: isoSeconds(u.createDate),
     PermissionsBoundary: detail ? boundaryXml(u.permissionsBoundary) : undefined,
-    Tags: detail ? tagsXml(u.tags) : undefined,
+    Tags: detail ? tagsXml(u.tags ?? []) : undefined,
   };
 }

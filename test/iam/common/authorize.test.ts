@@ -70,6 +70,30 @@ describe('every IAM call is authorized against the caller policies', () => {
     expect(a.message).toContain('with an explicit deny in an identity-based policy');
   });
 
+  it('names what stopped an identity-based allow: the session policy, or the boundary the caller has', async () => {
+    const session = await stsSession(
+      {
+        Action: 'AssumeRole',
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/demo-readonly`,
+        RoleSessionName: 'narrowed',
+        Policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+      },
+      DEMO_ADMIN,
+    );
+    const a = await fails({ Action: 'ListRoles' }, 403, 'AccessDenied', session);
+    expect(a.message).toBe(
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/demo-readonly/narrowed is not authorized to perform: iam:ListRoles on resource: * because no session policy allows the iam:ListRoles action`,
+    );
+    const bounded = await userWithKey(doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' }));
+    await ok({
+      Action: 'PutUserPermissionsBoundary',
+      UserName: bounded.userName,
+      PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    });
+    const b = await fails({ Action: 'ListRoles' }, 403, 'AccessDenied', bounded);
+    expect(b.message).toContain('because no permissions boundary allows the iam:ListRoles action');
+  });
+
   it('evaluates the resource ARN with its path', async () => {
     const user = await userWithKey(
       doc({

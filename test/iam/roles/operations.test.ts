@@ -224,8 +224,8 @@ describe('CreateRole / GetRole', () => {
 
   it('requires RoleName and AssumeRolePolicyDocument', async () => {
     const a = await fails({ Action: 'CreateRole', RoleName: unique('x') }, 400, 'ValidationError');
-    expect(a.message).toContain(
-      "at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
+    expect(a.message).toBe(
+      "1 validation error detected: Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
     );
   });
 });

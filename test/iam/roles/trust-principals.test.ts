@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { applySeed, SeedError } from '../../../src/seed/apply.ts';
 import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
-import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique } from '../helpers.ts';
+import { xmlText } from '../../helpers/aws.ts';
+import { ACCOUNT, decodeXml, doc, fails, ok, TRUST_EC2, unique, xmlAll } from '../helpers.ts';
 
 const trusting = (aws: string | string[], field: 'Principal' | 'NotPrincipal' = 'Principal') =>
   doc({
@@ -206,5 +207,69 @@ describe('seeding trust policies that name other accounts', () => {
     const role = await store.get(a, 'role', 'r');
     expect(role).not.toBeNull();
     expect(role!.trustPrincipalIds ?? {}).toEqual({});
+  });
+});
+
+describe('trust policies as GetRole and ListRoles show them', () => {
+  const shown = (xml: string) =>
+    decodeURIComponent(decodeXml(/<AssumeRolePolicyDocument>(.*?)</.exec(xml)![1]!));
+  const principalsOf = (text: string) => {
+    const statement = (JSON.parse(text) as { Statement: unknown }).Statement;
+    const first = (Array.isArray(statement) ? statement[0] : statement) as {
+      Principal: { AWS: string | string[] };
+    };
+    return first.Principal.AWS;
+  };
+
+  it('a deleted user or role shows as its unique id, even once a namesake exists; the rest as saved', async () => {
+    const [user, peer, role] = [unique('gone-user'), unique('gone-role'), unique('trusting')];
+    const userId = xmlText(await ok({ Action: 'CreateUser', UserName: user }), 'UserId');
+    const peerId = xmlText(
+      await ok({ Action: 'CreateRole', RoleName: peer, AssumeRolePolicyDocument: TRUST_EC2 }),
+      'RoleId',
+    );
+    const principals = [
+      `arn:aws:iam::${ACCOUNT}:user/${user}`,
+      `arn:aws:iam::${ACCOUNT}:role/${peer}`,
+      `arn:aws:iam::${ACCOUNT}:user/admin`,
+    ];
+    const text = trusting(principals);
+    await ok({ Action: 'CreateRole', RoleName: role, AssumeRolePolicyDocument: text });
+    expect(shown(await ok({ Action: 'GetRole', RoleName: role }))).toBe(text);
+
+    await ok({ Action: 'DeleteUser', UserName: user });
+    await ok({ Action: 'DeleteRole', RoleName: peer });
+    await ok({ Action: 'CreateUser', UserName: user });
+    const expected = [userId, peerId, principals[2]];
+    expect(userId).toMatch(/^AIDA/);
+    expect(peerId).toMatch(/^AROA/);
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toEqual(expected);
+    const listed = await ok({ Action: 'ListRoles', PathPrefix: '/', MaxItems: '1000' });
+    const mine = xmlAll(listed, 'member').find((m) => m.includes(`<RoleName>${role}<`))!;
+    expect(principalsOf(shown(mine))).toEqual(expected);
+
+    // Saving the policy again binds the namesake: its ARN is shown again, and it is trusted.
+    await ok({
+      Action: 'UpdateAssumeRolePolicy',
+      RoleName: role,
+      PolicyDocument: trusting(principals[0]!),
+    });
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toBe(
+      principals[0],
+    );
+  });
+
+  it('a user moved to another path shows under its current ARN', async () => {
+    const [user, role] = [unique('moving'), unique('trusts-moving')];
+    await ok({ Action: 'CreateUser', UserName: user, Path: '/old/' });
+    await ok({
+      Action: 'CreateRole',
+      RoleName: role,
+      AssumeRolePolicyDocument: trusting(`arn:aws:iam::${ACCOUNT}:user/old/${user}`),
+    });
+    await ok({ Action: 'UpdateUser', UserName: user, NewPath: '/new/' });
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toBe(
+      `arn:aws:iam::${ACCOUNT}:user/new/${user}`,
+    );
   });
 });
