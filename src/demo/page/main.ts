@@ -584,6 +584,7 @@ function renderSteps(): void {
         ids,
         assume,
         focus: (id) => $(id).focus(),
+        show: (id) => $(id).scrollIntoView({ block: 'nearest' }),
         identities,
       });
       if (said) out.textContent = said;
