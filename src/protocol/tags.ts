@@ -1,13 +1,28 @@
 import { PATTERNS, type Constraints } from './constraints.ts';
+import { Errors } from './errors.ts';
 import type { Tags } from '../store/types.ts';
 import type { QueryParams } from './query.ts';
 
 export const MAX_TAGS = 50;
 
+/**
+ * The `Tags` of a request. Key and Value are both required members of the model's Tag (IAM and STS
+ * API Reference, Tag), so a tag missing either is AWS's "Value null at 'tags.N.member.key|value'"
+ * ValidationError, every missing member named at once.
+ */
 export function readTags(params: QueryParams): Tags {
-  return params
-    .structList('Tags', ['Key', 'Value'] as const)
-    .map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+  const raw = params.structList('Tags', ['Key', 'Value'] as const);
+  const missing = raw.flatMap((t, i) =>
+    (['Key', 'Value'] as const)
+      .filter((f) => t[f] === undefined)
+      .map((f) => ({
+        value: null,
+        member: `tags.${i + 1}.member.${f.toLowerCase()}`,
+        constraint: 'Member must not be null',
+      })),
+  );
+  if (missing.length > 0) throw Errors.constraint(missing);
+  return raw.map((t) => ({ Key: t.Key!, Value: t.Value! }));
 }
 
 /** The model's tag constraints (IAM and STS alike): 50 tags, key 1-128, value 0-256, the tag character set. */

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
-import type { SessionLookup, SessionRecord } from './types.ts';
+import type { StoredLookup, StoredSession } from './types.ts';
 
 /**
  * One shard of live sessions. Expiry is enforced twice: `get` answers `expired` at or after
@@ -15,28 +15,32 @@ export class SessionStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
-      id TEXT PRIMARY KEY,
-      access_key_id TEXT NOT NULL,
-      source_arn TEXT NOT NULL,
-      issued_at INTEGER NOT NULL,
+    // One row per session keyed by its access key id, and the expiry index the alarm uses: two
+    // b-trees, so storing a session writes two pages (the table before this had four, and every
+    // page a commit writes is a write and a sync of the object's log).
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS live_sessions (
+      access_key_id TEXT PRIMARY KEY,
+      id TEXT NOT NULL,
       expires_at INTEGER NOT NULL,
       record TEXT NOT NULL
-    )`);
-    this.sql.exec('CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at)');
-    this.sql.exec('CREATE INDEX IF NOT EXISTS sessions_key ON sessions (access_key_id)');
+    ) WITHOUT ROWID`);
+    this.sql.exec('CREATE INDEX IF NOT EXISTS live_sessions_expiry ON live_sessions (expires_at)');
+    migrateSessionsTable(this.sql);
   }
 
-  async put(session: SessionRecord): Promise<void> {
-    this.sql.exec(
-      'INSERT OR REPLACE INTO sessions (id, access_key_id, source_arn, issued_at, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)',
-      session.id,
+  /**
+   * Stores a new session; false (and nothing written) when a live session already has its access
+   * key id, which the caller then draws again.
+   */
+  async put(session: StoredSession): Promise<boolean> {
+    const written = this.sql.exec(
+      'INSERT INTO live_sessions (access_key_id, id, expires_at, record) VALUES (?, ?, ?, ?) ON CONFLICT (access_key_id) DO NOTHING',
       session.accessKeyId,
-      session.sourceArn,
-      session.issuedAt,
+      session.id,
       session.expiresAt,
-      JSON.stringify(session),
-    );
+      session.record,
+    ).rowsWritten;
+    if (written === 0) return false;
     // The alarm only moves earlier: a later expiry is found when the alarm runs, so most puts
     // write the row alone (one storage commit, not a row and an alarm).
     if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
@@ -44,51 +48,72 @@ export class SessionStore extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(session.expiresAt);
       this.armedAt = session.expiresAt;
     }
+    return true;
   }
 
-  /** `now` comes from the caller so the Worker's clock is the one that decides. */
-  get(id: string, now: number): SessionLookup {
-    const row = this.sql
-      .exec<{ expires_at: number; record: string }>(
-        'SELECT expires_at, record FROM sessions WHERE id = ?',
-        id,
-      )
-      .toArray()[0];
-    if (!row) return { status: 'unknown' };
-    if (now >= row.expires_at) return { status: 'expired' };
-    return { status: 'active', session: JSON.parse(row.record) as SessionRecord };
+  /**
+   * The session with this access key id and session id (both from its token) as of `now`; the
+   * caller passes `now` so the Worker's clock is the one that decides.
+   */
+  get(accessKeyId: string, id: string, now: number): StoredLookup {
+    const found = this.getByAccessKey(accessKeyId, now);
+    return found.status === 'active' && found.id !== id ? { status: 'unknown' } : found;
   }
 
   /**
    * The session with this access key id (AuthZEN subjects name a session by its key alone). Only
    * sessions whose shard was chosen by the key (shardFor(account, accessKeyId)) are found by it.
    */
-  getByAccessKey(accessKeyId: string, now: number): SessionLookup {
+  getByAccessKey(accessKeyId: string, now: number): StoredLookup {
     const row = this.sql
-      .exec<{ id: string }>('SELECT id FROM sessions WHERE access_key_id = ? LIMIT 1', accessKeyId)
+      .exec<{ id: string; expires_at: number; record: string }>(
+        'SELECT id, expires_at, record FROM live_sessions WHERE access_key_id = ?',
+        accessKeyId,
+      )
       .toArray()[0];
-    return row ? this.get(row.id, now) : { status: 'unknown' };
+    if (!row) return { status: 'unknown' };
+    if (now >= row.expires_at) return { status: 'expired' };
+    return { status: 'active', id: row.id, record: row.record };
   }
 
-  revoke(id: string): boolean {
-    return this.sql.exec('DELETE FROM sessions WHERE id = ?', id).rowsWritten > 0;
+  /** Deletes the session; false when it was not there. */
+  revoke(accessKeyId: string, id: string): boolean {
+    return (
+      this.sql.exec('DELETE FROM live_sessions WHERE access_key_id = ? AND id = ?', accessKeyId, id)
+        .rowsWritten > 0
+    );
   }
 
   count(): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM sessions').one().n;
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM live_sessions').one().n;
   }
 
   async alarm(): Promise<void> {
-    this.sql.exec('DELETE FROM sessions WHERE expires_at <= ?', Date.now());
+    this.sql.exec('DELETE FROM live_sessions WHERE expires_at <= ?', Date.now());
     await this.arm();
   }
 
   private async arm(): Promise<void> {
     const next = this.sql
-      .exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM sessions')
+      .exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM live_sessions')
       .one().t;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
     this.armedAt = next;
   }
+}
+
+/**
+ * Objects written by earlier versions keep their sessions in a `sessions` table keyed by session id:
+ * its rows move to `live_sessions` once, when the object first starts with this version.
+ */
+export function migrateSessionsTable(sql: SqlStorage): void {
+  const old = sql
+    .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'")
+    .toArray();
+  if (old.length === 0) return;
+  sql.exec(
+    'INSERT OR IGNORE INTO live_sessions (access_key_id, id, expires_at, record) SELECT access_key_id, id, expires_at, record FROM sessions',
+  );
+  sql.exec('DROP TABLE sessions');
 }

@@ -33,3 +33,19 @@ export interface SessionRecord {
 
 export type SessionLookup =
   { status: 'active'; session: SessionRecord } | { status: 'expired' } | { status: 'unknown' };
+
+/**
+ * A session as its Durable Object stores it: the columns it is found by, and the record as JSON
+ * text. The Worker serialises and parses the record, so a call to the object carries strings and
+ * numbers only (cheaper to pass than the record's nested object).
+ */
+export interface StoredSession {
+  accessKeyId: string;
+  id: string;
+  expiresAt: number;
+  /** JSON of the SessionRecord. */
+  record: string;
+}
+
+export type StoredLookup =
+  { status: 'active'; id: string; record: string } | { status: 'expired' } | { status: 'unknown' };

@@ -9,6 +9,7 @@ import { issueSessionToken, TOKEN_RANDOM_BYTES } from '../auth/token.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import { SANDBOX_SESSION_MS } from '../demo/lifetime.ts';
 import type { Env } from '../env.ts';
+import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import { SessionsClient } from '../sessions/client.ts';
@@ -34,32 +35,44 @@ export interface IssuedCredentials {
 export async function issueSession(env: Env, requested: SessionDraft): Promise<IssuedCredentials> {
   const draft = await capForSandbox(env, requested);
   const keys = await deriveKeys(env.SEAL_KEY);
-  const id = crypto.randomUUID();
-  // One draw from the CSPRNG for the key id, the secret, the seal's IV and the token's padding.
-  const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
-  let at = 0;
-  const take = (n: number) => random.subarray(at, (at += n));
-  const accessKeyId = newAccessKeyId('ASIA', draft.account, take(ACCESS_KEY_RANDOM_BYTES));
-  const secret = newSecretAccessKey(take(SECRET_RANDOM_BYTES));
-  const session: SessionRecord = {
-    ...draft,
-    id,
-    accessKeyId,
-    sealedSecret: await sealSecret(keys.seal, secret, accessKeyId, take(SEAL_RANDOM_BYTES)),
-  };
-  const shard = await new SessionsClient(env.SESSIONS).put(session);
-  const token = await issueSessionToken(
-    keys.mac,
-    { shard, sessionId: id, accessKeyId, expiresAt: draft.expiresAt },
-    take(TOKEN_RANDOM_BYTES),
-  );
-  return {
-    AccessKeyId: accessKeyId,
-    SecretAccessKey: secret,
-    SessionToken: token,
-    Expiration: isoSeconds(draft.expiresAt),
-  };
+  const sessions = new SessionsClient(env.SESSIONS);
+  // An access key id is 16 characters of which about 40 bits are random: two live sessions of one
+  // account may, very rarely, draw the same. The store refuses the second, which draws again.
+  for (let attempt = 1; ; attempt++) {
+    const id = crypto.randomUUID();
+    // One draw from the CSPRNG for the key id, the secret, the seal's IV and the token's padding.
+    const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
+    let at = 0;
+    const take = (n: number) => random.subarray(at, (at += n));
+    const accessKeyId = newAccessKeyId('ASIA', draft.account, take(ACCESS_KEY_RANDOM_BYTES));
+    const secret = newSecretAccessKey(take(SECRET_RANDOM_BYTES));
+    const session: SessionRecord = {
+      ...draft,
+      id,
+      accessKeyId,
+      sealedSecret: await sealSecret(keys.seal, secret, accessKeyId, take(SEAL_RANDOM_BYTES)),
+    };
+    const shard = await sessions.put(session);
+    if (shard === null) {
+      if (attempt < MAX_KEY_DRAWS) continue;
+      throw Errors.internalFailure();
+    }
+    const token = await issueSessionToken(
+      keys.mac,
+      { shard, sessionId: id, accessKeyId, expiresAt: draft.expiresAt },
+      take(TOKEN_RANDOM_BYTES),
+    );
+    return {
+      AccessKeyId: accessKeyId,
+      SecretAccessKey: secret,
+      SessionToken: token,
+      Expiration: isoSeconds(draft.expiresAt),
+    };
+  }
 }
+
+/** Draws of a new access key id before giving up (each clash is about one in 2^40 per live session). */
+const MAX_KEY_DRAWS = 4;
 
 /**
  * Sessions of a demo sandbox (docs/demo.md) end within 1 hour and never outlive the sandbox; the

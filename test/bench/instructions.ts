@@ -2,7 +2,7 @@
  * Instructions per request of the `npm start` server, counted by valgrind's callgrind on workerd:
  * repeatable on a shared machine where CPU time is not (neighbours, frequency, caches).
  *
- *   node test/bench/instructions.ts AssumeRole [requests]
+ *   node test/bench/instructions.ts AssumeRole [requests]   (INSTRUCTIONS_WARMUP=500 before them)
  *
  * Starts the server with workerd under callgrind (MINIFLARE_WORKERD_PATH), runs the HTTP
  * benchmark's workload of that name (test/bench/http.ts) once to warm up, then counts the
@@ -24,6 +24,7 @@ const run = promisify(execFile);
 
 const name = process.argv[2] ?? 'AssumeRole';
 const count = Number(process.argv[3] ?? 200);
+const warmup = Number(process.env.INSTRUCTIONS_WARMUP ?? 500);
 const WORKERD = resolve(
   import.meta.dirname,
   '../../node_modules/@cloudflare/workerd-linux-64/bin/workerd',
@@ -74,7 +75,7 @@ async function send(server: Server, w: Workload, n: number): Promise<void> {
 }
 
 async function measure(server: Server, w: Workload): Promise<number> {
-  await send(server, w, Math.max(50, count / 2)); // warm-up: JIT tiers, caches
+  await send(server, w, warmup); // JIT tiers and caches settle first, or compiling is counted too
   await dumpTotal();
   await send(server, w, count);
   return (await dumpTotal()) / count;

@@ -139,7 +139,10 @@ describe('subjects', () => {
     const live = await session(roleArn);
     const keys = await deriveKeys(env.SEAL_KEY);
     const claims = (await openSessionToken(keys.mac, live.sessionToken!))!;
-    await env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)).revoke(claims.sessionId);
+    await env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)).revoke(
+      claims.accessKeyId,
+      claims.sessionId,
+    );
     const revoked = await ask({ type: 'access_key', id: live.accessKeyId }, 's3:GetObject', 'r/a');
     expect(revoked.body.context?.error?.status).toBe(401);
     expect(revoked.body.context?.error?.message).toMatch(/unknown, expired or revoked/);

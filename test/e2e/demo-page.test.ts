@@ -191,6 +191,19 @@ describe('demo page', () => {
     expect(ok).toContain(`arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`);
     expect(ok).toMatch(/ASIA[A-Z2-7]{16}/);
     expect(ok).toMatch(/expires in (59 min|1 h 00 min)/);
+    // The session's credentials, copied for a terminal, work there.
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy as environment variables' }).click();
+    await expect.poll(() => result.innerText()).toContain('Copied: paste them into a terminal');
+    const vars = await page.evaluate<string>('navigator.clipboard.readText()');
+    const whoami = await run(
+      '/bin/bash',
+      ['-c', `${vars}aws sts get-caller-identity --endpoint-url ${server.url} --output text`],
+      {},
+    );
+    expect(whoami.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
+    );
 
     // The copy-ready commands do the same from a terminal (Debian's aws CLI, the sandbox's keys).
     const commands = await page.getByLabel('AWS CLI commands').innerText();
@@ -201,6 +214,25 @@ describe('demo page', () => {
     expect(cli.stdout).toContain(
       `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
     );
+    // The same as a boto3 script and as curl commands (the query API's XML), pasted and run.
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('boto3');
+    const script = await page.getByLabel('Python (boto3) script').innerText();
+    const python = await run('/usr/bin/python3', ['-c', script], {});
+    expect(python.stderr).toBe('');
+    expect(python.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground until`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('curl');
+    const curl = await run(
+      '/bin/bash',
+      ['-c', `set -e\n${await page.getByLabel('curl commands').innerText()}`],
+      {},
+    );
+    expect(curl.code).toBe(0);
+    expect(curl.stdout).toContain(
+      `<Arn>arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground</Arn>`,
+    );
+    await page.getByRole('combobox', { name: 'Commands for' }).selectOption('aws');
 
     // A decision, instantly as the visitor types, with the deciding statement highlighted.
     await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:DeleteObject');
@@ -264,6 +296,12 @@ describe('demo page', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await two.page.screenshot({ path: `${ARTIFACTS}/phone.png`, fullPage: true });
+    // A walkthrough step at the top of the page brings its real answer into view.
+    await two.page.getByRole('button', { name: 'Sign with a wrong secret key' }).click();
+    expect(await settled(two.page)).toContain('Authentication failed: SignatureDoesNotMatch');
+    const box = await two.page.getByRole('region', { name: 'Result' }).boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y).toBeLessThan(667);
     // An example from the library, assumed for real: a GitHub Actions OIDC trust, with a token
     // from the sandbox's test issuer; then a branch the trust policy does not allow.
     await one.page.getByRole('combobox', { name: 'Example' }).selectOption('github-oidc');
@@ -281,7 +319,7 @@ describe('demo page', () => {
     await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('AccessDenied');
     expect(await result.innerText()).toContain('token.actions.githubusercontent.com:sub');
     expect(one.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
-    expect(two.errors).toEqual([]);
+    expect(two.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
     await one.context.close();
     await two.context.close();
   });
@@ -408,6 +446,7 @@ describe('demo page, when things go wrong', () => {
       },
     });
     const contexts: BrowserContext[] = [];
+    let stopped = false;
     try {
       const v = await visit(`${small.url}/`);
       contexts.push(v.context);
@@ -435,9 +474,17 @@ describe('demo page, when things go wrong', () => {
       }
       expect(answer).toContain('Throttling');
       expect(answer).toContain('Wait a few seconds and try again.');
+      // The server gone: the page says so rather than nothing.
+      await small.stop();
+      stopped = true;
+      await v.page.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(v.page)).toContain(
+        'The call failed: the server could not be reached (Failed to fetch): is rolecall still running?',
+      );
+      expect(v.errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
     } finally {
       for (const context of contexts) await context.close();
-      await small.stop();
+      if (!stopped) await small.stop();
     }
   });
 });

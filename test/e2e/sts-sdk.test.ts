@@ -148,6 +148,10 @@ try:
     raw.assume_role(RoleArn='${role('demo-readonly')}')
 except botocore.exceptions.ClientError as e:
     out['unnamed'] = e.response['Error']['Message']
+try:
+    raw.assume_role(RoleArn='${role('demo-readonly')}', RoleSessionName='boto3', Tags=[{'Key': 'team'}])
+except botocore.exceptions.ClientError as e:
+    out['valueless'] = e.response['Error']['Message']
 print(json.dumps(out))
 `;
     const r = await run('/usr/bin/python3', ['-c', script, server.url], {});
@@ -157,6 +161,9 @@ print(json.dumps(out))
     expect(out.me).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
     expect(out.missing).toEqual(['AccessDenied', 403]);
     expect(out.name).toEqual(['ValidationError', 400]);
+    expect(out.valueless).toBe(
+      "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null",
+    );
     expect(out.unnamed).toBe(
       "1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
     );

@@ -5,6 +5,8 @@ import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
 import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../../src/sessions/revoke.ts';
+import { migrateSessionsTable } from '../../src/sessions/session-store.ts';
+import type { SessionRecord } from '../../src/sessions/types.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from '../sts/helpers.ts';
@@ -13,7 +15,11 @@ import { assumeRole, call, role } from '../sts/helpers.ts';
 async function stubFor(creds: Credentials) {
   const keys = await deriveKeys(env.SEAL_KEY);
   const claims = (await openSessionToken(keys.mac, creds.sessionToken!))!;
-  return { stub: env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)), id: claims.sessionId };
+  return {
+    stub: env.SESSIONS.get(env.SESSIONS.idFromName(claims.shard)),
+    key: claims.accessKeyId,
+    id: claims.sessionId,
+  };
 }
 
 afterEach(() => {
@@ -44,12 +50,13 @@ describe('session expiry', () => {
       RoleSessionName: 'do',
       DurationSeconds: '900',
     });
-    const { stub, id } = await stubFor(creds);
-    const found = await stub.get(id, Date.now());
+    const { stub, key, id } = await stubFor(creds);
+    const found = await stub.get(key, id, Date.now());
     expect(found.status).toBe('active');
     if (found.status !== 'active') return;
-    expect((await stub.get(id, found.session.expiresAt - 1)).status).toBe('active');
-    expect((await stub.get(id, found.session.expiresAt)).status).toBe('expired');
+    const { expiresAt } = JSON.parse(found.record) as SessionRecord;
+    expect((await stub.get(key, id, expiresAt - 1)).status).toBe('active');
+    expect((await stub.get(key, id, expiresAt)).status).toBe('expired');
   });
 
   it('the alarm deletes expired sessions and keeps live ones', async () => {
@@ -58,28 +65,35 @@ describe('session expiry', () => {
       RoleSessionName: 'short',
       DurationSeconds: '900',
     });
-    const { stub, id } = await stubFor(short);
+    const { stub, key, id } = await stubFor(short);
     const before = await stub.count();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 901_000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await stub.get(id, Date.now())).status).toBe('unknown');
+    expect((await stub.get(key, id, Date.now())).status).toBe('unknown');
     expect(await stub.count()).toBeLessThan(before);
   });
 
   it('the alarm is set for the earliest expiry; a later session leaves it where it is', async () => {
     const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'alarm' });
-    const { stub, id } = await stubFor(creds);
-    const found = await stub.get(id, Date.now());
+    const { stub, key, id } = await stubFor(creds);
+    const found = await stub.get(key, id, Date.now());
     if (found.status !== 'active') throw new Error('no session');
+    const session = JSON.parse(found.record) as SessionRecord;
     const shard = env.SESSIONS.get(env.SESSIONS.idFromName(`alarm-test-${crypto.randomUUID()}`));
-    const t = found.session.issuedAt;
+    const t = session.issuedAt;
     const alarm = () => runInDurableObject(shard, (_o, state) => state.storage.getAlarm());
-    await shard.put({ ...found.session, id: 'a', expiresAt: t + 3_600_000 });
+    const row = (id: string, expiresAt: number) => ({
+      accessKeyId: `${session.accessKeyId}-${id}`,
+      id,
+      expiresAt,
+      record: JSON.stringify({ ...session, id, expiresAt }),
+    });
+    await shard.put(row('a', t + 3_600_000));
     expect(await alarm()).toBe(t + 3_600_000);
-    await shard.put({ ...found.session, id: 'b', expiresAt: t + 900_000 });
+    await shard.put(row('b', t + 900_000));
     expect(await alarm()).toBe(t + 900_000);
-    await shard.put({ ...found.session, id: 'c', expiresAt: t + 7_200_000 });
+    await shard.put(row('c', t + 7_200_000));
     expect(await alarm()).toBe(t + 900_000);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(t + 901_000);
@@ -93,10 +107,70 @@ describe('session expiry', () => {
       RoleArn: role('demo-readonly'),
       RoleSessionName: 'revoke-me',
     });
-    const { stub, id } = await stubFor(creds);
-    expect(await stub.revoke(id)).toBe(true);
+    const { stub, key, id } = await stubFor(creds);
+    expect(await stub.revoke(key, id)).toBe(true);
     const res = await call({ Action: 'GetCallerIdentity' }, creds);
     expect(res.code).toBe('InvalidClientTokenId');
+  });
+});
+
+describe('session rows', () => {
+  it('a second session with a live access key id is refused and the first is kept', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'first' });
+    const { stub, key, id } = await stubFor(creds);
+    const found = await stub.get(key, id, Date.now());
+    if (found.status !== 'active') throw new Error('no session');
+    const clash = { accessKeyId: key, id: 'other', expiresAt: Date.now() + 60_000, record: '{}' };
+    expect(await stub.put(clash)).toBe(false);
+    expect(await stub.get(key, id, Date.now())).toEqual(found);
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+  });
+
+  it('a token naming the right key but another session id finds nothing', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'ids' });
+    const { stub, key } = await stubFor(creds);
+    expect((await stub.get(key, crypto.randomUUID(), Date.now())).status).toBe('unknown');
+    expect(await stub.revoke(key, crypto.randomUUID())).toBe(false);
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+  });
+
+  it('sessions stored by the earlier table (keyed by session id) move to the new one', async () => {
+    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'moved' });
+    const { stub, key, id } = await stubFor(creds);
+    await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      const row = sql
+        .exec<{ expires_at: number; record: string }>(
+          'SELECT expires_at, record FROM live_sessions WHERE access_key_id = ?',
+          key,
+        )
+        .one();
+      // The earlier version's table, holding this session; the new table without it.
+      sql.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, access_key_id TEXT NOT NULL,
+        source_arn TEXT NOT NULL, issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+        record TEXT NOT NULL)`);
+      sql.exec(
+        'INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)',
+        id,
+        key,
+        'arn:aws:iam::123456789012:role/demo-readonly',
+        Date.now(),
+        row.expires_at,
+        row.record,
+      );
+      sql.exec('DELETE FROM live_sessions WHERE access_key_id = ?', key);
+    });
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).code).toBe('InvalidClientTokenId');
+    await runInDurableObject(stub, (_o, state) => migrateSessionsTable(state.storage.sql));
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+    const tables = await runInDurableObject(stub, (_o, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .toArray()
+        .map((t) => t.name),
+    );
+    expect(tables).toContain('live_sessions');
+    expect(tables).not.toContain('sessions');
   });
 });
 

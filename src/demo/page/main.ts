@@ -14,7 +14,7 @@ import {
   type Principal,
   type Sandbox,
 } from './api.ts';
-import { cliCommands } from './cli.ts';
+import { commands, type CliFormat } from './cli.ts';
 import {
   callers,
   parseContext,
@@ -55,6 +55,7 @@ const ui = {
   check: $<HTMLButtonElement>('check'),
   decision: $('decision'),
   cli: $('cli'),
+  cliFormat: $<HTMLSelectElement>('cli-format'),
   copyCli: $<HTMLButtonElement>('copy-cli'),
   copyStatus: $('copy-status'),
 };
@@ -237,12 +238,20 @@ function renderDecision(setup: Setup): void {
 
 // ---- CLI ----------------------------------------------------------------------------------------
 
+const CLI_NAMES: Record<CliFormat, string> = {
+  aws: 'AWS CLI commands',
+  boto3: 'Python (boto3) script',
+  curl: 'curl commands',
+};
+
 function renderCli(setup: Setup, info: CallerInfo): void {
   const via =
     info.id === 'chain' || info.id === 'github' ? info.id : info.signs ? 'key' : 'simulate';
   const signer = via === 'key' ? principal(info.id) : undefined;
   const github = via === 'github' ? githubClaims(setup) : undefined;
-  ui.cli.textContent = cliCommands({
+  const format = ui.cliFormat.value as CliFormat;
+  ui.cli.setAttribute('aria-label', CLI_NAMES[format]);
+  ui.cli.textContent = commands(format, {
     via,
     account: ids.account || 'ACCOUNT',
     principal: info.principal,
@@ -266,6 +275,14 @@ function renderCli(setup: Setup, info: CallerInfo): void {
 // ---- assume role against the server -------------------------------------------------------------
 
 let countdown = 0;
+
+/** An exception in words: fetch's TypeError is a server that could not be reached. */
+const why = (e: unknown): string =>
+  e instanceof TypeError
+    ? `the server could not be reached (${e.message}): is rolecall still running?`
+    : e instanceof Error
+      ? e.message
+      : String(e);
 
 function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTMLElement[]): void {
   clearInterval(countdown);
@@ -401,13 +418,7 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
     }
     showCredentials(r, `Signed with ${keys.accessKeyId}`);
   } catch (e) {
-    ui.result.replaceChildren(
-      el(
-        'p',
-        { class: 'verdict deny' },
-        `The call failed: ${e instanceof Error ? e.message : String(e)}`,
-      ),
-    );
+    ui.result.replaceChildren(el('p', { class: 'verdict deny' }, `The call failed: ${why(e)}`));
   } finally {
     ui.assume.disabled = false;
     ui.result.removeAttribute('aria-busy');
@@ -487,10 +498,29 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
   );
   const who = el('p', { role: 'status' });
   whoami.addEventListener('click', async () => {
-    const id = await call('sts', c, { Action: 'GetCallerIdentity' });
-    who.textContent = id.ok
-      ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
-      : `${id.code}: ${id.message}`;
+    try {
+      const id = await call('sts', c, { Action: 'GetCallerIdentity' });
+      who.textContent = id.ok
+        ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
+        : `${id.code}: ${id.message}`;
+    } catch (e) {
+      who.textContent = `The call failed: ${why(e)}`;
+    }
+  });
+  // The credentials for a terminal: the whole session token, which the page shows shortened.
+  const copy = el('button', { type: 'button' }, 'Copy as environment variables');
+  copy.addEventListener('click', async () => {
+    const vars = [
+      `export AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
+      `export AWS_SECRET_ACCESS_KEY='${c.secretAccessKey}'`,
+      `export AWS_SESSION_TOKEN='${c.sessionToken}'`,
+    ].join('\n');
+    try {
+      await navigator.clipboard.writeText(`${vars}\n`);
+      who.textContent = `Copied: paste them into a terminal, then aws sts get-caller-identity --endpoint-url ${location.origin}`;
+    } catch {
+      who.textContent = vars;
+    }
   });
   ui.result.replaceChildren(
     el('p', { class: 'verdict allow' }, 'Role assumed'),
@@ -516,6 +546,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       `${how} (authentication), allowed by the trust policy (authorization).`,
     ),
     whoami,
+    copy,
     who,
   );
 }
@@ -569,15 +600,20 @@ function renderSteps(): void {
     const button = el('button', { type: 'button' }, step.action);
     const out = el('p', { class: 'step-live', role: 'status' });
     button.addEventListener('click', async () => {
-      const said = await step.run({
-        apply,
-        current,
-        ids,
-        assume,
-        focus: (id) => $(id).focus(),
-        identities,
-      });
-      if (said) out.textContent = said;
+      try {
+        const said = await step.run({
+          apply,
+          current,
+          ids,
+          assume,
+          focus: (id) => $(id).focus(),
+          show: (id) => $(id).scrollIntoView({ block: 'nearest' }),
+          identities,
+        });
+        if (said) out.textContent = said;
+      } catch (e) {
+        out.textContent = `The step failed: ${why(e)}`;
+      }
     });
     ui.steps.append(el('li', {}, el('h3', {}, step.title), el('p', {}, step.text), button, out));
   }
@@ -718,10 +754,12 @@ function connect(): Promise<Sandbox | null> {
     },
     (e: unknown) => {
       sandbox = null;
-      sandboxError = e instanceof Error ? e.message : String(e);
+      sandboxError = why(e);
       ui.sandbox.classList.add('error');
       ui.sandbox.replaceChildren(
-        text(`${sandboxError} Decisions still work in your browser. `),
+        text(
+          `${sandboxError.replace(/^\w/, (c) => c.toUpperCase())} Decisions still work in your browser. `,
+        ),
         newSandboxButton('Try again'),
       );
       return null;
@@ -751,6 +789,7 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  ui.cliFormat.addEventListener('change', changed);
   // A permalink pasted into the address bar of an open page.
   window.addEventListener('hashchange', async () => {
     const setup = await decodeSetup(location.hash);

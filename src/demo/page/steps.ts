@@ -11,6 +11,8 @@ export interface StepContext {
   ids: Ids;
   assume(options?: { wrongSecret?: boolean }): Promise<void>;
   focus(id: string): void;
+  /** Scrolls the playground to an element (the Result, an editor) so its answer is in view. */
+  show(id: string): void;
   /** The sandbox's users and roles, listed with the IAM API (ListUsers, ListRoles). */
   /** Or why they cannot be listed. */
   identities(): Promise<{ users: string[]; roles: string[] } | string>;
@@ -65,6 +67,7 @@ export const STEPS: Step[] = [
     run(ctx) {
       ctx.apply({ ...ctx.current(), caller: 'admin' });
       void ctx.assume({ wrongSecret: true });
+      ctx.show('result');
       return 'STS rejects the signature before looking at any policy: SignatureDoesNotMatch, an authentication failure, not AccessDenied.';
     },
   },
@@ -85,7 +88,8 @@ export const STEPS: Step[] = [
           2,
         ),
       });
-      return 'The Permissions policy editor now shows IAM\u2019s refusal: an identity-based policy must not name a principal.';
+      ctx.show('permissions-editor');
+      return 'The Permissions policy editor now shows IAM\u2019s refusal, underlined and listed under it: an identity-based policy must not name a principal.';
     },
   },
   {
@@ -95,6 +99,7 @@ export const STEPS: Step[] = [
     run(ctx) {
       ctx.apply({ ...CLASSIC, caller: 'admin' });
       void ctx.assume();
+      ctx.show('result');
       return 'Denied by the trust policy. Add your user to it (the button below does), then assume again.';
     },
   },
@@ -110,6 +115,7 @@ export const STEPS: Step[] = [
         duration: 3600,
       });
       void ctx.assume();
+      ctx.show('result');
       return 'Allowed: the Result shows the session\u2019s ARN and credentials counting down to their expiry. Try a duration of 7200 seconds: STS refuses it, the role\u2019s maximum is 3600.';
     },
   },

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { cliCommands } from '../../../src/demo/page/cli.ts';
+import { boto3Script, cliCommands } from '../../../src/demo/page/cli.ts';
 import { problemsOf } from '../../../src/demo/page/problems.ts';
 import { EXAMPLES, generalize, localize } from '../../../src/demo/page/setup.ts';
 import { decodeSetup, encodeSetup } from '../../../src/demo/page/share.ts';
@@ -169,5 +169,35 @@ describe('cliCommands', () => {
     const { stdout } = await promisify(execFile)('/bin/bash', ['-c', `printf %s ${quoted}`]);
     expect(JSON.parse(stdout)).toEqual(JSON.parse(trust));
     expect(text).toContain(`--external-id 'o'\\''hara'`);
+  });
+
+  it('writes policy documents as Python literals that read back the same, whatever they contain', async () => {
+    for (const value of ['it\'s \\ "quoted" $(x)', "three ''' quotes", 'ends with \\']) {
+      const trust = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: value }, Action: 'sts:AssumeRole' }],
+      });
+      const script = boto3Script({
+        via: 'key',
+        endpoint: 'http://127.0.0.1:8787',
+        account: '111122223333',
+        principal: 'arn:aws:iam::111122223333:user/admin',
+        action: 'sts:AssumeRole',
+        roleArn: 'arn:aws:iam::111122223333:role/r',
+        roleName: 'r',
+        permissionsName: 'Permissions',
+        trust,
+        permissions: '',
+        session: '',
+        externalId: '',
+        duration: 3600,
+      });
+      const literal = /^trust = ([\s\S]*?)\ntry:/m.exec(script)![1];
+      const { stdout } = await promisify(execFile)('/usr/bin/python3', [
+        '-c',
+        `import sys\nsys.stdout.write(${literal})`,
+      ]);
+      expect(JSON.parse(stdout)).toEqual(JSON.parse(trust));
+    }
   });
 });
