@@ -11,7 +11,7 @@ import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
 import {
   mergeSessionTags,
-  packedPolicyPercent,
+  packedPolicySize,
   readRoleSession,
   readSessionPolicyParams,
   resolveSessionPolicies,
@@ -131,11 +131,7 @@ export async function assumeRoleWithWebIdentity(ctx: OperationContext): Promise<
     );
   }
   const sessionPolicies = await resolveSessionPolicies(store, policyParams, account);
-  const packed =
-    sessionPolicies.length > 0 || tagKeys.length > 0
-      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
-      : undefined;
-  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
+  const packed = await packedPolicySize(sessionPolicies, sessionTags.tags);
 
   const arn = assumedRoleArn(account, role.name, sessionName);
   const credentials = await issueSession(env, {

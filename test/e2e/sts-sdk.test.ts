@@ -106,6 +106,30 @@ describe('@aws-sdk/client-sts', () => {
     expect(out.PackedPolicySize).toBeGreaterThan(0);
   });
 
+  it('PackedPolicySize: tags fill the packed space long before their 50-tag limit', async () => {
+    const tag = (i: number) => ({ Key: `k${i}`.padEnd(128, 'k'), Value: `v${i}`.padEnd(256, 'v') });
+    const one = await client().send(
+      new AssumeRoleCommand({
+        RoleArn: role('demo-readonly'),
+        RoleSessionName: 'sdk-one-tag',
+        Tags: [tag(1)],
+      }),
+    );
+    expect(one.PackedPolicySize).toBe(87);
+    const two = await failure(
+      client().send(
+        new AssumeRoleCommand({
+          RoleArn: role('demo-readonly'),
+          RoleSessionName: 'sdk-two-tags',
+          Tags: [tag(1), tag(2)],
+        }),
+      ),
+    );
+    // The exception aws-actions/configure-aws-credentials retries on with fewer tags.
+    expect(two.name).toBe('PackedPolicyTooLargeException');
+    expect(two.message).toBe('Packed size of session tags consumes 174% of allotted space.');
+  });
+
   it('GetSessionToken credentials sign the next call as the user', async () => {
     const out = await client().send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
     const c = out.Credentials!;
