@@ -191,20 +191,6 @@ describe('demo page', () => {
     expect(ok).toContain(`arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`);
     expect(ok).toMatch(/ASIA[A-Z2-7]{16}/);
     expect(ok).toMatch(/expires in (59 min|1 h 00 min)/);
-    // The session's credentials, copied for a terminal, work there.
-    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await page.getByRole('button', { name: 'Copy as environment variables' }).click();
-    await expect.poll(() => result.innerText()).toContain('Copied: paste them into a terminal');
-    const vars = await page.evaluate<string>('navigator.clipboard.readText()');
-    const whoami = await run(
-      '/bin/bash',
-      ['-c', `${vars}aws sts get-caller-identity --endpoint-url ${server.url} --output text`],
-      {},
-    );
-    expect(whoami.stdout).toContain(
-      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
-    );
-
     // The copy-ready commands do the same from a terminal (Debian's aws CLI, the sandbox's keys).
     const commands = await page.getByLabel('AWS CLI commands').innerText();
     expect(commands).toContain(`--endpoint-url ${server.url}`);
@@ -255,6 +241,20 @@ describe('demo page', () => {
       fullPage: true,
       clip: { x: 0, y: top - 8, width: 1280, height: 1150 },
     });
+
+    // The session's credentials, copied for a terminal, work there.
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy as environment variables' }).click();
+    await expect.poll(() => result.innerText()).toContain('Copied: paste them into a terminal');
+    const vars = await page.evaluate<string>('navigator.clipboard.readText()');
+    const whoami = await run(
+      '/bin/bash',
+      ['-c', `${vars}aws sts get-caller-identity --endpoint-url ${server.url} --output text`],
+      {},
+    );
+    expect(whoami.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
+    );
 
     // The permalink opens the same setup in another browser context, against its own sandbox.
     await page.getByRole('button', { name: 'Copy permalink' }).click();
