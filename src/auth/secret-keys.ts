@@ -10,13 +10,10 @@ export interface SecretKeys {
   seal: CryptoKey;
   /** HMAC-SHA-256 key that authenticates session tokens. */
   mac: CryptoKey;
-  /** HMAC-SHA-256 key that authenticates the demo page's sandbox cookie (src/demo/cookie.ts). */
-  cookie: CryptoKey;
 }
 
 const SEAL_INFO = 'rolecall/v1/seal/aes-256-gcm';
 const MAC_INFO = 'rolecall/v1/session-token/hmac-sha256';
-const COOKIE_INFO = 'rolecall/v1/demo-sandbox-cookie/hmac-sha256';
 const cache = new Map<string, Promise<SecretKeys>>();
 
 function decodeSecret(base64Secret: string): Uint8Array<ArrayBuffer> {
@@ -45,15 +42,14 @@ async function derive(raw: Uint8Array<ArrayBuffer>): Promise<SecretKeys> {
       false,
       ['sign', 'verify'],
     );
-  const [seal, mac, cookie] = await Promise.all([
+  const [seal, mac] = await Promise.all([
     crypto.subtle.deriveKey(params(SEAL_INFO), ikm, { name: 'AES-GCM', length: 256 }, false, [
       'encrypt',
       'decrypt',
     ]),
     hmac(MAC_INFO),
-    hmac(COOKIE_INFO),
   ]);
-  return { seal, mac, cookie };
+  return { seal, mac };
 }
 
 /**

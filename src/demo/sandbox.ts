@@ -102,11 +102,15 @@ function sandboxSeed(account: string, partner: string): SeedDocument {
   };
 }
 
-/** Creates a sandbox and its partner account; returns the sandbox's id and expiry. */
+/**
+ * Creates a sandbox and its partner account; returns the sandbox's id and expiry. `cookieHash`: what
+ * the sandbox's record keeps of its browser's cookie secret (src/demo/cookie.ts).
+ */
 export async function createSandbox(
   env: Env,
   store: IamStore,
   now: number,
+  cookieHash: string,
 ): Promise<{ account: string; expiresAt: number }> {
   const account = await freshAccountId(store);
   const partner = await freshAccountId(store);
@@ -116,7 +120,7 @@ export async function createSandbox(
   // writes know the expiry wherever they run, before KV shows the record there.
   const records = [
     { id: partner, createDate: now, expiresAt },
-    { id: account, createDate: now, expiresAt, partner },
+    { id: account, createDate: now, expiresAt, partner, cookieHash },
   ];
   for (const record of records) await store.putAccount(record);
   await applySeedInAccounts(env, sandboxSeed(account, partner), now, records);

@@ -90,6 +90,12 @@ export const Errors = {
       `Packed policy consumes ${percent}% of allotted space`,
       400,
     ),
+  packedTagsTooLarge: (percent: number) =>
+    new AwsError(
+      'PackedPolicyTooLarge',
+      `Packed size of session tags consumes ${percent}% of allotted space.`,
+      400,
+    ),
   invalidAction: (action: string, version: string) =>
     new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400),
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),

@@ -1,5 +1,11 @@
 import { Hono } from 'hono';
-import { readSandboxCookie, sandboxCookie } from '../demo/cookie.ts';
+import {
+  cookieHash,
+  newCookieSecret,
+  ownsSandbox,
+  readSandboxCookie,
+  sandboxCookie,
+} from '../demo/cookie.ts';
 import { createSandbox, viewSandbox } from '../demo/sandbox.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
@@ -92,8 +98,8 @@ demoRoutes.post('/sandbox', async (c) => {
   }
   const now = Date.now();
   const store = new KvIamStore(c.env.IAM);
-  const claim = await readSandboxCookie(c.env.SEAL_KEY, c.req.header('cookie'), now);
-  if (claim) {
+  const claim = readSandboxCookie(c.req.header('cookie'));
+  if (claim && (await ownsSandbox(await store.getAccount(claim.account), claim, now))) {
     const view = await viewSandbox(c.env, store, claim.account);
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
   }
@@ -104,12 +110,13 @@ demoRoutes.post('/sandbox', async (c) => {
       'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',
     );
   }
-  const created = await createSandbox(c.env, store, now);
+  const secret = newCookieSecret();
+  const created = await createSandbox(c.env, store, now, await cookieHash(secret));
   const view = await viewSandbox(c.env, store, created.account);
   if (!view) throw new Error('a sandbox just created is missing');
   const secure = new URL(c.req.url).protocol === 'https:';
   return c.json(view, 201, {
-    'Set-Cookie': await sandboxCookie(c.env.SEAL_KEY, created, secure),
+    'Set-Cookie': sandboxCookie({ ...created, secret }, secure, now),
     'Cache-Control': 'no-store',
   });
 });

@@ -140,6 +140,11 @@ export interface AccountRecord {
   expiresAt?: number;
   /** A sandbox's second account (the "another account" of the demo page), created with it. */
   partner?: string;
+  /**
+   * A sandbox's: SHA-256 (base64url) of the random secret its browser's cookie carries
+   * (src/demo/cookie.ts).
+   */
+  cookieHash?: string;
 }
 
 export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa';

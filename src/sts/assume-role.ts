@@ -12,7 +12,7 @@ import { verifyMfa } from './mfa.ts';
 import { boundTrustPolicy } from './trust.ts';
 import {
   mergeSessionTags,
-  packedPolicyPercent,
+  packedPolicySize,
   readRoleSession,
   readSessionPolicyParams,
   readSessionTags,
@@ -64,11 +64,7 @@ export async function assumeRole(ctx: OperationContext, caller: Caller): Promise
   const account = role.account;
   const sessionPolicies = await resolveSessionPolicies(ctx.store, request.policyParams, account);
   const tagKeys = Object.keys(sessionTags.tags);
-  const packed =
-    sessionPolicies.length > 0 || tagKeys.length > 0
-      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
-      : undefined;
-  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
+  const packed = await packedPolicySize(sessionPolicies, sessionTags.tags);
 
   const { sessionName } = request;
   const now = ctx.info.now;

@@ -10,19 +10,24 @@ import { StsErrors } from './errors.ts';
 
 /**
  * The role and the session name every AssumeRole* call names (`RoleArn`, `RoleSessionName`), with
- * the API's length and pattern constraints (STS API Reference: AssumeRole, AssumeRoleWithWebIdentity).
+ * the API's length and pattern constraints (STS API Reference: AssumeRole, AssumeRoleWithWebIdentity),
+ * recorded into `v`: the caller must `v.check()` before using them.
  */
 export function readRoleSession(
   params: QueryParams,
   v: Constraints,
 ): { roleArn: string; sessionName: string } {
-  const roleArn = params.require('RoleArn');
-  const sessionName = params.require('RoleSessionName');
-  v.length('roleArn', roleArn, 20, 2048)
+  const roleArn = params.get('RoleArn');
+  const sessionName = params.get('RoleSessionName');
+  // Missing members are reported with the other violations, in the model's member order.
+  v.required('roleArn', roleArn)
+    .length('roleArn', roleArn, 20, 2048)
     .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
+    .required('roleSessionName', sessionName)
     .length('roleSessionName', sessionName, 2, 64)
     .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown);
-  return { roleArn, sessionName };
+  // Empty only when missing, which `v` then refuses.
+  return { roleArn: roleArn ?? '', sessionName: sessionName ?? '' };
 }
 
 /** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */
@@ -137,23 +142,43 @@ export function mergeSessionTags(
 }
 
 /**
- * PackedPolicySize: AWS packs session policies and tags into a compressed binary form with a fixed
- * budget and reports the share used as a percentage. Its exact format is not public; rolecall
- * deflates the minified policies and the tags and measures against a 2,048-byte budget, so small
- * inputs report a few percent and 50 long tags overflow, as with AWS.
+ * PackedPolicySize: AWS packs session policies and tags into a binary form with its own limit and
+ * reports the share used as a percentage; over 100 the call fails, naming the tags when they are what
+ * overflowed ("Packed size of session tags consumes N% of allotted space."), else the policy. The
+ * format is not public ("An AWS conversion compresses the passed inline session policy, managed
+ * policy ARNs, and session tags into a packed binary format that has a separate limit", STS API
+ * Reference, AssumeRole). rolecall's estimate: policies deflated against 2,048 bytes, so a small
+ * policy takes a few percent; tags at their plaintext size (2 bytes of framing per key and value)
+ * against 448 bytes, since tags fill the space long before their 50-tag, 128/256-character limits:
+ * a job's dozen CI metadata tags take most of it, and a single tag of the longest key and value
+ * about 87%. Nothing passed: no PackedPolicySize at all (undefined).
  */
-export const PACKED_BUDGET = 2048;
+export const PACKED_POLICY_BUDGET = 2048;
+export const PACKED_TAG_BUDGET = 448;
 
-export async function packedPolicyPercent(
+export async function packedPolicySize(
   policies: string[],
   tags: Record<string, string>,
-): Promise<number> {
-  const minified = policies.map((p) => JSON.stringify(JSON.parse(p))).join('');
-  const tagText = Object.entries(tags)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\u0000');
-  const input = new TextEncoder().encode(minified + '\u0001' + tagText);
-  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  const size = (await new Response(stream).arrayBuffer()).byteLength;
-  return Math.max(1, Math.ceil((size * 100) / PACKED_BUDGET));
+): Promise<number | undefined> {
+  const entries = Object.entries(tags);
+  if (policies.length === 0 && entries.length === 0) return undefined;
+  let policyShare = 0;
+  if (policies.length > 0) {
+    const minified = new TextEncoder().encode(
+      policies.map((p) => JSON.stringify(JSON.parse(p))).join(''),
+    );
+    const stream = new Blob([minified]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    const size = (await new Response(stream).arrayBuffer()).byteLength;
+    policyShare = (size * 100) / PACKED_POLICY_BUDGET;
+  }
+  const utf8 = (text: string) => new TextEncoder().encode(text).byteLength;
+  const tagBytes = entries.reduce((n, [k, v]) => n + utf8(k) + utf8(v) + 4, 0);
+  const tagShare = (tagBytes * 100) / PACKED_TAG_BUDGET;
+  const percent = Math.max(1, Math.ceil(policyShare + tagShare));
+  if (percent > 100) {
+    throw tagShare >= policyShare
+      ? Errors.packedTagsTooLarge(percent)
+      : Errors.packedPolicyTooLarge(percent);
+  }
+  return percent;
 }

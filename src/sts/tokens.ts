@@ -10,7 +10,7 @@ import { issueSession } from './issue.ts';
 import { verifyMfa } from './mfa.ts';
 import {
   mergeSessionTags,
-  packedPolicyPercent,
+  packedPolicySize,
   readSessionPolicyParams,
   readSessionTags,
   resolveSessionPolicies,
@@ -103,13 +103,7 @@ export async function getFederationToken(
   }
 
   const sessionPolicies = await resolveSessionPolicies(store, policyParams, caller.account);
-  const packed =
-    sessionPolicies.length > 0 || tagKeys.length > 0
-      ? await packedPolicyPercent(sessionPolicies, tags.tags)
-      : undefined;
-  if (packed !== undefined && packed > 100) {
-    throw Errors.packedPolicyTooLarge(packed);
-  }
+  const packed = await packedPolicySize(sessionPolicies, tags.tags);
   const credentials = await issueSession(ctx.env, {
     account: caller.account,
     kind: 'FederatedUser',

@@ -11,7 +11,7 @@ import { assumedRoleArn, parseRoleArn } from './arns.ts';
 import { issueSession } from './issue.ts';
 import {
   mergeSessionTags,
-  packedPolicyPercent,
+  packedPolicySize,
   readRoleSession,
   readSessionPolicyParams,
   resolveSessionPolicies,
@@ -37,12 +37,14 @@ export async function assumeRoleWithWebIdentity(ctx: OperationContext): Promise<
   const { params, store, info, env } = ctx;
   const v = new Constraints();
   const { roleArn, sessionName } = readRoleSession(params, v);
-  const token = params.require('WebIdentityToken');
+  const tokenParam = params.get('WebIdentityToken');
+  v.required('webIdentityToken', tokenParam);
+  const token = tokenParam ?? '';
   const providerId = params.get('ProviderId');
   const duration = params.integer('DurationSeconds');
   v.length('providerId', providerId, 4, 2048).range('durationSeconds', duration, 900, 43200);
   // The token is a sensitive member: its length is checked without echoing it.
-  if (token.length < 4)
+  if (tokenParam !== undefined && token.length < 4)
     v.add('webIdentityToken', '***', 'Member must have length greater than or equal to 4');
   if (token.length > 20000)
     v.add('webIdentityToken', '***', 'Member must have length less than or equal to 20000');
@@ -131,11 +133,7 @@ export async function assumeRoleWithWebIdentity(ctx: OperationContext): Promise<
     );
   }
   const sessionPolicies = await resolveSessionPolicies(store, policyParams, account);
-  const packed =
-    sessionPolicies.length > 0 || tagKeys.length > 0
-      ? await packedPolicyPercent(sessionPolicies, sessionTags.tags)
-      : undefined;
-  if (packed !== undefined && packed > 100) throw Errors.packedPolicyTooLarge(packed);
+  const packed = await packedPolicySize(sessionPolicies, sessionTags.tags);
 
   const arn = assumedRoleArn(account, role.name, sessionName);
   const credentials = await issueSession(env, {

@@ -7,6 +7,31 @@ import { iam, sandboxRequest, sts, visitor } from './helpers.ts';
 
 const arnOf = (xml: string) => /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
 
+/**
+ * A cookie anyone knowing SEAL_KEY could compute for an account id: `v1.<account>.<expiry>.<MAC>`,
+ * HMAC-SHA-256 with a key derived from SEAL_KEY by HKDF (the format sandboxes had before).
+ */
+async function macCookie(sealKey: string, account: string): Promise<string> {
+  const raw = Uint8Array.from(atob(sealKey), (c) => c.charCodeAt(0));
+  const ikm = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']);
+  const key = await crypto.subtle.deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: new Uint8Array(32),
+      info: new TextEncoder().encode('rolecall/v1/demo-sandbox-cookie/hmac-sha256'),
+    },
+    ikm,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign'],
+  );
+  const text = `v1.${account}.${Math.floor(Date.now() / 1000) + 3600}`;
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)));
+  const b64 = btoa(String.fromCharCode(...mac));
+  return `${text}.${b64.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`;
+}
+
 describe('GET /', { timeout: 30_000 }, () => {
   it('serves the playground page without a query string, with a strict CSP', async () => {
     const res = await exports.default.fetch('http://127.0.0.1:8787/');
@@ -62,7 +87,7 @@ describe('POST /demo/v1/sandbox', { timeout: 30_000 }, () => {
     const res = await sandboxRequest();
     expect(res.status).toBe(201);
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(new RegExp(`^${COOKIE_NAME}=v1\\.\\d{12}\\.\\d+\\.[A-Za-z0-9_-]{43}; `));
+    expect(cookie).toMatch(new RegExp(`^${COOKIE_NAME}=v2\\.\\d{12}\\.[A-Za-z0-9_-]{43}; `));
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).toMatch(/Max-Age=86\d{3}/);
@@ -97,13 +122,17 @@ describe('POST /demo/v1/sandbox', { timeout: 30_000 }, () => {
 
     const b = await visitor();
     expect(b.sandbox.account).not.toBe(a.sandbox.account);
-    // b's cookie with a's account id (b's MAC), and a's cookie with one MAC character changed.
+    // b's cookie with a's account id (b's secret), a's cookie with one secret character changed,
+    // and cookies made for a's account id with the deployment's SEAL_KEY (a local server's is
+    // published in wrangler.toml): the old MAC'd format, and the v2 format with the key as secret.
     const [, value] = b.cookie.split('=');
     const parts = value.split('.');
     const forged = [
-      `${COOKIE_NAME}=${[parts[0], a.sandbox.account, parts[2], parts[3]].join('.')}`,
+      `${COOKIE_NAME}=${[parts[0], a.sandbox.account, parts[2]].join('.')}`,
       `${COOKIE_NAME}=${a.cookie.split('=')[1].slice(0, -1)}${a.cookie.endsWith('A') ? 'B' : 'A'}`,
       `${COOKIE_NAME}=v1.${a.sandbox.account}.9999999999.${'A'.repeat(43)}`,
+      `${COOKIE_NAME}=${await macCookie(env.SEAL_KEY, a.sandbox.account)}`,
+      `${COOKIE_NAME}=v2.${a.sandbox.account}.${env.SEAL_KEY.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`,
     ];
     for (const cookie of forged) {
       const res = await sandboxRequest({ cookie });

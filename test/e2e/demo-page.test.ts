@@ -191,7 +191,6 @@ describe('demo page', () => {
     expect(ok).toContain(`arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`);
     expect(ok).toMatch(/ASIA[A-Z2-7]{16}/);
     expect(ok).toMatch(/expires in (59 min|1 h 00 min)/);
-
     // The copy-ready commands do the same from a terminal (Debian's aws CLI, the sandbox's keys).
     const commands = await page.getByLabel('AWS CLI commands').innerText();
     expect(commands).toContain(`--endpoint-url ${server.url}`);
@@ -242,6 +241,20 @@ describe('demo page', () => {
       fullPage: true,
       clip: { x: 0, y: top - 8, width: 1280, height: 1150 },
     });
+
+    // The session's credentials, copied for a terminal, work there.
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy as environment variables' }).click();
+    await expect.poll(() => result.innerText()).toContain('Copied: paste them into a terminal');
+    const vars = await page.evaluate<string>('navigator.clipboard.readText()');
+    const whoami = await run(
+      '/bin/bash',
+      ['-c', `${vars}aws sts get-caller-identity --endpoint-url ${server.url} --output text`],
+      {},
+    );
+    expect(whoami.stdout).toContain(
+      `arn:aws:sts::${a.account}:assumed-role/ec2-ssm-instance-role/playground`,
+    );
 
     // The permalink opens the same setup in another browser context, against its own sandbox.
     await page.getByRole('button', { name: 'Copy permalink' }).click();
@@ -433,6 +446,7 @@ describe('demo page, when things go wrong', () => {
       },
     });
     const contexts: BrowserContext[] = [];
+    let stopped = false;
     try {
       const v = await visit(`${small.url}/`);
       contexts.push(v.context);
@@ -460,9 +474,17 @@ describe('demo page, when things go wrong', () => {
       }
       expect(answer).toContain('Throttling');
       expect(answer).toContain('Wait a few seconds and try again.');
+      // The server gone: the page says so rather than nothing.
+      await small.stop();
+      stopped = true;
+      await v.page.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(v.page)).toContain(
+        'The call failed: the server could not be reached (Failed to fetch): is rolecall still running?',
+      );
+      expect(v.errors.filter((e) => !/status of 4\d\d|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
     } finally {
       for (const context of contexts) await context.close();
-      await small.stop();
+      if (!stopped) await small.stop();
     }
   });
 });

@@ -106,6 +106,30 @@ describe('@aws-sdk/client-sts', () => {
     expect(out.PackedPolicySize).toBeGreaterThan(0);
   });
 
+  it('PackedPolicySize: tags fill the packed space long before their 50-tag limit', async () => {
+    const tag = (i: number) => ({ Key: `k${i}`.padEnd(128, 'k'), Value: `v${i}`.padEnd(256, 'v') });
+    const one = await client().send(
+      new AssumeRoleCommand({
+        RoleArn: role('demo-readonly'),
+        RoleSessionName: 'sdk-one-tag',
+        Tags: [tag(1)],
+      }),
+    );
+    expect(one.PackedPolicySize).toBe(87);
+    const two = await failure(
+      client().send(
+        new AssumeRoleCommand({
+          RoleArn: role('demo-readonly'),
+          RoleSessionName: 'sdk-two-tags',
+          Tags: [tag(1), tag(2)],
+        }),
+      ),
+    );
+    // The exception aws-actions/configure-aws-credentials retries on with fewer tags.
+    expect(two.name).toBe('PackedPolicyTooLargeException');
+    expect(two.message).toBe('Packed size of session tags consumes 174% of allotted space.');
+  });
+
   it('GetSessionToken credentials sign the next call as the user', async () => {
     const out = await client().send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
     const c = out.Credentials!;
@@ -149,6 +173,10 @@ try:
 except botocore.exceptions.ClientError as e:
     out['unnamed'] = e.response['Error']['Message']
 try:
+    raw.assume_role()
+except botocore.exceptions.ClientError as e:
+    out['nothing'] = e.response['Error']['Message']
+try:
     raw.assume_role(RoleArn='${role('demo-readonly')}', RoleSessionName='boto3', Tags=[{'Key': 'team'}])
 except botocore.exceptions.ClientError as e:
     out['valueless'] = e.response['Error']['Message']
@@ -161,6 +189,10 @@ print(json.dumps(out))
     expect(out.me).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
     expect(out.missing).toEqual(['AccessDenied', 403]);
     expect(out.name).toEqual(['ValidationError', 400]);
+    expect(out.nothing).toBe(
+      "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
     expect(out.valueless).toBe(
       "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null",
     );

@@ -180,6 +180,6 @@ describe('role chaining', () => {
     });
     expect(res.status).toBe(400);
     expect(res.code).toBe('PackedPolicyTooLarge');
-    expect(res.message).toMatch(/^Packed policy consumes \d+% of allotted space$/);
+    expect(res.message).toMatch(/^Packed size of session tags consumes \d+% of allotted space\.$/);
   });
 });

@@ -276,6 +276,14 @@ function renderCli(setup: Setup, info: CallerInfo): void {
 
 let countdown = 0;
 
+/** An exception in words: fetch's TypeError is a server that could not be reached. */
+const why = (e: unknown): string =>
+  e instanceof TypeError
+    ? `the server could not be reached (${e.message}): is rolecall still running?`
+    : e instanceof Error
+      ? e.message
+      : String(e);
+
 function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTMLElement[]): void {
   clearInterval(countdown);
   ui.result.replaceChildren(
@@ -410,13 +418,7 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
     }
     showCredentials(r, `Signed with ${keys.accessKeyId}`);
   } catch (e) {
-    ui.result.replaceChildren(
-      el(
-        'p',
-        { class: 'verdict deny' },
-        `The call failed: ${e instanceof Error ? e.message : String(e)}`,
-      ),
-    );
+    ui.result.replaceChildren(el('p', { class: 'verdict deny' }, `The call failed: ${why(e)}`));
   } finally {
     ui.assume.disabled = false;
     ui.result.removeAttribute('aria-busy');
@@ -496,10 +498,29 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
   );
   const who = el('p', { role: 'status' });
   whoami.addEventListener('click', async () => {
-    const id = await call('sts', c, { Action: 'GetCallerIdentity' });
-    who.textContent = id.ok
-      ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
-      : `${id.code}: ${id.message}`;
+    try {
+      const id = await call('sts', c, { Action: 'GetCallerIdentity' });
+      who.textContent = id.ok
+        ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
+        : `${id.code}: ${id.message}`;
+    } catch (e) {
+      who.textContent = `The call failed: ${why(e)}`;
+    }
+  });
+  // The credentials for a terminal: the whole session token, which the page shows shortened.
+  const copy = el('button', { type: 'button' }, 'Copy as environment variables');
+  copy.addEventListener('click', async () => {
+    const vars = [
+      `export AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
+      `export AWS_SECRET_ACCESS_KEY='${c.secretAccessKey}'`,
+      `export AWS_SESSION_TOKEN='${c.sessionToken}'`,
+    ].join('\n');
+    try {
+      await navigator.clipboard.writeText(`${vars}\n`);
+      who.textContent = `Copied: paste them into a terminal, then aws sts get-caller-identity --endpoint-url ${location.origin}`;
+    } catch {
+      who.textContent = vars;
+    }
   });
   ui.result.replaceChildren(
     el('p', { class: 'verdict allow' }, 'Role assumed'),
@@ -525,6 +546,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       `${how} (authentication), allowed by the trust policy (authorization).`,
     ),
     whoami,
+    copy,
     who,
   );
 }
@@ -578,16 +600,20 @@ function renderSteps(): void {
     const button = el('button', { type: 'button' }, step.action);
     const out = el('p', { class: 'step-live', role: 'status' });
     button.addEventListener('click', async () => {
-      const said = await step.run({
-        apply,
-        current,
-        ids,
-        assume,
-        focus: (id) => $(id).focus(),
-        show: (id) => $(id).scrollIntoView({ block: 'nearest' }),
-        identities,
-      });
-      if (said) out.textContent = said;
+      try {
+        const said = await step.run({
+          apply,
+          current,
+          ids,
+          assume,
+          focus: (id) => $(id).focus(),
+          show: (id) => $(id).scrollIntoView({ block: 'nearest' }),
+          identities,
+        });
+        if (said) out.textContent = said;
+      } catch (e) {
+        out.textContent = `The step failed: ${why(e)}`;
+      }
     });
     ui.steps.append(el('li', {}, el('h3', {}, step.title), el('p', {}, step.text), button, out));
   }
@@ -728,10 +754,12 @@ function connect(): Promise<Sandbox | null> {
     },
     (e: unknown) => {
       sandbox = null;
-      sandboxError = e instanceof Error ? e.message : String(e);
+      sandboxError = why(e);
       ui.sandbox.classList.add('error');
       ui.sandbox.replaceChildren(
-        text(`${sandboxError} Decisions still work in your browser. `),
+        text(
+          `${sandboxError.replace(/^\w/, (c) => c.toUpperCase())} Decisions still work in your browser. `,
+        ),
         newSandboxButton('Try again'),
       );
       return null;
