@@ -1,6 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { ensureKeyRing, rotateKeyRing } from '../oidc/signing-keys.ts';
 import { KvIamStore } from '../store/kv.ts';
+import {
+  KvWebIdentityStore,
+  type KeyPurpose,
+  type KeyRing,
+  type SigningAlgorithm,
+} from '../store/web-identity.ts';
 import { JOURNAL_HORIZON_MS, type WriteJournal } from '../store/write-journal.ts';
 import { SerialQueue } from './serial-queue.ts';
 import type {
@@ -95,6 +102,39 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
     return this.queue.run(() =>
       runRevokeRoleSessions({ env: this.env, state: this, roleArn, before }),
     );
+  }
+
+  /**
+   * Signing-key rings (test issuer, outbound tokens) are written here, one at a time, so racing
+   * first uses and rotations cannot lose a key a token was just signed with (src/oidc/signing-keys.ts).
+   */
+  ensureKeyRing(
+    account: string,
+    purpose: KeyPurpose,
+    algs: SigningAlgorithm[],
+    now: number,
+  ): Promise<KeyRing> {
+    return this.queue.run(async () => {
+      await this.expireWith(account);
+      const store = new KvWebIdentityStore(this.env.IAM, { journal: this });
+      return ensureKeyRing({ sealSeed: this.env.SEAL_KEY, store, account, purpose, algs, now });
+    });
+  }
+
+  /** A rotation: a ring with each of `algs` (made first when missing), then a new key of each. */
+  rotateKeyRing(
+    account: string,
+    purpose: KeyPurpose,
+    algs: SigningAlgorithm[],
+    now: number,
+  ): Promise<KeyRing> {
+    return this.queue.run(async () => {
+      await this.expireWith(account);
+      const store = new KvWebIdentityStore(this.env.IAM, { journal: this });
+      const sealSeed = this.env.SEAL_KEY;
+      await ensureKeyRing({ sealSeed, store, account, purpose, algs, now });
+      return rotateKeyRing({ sealSeed, store, account, purpose, now });
+    });
   }
 
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */

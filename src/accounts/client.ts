@@ -12,6 +12,7 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './types.ts';
+import type { KeyPurpose, KeyRing, SigningAlgorithm } from '../store/web-identity.ts';
 import { fromWire } from './wire-error.ts';
 
 /**
@@ -58,6 +59,16 @@ export class AccountClient {
     if ('error' in outcome) throw fromWire(outcome.error);
   }
 
+  /** The account's signing-key ring for `purpose`, completed with a key of each of `algs` it lacks. */
+  ensureKeyRing(purpose: KeyPurpose, algs: SigningAlgorithm[], now: number): Promise<KeyRing> {
+    return this.stub.ensureKeyRing(this.account, purpose, algs, now);
+  }
+
+  /** A new signing key of each algorithm of the ring (src/oidc/signing-keys.ts rotateKeyRing). */
+  rotateKeyRing(purpose: KeyPurpose, algs: SigningAlgorithm[], now: number): Promise<KeyRing> {
+    return this.stub.rotateKeyRing(this.account, purpose, algs, now);
+  }
+
   /** Checks and spends an MFA code; throws STS's AccessDenied when it does not hold. */
   async verifyMfa(check: MfaCheck): Promise<void> {
     const outcome = await this.stub.verifyMfa(check);
@@ -77,4 +88,16 @@ interface AccountRpc {
   ): Promise<SeedOutcome>;
   bindSeededTrust(seed: SeedDocument, account: string): Promise<DoneOutcome>;
   revokeRoleSessions(roleArn: string, before: number): Promise<DoneOutcome>;
+  ensureKeyRing(
+    account: string,
+    purpose: KeyPurpose,
+    algs: SigningAlgorithm[],
+    now: number,
+  ): Promise<KeyRing>;
+  rotateKeyRing(
+    account: string,
+    purpose: KeyPurpose,
+    algs: SigningAlgorithm[],
+    now: number,
+  ): Promise<KeyRing>;
 }

@@ -9,12 +9,14 @@ import {
 } from 'jose';
 import { openSecret, sealSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
-import type {
-  KeyPurpose,
-  KeyRing,
+import { AccountClient } from '../accounts/client.ts';
+import type { Env } from '../env.ts';
+import {
   KvWebIdentityStore,
-  SigningAlgorithm,
-  StoredSigningKey,
+  type KeyPurpose,
+  type KeyRing,
+  type SigningAlgorithm,
+  type StoredSigningKey,
 } from '../store/web-identity.ts';
 
 /**
@@ -81,9 +83,28 @@ export function privateKeyOf(
 }
 
 /**
+ * The account's ring for `purpose`, with a key for every algorithm in `algs`: as stored when it has
+ * them all (the common case, no write), else completed by the account's Durable Object, where rings
+ * are written one at a time (src/accounts), so two first uses cannot each store a key of their own
+ * and sign with the one that lost.
+ */
+export async function keyRingWith(options: {
+  env: Env;
+  account: string;
+  purpose: KeyPurpose;
+  algs: SigningAlgorithm[];
+  now: number;
+}): Promise<KeyRing> {
+  const { env, account, purpose, algs, now } = options;
+  const ring = await new KvWebIdentityStore(env.IAM).getKeyRing(account, purpose);
+  if (ring !== null && algs.every((alg) => ring.keys.some((k) => k.alg === alg))) return ring;
+  return AccountClient.of(env, account).ensureKeyRing(purpose, algs, now);
+}
+
+/**
  * The account's ring for `purpose`, with a key for every algorithm in `algs` (missing ones are
- * generated and stored). Two first uses racing each generate a key and the last write wins; the
- * ring is read back so this request signs with what is stored.
+ * generated and stored). Runs in the account's Durable Object (keyRingWith, rotations and outbound
+ * federation's IAM writes all run there, in order), with a store that reads the object's own writes.
  */
 export async function ensureKeyRing(options: {
   sealSeed: string;
@@ -103,10 +124,13 @@ export async function ensureKeyRing(options: {
     );
   }
   await store.putKeyRing(account, purpose, ring);
-  return (await store.getKeyRing(account, purpose)) ?? ring;
+  return ring;
 }
 
-/** A new key for each algorithm of the ring; the previous one stays to verify older tokens. */
+/**
+ * A new key for each algorithm of the ring; the previous one stays to verify older tokens. Runs in
+ * the account's Durable Object, as ensureKeyRing does.
+ */
 export async function rotateKeyRing(options: {
   sealSeed: string;
   store: KvWebIdentityStore;

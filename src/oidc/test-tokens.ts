@@ -1,10 +1,9 @@
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import type { IamStore } from '../store/types.ts';
-import { KvWebIdentityStore } from '../store/web-identity.ts';
 import { mintSchema, signTestToken, testClaims, type MintRequest } from './mint.ts';
 import { findProvider } from './provider-keys.ts';
-import { activeKey, ensureKeyRing, privateKeyOf } from './signing-keys.ts';
+import { activeKey, keyRingWith, privateKeyOf } from './signing-keys.ts';
 import { servedByTestIssuer, TEST_ISSUER_TAG, testIssuerUrl } from './test-issuer.ts';
 
 /** A mint request from JSON, with the schema's first complaint as AWS's ValidationError. */
@@ -49,14 +48,7 @@ export async function mintTestToken(options: {
   now: number;
 }): Promise<{ token: string; issuer: string; kid: string; expiresAt: string }> {
   const { env, account, request, issuer, now } = options;
-  const ring = await ensureKeyRing({
-    sealSeed: env.SEAL_KEY,
-    store: new KvWebIdentityStore(env.IAM),
-    account,
-    purpose: 'test-issuer',
-    algs: ['RS256'],
-    now,
-  });
+  const ring = await keyRingWith({ env, account, purpose: 'test-issuer', algs: ['RS256'], now });
   const key = activeKey(ring, 'RS256')!;
   const claims = testClaims(request, issuer, now);
   const token = await signTestToken({

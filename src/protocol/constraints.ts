@@ -6,7 +6,13 @@ import { Errors } from './errors.ts';
  * collected and reported together, as AWS's front end does.
  */
 export class Constraints {
-  private readonly violations: { value: string; member: string; constraint: string }[] = [];
+  private readonly violations: { value: string | null; member: string; constraint: string }[] = [];
+
+  /** A required member: absent is AWS's `Value null ... Member must not be null`, reported with the rest. */
+  required(member: string, value: string | undefined): this {
+    if (value === undefined) this.add(member, null, 'Member must not be null');
+    return this;
+  }
 
   length(member: string, value: string | undefined, min: number, max: number): this {
     if (value === undefined) return this;
@@ -43,7 +49,7 @@ export class Constraints {
     return this;
   }
 
-  add(member: string, value: string, constraint: string): this {
+  add(member: string, value: string | null, constraint: string): this {
     this.violations.push({ value, member, constraint });
     return this;
   }

@@ -75,7 +75,7 @@ export function isoSeconds(epochMs: number): string {
   // Hot: every authorization formats aws:CurrentTime; most calls fall in the second just formatted.
   const second = Math.floor(epochMs / 1000);
   if (second === lastSecond) return lastIso;
-  const iso = new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = new Date(second * 1000).toISOString().slice(0, 19) + 'Z'; // drops '.sssZ'
   lastSecond = second;
   lastIso = iso;
   return iso;

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import type { Env } from '../env.ts';
 import type { MintRequest } from '../oidc/mint.ts';
-import { activeKey, ensureKeyRing, privateKeyOf, publicJwks } from '../oidc/signing-keys.ts';
+import { activeKey, keyRingWith, privateKeyOf, publicJwks } from '../oidc/signing-keys.ts';
 import { testIssuerUrl } from '../oidc/test-issuer.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
 import { Errors } from '../protocol/errors.ts';
@@ -47,9 +47,8 @@ oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
   }
   const request: MintRequest = { ...parseMintRequest(json), preset: 'github-actions' };
   await testTokenIssuer({ store, account, host: info.host!, requested: request.issuer });
-  const ring = await ensureKeyRing({
-    sealSeed: c.env.SEAL_KEY,
-    store: new KvWebIdentityStore(c.env.IAM),
+  const ring = await keyRingWith({
+    env: c.env,
     account,
     purpose: 'test-issuer',
     algs: ['RS256'],

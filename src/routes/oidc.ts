@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
+import { AccountClient } from '../accounts/client.ts';
 import type { Env } from '../env.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
-import { activeKey, ensureKeyRing, publicJwks, rotateKeyRing } from '../oidc/signing-keys.ts';
+import { activeKey, publicJwks } from '../oidc/signing-keys.ts';
 import { testIssuerDiscovery, testIssuerUrl } from '../oidc/test-issuer.ts';
 import { Errors } from '../protocol/errors.ts';
 import { jsonErrors } from './errors.ts';
@@ -78,21 +79,10 @@ oidcRoutes.post('/:account/keys/rotate', async (c) => {
   if (!(await withinSandboxLimit(c.env, c.req.raw, store, account, rotations))) {
     sandboxThrottled(c, 60);
   }
-  const keys = new KvWebIdentityStore(c.env.IAM);
-  await ensureKeyRing({
-    sealSeed: c.env.SEAL_KEY,
-    store: keys,
-    account,
-    purpose: 'test-issuer',
-    algs: ['RS256'],
-    now: info.now,
-  });
-  const ring = await rotateKeyRing({
-    sealSeed: c.env.SEAL_KEY,
-    store: keys,
-    account,
-    purpose: 'test-issuer',
-    now: info.now,
-  });
+  const ring = await AccountClient.of(c.env, account).rotateKeyRing(
+    'test-issuer',
+    ['RS256'],
+    info.now,
+  );
   return c.json({ kid: activeKey(ring, 'RS256')!.kid, keys: publicJwks(ring).keys.length });
 });

@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { accountKeyExpiration } from './kv.ts';
 import { recordCacheFor } from './record-cache.ts';
+import type { WriteJournal } from './write-journal.ts';
 
 /** The two kinds of token an account signs: test-issuer tokens and outbound (GetWebIdentityToken) tokens. */
 export type KeyPurpose = 'test-issuer' | 'outbound';
@@ -37,23 +38,36 @@ const ringKey = (account: string, purpose: KeyPurpose) => `acct/${account}/signi
  *   outbound/<issuerId>                     account id (the issuer URL names no account)
  */
 export class KvWebIdentityStore {
-  constructor(private readonly kv: KVNamespace) {}
+  private readonly journal?: WriteJournal;
+
+  /**
+   * `journal`: given in the account's Durable Object, where key rings are written (one at a time),
+   * so its reads see its own last writes even while KV still answers older values.
+   */
+  constructor(
+    private readonly kv: KVNamespace,
+    options: { journal?: WriteJournal } = {},
+  ) {
+    this.journal = options.journal;
+  }
 
   /**
    * The account's key ring for `purpose`, through the isolate's record cache (store/record-cache.ts):
    * every token verified with the test issuer's keys, and every token minted, reads it.
    */
   async getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
-    const text = await recordCacheFor(this.kv).read(this.kv, ringKey(account, purpose));
+    const key = ringKey(account, purpose);
+    const journaled = await this.journal?.recent(key, Date.now());
+    const text = journaled ? journaled.value : await recordCacheFor(this.kv).read(this.kv, key);
     return text === null ? null : (JSON.parse(text) as KeyRing);
   }
 
   async putKeyRing(account: string, purpose: KeyPurpose, ring: KeyRing): Promise<void> {
     const key = ringKey(account, purpose);
+    const text = JSON.stringify(ring);
     const options = await this.expiring(account);
-    await recordCacheFor(this.kv).write([key], () =>
-      this.kv.put(key, JSON.stringify(ring), options),
-    );
+    this.journal?.record(key, text, Date.now());
+    await recordCacheFor(this.kv).write([key], () => this.kv.put(key, text, options));
   }
 
   /** Keys of an account that expires (a demo sandbox) expire with it. */
@@ -62,14 +76,20 @@ export class KvWebIdentityStore {
     return expiration === undefined ? undefined : { expiration };
   }
 
-  getOutbound(account: string): Promise<OutboundRecord | null> {
-    return this.kv.get<OutboundRecord>(`acct/${account}/outbound`, 'json');
+  async getOutbound(account: string): Promise<OutboundRecord | null> {
+    const key = `acct/${account}/outbound`;
+    const journaled = await this.journal?.recent(key, Date.now());
+    const text = journaled ? journaled.value : await this.kv.get(key, 'text');
+    return text === null ? null : (JSON.parse(text) as OutboundRecord);
   }
 
   async putOutbound(account: string, record: OutboundRecord): Promise<void> {
+    const key = `acct/${account}/outbound`;
+    const text = JSON.stringify(record);
     const options = await this.expiring(account);
+    this.journal?.record(key, text, Date.now());
     await Promise.all([
-      this.kv.put(`acct/${account}/outbound`, JSON.stringify(record), options),
+      this.kv.put(key, text, options),
       this.kv.put(`outbound/${record.issuerId}`, account, options),
     ]);
   }

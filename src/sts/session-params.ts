@@ -10,19 +10,24 @@ import { StsErrors } from './errors.ts';
 
 /**
  * The role and the session name every AssumeRole* call names (`RoleArn`, `RoleSessionName`), with
- * the API's length and pattern constraints (STS API Reference: AssumeRole, AssumeRoleWithWebIdentity).
+ * the API's length and pattern constraints (STS API Reference: AssumeRole, AssumeRoleWithWebIdentity),
+ * recorded into `v`: the caller must `v.check()` before using them.
  */
 export function readRoleSession(
   params: QueryParams,
   v: Constraints,
 ): { roleArn: string; sessionName: string } {
-  const roleArn = params.require('RoleArn');
-  const sessionName = params.require('RoleSessionName');
-  v.length('roleArn', roleArn, 20, 2048)
+  const roleArn = params.get('RoleArn');
+  const sessionName = params.get('RoleSessionName');
+  // Missing members are reported with the other violations, in the model's member order.
+  v.required('roleArn', roleArn)
+    .length('roleArn', roleArn, 20, 2048)
     .pattern('roleArn', roleArn, PATTERNS.arn.re, PATTERNS.arn.shown)
+    .required('roleSessionName', sessionName)
     .length('roleSessionName', sessionName, 2, 64)
     .pattern('roleSessionName', sessionName, PATTERNS.sessionName.re, PATTERNS.sessionName.shown);
-  return { roleArn, sessionName };
+  // Empty only when missing, which `v` then refuses.
+  return { roleArn: roleArn ?? '', sessionName: sessionName ?? '' };
 }
 
 /** Session policies as passed to AssumeRole* and GetFederationToken: inline `Policy` and up to 10 `PolicyArns`. */

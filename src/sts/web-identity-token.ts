@@ -4,7 +4,7 @@ import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
 import { OUTBOUND_ALGORITHMS, outboundIssuer } from '../oidc/outbound.ts';
-import { activeKey, ensureKeyRing, privateKeyOf } from '../oidc/signing-keys.ts';
+import { activeKey, keyRingWith, privateKeyOf } from '../oidc/signing-keys.ts';
 import type { ContextValue } from '../policy/index.ts';
 import { Constraints } from '../protocol/constraints.ts';
 import { Errors } from '../protocol/errors.ts';
@@ -80,9 +80,8 @@ export async function getWebIdentityToken(
   }
 
   // Made at enable; made here too if they are gone (an account seeded or restored without them).
-  const ring = await ensureKeyRing({
-    sealSeed: env.SEAL_KEY,
-    store,
+  const ring = await keyRingWith({
+    env,
     account: caller.account,
     purpose: 'outbound',
     algs: [...OUTBOUND_ALGORITHMS],

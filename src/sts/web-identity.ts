@@ -37,12 +37,14 @@ export async function assumeRoleWithWebIdentity(ctx: OperationContext): Promise<
   const { params, store, info, env } = ctx;
   const v = new Constraints();
   const { roleArn, sessionName } = readRoleSession(params, v);
-  const token = params.require('WebIdentityToken');
+  const tokenParam = params.get('WebIdentityToken');
+  v.required('webIdentityToken', tokenParam);
+  const token = tokenParam ?? '';
   const providerId = params.get('ProviderId');
   const duration = params.integer('DurationSeconds');
   v.length('providerId', providerId, 4, 2048).range('durationSeconds', duration, 900, 43200);
   // The token is a sensitive member: its length is checked without echoing it.
-  if (token.length < 4)
+  if (tokenParam !== undefined && token.length < 4)
     v.add('webIdentityToken', '***', 'Member must have length greater than or equal to 4');
   if (token.length > 20000)
     v.add('webIdentityToken', '***', 'Member must have length less than or equal to 20000');

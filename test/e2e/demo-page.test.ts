@@ -416,6 +416,12 @@ describe('demo page, when things go wrong', () => {
     await page.getByRole('button', { name: 'Assume role' }).click();
     const result = page.getByRole('region', { name: 'Result' });
     await expect.poll(() => result.innerText()).toBe('Preparing your sandbox…');
+    // Meanwhile the browser's own decisions work (AWS's example account ids until the sandbox's).
+    const decision = page.getByRole('region', { name: 'Decision' });
+    expect(await decision.innerText()).toContain(
+      'May arn:aws:sts::123456789012:assumed-role/ec2-ssm-instance-role/playground do ssm:GetDocument',
+    );
+    expect(await decision.innerText()).toContain('Allowed');
     release();
     expect(await settled(page)).toContain('STS refused: AccessDenied');
     const first = await page.locator('[data-account]').getAttribute('data-account');
@@ -466,6 +472,10 @@ describe('demo page, when things go wrong', () => {
       expect(await refused!.getByRole('button', { name: 'Try again' }).count()).toBe(1);
       await refused!.getByRole('button', { name: 'Assume role' }).click();
       expect(await settled(refused!)).toContain('No sandbox to call STS in: Too many sandboxes');
+      // "Decisions still work in your browser", as the page says.
+      expect(await refused!.getByRole('region', { name: 'Decision' }).innerText()).toContain(
+        'Allowed',
+      );
       // Calls with the sandbox's keys: refused past the limit with AWS's Throttling.
       let answer = '';
       for (let i = 0; i < 10 && !answer.includes('Throttling'); i++) {

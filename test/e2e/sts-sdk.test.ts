@@ -173,6 +173,10 @@ try:
 except botocore.exceptions.ClientError as e:
     out['unnamed'] = e.response['Error']['Message']
 try:
+    raw.assume_role()
+except botocore.exceptions.ClientError as e:
+    out['nothing'] = e.response['Error']['Message']
+try:
     raw.assume_role(RoleArn='${role('demo-readonly')}', RoleSessionName='boto3', Tags=[{'Key': 'team'}])
 except botocore.exceptions.ClientError as e:
     out['valueless'] = e.response['Error']['Message']
@@ -185,6 +189,10 @@ print(json.dumps(out))
     expect(out.me).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/boto3');
     expect(out.missing).toEqual(['AccessDenied', 403]);
     expect(out.name).toEqual(['ValidationError', 400]);
+    expect(out.nothing).toBe(
+      "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
     expect(out.valueless).toBe(
       "1 validation error detected: Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null",
     );

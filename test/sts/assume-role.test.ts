@@ -132,6 +132,24 @@ describe('AssumeRole: parameter validation', () => {
     expect(res.code).toBe('ValidationError');
   });
 
+  it('missing members are reported with the other violations, in member order', async () => {
+    const none = await call({ Action: 'AssumeRole' });
+    expect(none.message).toBe(
+      "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null",
+    );
+    const mixed = await call({ Action: 'AssumeRole', RoleSessionName: 'x' });
+    expect(mixed.message).toBe(
+      "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
+        "Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    );
+    const web = await call({ Action: 'AssumeRoleWithWebIdentity', RoleSessionName: 'web' });
+    expect(web.message).toBe(
+      "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
   it('a non-numeric DurationSeconds is a ValidationError', async () => {
     const res = await call({ ...base, DurationSeconds: 'ten' });
     expect(res.status).toBe(400);

@@ -65,7 +65,12 @@ let sandbox: Sandbox | null = null;
 let sandboxReady: Promise<Sandbox | null> = Promise.resolve(null);
 /** Why there is no sandbox, when there is none (said by the status line and by the Result). */
 let sandboxError = '';
-let ids: Ids = { account: '', partner: '' };
+/**
+ * The account ids the page writes and decides with: the sandbox's, and before it has arrived (or
+ * when none can be had) AWS's documentation example ids, so the decisions in the browser work from
+ * the first moment; the setup moves onto the sandbox's ids when it arrives (connect).
+ */
+let ids: Ids = { account: '123456789012', partner: '210987654321' };
 
 const changed = () => schedule();
 const editors: Record<'trust' | 'permissions' | 'boundary' | 'session', PolicyEditor> = {

@@ -17,7 +17,7 @@ export async function enableOutboundWebIdentityFederation(
   caller: Caller,
 ): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:EnableOutboundWebIdentityFederation', '*');
-  const store = new KvWebIdentityStore(ctx.env.IAM);
+  const store = new KvWebIdentityStore(ctx.env.IAM, { journal: ctx.account });
   const existing = await store.getOutbound(caller.account);
   if (existing?.enabled) throw IamErrors.outboundEnabled();
   const record = { enabled: true, issuerId: existing?.issuerId ?? newOutboundId() };
@@ -38,7 +38,7 @@ export async function disableOutboundWebIdentityFederation(
   caller: Caller,
 ): Promise<undefined> {
   await authorizeIam(ctx, caller, 'iam:DisableOutboundWebIdentityFederation', '*');
-  const store = new KvWebIdentityStore(ctx.env.IAM);
+  const store = new KvWebIdentityStore(ctx.env.IAM, { journal: ctx.account });
   const existing = await store.getOutbound(caller.account);
   if (!existing?.enabled) throw IamErrors.outboundDisabled();
   await store.putOutbound(caller.account, { ...existing, enabled: false });
