@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, startServer, type Server } from './server.ts';
+import { aws, run, startServer, type Server } from './server.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/demo');
 const BUDGET = 300 * 1024;
@@ -397,6 +397,46 @@ describe('demo page, when things go wrong', () => {
     );
     expect(a.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
     await a.context.close();
+  });
+
+  it('takes away the boundary and the permissions policy when their editors are emptied, with no failing call', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('boundary');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    const admin = await page.evaluate<string[]>(
+      "[...document.getElementById('cli').textContent.matchAll(/AWS_ACCESS_KEY_ID=(\\S+) AWS_SECRET_ACCESS_KEY='([^']+)'/g)][0].slice(1)",
+    );
+    const role = async () =>
+      JSON.parse(
+        (
+          await aws(server, ['iam', 'get-role', '--role-name', 'bounded-s3-role'], {
+            AWS_ACCESS_KEY_ID: admin[0],
+            AWS_SECRET_ACCESS_KEY: admin[1],
+          })
+        ).stdout,
+      ).Role as { PermissionsBoundary?: unknown };
+    expect((await role()).PermissionsBoundary).toBeDefined();
+    // A reload forgets what the page wrote; the role's own state decides what goes.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await typeInto(page, 'Permissions boundary', '');
+    await typeInto(page, 'Permissions policy', '');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    expect((await role()).PermissionsBoundary).toBeUndefined();
+    const inline = await aws(
+      server,
+      ['iam', 'list-role-policies', '--role-name', 'bounded-s3-role'],
+      {
+        AWS_ACCESS_KEY_ID: admin[0],
+        AWS_SECRET_ACCESS_KEY: admin[1],
+      },
+    );
+    expect(JSON.parse(inline.stdout).PolicyNames).toEqual([]);
+    expect(v.errors).toEqual([]);
+    await v.context.close();
   });
 
   it('waits for the sandbox when Assume role comes first, and offers a new one when it expires', async () => {

@@ -7,7 +7,7 @@ import { call, type ApiResult, type Keys } from './api.ts';
 import type { Setup } from './setup.ts';
 
 /** Names of the sandbox's roles and customer managed policies (one listing each, then kept). */
-let inventory: { roles: Set<string>; policies: Set<string>; boundaries: Set<string> } | null = null;
+let inventory: { roles: Set<string>; policies: Set<string> } | null = null;
 
 const names = (xml: Document, tag: string) =>
   new Set([...xml.getElementsByTagName(tag)].map((e) => (e.textContent ?? '').toLowerCase()));
@@ -19,22 +19,16 @@ async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
     call('iam', admin, { Action: 'ListPolicies', Scope: 'Local', MaxItems: '1000' }),
   ]);
   if (!roles.ok || !policies.ok) return null;
-  // Roles with a boundary are not known from ListRoles; a removal is tried once per role.
   inventory = {
     roles: names(roles.xml, 'RoleName'),
     policies: names(policies.xml, 'PolicyName'),
-    boundaries: new Set(),
   };
   return inventory;
 }
 
-/** Roles whose permissions policy the page removed (so it does not try to remove it again). */
-const withoutPermissions = new Set<string>();
-
 /** Forgets what the sandbox holds (another sandbox now). */
 export function forgetInventory(): void {
   inventory = null;
-  withoutPermissions.clear();
 }
 
 /**
@@ -68,8 +62,10 @@ export async function syncRole(options: {
       MaxSessionDuration: '3600',
     });
   let r = exists ? await update() : await create();
+  let existed = exists;
   if (!r.ok && r.code === (exists ? 'NoSuchEntity' : 'EntityAlreadyExists')) {
     r = exists ? await create() : await update();
+    existed = !exists;
   }
   if (!r.ok) return r;
   known?.roles.add(name.toLowerCase());
@@ -81,14 +77,18 @@ export async function syncRole(options: {
       PolicyDocument: setup.permissions,
     });
     if (!r.ok) return r;
-    withoutPermissions.delete(name.toLowerCase());
-  } else if (exists && !withoutPermissions.has(name.toLowerCase())) {
-    await call('iam', admin, {
-      Action: 'DeleteRolePolicy',
-      RoleName: name,
-      PolicyName: permissionsName,
-    });
-    withoutPermissions.add(name.toLowerCase());
+  } else if (existed) {
+    // No permissions policy: the one the page (this tab or another) put there goes, if it is there.
+    const inline = await call('iam', admin, { Action: 'ListRolePolicies', RoleName: name });
+    if (!inline.ok) return inline;
+    if (names(inline.xml, 'member').has(permissionsName.toLowerCase())) {
+      r = await call('iam', admin, {
+        Action: 'DeleteRolePolicy',
+        RoleName: name,
+        PolicyName: permissionsName,
+      });
+      if (!r.ok) return r;
+    }
   }
   if (setup.boundary.trim()) {
     const digest = new Uint8Array(
@@ -111,10 +111,14 @@ export async function syncRole(options: {
       PermissionsBoundary: `arn:aws:iam::${account}:policy/${policyName}`,
     });
     if (!r.ok) return r;
-    known?.boundaries.add(name.toLowerCase());
-  } else if (known?.boundaries.has(name.toLowerCase())) {
-    await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
-    known.boundaries.delete(name.toLowerCase());
+  } else if (existed) {
+    // No boundary: one set before (by this tab, another, or the terminal) is removed.
+    const role = await call('iam', admin, { Action: 'GetRole', RoleName: name });
+    if (!role.ok) return role;
+    if (role.xml.getElementsByTagName('PermissionsBoundary').length > 0) {
+      r = await call('iam', admin, { Action: 'DeleteRolePermissionsBoundary', RoleName: name });
+      if (!r.ok) return r;
+    }
   }
   return null;
 }
