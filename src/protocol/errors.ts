@@ -118,6 +118,13 @@ export const Errors = {
       'The request body could not be read in full: it ended before its Content-Length, or its chunked framing is malformed.',
       400,
     ),
+  /** A body that did not arrive in time (the code and status S3 documents for an idle upload). */
+  requestTimeout: (ms: number) =>
+    new AwsError(
+      'RequestTimeout',
+      `The request body did not arrive within ${ms / 1000} seconds.`,
+      400,
+    ),
   unsupportedMediaType: (message: string, status: 400 | 415 = 415) =>
     new AwsError('UnsupportedMediaType', message, status),
   /** A JSON API body that does not parse. */

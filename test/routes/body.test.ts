@@ -36,6 +36,28 @@ describe('a request body that cannot be read in full', () => {
     }
   });
 
+  it('a body that stops arriving is 400 RequestTimeout at the deadline, not held open', async () => {
+    for (const headers of [{}, { 'content-length': '100' }] as Record<string, string>[]) {
+      // Its first bytes, then nothing, as a client that declared more than it sends.
+      let sent = false;
+      const stalled = new ReadableStream<Uint8Array>({
+        pull(controller): Promise<void> {
+          if (sent) return new Promise<void>(() => {});
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('Action='));
+          return Promise.resolve();
+        },
+      });
+      const req = new Request('http://x/', { method: 'POST', headers, body: stalled });
+      const started = Date.now();
+      const error = await readBody(req, 1024, 50).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error).toBeInstanceOf(AwsError);
+      expect((error as AwsError).code).toBe('RequestTimeout');
+      expect((error as AwsError).status).toBe(400);
+    }
+  });
+
   it('the query API answers it in its XML envelope, not a 500', async () => {
     const res = await fetchWorker(
       post('http://127.0.0.1:8787/', { 'content-type': 'application/x-www-form-urlencoded' }),
