@@ -439,6 +439,34 @@ describe('demo page, when things go wrong', () => {
     await v.context.close();
   });
 
+  it("loads a sandbox role's policies when its name is typed, rather than overwrite them unseen", async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const name = page.getByRole('textbox', { name: 'Role name' });
+    await name.fill('demo-readonly');
+    await name.press('Tab');
+    await page.getByRole('button', { name: 'Load its policies' }).click();
+    const note = page.getByRole('status').filter({ hasText: 'Loaded demo-readonly' });
+    await expect
+      .poll(() => note.innerText())
+      .toBe(
+        'Loaded demo-readonly: its trust policy, no inline policy. It also has the managed policies ReadOnlyAccess attached: they stay attached, and the decisions below do not count them.',
+      );
+    expect(await page.getByRole('textbox', { name: 'Trust policy' }).innerText()).toContain(
+      `arn:aws:iam::${v.account}:root`,
+    );
+    // Assumed as the README does, and demo-readonly still works for role chaining afterwards.
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain(
+      `arn:aws:sts::${v.account}:assumed-role/demo-readonly/playground`,
+    );
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('chaining');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('assumed-role/chained-auditor/playground');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
   it('waits for the sandbox when Assume role comes first, and offers a new one when it expires', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -30,7 +30,7 @@ import { decodeSetup, encodeSetup, setupFrom } from './share.ts';
 import { STEPS } from './steps.ts';
 import { el, fmtDuration, text } from './dom.ts';
 import { explain } from './explain.ts';
-import { forgetInventory, syncRole } from './sync.ts';
+import { forgetInventory, sandboxHasRole, syncRole } from './sync.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -42,6 +42,7 @@ const ui = {
   share: $<HTMLButtonElement>('share'),
   shareStatus: $('share-status'),
   roleName: $<HTMLInputElement>('role-name'),
+  roleNote: $('role-note'),
   caller: $<HTMLSelectElement>('caller'),
   callerNote: $('caller-note'),
   externalId: $<HTMLInputElement>('external-id'),
@@ -124,6 +125,7 @@ function current(): Setup {
 
 function apply(setup: Setup): void {
   const l = (t: string) => localize(t, ids);
+  if (ui.roleName.value !== setup.roleName) ui.roleNote.replaceChildren();
   ui.roleName.value = setup.roleName;
   editors.trust.set(l(setup.trust));
   editors.permissions.set(l(setup.permissions));
@@ -142,8 +144,11 @@ function apply(setup: Setup): void {
 }
 
 const roleArn = () => `arn:aws:iam::${ids.account || 'ACCOUNT'}:role/${ui.roleName.value.trim()}`;
+/** Inline policy loaded into the Permissions editor, per role: written back under its own name. */
+const loadedPolicy = new Map<string, string>();
 const permissionsName = () =>
-  ui.roleName.value.trim() === CLASSIC.roleName ? 'SSMManagedInstance' : 'Permissions';
+  loadedPolicy.get(ui.roleName.value.trim().toLowerCase()) ??
+  (ui.roleName.value.trim() === CLASSIC.roleName ? 'SSMManagedInstance' : 'Permissions');
 const callerInfo = (): CallerInfo =>
   callers(ids).find((c) => c.id === ui.caller.value) ?? callers(ids)[0];
 const principal = (name: string): Principal | undefined =>
@@ -583,6 +588,101 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
   );
 }
 
+// ---- a role of the sandbox, by name ---------------------------------------------------------------
+
+/**
+ * A typed role name that is a role of the sandbox (demo-readonly, from the README, say): says so,
+ * and offers to load its policies, since Assume role writes the editors' over them.
+ */
+async function roleNameChanged(): Promise<void> {
+  ui.roleNote.replaceChildren();
+  const name = ui.roleName.value.trim();
+  await sandboxReady;
+  const admin = principal('admin');
+  if (!name || !admin || !(await sandboxHasRole(admin, name))) return;
+  if (ui.roleName.value.trim() !== name) return;
+  const load = el('button', { type: 'button', class: 'inline' }, 'Load its policies');
+  load.addEventListener('click', () => void loadRole(name, admin));
+  ui.roleNote.replaceChildren(
+    text(`${name} is a role of your sandbox. `),
+    load,
+    text(' Otherwise Assume role replaces its trust policy with the one below.'),
+  );
+}
+
+const tagText = (xml: Document, tag: string) => xml.getElementsByTagName(tag)[0]?.textContent ?? '';
+const documentOf = (xml: Document, tag: string) => {
+  const text = decodeURIComponent(tagText(xml, tag));
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+};
+
+async function loadRole(name: string, admin: Keys): Promise<void> {
+  try {
+    const role = await call('iam', admin, { Action: 'GetRole', RoleName: name });
+    if (!role.ok) throw new Error(`${role.code}: ${role.message}`);
+    const inline = await call('iam', admin, { Action: 'ListRolePolicies', RoleName: name });
+    const attached = await call('iam', admin, {
+      Action: 'ListAttachedRolePolicies',
+      RoleName: name,
+    });
+    if (!inline.ok) throw new Error(`${inline.code}: ${inline.message}`);
+    if (!attached.ok) throw new Error(`${attached.code}: ${attached.message}`);
+    const inlineNames = [...inline.xml.getElementsByTagName('member')].map(
+      (m) => m.textContent ?? '',
+    );
+    let permissions = '';
+    if (inlineNames[0]) {
+      const policy = await call('iam', admin, {
+        Action: 'GetRolePolicy',
+        RoleName: name,
+        PolicyName: inlineNames[0],
+      });
+      if (!policy.ok) throw new Error(`${policy.code}: ${policy.message}`);
+      permissions = documentOf(policy.xml, 'PolicyDocument');
+      loadedPolicy.set(name.toLowerCase(), inlineNames[0]);
+    }
+    let boundary = '';
+    const boundaryArn = tagText(role.xml, 'PermissionsBoundaryArn');
+    if (boundaryArn) {
+      const policy = await call('iam', admin, { Action: 'GetPolicy', PolicyArn: boundaryArn });
+      const version = policy.ok ? tagText(policy.xml, 'DefaultVersionId') : '';
+      const doc = await call('iam', admin, {
+        Action: 'GetPolicyVersion',
+        PolicyArn: boundaryArn,
+        VersionId: version || 'v1',
+      });
+      if (doc.ok) boundary = documentOf(doc.xml, 'Document');
+    }
+    const managed = [...attached.xml.getElementsByTagName('PolicyName')].map((m) => m.textContent);
+    apply({
+      ...current(),
+      roleName: name,
+      trust: documentOf(role.xml, 'AssumeRolePolicyDocument'),
+      permissions,
+      boundary,
+    });
+    const notes = [
+      `Loaded ${name}: its trust policy`,
+      inlineNames[0] ? `, its inline policy ${inlineNames[0]}` : ', no inline policy',
+      boundary ? ' and its permissions boundary' : '',
+      '.',
+      inlineNames.length > 1
+        ? ` Its other inline policies (${inlineNames.slice(1).join(', ')}) are not shown.`
+        : '',
+      managed.length > 0
+        ? ` It also has the managed policies ${managed.join(', ')} attached: they stay attached, and the decisions below do not count them.`
+        : '',
+    ];
+    ui.roleNote.textContent = notes.join('');
+  } catch (e) {
+    ui.roleNote.textContent = `The role could not be loaded: ${why(e)}`;
+  }
+}
+
 // ---- walkthrough, examples, share ---------------------------------------------------------------
 
 async function identities(): Promise<{ users: string[]; roles: string[] } | string> {
@@ -794,6 +894,7 @@ async function start(): Promise<void> {
     input.addEventListener('input', changed);
   }
   ui.caller.addEventListener('change', changed);
+  ui.roleName.addEventListener('change', () => void roleNameChanged());
   ui.cliFormat.addEventListener('change', changed);
   // A permalink pasted into the address bar of an open page.
   window.addEventListener('hashchange', async () => {

@@ -26,6 +26,11 @@ async function sandboxInventory(admin: Keys): Promise<typeof inventory> {
   return inventory;
 }
 
+/** Whether the sandbox has a role of this name (as the page last listed its roles). */
+export async function sandboxHasRole(admin: Keys, name: string): Promise<boolean> {
+  return (await sandboxInventory(admin))?.roles.has(name.toLowerCase()) ?? false;
+}
+
 /** Forgets what the sandbox holds (another sandbox now). */
 export function forgetInventory(): void {
   inventory = null;
