@@ -7,7 +7,9 @@
  * distinct signing times, session names, subjects and resources), every answer's status and body is
  * checked, and any failure fails the benchmark. One second of warm-up per workload is discarded,
  * then each figure is the median of 3 runs (BENCH_HTTP_RUNS). Server CPU is the workerd processes'
- * user + system time over a run, per request.
+ * user + system time over a run, per request. Every run of a workload follows a run of the baseline
+ * (both servers stay up), and "over hello-world" is the median of the run-by-run differences, so a
+ * machine whose speed drifts during the benchmark moves both sides of each difference alike.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +57,8 @@ export interface Result {
   p99: number;
   /** workerd CPU milliseconds per request. */
   cpuMs: number;
+  /** CPU per request over the baseline's, run for run (the median of the differences). */
+  overBaseline?: number;
 }
 
 export async function run(url: string, w: Workload, seconds: number, connections = CONNECTIONS) {
@@ -93,26 +97,64 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(url: string, w: Workload, connections = CONNECTIONS): Promise<Result> {
-  await run(url, w, WARM_S, connections);
-  const runs: Result[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const { r, cpuMs } = await run(url, w, DURATION_S, connections);
-    runs.push({
-      name: w.name,
-      rps: r.requests.average,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      cpuMs: cpuMs / r.requests.total,
-    });
-  }
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+}
+
+async function sample(url: string, w: Workload, connections: number): Promise<Sample> {
+  const { r, cpuMs } = await run(url, w, DURATION_S, connections);
   return {
-    name: connections === CONNECTIONS ? w.name : `${w.name} (${connections} connection)`,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuMs: cpuMs / r.requests.total,
+  };
+}
+
+function summary(name: string, runs: Sample[], over?: number): Result {
+  return {
+    name,
     rps: median(runs.map((x) => x.rps)),
     p50: median(runs.map((x) => x.p50)),
     p99: median(runs.map((x) => x.p99)),
     cpuMs: median(runs.map((x) => x.cpuMs)),
+    ...(over === undefined ? {} : { overBaseline: over }),
   };
+}
+
+/**
+ * RUNS runs of `w`, each right after a run of the baseline (hello-world, on its own server): the
+ * machine's speed drifts over a benchmark, so each run's CPU is compared with the baseline's just
+ * before it, and the figure over the baseline is the median of those differences.
+ */
+async function measure(
+  url: string,
+  w: Workload,
+  baseline: Baseline,
+  connections = CONNECTIONS,
+): Promise<Result> {
+  await run(url, w, WARM_S, connections);
+  const runs: Sample[] = [];
+  const over: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const base = await sample(baseline.url, baseline.workload, CONNECTIONS);
+    baseline.runs.push(base);
+    const one = await sample(url, w, connections);
+    runs.push(one);
+    over.push(one.cpuMs - base.cpuMs);
+  }
+  const name = connections === CONNECTIONS ? w.name : `${w.name} (${connections} connection)`;
+  return summary(name, runs, median(over));
+}
+
+/** The hello-world Worker's server, and its runs so far (its row is their median). */
+interface Baseline {
+  url: string;
+  workload: Workload;
+  runs: Sample[];
 }
 
 async function signed(url: string, params: Record<string, string>, creds: Credentials, at: Date) {
@@ -140,22 +182,11 @@ const has = (body: string, ...parts: string[]) =>
 const ok = (status: number, then: () => string | undefined) =>
   status === 200 ? then() : 'not 200';
 
-async function helloWorld(): Promise<Result> {
-  const server = await startServer({
-    config: resolve(import.meta.dirname, 'hello-world.toml'),
-    port: 0,
-    persist: false,
-  });
-  try {
-    return await measure(server.url, {
-      name: 'hello-world Worker (baseline)',
-      calls: [{ method: 'GET', path: '/', headers: {} }],
-      check: (s, b) => ok(s, () => (b === 'hello world' ? undefined : 'not hello world')),
-    });
-  } finally {
-    await server.stop();
-  }
-}
+const HELLO: Workload = {
+  name: 'hello-world Worker (baseline)',
+  calls: [{ method: 'GET', path: '/', headers: {} }],
+  check: (s, b) => ok(s, () => (b === 'hello world' ? undefined : 'not hello world')),
+};
 
 async function sessionCredentials(url: string): Promise<Credentials> {
   const res = await fetch(
@@ -350,7 +381,14 @@ function line(cells: string[]): string {
 }
 
 export async function benchHttp(): Promise<{ results: Result[]; notes: string[] }> {
-  const results = [await helloWorld()];
+  const hello = await startServer({
+    config: resolve(import.meta.dirname, 'hello-world.toml'),
+    port: 0,
+    persist: false,
+  });
+  const baseline: Baseline = { url: hello.url, workload: HELLO, runs: [] };
+  await run(hello.url, HELLO, WARM_S);
+  const results: Result[] = [];
   const notes: string[] = [];
   // BENCH_STATE: where the server's state folder goes (e.g. /dev/shm: Durable Object commits without disk syncs).
   const state = await mkdtemp(join(process.env.BENCH_STATE ?? tmpdir(), 'rolecall-bench-'));
@@ -362,26 +400,26 @@ export async function benchHttp(): Promise<{ results: Result[]; notes: string[] 
     for (const w of workloads) {
       if (typeof w === 'string') notes.push(w);
       else if (ONLY === undefined || w.name.includes(ONLY))
-        results.push(await measure(server.url, w));
+        results.push(await measure(server.url, w, baseline));
     }
     // Latency without queueing: one request at a time, GET /health then one AuthZEN evaluation.
     for (const name of ['GET /health', 'AuthZEN evaluation']) {
       const w = workloads.find((x): x is Workload => typeof x !== 'string' && x.name === name);
       if (w !== undefined && (ONLY === undefined || 'AuthZEN'.includes(ONLY)))
-        results.push(await measure(server.url, w, 1));
+        results.push(await measure(server.url, w, baseline, 1));
     }
   } finally {
     await server.stop();
+    await hello.stop();
     await rm(state, { recursive: true, force: true });
   }
-  return { results, notes };
+  return { results: [summary(HELLO.name, baseline.runs), ...results], notes };
 }
 
 if (import.meta.main) {
   const { results, notes } = await benchHttp();
-  const base = results[0].cpuMs;
   console.log(
-    `\nHTTP: the npm start server (workerd), ${CONNECTIONS} connections, ${DISTINCT} distinct requests per signed workload; each figure the median of ${RUNS} runs of ${DURATION_S} s after ${WARM_S} s of warm-up`,
+    `\nHTTP: the npm start server (workerd), ${CONNECTIONS} connections, ${DISTINCT} distinct requests per signed workload; each figure the median of ${RUNS} runs of ${DURATION_S} s after ${WARM_S} s of warm-up, each run right after one of the hello-world baseline (over hello-world: the median of the run-by-run differences)`,
   );
   console.log(line(COLUMNS.map(([t]) => t)));
   for (const r of results) {
@@ -392,7 +430,9 @@ if (import.meta.main) {
         String(r.p50),
         String(r.p99),
         r.cpuMs.toFixed(3),
-        r === results[0] ? '' : `+${(r.cpuMs - base).toFixed(3)} ms`,
+        r.overBaseline === undefined
+          ? ''
+          : `${r.overBaseline < 0 ? '' : '+'}${r.overBaseline.toFixed(3)} ms`,
       ]),
     );
   }
