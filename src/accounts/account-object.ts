@@ -114,11 +114,7 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
     algs: SigningAlgorithm[],
     now: number,
   ): Promise<KeyRing> {
-    return this.queue.run(async () => {
-      await this.expireWith(account);
-      const store = new KvWebIdentityStore(this.env.IAM, { journal: this });
-      return ensureKeyRing({ sealSeed: this.env.SEAL_KEY, store, account, purpose, algs, now });
-    });
+    return this.keyRingWrite(account, (ring) => ensureKeyRing({ ...ring, purpose, algs, now }));
   }
 
   /** A rotation: a ring with each of `algs` (made first when missing), then a new key of each. */
@@ -128,12 +124,25 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
     algs: SigningAlgorithm[],
     now: number,
   ): Promise<KeyRing> {
+    return this.keyRingWrite(account, async (ring) => {
+      await ensureKeyRing({ ...ring, purpose, algs, now });
+      return rotateKeyRing({ ...ring, purpose, now });
+    });
+  }
+
+  /** Runs a key-ring write in turn, with a store that reads this object's own recent writes. */
+  private keyRingWrite(
+    account: string,
+    write: (ring: {
+      sealSeed: string;
+      store: KvWebIdentityStore;
+      account: string;
+    }) => Promise<KeyRing>,
+  ): Promise<KeyRing> {
     return this.queue.run(async () => {
       await this.expireWith(account);
       const store = new KvWebIdentityStore(this.env.IAM, { journal: this });
-      const sealSeed = this.env.SEAL_KEY;
-      await ensureKeyRing({ sealSeed, store, account, purpose, algs, now });
-      return rotateKeyRing({ sealSeed, store, account, purpose, now });
+      return write({ sealSeed: this.env.SEAL_KEY, store, account });
     });
   }
 

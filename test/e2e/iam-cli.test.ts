@@ -293,16 +293,17 @@ describe('aws iam (Debian awscli v2)', () => {
 });
 
 describe('@aws-sdk/client-iam', () => {
-  const client = () =>
-    new IAMClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: {
-        accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
-        secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
-      },
-      maxAttempts: 1,
-    });
+  /** The SDK clients' settings for the demo admin against the server. */
+  const asAdmin = () => ({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+    maxAttempts: 1,
+  });
+  const client = () => new IAMClient(asAdmin());
 
   it('creates and reads a role, paginates ListRoles, and maps errors to typed exceptions', async () => {
     const iam = client();
@@ -332,15 +333,7 @@ describe('@aws-sdk/client-iam', () => {
   });
 
   it('a session narrowed by a session policy is denied, and the message says by what', async () => {
-    const sts = new STSClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: {
-        accessKeyId: ADMIN_ENV.AWS_ACCESS_KEY_ID,
-        secretAccessKey: ADMIN_ENV.AWS_SECRET_ACCESS_KEY,
-      },
-      maxAttempts: 1,
-    });
+    const sts = new STSClient(asAdmin());
     const c = (
       await sts.send(
         new AssumeRoleCommand({

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { boto3Script, cliCommands } from '../../../src/demo/page/cli.ts';
+import { boto3Script, cliCommands, type CliOptions } from '../../../src/demo/page/cli.ts';
 import { problemsOf } from '../../../src/demo/page/problems.ts';
 import { EXAMPLES, generalize, localize } from '../../../src/demo/page/setup.ts';
 import { decodeSetup, encodeSetup } from '../../../src/demo/page/share.ts';
@@ -135,6 +135,25 @@ describe('account placeholders', () => {
   });
 });
 
+/** The terminal commands' options for a role `r` of account 111122223333 trusting `trust`. */
+function roleSetup(trust: string): CliOptions {
+  return {
+    via: 'key',
+    endpoint: 'http://127.0.0.1:8787',
+    account: '111122223333',
+    principal: 'arn:aws:iam::111122223333:user/admin',
+    action: 'sts:AssumeRole',
+    roleArn: 'arn:aws:iam::111122223333:role/r',
+    roleName: 'r',
+    permissionsName: 'Permissions',
+    trust,
+    permissions: '',
+    session: '',
+    externalId: '',
+    duration: 3600,
+  };
+}
+
 describe('cliCommands', () => {
   it('quotes policy documents for the shell, whatever they contain', async () => {
     const trust = JSON.stringify({
@@ -148,21 +167,7 @@ describe('cliCommands', () => {
         },
       ],
     });
-    const text = cliCommands({
-      via: 'key',
-      endpoint: 'http://127.0.0.1:8787',
-      account: '111122223333',
-      principal: 'arn:aws:iam::111122223333:user/admin',
-      action: 'sts:AssumeRole',
-      roleArn: 'arn:aws:iam::111122223333:role/r',
-      roleName: 'r',
-      permissionsName: 'Permissions',
-      trust,
-      permissions: '',
-      session: '',
-      externalId: "o'hara",
-      duration: 3600,
-    });
+    const text = cliCommands({ ...roleSetup(trust), externalId: "o'hara" });
     // Each quoted word reaches the program unchanged: print the trust argument with bash itself.
     const line = text.split('\n').find((l) => l.includes('update-assume-role-policy'))!;
     const quoted = /--policy-document ('(?:[^']|'\\'')*')$/.exec(line)![1];
@@ -177,21 +182,7 @@ describe('cliCommands', () => {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { AWS: value }, Action: 'sts:AssumeRole' }],
       });
-      const script = boto3Script({
-        via: 'key',
-        endpoint: 'http://127.0.0.1:8787',
-        account: '111122223333',
-        principal: 'arn:aws:iam::111122223333:user/admin',
-        action: 'sts:AssumeRole',
-        roleArn: 'arn:aws:iam::111122223333:role/r',
-        roleName: 'r',
-        permissionsName: 'Permissions',
-        trust,
-        permissions: '',
-        session: '',
-        externalId: '',
-        duration: 3600,
-      });
+      const script = boto3Script(roleSetup(trust));
       const literal = /^trust = ([\s\S]*?)\ntry:/m.exec(script)![1];
       const { stdout } = await promisify(execFile)('/usr/bin/python3', [
         '-c',
