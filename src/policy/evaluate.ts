@@ -233,7 +233,7 @@ function verdict(set: CompiledPolicyGroups, req: EvalRequest, answers: PolicyTyp
   if (req.kmsKey) {
     // "Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to
     // a KMS key" (AWS KMS Developer Guide: Key policies); a key policy naming the account enables
-    // IAM policies, one naming the principal suffices as any resource-based grant does.
+    // IAM policies, one naming the principal suffices as every resource-based grant does.
     if (!anyGrant) return deny('The KMS key policy does not allow this principal.');
     if (sameAccount) {
       if (caller.kind === 'root') return allow('The KMS key policy allows the account root.');

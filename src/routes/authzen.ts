@@ -12,8 +12,8 @@ import { Errors } from '../protocol/errors.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
-import { asAwsError, jsonError } from './errors.ts';
-import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
+import { asAwsError, jsonError, throttledError } from './errors.ts';
+import { markAuthenticated, withinSandboxLimit } from './limits.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -106,7 +106,7 @@ async function handle(c: Context<AuthzenEnv>, batch: boolean): Promise<Response>
     pep.kind === 'sigv4' &&
     !(await withinSandboxLimit(c.env, c.req.raw, store, pep.caller.account))
   ) {
-    sandboxThrottled(c);
+    throw throttledError(c, 10);
   }
   let value: unknown;
   try {

@@ -11,7 +11,7 @@ import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { clientIp } from './client-ip.ts';
-import { jsonErrors, throttledJson } from './errors.ts';
+import { jsonErrors, throttledError } from './errors.ts';
 import { limiter, withinLimit } from './limits.ts';
 
 /**
@@ -86,7 +86,7 @@ demoRoutes.post('/sandbox', async (c) => {
   // has no limit); creating a sandbox has its own, lower limit.
   const ip = clientIp(c.req.raw, c.env);
   if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip))) {
-    return throttledJson(c, 10, 'Too many requests from your network address; wait a few seconds.');
+    throw throttledError(c, 10);
   }
   if (c.env.DEMO_SANDBOXES !== 'true') {
     throw Errors.disabled('SandboxesDisabled', 'This deployment does not create demo sandboxes.');
@@ -104,7 +104,7 @@ demoRoutes.post('/sandbox', async (c) => {
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });
   }
   if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_SANDBOX_LIMIT'), 'sandbox', ip))) {
-    return throttledJson(
+    throw throttledError(
       c,
       60,
       'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',

@@ -47,11 +47,18 @@ const xmlHeaders = (requestId: string) => ({
   'x-amzn-RequestId': requestId,
 });
 
-/** A JSON API's throttled answer: 429 `ThrottlingException`, with how long to wait. */
-export function throttledJson(c: Context, seconds: number, message: string): Response {
+/**
+ * A JSON API's throttled answer, to throw: 429 `ThrottlingException`, with Retry-After `seconds`
+ * set on `c` (the route's error handler keeps it) and no caching.
+ */
+export function throttledError(
+  c: Context,
+  seconds: number,
+  message = 'Too many requests from your network address; wait a few seconds.',
+): AwsError {
   c.header('Retry-After', String(seconds));
   c.header('Cache-Control', 'no-store');
-  return jsonError(c, Errors.tooManyRequests(message));
+  return Errors.tooManyRequests(message);
 }
 
 export const jsonErrors: ErrorHandler = (err, c) => jsonError(c, asAwsError(err));

@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { clientIp } from './client-ip.ts';
@@ -82,13 +81,6 @@ export async function withinSandboxLimit(
   const ip = clientIp(request, env);
   if (ip === null || (await store.expiresAt(account)) === null) return true;
   return withinLimit(limiter(env, budget.binding), budget.scope, ip);
-}
-
-/** Throws a JSON route's answer to a call over the demo's budget: 429 with Retry-After. */
-export function sandboxThrottled(c: Context, seconds = 10): never {
-  c.header('Retry-After', String(seconds));
-  c.header('Cache-Control', 'no-store');
-  throw Errors.tooManyRequests('Too many requests from your network address; wait a few seconds.');
 }
 
 type Kind = 'public' | 'query' | 'credentialed' | 'own';

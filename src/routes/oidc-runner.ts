@@ -6,10 +6,10 @@ import { activeKey, keyRingWith, privateKeyOf, publicJwks } from '../oidc/signin
 import { testIssuerUrl } from '../oidc/test-issuer.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
 import { Errors } from '../protocol/errors.ts';
-import { jsonError, jsonErrors } from './errors.ts';
+import { jsonError, jsonErrors, throttledError } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
-import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
+import { markAuthenticated, withinSandboxLimit } from './limits.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 /**
@@ -95,7 +95,7 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   }
   markAuthenticated(c.req.raw);
   const store = new KvIamStore(c.env.IAM);
-  if (!(await withinSandboxLimit(c.env, c.req.raw, store, account))) sandboxThrottled(c);
+  if (!(await withinSandboxLimit(c.env, c.req.raw, store, account))) throw throttledError(c, 10);
   const audience = url.searchParams.get('audience');
   if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
     throw Errors.validation('audience must be 1-1000 characters.');

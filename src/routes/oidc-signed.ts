@@ -10,7 +10,8 @@ import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
-import { markAuthenticated, sandboxThrottled, withinSandboxLimit } from './limits.ts';
+import { throttledError } from './errors.ts';
+import { markAuthenticated, withinSandboxLimit } from './limits.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
 
@@ -49,7 +50,8 @@ export async function signedCaller(c: Ctx) {
   const caller = await authenticate(c.env, store, sig, now);
   markAuthenticated(c.req.raw);
   // Calls with a sandbox's keys count as the demo's (each mints or signs: RSA work).
-  if (!(await withinSandboxLimit(c.env, c.req.raw, store, caller.account))) sandboxThrottled(c);
+  if (!(await withinSandboxLimit(c.env, c.req.raw, store, caller.account)))
+    throw throttledError(c, 10);
   const info: RequestInfo = {
     requestId: crypto.randomUUID(),
     now,

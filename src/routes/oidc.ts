@@ -5,9 +5,9 @@ import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-t
 import { activeKey, publicJwks } from '../oidc/signing-keys.ts';
 import { testIssuerDiscovery, testIssuerUrl } from '../oidc/test-issuer.ts';
 import { Errors } from '../protocol/errors.ts';
-import { jsonErrors } from './errors.ts';
+import { jsonErrors, throttledError } from './errors.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
-import { sandboxThrottled, withinSandboxLimit } from './limits.ts';
+import { withinSandboxLimit } from './limits.ts';
 import { authorizeIssuer, signedCaller } from './oidc-signed.ts';
 
 type Ctx = Context<{ Bindings: Env }>;
@@ -77,7 +77,7 @@ oidcRoutes.post('/:account/keys/rotate', async (c) => {
   // A rotation makes an RSA key (tens of milliseconds of CPU): a sandbox gets 10 a minute.
   const rotations = { binding: 'DEMO_SANDBOX_LIMIT', scope: 'rotate' } as const;
   if (!(await withinSandboxLimit(c.env, c.req.raw, store, account, rotations))) {
-    sandboxThrottled(c, 60);
+    throw throttledError(c, 60);
   }
   const ring = await AccountClient.of(c.env, account).rotateKeyRing(
     'test-issuer',

@@ -3,7 +3,7 @@
  * strings (Numeric condition operators). Dates: ISO 8601 or epoch seconds (Date condition
  * operators: "one of the W3C implementations of the ISO 8601 date formats ... or in epoch (UNIX)
  * time"). The W3C profile's forms are YYYY-MM, YYYY-MM-DD and a date with hh:mm, hh:mm:ss or
- * hh:mm:ss.s; a bare YYYY reads as epoch seconds, as any other string of digits does.
+ * hh:mm:ss.s; a bare YYYY reads as epoch seconds, as every other string of digits does.
  */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const EPOCH = /^[+-]?\d+(?:\.\d+)?$/;
