@@ -45,11 +45,7 @@ export class KvIamStore implements IamStore {
 
   /** One record by key, through the isolate's record cache (store/record-cache.ts). */
   private async read<T>(key: string): Promise<T | null> {
-    if (this.journal !== undefined) {
-      const journaled = await this.journal.recent(key, Date.now());
-      if (journaled) return journaled.value === null ? null : (JSON.parse(journaled.value) as T);
-    }
-    const text = await this.cache.read(this.kv, key);
+    const text = await this.cache.read(this.kv, key, this.journal);
     return text === null ? null : (JSON.parse(text) as T);
   }
 
@@ -62,11 +58,7 @@ export class KvIamStore implements IamStore {
     run: () => Promise<unknown>,
     values?: (string | null)[],
   ): Promise<void> {
-    if (this.journal && values) {
-      const now = Date.now();
-      keys.forEach((k, i) => this.journal!.record(k, values[i] ?? null, now));
-    }
-    await this.cache.write(keys, run);
+    await this.cache.write(keys, run, this.journal, values);
   }
 
   getAccount(account: string): Promise<AccountRecord | null> {

@@ -1,3 +1,5 @@
+import type { WriteJournal } from './write-journal.ts';
+
 /**
  * Records read from Workers KV, remembered per isolate for a few seconds, so a call does not pay a
  * KV read for the access key, user and role records the previous call just read. Coherence:
@@ -60,8 +62,16 @@ export class RecordCache {
     }
   }
 
-  /** The text at `key`: remembered, or read from `kv` (and remembered when found, unless a write overlapped). */
-  async read(kv: KVNamespace, key: string): Promise<string | null> {
+  /**
+   * The text at `key`: the journal's when it holds a recent write of it (the account object's own
+   * writes, which KV may not show yet), else remembered, else read from `kv` (and remembered when
+   * found, unless a write overlapped).
+   */
+  async read(kv: KVNamespace, key: string, journal?: WriteJournal): Promise<string | null> {
+    if (journal !== undefined) {
+      const journaled = await journal.recent(key, Date.now());
+      if (journaled) return journaled.value;
+    }
     const hit = this.get(key, Date.now());
     if (hit !== undefined) return hit;
     const sequence = this.writes;
@@ -70,8 +80,20 @@ export class RecordCache {
     return text;
   }
 
-  /** Runs a write or delete of `keys`, forgetting them before and after. */
-  async write(keys: string[], run: () => Promise<unknown>): Promise<void> {
+  /**
+   * Runs a write or delete of `keys`, forgetting them before and after; with a journal, `values`
+   * (the text written to each key, null for a delete) are recorded in it first.
+   */
+  async write(
+    keys: string[],
+    run: () => Promise<unknown>,
+    journal?: WriteJournal,
+    values?: (string | null)[],
+  ): Promise<void> {
+    if (journal !== undefined && values !== undefined) {
+      const now = Date.now();
+      keys.forEach((k, i) => journal.record(k, values[i] ?? null, now));
+    }
     for (const k of keys) this.forget(k);
     try {
       await run();

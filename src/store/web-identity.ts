@@ -57,8 +57,7 @@ export class KvWebIdentityStore {
    */
   async getKeyRing(account: string, purpose: KeyPurpose): Promise<KeyRing | null> {
     const key = ringKey(account, purpose);
-    const journaled = await this.journal?.recent(key, Date.now());
-    const text = journaled ? journaled.value : await recordCacheFor(this.kv).read(this.kv, key);
+    const text = await recordCacheFor(this.kv).read(this.kv, key, this.journal);
     return text === null ? null : (JSON.parse(text) as KeyRing);
   }
 
@@ -66,8 +65,12 @@ export class KvWebIdentityStore {
     const key = ringKey(account, purpose);
     const text = JSON.stringify(ring);
     const options = await this.expiring(account);
-    this.journal?.record(key, text, Date.now());
-    await recordCacheFor(this.kv).write([key], () => this.kv.put(key, text, options));
+    await recordCacheFor(this.kv).write(
+      [key],
+      () => this.kv.put(key, text, options),
+      this.journal,
+      [text],
+    );
   }
 
   /** Keys of an account that expires (a demo sandbox) expire with it. */
