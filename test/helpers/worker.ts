@@ -14,7 +14,12 @@ export async function call(
   credentials: Credentials = DEMO_ADMIN,
   options: SignOptions = {},
 ): Promise<Answer> {
-  const res = await exports.default.fetch(await signedRequest(params, credentials, options));
+  return answer(await signedRequest(params, credentials, options));
+}
+
+/** Sends a request to the Worker under test and reads its answer (the AWS error's code and message, if any). */
+export async function answer(request: Request): Promise<Answer> {
+  const res = await exports.default.fetch(request);
   const body = await res.text();
   return {
     status: res.status,

@@ -9,6 +9,7 @@ import {
   signedRequest,
   xmlText,
 } from '../helpers/aws.ts';
+import { call } from '../helpers/worker.ts';
 import { createRole, mint, PROVIDER_ARN, registerTestIssuer, trustFor } from '../oidc/helpers.ts';
 
 // The limits of wrangler.toml (docs/security.md). Windows are fixed (aligned to the clock), so a
@@ -36,16 +37,7 @@ async function signed(
   credentials = DEMO_ADMIN,
   service: 'sts' | 'iam' = 'sts',
 ) {
-  const res = await exports.default.fetch(
-    await signedRequest(params, credentials, { service, headers: { 'cf-connecting-ip': ip } }),
-  );
-  const body = await res.text();
-  return {
-    status: res.status,
-    code: xmlText(body, 'Code'),
-    message: xmlText(body, 'Message'),
-    body,
-  };
+  return call(params, credentials, { service, headers: { 'cf-connecting-ip': ip } });
 }
 
 function unsignedWebIdentity(ip: string, roleArn: string, token: string, session = 'limits') {

@@ -1,18 +1,8 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, signedRequest, xmlText } from '../helpers/aws.ts';
+import { answer as send } from '../helpers/worker.ts';
 import { assumeRole, call, role } from './helpers.ts';
-
-async function send(req: Request) {
-  const res = await exports.default.fetch(req);
-  const body = await res.text();
-  return {
-    status: res.status,
-    code: xmlText(body, 'Code'),
-    message: xmlText(body, 'Message'),
-    body,
-  };
-}
 
 /** Copies a signed request, changing one thing after signing. */
 async function tampered(
