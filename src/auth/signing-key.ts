@@ -4,6 +4,7 @@
  * Derived keys are cached per isolate; the cache is only a cache (bounded, lost on eviction).
  */
 import { toHex, utf8 } from './encoding.ts';
+import { setBounded } from '../store/bounded-map.ts';
 
 const MAX_CACHED_KEYS = 256;
 const cache = new Map<string, Promise<CryptoKey>>();
@@ -40,18 +41,12 @@ export function signingKey(
   const hit = cache.get(id);
   if (hit) {
     // Re-insert so the Map's insertion order tracks recency.
-    cache.delete(id);
-    cache.set(id, hit);
+    setBounded(cache, id, hit, MAX_CACHED_KEYS);
     return hit;
   }
   const key = derive(secret, date, region, service);
-  cache.set(id, key);
+  setBounded(cache, id, key, MAX_CACHED_KEYS);
   key.catch(() => cache.delete(id));
-  while (cache.size > MAX_CACHED_KEYS) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
-  }
   return key;
 }
 

@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { concatBytes } from '../auth/encoding.ts';
 import { WebIdentityErrors } from '../protocol/errors.ts';
+import { setBounded } from '../store/bounded-map.ts';
 import { parseJwks } from './jwks.ts';
 
 /**
@@ -105,9 +106,7 @@ export class RemoteJwks {
   }
 
   private fail(issuer: string, error: unknown, now: number): void {
-    this.failed.delete(issuer);
-    if (this.failed.size >= MAX_FAILED) this.failed.delete(this.failed.keys().next().value!);
-    this.failed.set(issuer, { error, at: now });
+    setBounded(this.failed, issuer, { error, at: now }, MAX_FAILED);
   }
 
   private store(issuer: string, entry: Entry): void {

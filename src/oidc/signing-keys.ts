@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { openSecret, sealSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
+import { setBounded } from '../store/bounded-map.ts';
 import { AccountClient } from '../accounts/client.ts';
 import type { Env } from '../env.ts';
 import {
@@ -76,8 +77,7 @@ export function privateKeyOf(
       return (await importJWK(jwk, key.alg)) as JoseKey;
     })();
     hit.catch(() => cache.delete(id));
-    cache.set(id, hit);
-    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    setBounded(cache, id, hit, CACHE_ENTRIES);
   }
   return hit;
 }

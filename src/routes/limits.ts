@@ -1,5 +1,6 @@
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
+import { setBounded } from '../store/bounded-map.ts';
 import { clientIp } from './client-ip.ts';
 import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
 
@@ -142,9 +143,7 @@ export function withRateLimits(fetch: Fetch): Fetch {
 }
 
 function block(ip: string): void {
-  blocked.delete(ip);
-  if (blocked.size >= MAX_BLOCKED) blocked.delete(blocked.keys().next().value!);
-  blocked.set(ip, Date.now() + FAILURE_BLOCK_MS);
+  setBounded(blocked, ip, Date.now() + FAILURE_BLOCK_MS, MAX_BLOCKED);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { recordCacheFor, type RecordCache } from './record-cache.ts';
+import { setBounded } from './bounded-map.ts';
 import type { WriteJournal } from './write-journal.ts';
 import {
   InvalidMarkerError,
@@ -325,8 +326,7 @@ class AccountExpiry {
 
   remember(record: AccountRecord): void {
     const known = AccountExpiry.known;
-    if (known.size >= AccountExpiry.MAX_KNOWN) known.delete(known.keys().next().value!);
-    known.set(record.id, record.expiresAt ?? null);
+    setBounded(known, record.id, record.expiresAt ?? null, AccountExpiry.MAX_KNOWN);
   }
 
   /** Epoch ms when `account` expires; null when it does not (or does not exist). */

@@ -1,3 +1,5 @@
+import { setBounded } from './bounded-map.ts';
+
 /**
  * Durable Object ids by name, remembered per isolate. An id is a pure function of its namespace and
  * name (`idFromName` hashes the name), carries no I/O and may be used by any request, so deriving
@@ -18,8 +20,7 @@ export function objectId(namespace: Namespace, name: string): DurableObjectId {
   let id = byName.get(name);
   if (id === undefined) {
     id = namespace.idFromName(name);
-    if (byName.size >= MAX_IDS) byName.delete(byName.keys().next().value!);
-    byName.set(name, id);
+    setBounded(byName, name, id, MAX_IDS);
   }
   return id;
 }
