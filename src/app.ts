@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import type { Env } from './env.ts';
 import type { Service } from './protocol/xml.ts';
 import { adminRoutes } from './routes/admin.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { timingSafeEqual } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono/tiny';
+import type { Context } from 'hono';
 import type { Env } from '../env.ts';
 import { evaluateAll } from '../decisions/evaluate.ts';
 import { authenticatePep } from '../decisions/pep.ts';

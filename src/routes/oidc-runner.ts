@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import type { Env } from '../env.ts';
 import type { MintRequest } from '../oidc/mint.ts';

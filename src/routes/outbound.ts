@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { OUTBOUND_ID, outboundDiscovery, outboundIssuer } from '../oidc/outbound.ts';

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { parseSimulateInput, PolicyError, simulate } from '../policy/index.ts';
 import { Errors } from '../protocol/errors.ts';
 import { readBody } from './body.ts';
