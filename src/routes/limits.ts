@@ -1,3 +1,4 @@
+import { getPath } from 'hono/utils/url';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { setBounded } from '../store/bounded-map.ts';
@@ -96,11 +97,14 @@ const BUNDLE = /^\/assets\/app\.[0-9a-f]{12}\.(?:js|css)$/;
 
 const CREDENTIALED_OIDC = /^\/oidc\/[^/]+\/(?:token|keys\/rotate|github\/runner|github\/token)$/;
 
-/** Which class a request is in, from its method and URL only (nothing read yet). */
+/**
+ * Which class a request is in, from its method and URL only (nothing read yet). The path is the one
+ * the router matches: Hono's own reading of the URL, which decodes percent-escapes
+ * (`/%61dmin/v1/apply` is routed to /admin), so a route is never reached under a class it is not in.
+ */
 export function kindOf(method: string, url: string): Kind {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  const q = url.indexOf('?', start);
-  const path = start === -1 ? '/' : q === -1 ? url.slice(start) : url.slice(start, q);
+  const q = url.indexOf('?', url.indexOf('//') + 2);
+  const path = getPath({ url } as Request);
   if (path === '/') {
     const page = (method === 'GET' || method === 'HEAD') && (q === -1 || q === url.length - 1);
     return page ? 'page' : 'query';

@@ -117,7 +117,12 @@ describe('request classes (kindOf)', () => {
     ['POST', '/demo/v1/sandbox', '', 'own'],
     ['GET', '/demo/v1/sandbox', '', 'public'],
     ['POST', '/demo/v1/other', '', 'public'],
-    ['POST', '/%61ccess/v1/evaluation', '', 'public'],
+    // The router decodes percent-escapes: an escaped path is the route it reaches.
+    ['POST', '/%61ccess/v1/evaluation', '', 'credentialed'],
+    ['POST', '/%61dmin/v1/apply', '', 'credentialed'],
+    ['POST', '/oidc/123456789012/%74oken', '', 'credentialed'],
+    ['POST', '/demo/v1/%73andbox', '', 'own'],
+    ['GET', '/%2F', `${ORIGIN}/%2F?Action=GetCallerIdentity`, 'public'],
   ])('%s %s (%s) is %s', (method, path, url, kind) => {
     expect(kindOf(method, url || ORIGIN + path)).toBe(kind);
   });
@@ -250,6 +255,29 @@ describe('failed authentications share one per-client limit', { timeout: 60_000 
       ),
     );
     expect(first).toBeGreaterThanOrEqual(FAILURES);
+  });
+
+  it('a percent-escaped path is counted and refused as the route it reaches', async () => {
+    const ip = freshIp();
+    const withAdmin = { ...env, ADMIN_TOKEN: 'the-admin-token-of-this-test' };
+    const guess = async (path: string) =>
+      worker.fetch(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer guess', 'cf-connecting-ip': ip },
+          body: '{}',
+        }),
+        withAdmin,
+      );
+    // The router serves the escaped spelling as the admin route itself.
+    const first = await guess('/%61dmin/v1/apply');
+    expect(first.status).toBe(401);
+    expect((await first.json()) as unknown).toMatchObject({ error: { code: 'Unauthorized' } });
+    // Its failures count, and once the client is refused every spelling is.
+    const throttle = await firstThrottle(2 * FAILURES + 2, () => guess('/%61dmin/v1/apply'));
+    expect(throttle).toBeGreaterThanOrEqual(FAILURES - 1);
+    expect(await throttled(await guess('/admin/v1/apply'))).toBe(true);
+    expect(await throttled(await guess('/%61dmin/v1/%61pply'))).toBe(true);
   });
 });
 
