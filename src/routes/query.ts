@@ -2,7 +2,7 @@ import { Hono } from 'hono/tiny';
 import { AccountClient } from '../accounts/client.ts';
 import { authenticate, readAuthentication, requireSignature } from '../caller/authenticate.ts';
 import { requestedRegion } from '../caller/context.ts';
-import type { RequestInfo } from '../caller/types.ts';
+import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
 import { isIamWrite } from '../iam/common/writes.ts';
@@ -13,6 +13,7 @@ import { QueryParams } from '../protocol/query.ts';
 import { renderResult, type Service } from '../protocol/xml.ts';
 import { ensureDemoSeed } from '../seed/demo.ts';
 import { KvIamStore } from '../store/kv.ts';
+import { recordUse } from '../store/last-used.ts';
 import { stsOperations } from '../sts/operations.ts';
 import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
@@ -114,6 +115,7 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     }
     const caller = await authenticate(c.env, store, sig, now);
     markAuthenticated(c.req.raw);
+    await noteUse(c.env, caller, info);
     if (sandboxes && !(await withinSandboxLimit(c.env, c.req.raw, store, caller.account))) {
       throw Errors.throttling();
     }
@@ -133,6 +135,19 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     'x-amzn-RequestId': requestId,
   });
 });
+
+/**
+ * Records what IAM reports as last used (src/store/last-used.ts, coarse: at most one KV write per
+ * id per interval per isolate): a long-term access key that signed the request, or the role whose
+ * session did. Authenticated requests count, allowed or not, as IAM counts them.
+ */
+function noteUse(env: Env, caller: Caller, info: RequestInfo): Promise<void> | undefined {
+  const use = { date: info.now, service: info.service, region: info.region };
+  if (caller.session === undefined && caller.kind === 'User')
+    return recordUse(env.IAM, caller.account, caller.accessKeyId, use);
+  if (caller.role !== undefined) return recordUse(env.IAM, caller.account, caller.role.id, use);
+  return undefined;
+}
 
 /** The account of an unsigned call's RoleArn, if it names one. */
 function roleAccount(roleArn: string | undefined): string | undefined {

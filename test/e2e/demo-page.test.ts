@@ -512,6 +512,36 @@ describe('demo page, when things go wrong', () => {
     await context.close();
   });
 
+  it('when the limit of requests without credentials refuses the page, says so and comes back by itself', async () => {
+    const small = await startServer({
+      ratelimits: { PUBLIC_LIMIT: { namespace_id: '1203', simple: { limit: 2, period: 10 } } },
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The page, its stylesheet and its script: the bundle is not counted, so the page starts.
+      await page.goto(`${small.url}/`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      expect(await page.locator('[data-account]').count()).toBe(1);
+      // Past the limit the page is a short one that says why and when it comes back.
+      let refused = false;
+      for (let i = 0; i < 3 && !refused; i++) {
+        const res = await page.goto(`${small.url}/`);
+        refused = res?.status() === 429;
+      }
+      expect(refused).toBe(true);
+      const said = await page.locator('body').innerText();
+      expect(said).toContain('Too many requests from your network address');
+      expect(said).toMatch(/reloads itself in 10 seconds/);
+      // ... and it does: the playground again, with its sandbox, without a click.
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      expect(await page.locator('[data-account]').count()).toBe(1);
+    } finally {
+      await context.close();
+      await small.stop();
+    }
+  });
+
   it("says in words when the demo's limits refuse a sandbox or a call", async () => {
     const small = await startServer({
       ratelimits: {

@@ -1,6 +1,7 @@
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
+import { lastUse } from '../../store/last-used.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { authorizeCreate } from '../common/authorize.ts';
 import { iamArn } from '../common/arns.ts';
@@ -64,7 +65,11 @@ export async function getRole(ctx: OperationContext, caller: Caller): Promise<Xm
   const name = readIdentityName(ctx, 'role', v, { existing: true });
   v.check();
   const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:GetRole');
-  return { Role: roleXml(role, true, await displayedTrustPolicy(ctx.store, role)) };
+  const [trust, used] = await Promise.all([
+    displayedTrustPolicy(ctx.store, role),
+    lastUse(ctx.env.IAM, caller.account, role.id),
+  ]);
+  return { Role: roleXml(role, true, trust, used) };
 }
 
 /** UpdateRole: Description and MaxSessionDuration; answers an empty UpdateRoleResult. */

@@ -3,6 +3,7 @@ import { newUniqueId } from '../../auth/keys.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import { isoSeconds } from '../../protocol/xml.ts';
+import type { LastUse } from '../../store/last-used.ts';
 import type { RoleRecord, Tags } from '../../store/types.ts';
 import { iamArn } from '../common/arns.ts';
 import {
@@ -72,12 +73,13 @@ export function roleRecord(
 /**
  * The Role data type. ListRoles leaves out Tags, PermissionsBoundary and RoleLastUsed ("ListRoles":
  * "these are not returned"); GetRole and CreateRole include them. `trustPolicy` is the trust policy
- * as displayed (trust-principals.ts, displayedTrustPolicy).
+ * as displayed (trust-principals.ts, displayedTrustPolicy); `lastUsed`, GetRole's RoleLastUsed.
  */
 export function roleXml(
   r: RoleRecord,
   detail: boolean,
   trustPolicy: string = r.assumeRolePolicyDocument,
+  lastUsed: LastUse | null = null,
 ): XmlObject {
   return {
     Path: r.path,
@@ -90,6 +92,11 @@ export function roleXml(
     MaxSessionDuration: r.maxSessionDuration,
     PermissionsBoundary: detail ? boundaryXml(r.permissionsBoundary) : undefined,
     Tags: detail ? tagsXml(r.tags) : undefined,
-    RoleLastUsed: detail ? {} : undefined,
+    // Empty until the role's credentials are used (src/store/last-used.ts), as IAM answers.
+    RoleLastUsed: detail
+      ? lastUsed
+        ? { LastUsedDate: isoSeconds(lastUsed.date), Region: lastUsed.region }
+        : {}
+      : undefined,
   };
 }

@@ -2,6 +2,7 @@ import { newAccessKeyId, newSecretAccessKey } from '../../auth/keys.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
+import { lastUse } from '../../store/last-used.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { iamArn } from '../common/arns.ts';
@@ -109,8 +110,10 @@ export async function deleteAccessKey(ctx: OperationContext, caller: Caller): Pr
 }
 
 /**
- * GetAccessKeyLastUsed: rolecall does not track use, so it answers as IAM does for a key never used.
- * The action is authorized on the key's user; a key of no user in the account is authorized on the
+ * GetAccessKeyLastUsed: when the key last signed a request, for which service and Region, as
+ * recorded at authentication (src/store/last-used.ts); a key never used answers as IAM does, with
+ * `ServiceName` and `Region` `N/A` and no `LastUsedDate` (IAM API Reference, AccessKeyLastUsed). The
+ * action is authorized on the key's user; a key of no user in the account is authorized on the
  * account's user namespace, then reported as not found.
  */
 export async function getAccessKeyLastUsed(
@@ -128,5 +131,11 @@ export async function getAccessKeyLastUsed(
     throw IamErrors.noSuchAccessKey(id);
   }
   const user = await authorizedIdentity(ctx, caller, 'user', key.userName, action);
-  return { UserName: user.name, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
+  const used = await lastUse(ctx.env.IAM, key.account, key.accessKeyId);
+  return {
+    UserName: user.name,
+    AccessKeyLastUsed: used
+      ? { LastUsedDate: isoSeconds(used.date), ServiceName: used.service, Region: used.region }
+      : { ServiceName: 'N/A', Region: 'N/A' },
+  };
 }

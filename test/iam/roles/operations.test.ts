@@ -6,11 +6,14 @@ import {
   iam,
   ok,
   S3_READ,
+  stsSession,
   TRUST_EC2,
   unique,
   xmlAll,
   xmlText,
 } from '../helpers.ts';
+import { DEMO_ADMIN } from '../../helpers/aws.ts';
+import { call } from '../../helpers/worker.ts';
 
 describe('CreateRole / GetRole', () => {
   it('creates a role and returns it as IAM does (ids, ARN with path, URL-encoded trust policy)', async () => {
@@ -413,6 +416,46 @@ describe('role tags and permissions boundary', () => {
       400,
       'InvalidInput',
     );
+  });
+});
+
+describe('RoleLastUsed', () => {
+  it('GetRole shows it empty until a session of the role signs a request, then its date and Region', async () => {
+    const name = unique('used');
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/admin` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    });
+    await ok({ Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: trust });
+    const before = await ok({ Action: 'GetRole', RoleName: name });
+    expect(before).toMatch(/<RoleLastUsed\s*\/>|<RoleLastUsed><\/RoleLastUsed>/);
+
+    const session = await stsSession(
+      {
+        Action: 'AssumeRole',
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+        RoleSessionName: 'ci-run',
+      },
+      DEMO_ADMIN,
+    );
+    const start = Date.now();
+    const used = await call({ Action: 'GetCallerIdentity' }, session, { region: 'ap-south-1' });
+    expect(used.status, used.body).toBe(200);
+    const after = await ok({ Action: 'GetRole', RoleName: name });
+    const lastUsed = xmlText(after, 'RoleLastUsed')!;
+    expect(xmlText(lastUsed, 'Region')).toBe('ap-south-1');
+    const date = Date.parse(xmlText(lastUsed, 'LastUsedDate')!);
+    expect(date).toBeGreaterThanOrEqual(Math.floor(start / 1000) * 1000);
+    expect(date).toBeLessThanOrEqual(Date.now());
+    // ListRoles leaves RoleLastUsed out, as IAM does.
+    const listed = await ok({ Action: 'ListRoles', MaxItems: '1000' });
+    expect(listed).not.toContain('RoleLastUsed');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ADMIN } from '../../helpers/aws.ts';
+import { call } from '../../helpers/worker.ts';
 import {
   ACCOUNT,
   doc,
@@ -170,5 +171,24 @@ describe('user name lengths follow the model', () => {
     [{ Action: 'DeleteUserPermissionsBoundary', UserName: long }, 400, 'ValidationError'],
   ] as const)('%o answers %i %s', async (params, status, code) => {
     await fails({ ...params }, status, code);
+  });
+
+  it('GetAccessKeyLastUsed: N/A before the first use, then the service, Region and date of a use', async () => {
+    const creds = await userWithKey(S3_READ);
+    const before = await ok({ Action: 'GetAccessKeyLastUsed', AccessKeyId: creds.accessKeyId });
+    expect(xmlText(before, 'UserName')).toBe(creds.userName);
+    expect(xmlText(before, 'ServiceName')).toBe('N/A');
+    expect(xmlText(before, 'Region')).toBe('N/A');
+    expect(before).not.toContain('LastUsedDate');
+
+    const start = Date.now();
+    const used = await call({ Action: 'GetCallerIdentity' }, creds, { region: 'eu-west-1' });
+    expect(used.status, used.body).toBe(200);
+    const after = await ok({ Action: 'GetAccessKeyLastUsed', AccessKeyId: creds.accessKeyId });
+    expect(xmlText(after, 'ServiceName')).toBe('sts');
+    expect(xmlText(after, 'Region')).toBe('eu-west-1');
+    const date = Date.parse(xmlText(after, 'LastUsedDate')!);
+    expect(date).toBeGreaterThanOrEqual(Math.floor(start / 1000) * 1000);
+    expect(date).toBeLessThanOrEqual(Date.now());
   });
 });
