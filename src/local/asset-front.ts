@@ -81,6 +81,16 @@ function localEnv(env) {
   }
   return local;
 }
+// workerd makes the request's URL from the client's Host header as sent: a Host that names no host
+// (\`a b\`, \`[::1\`, a port past 65535, two Host headers) leaves a URL nothing can parse, and whatever
+// reads it throws (a 500). Cloudflare's edge refuses such a request before any Worker; so does this
+// socket: a JSON 400, as the Worker's routes answer what they cannot read.
+function badHost() {
+  return Response.json(
+    { error: { code: 'InvalidHostHeader', message: 'The Host header does not name a host.' } },
+    { status: 400 },
+  );
+}
 function fromClient(request) {
   const headers = new Headers(request.headers);
   headers.set('cf-connecting-ip', ${JSON.stringify(LOCAL_CLIENT_IP)});
@@ -92,6 +102,7 @@ function fromClient(request) {
       head +
       `export const ${DIRECT_EXPORT} = {
   fetch(request, env, ctx) {
+    if (!URL.canParse(request.url)) return badHost();
     return worker.fetch(request, localEnv(env), ctx);
   },
 };
@@ -124,7 +135,9 @@ function viaRouter(pathname) {
 }
 export const ${DIRECT_EXPORT} = {
   fetch(request, env, ctx) {
-    return viaRouter(new URL(request.url).pathname)
+    const url = URL.parse(request.url);
+    if (url === null) return badHost();
+    return viaRouter(url.pathname)
       ? env.${ROUTER_BINDING}.fetch(fromClient(request))
       : worker.fetch(request, localEnv(env), ctx);
   },

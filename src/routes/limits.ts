@@ -9,8 +9,13 @@ import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
  * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
  * table is in docs/security.md). Two classes are limited here, for every route:
  *
- * - public: requests that carry no credentials (the page and its assets, /health, /v1/simulate,
- *   discovery documents and JWKS, unknown paths) count against PUBLIC_LIMIT before any work;
+ * - public: requests that carry no credentials (the page, /health, /v1/simulate, discovery
+ *   documents and JWKS, unknown paths) count against PUBLIC_LIMIT before any work; past it the page
+ *   itself is a short HTML page that says so and reloads itself once the window has passed;
+ * - the page's bundle (`/assets/app.<hash>.js|css`) is not counted: a page the limit let through
+ *   must get its script, or it would stay on "Preparing your sandbox…" with nothing to say why. The
+ *   two files are immutable (cached for a year) and cost one asset read, like static assets served
+ *   without a Worker;
  * - credentialed (the query API, AuthZEN, the test issuer's token and key endpoints, the runner's ID
  *   token endpoint, /admin): no limiter is asked before a request's credentials are accepted, so a
  *   successful call pays only withRateLimits' class check (about 0.4 us). A request answered an error before its credentials were accepted
@@ -85,7 +90,10 @@ export async function withinSandboxLimit(
   return withinLimit(limiter(env, budget.binding), budget.scope, ip);
 }
 
-type Kind = 'public' | 'query' | 'credentialed' | 'own';
+type Kind = 'page' | 'bundle' | 'public' | 'query' | 'credentialed' | 'own';
+
+/** The bundle's files, as the page route serves them (src/routes/demo.ts). */
+const BUNDLE = /^\/assets\/app\.[0-9a-f]{12}\.(?:js|css)$/;
 
 const CREDENTIALED_OIDC = /^\/oidc\/[^/]+\/(?:token|keys\/rotate|github\/runner|github\/token)$/;
 
@@ -99,8 +107,9 @@ export function kindOf(method: string, url: string): Kind {
   const path = getPath({ url } as Request);
   if (path === '/') {
     const page = (method === 'GET' || method === 'HEAD') && (q === -1 || q === url.length - 1);
-    return page ? 'public' : 'query';
+    return page ? 'page' : 'query';
   }
+  if ((method === 'GET' || method === 'HEAD') && BUNDLE.test(path)) return 'bundle';
   // The demo page's endpoint applies the demo's own limits to every request.
   if (path === '/demo/v1/sandbox' && method === 'POST') return 'own';
   if (path.startsWith('/access/') || path.startsWith('/admin/')) return 'credentialed';
@@ -119,8 +128,8 @@ export function withRateLimits(fetch: Fetch): Fetch {
   return async (request, env, ctx) => {
     if (env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
     const kind = kindOf(request.method, request.url);
-    if (kind === 'own') return fetch(request, env, ctx);
-    if (kind === 'public') {
+    if (kind === 'own' || kind === 'bundle') return fetch(request, env, ctx);
+    if (kind === 'public' || kind === 'page') {
       const ip = clientIp(request, env);
       if (ip !== null && !(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
         return throttled(request, kind, PUBLIC_RETRY_SECONDS);
@@ -152,9 +161,11 @@ function block(ip: string): void {
 
 /**
  * The throttled answer: AWS's `Throttling` / `Rate exceeded` (400) for the query API, as STS and
- * IAM answer it, which every AWS SDK retries with backoff; a JSON 429 with Retry-After elsewhere.
+ * IAM answer it, which every AWS SDK retries with backoff; for the page, a 429 HTML page that says
+ * what happened and reloads itself after Retry-After; a JSON 429 with Retry-After elsewhere.
  */
 function throttled(request: Request, kind: Kind, seconds: number): Response {
+  if (kind === 'page') return throttledPage(seconds);
   if (kind === 'query') {
     const auth = request.headers.get('authorization') ?? request.url;
     return xmlErrorResponse(
@@ -167,4 +178,28 @@ function throttled(request: Request, kind: Kind, seconds: number): Response {
     Errors.tooManyRequests('Too many requests from your network address; retry later.'),
     { 'Retry-After': String(seconds), 'Cache-Control': 'no-store' },
   );
+}
+
+/** The playground refused by PUBLIC_LIMIT: no script (the page's CSP allows none inline). */
+function throttledPage(seconds: number): Response {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${seconds}"><title>rolecall playground: too many requests</title></head>
+<body style="font: 1rem/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<h1>Too many requests from your network address</h1>
+<p role="status">The playground limits how many requests one address sends without credentials in 10 seconds.
+This page reloads itself in ${seconds} seconds; you can also <a href="/">reload it</a> then.</p>
+</body></html>
+`;
+  return new Response(html, {
+    status: 429,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Retry-After': String(seconds),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,44 @@ async function seenIp(server: Server, forged?: string, path = '/ip'): Promise<st
     headers: forged === undefined ? {} : { 'CF-Connecting-IP': forged },
   });
   return res.text();
+}
+
+/**
+ * One HTTP/1.1 request written to the socket as given (fetch would not send a malformed Host), and
+ * the status line and body of the answer.
+ */
+function rawRequest(server: Server, head: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((done, fail) => {
+    const socket = connect(Number(port), hostname, () => socket.write(head + '\r\n'));
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('error', fail);
+    socket.on('end', () => {
+      const [head, body = ''] = text.split('\r\n\r\n');
+      done({ status: Number(head!.split(' ')[1]), body });
+    });
+  });
+}
+
+/** Hosts that make no URL: the socket answers them 400, never a 500. */
+const BAD_HOSTS = ['Host: a b', 'Host: [::1', 'Host: example.com:99999', 'Host: a\r\nHost: b'];
+
+async function expectBadHostsRefused(server: Server, path: string): Promise<void> {
+  for (const host of BAD_HOSTS) {
+    const answer = await rawRequest(
+      server,
+      `GET ${path} HTTP/1.1\r\n${host}\r\nConnection: close\r\n`,
+    );
+    expect(answer.status, host).toBe(400);
+    expect(JSON.parse(answer.body).error.code, host).toBe('InvalidHostHeader');
+  }
+  // A well-formed Host still reaches the Worker.
+  const ok = await rawRequest(
+    server,
+    `GET ${path} HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n`,
+  );
+  expect(ok.status).toBe(200);
 }
 
 describe('the npm start server with [assets] (src/local/serve.ts)', () => {
@@ -78,10 +117,15 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     // A percent-encoded path goes through Miniflare's asset router to the Worker: the same.
     expect(await seenIp(server, '198.51.100.7', '/ip%2Dx')).toBe('127.0.0.1');
   });
+
+  it('answers a Host header that names no host 400, before the router or the Worker', async () => {
+    await expectBadHostsRefused(server, '/health');
+    await expectBadHostsRefused(server, '/');
+  });
 });
 
 describe('the npm start server without [assets]', () => {
-  it('sets the client address itself too', async () => {
+  it('sets the client address itself too, and refuses a Host that names no host', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rolecall-serve-'));
     await writeFile(join(dir, 'worker.ts'), WORKER);
     await writeFile(
@@ -96,6 +140,7 @@ describe('the npm start server without [assets]', () => {
     try {
       expect(await seenIp(server)).toBe('127.0.0.1');
       expect(await seenIp(server, '198.51.100.7')).toBe('127.0.0.1');
+      await expectBadHostsRefused(server, '/health');
     } finally {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -57,6 +57,14 @@ function unsignedWebIdentity(ip: string, roleArn: string, token: string, session
 /** Whether an answer is a throttle: AWS's Throttling (query API) or a JSON 429. */
 async function throttled(res: Response): Promise<boolean> {
   const text = await res.text();
+  if (res.status === 429 && res.headers.get('content-type')?.startsWith('text/html')) {
+    // The page: says what happened, and reloads itself once the window has passed.
+    expect(text).toContain('Too many requests from your network address');
+    const wait = Number(res.headers.get('retry-after'));
+    expect(text).toContain(`<meta http-equiv="refresh" content="${wait}">`);
+    expect(text).toContain(`reloads itself in ${wait} seconds`);
+    return true;
+  }
   if (res.status === 429) {
     expect(JSON.parse(text).error.code).toBe('ThrottlingException');
     const wait = Number(res.headers.get('retry-after'));
@@ -84,14 +92,18 @@ async function firstThrottle(cap: number, request: (i: number) => Promise<Respon
 
 describe('request classes (kindOf)', () => {
   it.each([
-    ['GET', '/', `${ORIGIN}/`, 'public'],
-    ['GET', '/', `${ORIGIN}/?`, 'public'],
-    ['HEAD', '/', `${ORIGIN}/`, 'public'],
+    ['GET', '/', `${ORIGIN}/`, 'page'],
+    ['GET', '/', `${ORIGIN}/?`, 'page'],
+    ['HEAD', '/', `${ORIGIN}/`, 'page'],
     ['GET', '/', `${ORIGIN}/?Action=GetCallerIdentity`, 'query'],
     ['POST', '/', `${ORIGIN}/`, 'query'],
     ['GET', '/health', `${ORIGIN}/health`, 'public'],
     ['POST', '/v1/simulate', `${ORIGIN}/v1/simulate`, 'public'],
     ['GET', '/assets/app.js', `${ORIGIN}/assets/app.js`, 'public'],
+    ['GET', '/assets/app.0123456789ab.js', '', 'bundle'],
+    ['GET', '/assets/app.0123456789ab.css', '', 'bundle'],
+    ['GET', '/assets/app.0123456789ab.js.br', '', 'public'],
+    ['POST', '/assets/app.0123456789ab.js', '', 'public'],
     ['GET', '/.well-known/authzen-configuration', '', 'public'],
     ['GET', '/oidc/123456789012/.well-known/jwks.json', '', 'public'],
     ['GET', '/outbound/x/.well-known/openid-configuration', '', 'public'],
@@ -122,7 +134,7 @@ describe('requests without credentials share one per-client limit', { timeout: 6
     const paths: Array<[string, RequestInit?]> = [
       ['/health'],
       ['/'],
-      ['/assets/app.000000000000.js'],
+      ['/assets/app.js'],
       ['/v1/simulate', { method: 'POST', headers: { 'content-type': 'application/json' } }],
       ['/.well-known/authzen-configuration'],
       [`/oidc/${DEMO_ACCOUNT}/.well-known/openid-configuration`],
@@ -139,6 +151,24 @@ describe('requests without credentials share one per-client limit', { timeout: 6
     expect((await signed(ip, { Action: 'GetCallerIdentity' })).status).toBe(200);
     // Another client is not concerned either.
     expect((await from(freshIp(), '/health')).status).toBe(200);
+  });
+
+  it('past the limit the page says so and reloads itself; its bundle still loads', async () => {
+    const ip = freshIp();
+    expect(await firstThrottle(2 * PUBLIC + 2, () => from(ip, '/health'))).toBeGreaterThanOrEqual(
+      PUBLIC,
+    );
+    const page = await from(ip, '/');
+    expect(page.status).toBe(429);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await throttled(page)).toBe(true);
+    // A page let through just before must get its script and stylesheet, or it would never start.
+    const html = await (await exports.default.fetch(new Request(`${ORIGIN}/`))).text();
+    const files = [...html.matchAll(/\/assets\/app\.[0-9a-f]{12}\.(?:js|css)/g)].map((m) => m[0]);
+    expect(files).toHaveLength(2);
+    for (const file of files) expect((await from(ip, file)).status).toBe(200);
+    // Other names under /assets/ still count (404s cost nothing, but are not free either).
+    expect(await throttled(await from(ip, '/assets/other.js'))).toBe(true);
   });
 
   it('RATE_LIMITS = "off" turns the limits off', async () => {
