@@ -325,6 +325,62 @@ describe('demo page', () => {
   });
 });
 
+describe('demo page, for screen readers', () => {
+  /** Records what the page's live regions change to (what a screen reader would say), in order. */
+  const RECORD = `(() => {
+    window.said = [];
+    const live = document.querySelectorAll(
+      '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]',
+    );
+    for (const node of live) {
+      new MutationObserver(() => {
+        const words = node.textContent.trim();
+        if (words) window.said.push((node.id || node.getAttribute('role')) + ': ' + words.slice(0, 80));
+      }).observe(node, { subtree: true, childList: true, characterData: true });
+    }
+  })()`;
+  const said = (page: Page) => page.evaluate<string[]>('window.said.splice(0)');
+
+  it('says a new decision once, in a few words, and never a countdown', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install({ time: Date.now() });
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const account = await page.locator('[data-account]').getAttribute('data-account');
+    await page.evaluate(RECORD);
+    // Typing an action, key by key: one sentence once the decision has changed and typing stopped.
+    const action = page.getByRole('textbox', { name: 'Action', exact: true });
+    await action.fill('');
+    await action.pressSequentially('iam:CreateUser', { delay: 20 });
+    await expect
+      .poll(() => page.locator('#said').textContent())
+      .toBe('Decision: Denied (implicit deny)');
+    expect(await said(page)).toEqual(['said: Decision: Denied (implicit deny)']);
+    await action.fill('');
+    await action.pressSequentially('ssm:GetDocument', { delay: 20 });
+    await expect.poll(() => page.locator('#said').textContent()).toBe('Decision: Allowed');
+    await page.waitForTimeout(1000);
+    expect(await said(page)).toEqual(['said: Decision: Allowed']);
+    // Assume role: the verdict line, not the credentials; then minutes pass with nothing said.
+    await page.getByRole('combobox', { name: 'Caller' }).selectOption('admin');
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${account}:user/admin` }),
+    );
+    await page.waitForTimeout(1500);
+    await said(page);
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    await expect.poll(() => page.locator('#said').textContent()).toBe('Result: Role assumed');
+    await page.clock.fastForward('05:00');
+    await page.waitForTimeout(500);
+    expect(await said(page)).toEqual(['said: Result: Role assumed']);
+    await context.close();
+  });
+});
+
 describe('demo page, when things go wrong', () => {
   it('shows what is wrong in a policy where it is, reachable from the keyboard', async () => {
     const v = await visit(`${server.url}/`);

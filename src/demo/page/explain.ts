@@ -13,6 +13,9 @@ const WORDS = {
   implicitDeny: 'Denied (implicit deny)',
 } as const;
 
+/** A decision in words: "Allowed", "Denied (explicit deny)", "Denied (implicit deny)". */
+export const verdictWords = (decision: Decision['decision']): string => WORDS[decision];
+
 /** Decision, reason, statement-by-statement trace, missing keys. */
 export function explain(
   outcome: Outcome,

@@ -29,7 +29,7 @@ import { CLASSIC, EXAMPLES, generalize, localize, type CallerId, type Setup } fr
 import { decodeSetup, encodeSetup, setupFrom } from './share.ts';
 import { STEPS } from './steps.ts';
 import { el, fmtDuration, text } from './dom.ts';
-import { explain } from './explain.ts';
+import { explain, verdictWords } from './explain.ts';
 import { forgetInventory, sandboxHasRole, syncRole } from './sync.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -59,7 +59,17 @@ const ui = {
   cliFormat: $<HTMLSelectElement>('cli-format'),
   copyCli: $<HTMLButtonElement>('copy-cli'),
   copyStatus: $('copy-status'),
+  said: $('said'),
 };
+
+/**
+ * Tells screen readers one short sentence (the page's one live region, visually hidden). The same
+ * sentence twice is said twice: emptied first, set on the next frame.
+ */
+function announce(sentence: string): void {
+  ui.said.textContent = '';
+  requestAnimationFrame(() => (ui.said.textContent = sentence));
+}
 
 let sandbox: Sandbox | null = null;
 /** The sandbox being fetched (or the last attempt's outcome): what a click waits for. */
@@ -206,6 +216,25 @@ function renderTrustCheck(setup: Setup, info: CallerInfo): void {
   );
 }
 
+/** The decision last told to screen readers, and the pending telling (typing settles first). */
+let decisionSaid: string | null = null;
+let decisionTimer = 0;
+
+/**
+ * Announces the decision when it changes, once the visitor has stopped typing for a moment: the
+ * verdict only ("Decision: Allowed"); the region has the explanation for who wants it.
+ */
+function sayDecision(outcome: Outcome): void {
+  const words = outcome.ok ? verdictWords(outcome.decision.decision) : 'cannot decide';
+  clearTimeout(decisionTimer);
+  if (decisionSaid === null) decisionSaid = words; // the page's first decision is not news
+  if (words === decisionSaid) return;
+  decisionTimer = window.setTimeout(() => {
+    decisionSaid = words;
+    announce(`Decision: ${words}`);
+  }, 800);
+}
+
 function renderDecision(setup: Setup): void {
   const context = parseContext(setup.context);
   const session = `arn:aws:sts::${ids.account || 'ACCOUNT'}:assumed-role/${setup.roleName}/playground`;
@@ -224,6 +253,7 @@ function renderDecision(setup: Setup): void {
   editors.permissions.highlight(marks(outcome, 'identity[0]'));
   editors.boundary.highlight(marks(outcome, 'permissionsBoundary'));
   editors.session.highlight(marks(outcome, 'session[0]'));
+  sayDecision(outcome);
   ui.decision.replaceChildren(
     el(
       'p',
@@ -432,6 +462,9 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
   } finally {
     ui.assume.disabled = false;
     ui.result.removeAttribute('aria-busy');
+    // The verdict line only: the credentials and their countdown are for reading, not for hearing.
+    const verdict = ui.result.querySelector('.verdict')?.textContent;
+    if (verdict) announce(`Result: ${verdict}`);
   }
 }
 
@@ -808,17 +841,32 @@ async function share(): Promise<void> {
   }
 }
 
+/** Whether the status line shows the sandbox as expired (null: not shown yet). */
+let shownExpired: boolean | null = null;
+
+/**
+ * The status line (a live region): rewritten only when its news changes (a new sandbox, expired),
+ * so it says when the sandbox goes as a time of day rather than as a countdown read out every minute.
+ */
 function renderSandbox(): void {
   if (!sandbox) return;
-  const left = Date.parse(sandbox.expiresAt) - Date.now();
-  ui.sandbox.classList.toggle('error', left <= 0);
+  const expires = Date.parse(sandbox.expiresAt);
+  const expired = expires <= Date.now();
+  if (expired === shownExpired) return;
+  shownExpired = expired;
+  const at = new Date(expires).toLocaleString(undefined, {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  ui.sandbox.classList.toggle('error', expired);
   ui.sandbox.replaceChildren(
     text('Your sandbox: account '),
     el('code', { 'data-account': sandbox.account }, sandbox.account),
     text(', second account '),
     el('code', {}, sandbox.partnerAccount),
-    ...(left > 0
-      ? [text(`, deleted in ${fmtDuration(left)}.`)]
+    ...(!expired
+      ? [text(`, deleted on ${at} (24 hours after it was made).`)]
       : [text(', expired and deleted. '), newSandboxButton()]),
   );
 }
@@ -850,6 +898,7 @@ function connect(): Promise<Sandbox | null> {
       sandboxError = '';
       ids = { account: next.account, partner: next.partnerAccount };
       forgetInventory();
+      shownExpired = null;
       renderSandbox();
       clearInterval(sandboxTimer);
       sandboxTimer = window.setInterval(renderSandbox, 60_000);
