@@ -4,6 +4,7 @@ import { openSessionToken } from '../auth/token.ts';
 import type { Env } from '../env.ts';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { SessionsClient } from '../sessions/client.ts';
+import type { SessionRecord } from '../sessions/types.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Caller } from './types.ts';
@@ -30,6 +31,27 @@ export function requireSignature(auth: Authentication): SigV4Request {
   if (auth.kind === 'invalid') throw auth.error;
   if (auth.kind === 'none') throw Errors.missingAuthenticationToken();
   return auth.sig;
+}
+
+/**
+ * The role or user a session was issued for, found by its unique id: by the name it had then, or,
+ * for a user renamed since (UpdateUser NewUserName, which keeps the unique id), by its new name.
+ * Null once that principal is gone (deleted, or deleted and replaced by a namesake).
+ */
+export async function sessionSource(
+  store: IamStore,
+  session: Pick<SessionRecord, 'kind' | 'account' | 'sourceName' | 'sourceId'>,
+): Promise<RoleRecord | UserRecord | null> {
+  if (session.kind === 'AssumedRole') {
+    const role = await store.get(session.account, 'role', session.sourceName);
+    return role?.id === session.sourceId ? role : null;
+  }
+  const user = await store.get(session.account, 'user', session.sourceName);
+  if (user?.id === session.sourceId) return user;
+  const renamed = await store.renamedUser(session.account, session.sourceId);
+  if (renamed === null) return null;
+  const now = await store.get(session.account, 'user', renamed);
+  return now?.id === session.sourceId ? now : null;
 }
 
 /**
@@ -69,11 +91,14 @@ export async function authenticate(
     };
     // Sessions belong to the unique id, not the name: a role or user deleted after issuance leaves
     // its sessions with an identity but no permissions, even once a namesake is created.
-    const kind = session.kind === 'AssumedRole' ? 'role' : 'user';
-    const source = await store.get(session.account, kind, session.sourceName);
-    if (!source || source.id !== session.sourceId) caller.orphaned = true;
-    else if (kind === 'role') caller.role = source as RoleRecord;
-    else caller.user = source as UserRecord;
+    const source = await sessionSource(store, session);
+    if (!source) caller.orphaned = true;
+    else if (session.kind === 'AssumedRole') caller.role = source as RoleRecord;
+    else {
+      caller.user = source as UserRecord;
+      // A GetSessionToken session is its user: renamed or moved since, it is the user's ARN now.
+      if (session.kind === 'User') caller.arn = source.arn;
+    }
     return caller;
   }
 

@@ -2,6 +2,7 @@ import { accountFromAccessKeyId } from '../auth/keys.ts';
 import type { Env } from '../env.ts';
 import { parsePrincipalArn } from '../iam/common/arns.ts';
 import { SessionsClient } from '../sessions/client.ts';
+import { sessionSource } from '../caller/authenticate.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Subject } from './request.ts';
@@ -130,10 +131,10 @@ async function resolveAccessKey(
   }
   const session = found.session;
   const kind = session.kind === 'AssumedRole' ? 'role' : 'user';
-  const source = await store.get(session.account, kind, session.sourceName);
+  const source = await sessionSource(store, session);
   // Sessions belong to the unique id: a deleted (or deleted and recreated) role or user leaves its
   // sessions with no permissions, as authentication does (src/caller/authenticate.ts).
-  if (source === null || source.id !== session.sourceId) {
+  if (source === null) {
     return fail(
       404,
       `The ${kind} ${session.sourceName} that session ${id} was issued for no longer exists.`,
@@ -143,8 +144,9 @@ async function resolveAccessKey(
   }
   const subject: ResolvedSubject = {
     account,
-    principal: session.arn,
-    entityArn: session.sourceArn,
+    // A GetSessionToken session is its user, under the user's ARN now (renamed or moved since).
+    principal: session.kind === 'User' ? source.arn : session.arn,
+    entityArn: source.arn,
     session,
   };
   if (kind === 'role') subject.role = source as RoleRecord;

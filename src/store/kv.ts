@@ -18,6 +18,7 @@ import {
  *   acct/<account>/<kind>/<lowercased name> RoleRecord | UserRecord | GroupRecord | ManagedPolicyRecord | OidcProviderRecord
  *                                           (metadata: { path } for the kinds that have one)
  *   acct/<account>/userkey/<user>/<AKID>    "" (index: a user's access keys)
+ *   acct/<account>/renamed-user/<AIDA…>     the current name of a user renamed since creation
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
  * hence the lowercased key; the record keeps the name as created.
@@ -243,6 +244,21 @@ export class KvIamStore implements IamStore {
     }
   }
 
+  renamedUser(account: string, id: string): Promise<string | null> {
+    return this.read<string>(renamedUserKey(account, id));
+  }
+
+  async putRenamedUser(account: string, id: string, name: string | null): Promise<void> {
+    const key = renamedUserKey(account, id);
+    if (name === null) {
+      await this.write([key], () => this.kv.delete(key), [null]);
+      return;
+    }
+    const options = await this.options(account);
+    const text = JSON.stringify(name);
+    await this.write([key], () => this.kv.put(key, text, options), [text]);
+  }
+
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null> {
     return this.read<AccessKeyRecord>(`akey/${accessKeyId}`);
   }
@@ -353,6 +369,10 @@ class AccountExpiry {
 
 function entityKey(account: string, kind: EntityKind, name: string): string {
   return `acct/${account}/${kind}/${name.toLowerCase()}`;
+}
+
+function renamedUserKey(account: string, id: string): string {
+  return `acct/${account}/renamed-user/${id}`;
 }
 
 function userKeyIndex(account: string, userName: string, accessKeyId: string): string {

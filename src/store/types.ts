@@ -216,6 +216,15 @@ export interface IamStore {
    */
   count(account: string, kind: EntityKind, atMost: number): Promise<number>;
 
+  /**
+   * The current name of a user renamed since it was created (UpdateUser NewUserName), by its
+   * unique id, so what names the user by id (trust policies, sessions) finds it under its new name.
+   * The caller checks that the user of that name still has the id (it may have been deleted since).
+   */
+  renamedUser(account: string, id: string): Promise<string | null>;
+  /** Records a rename (null: forgets it, when the user is deleted). */
+  putRenamedUser(account: string, id: string, name: string | null): Promise<void>;
+
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;
   putAccessKey(record: AccessKeyRecord): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<void>;

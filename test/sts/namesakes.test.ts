@@ -156,6 +156,35 @@ describe('a namesake on another path does not inherit trust', () => {
     );
   });
 
+  it('a renamed user is still trusted, and its sessions still act; a user given its old name is not trusted', async () => {
+    const [dave, renamed] = [unique('dave'), unique('dave-renamed')];
+    const canAssume = doc([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const key = await userWithKey(canAssume, dave);
+    const target = unique('dave-role');
+    await ok({
+      Action: 'CreateRole',
+      RoleName: target,
+      AssumeRolePolicyDocument: trusting(`arn:aws:iam::${ACCOUNT}:user/${dave}`),
+    });
+    const params = { RoleArn: `arn:aws:iam::${ACCOUNT}:role/${target}`, RoleSessionName: 'ss' };
+    const session = await call({ Action: 'GetSessionToken' }, key);
+    expect(session.status, session.body).toBe(200);
+    const sessionKey = {
+      accessKeyId: xmlText(session.body, 'AccessKeyId')!,
+      secretAccessKey: xmlText(session.body, 'SecretAccessKey')!,
+      sessionToken: xmlText(session.body, 'SessionToken')!,
+    };
+
+    await ok({ Action: 'UpdateUser', UserName: dave, NewUserName: renamed });
+    await assumeRole(params, key);
+    // The session belongs to the user's unique id, which the rename kept.
+    await assumeRole(params, sessionKey);
+
+    const namesake = await userWithKey(canAssume, dave);
+    const res = await call({ Action: 'AssumeRole', ...params }, namesake);
+    expect({ status: res.status, code: res.code }).toEqual({ status: 403, code: 'AccessDenied' });
+  });
+
   it('a role from a seed file is bound too: its trusted user, deleted and recreated, is not trusted', async () => {
     const carol = unique('carol');
     const seeded = unique('seeded-role');

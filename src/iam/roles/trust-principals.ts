@@ -72,12 +72,28 @@ interface Current {
   arn: string;
 }
 
+/** The entity `read` finds (its id and ARN), read once per key per answer. */
+function cached(
+  current: Map<string, Promise<Current | null>>,
+  key: string,
+  read: () => Promise<Current | null>,
+): Promise<Current | null> {
+  let found = current.get(key);
+  if (found === undefined) {
+    found = read().then((e) => (e ? { id: e.id, arn: e.arn } : null));
+    current.set(key, found);
+  }
+  return found;
+}
+
 /**
  * The trust policy as IAM shows it (GetRole, ListRoles, UpdateRoleDescription). IAM keeps the
  * unique ids of the users and roles it names and maps them back to ARNs for display; one it can no
  * longer map, because that principal was deleted (even if a namesake exists now), shows as its
- * unique id (`AIDA...`, `AROA...`), and a user moved to another path shows its current ARN (IAM User
- * Guide, "AWS JSON policy elements: Principal", IAM role principals). The text is returned as saved
+ * unique id (`AIDA...`, `AROA...`), and a user moved to another path or renamed shows its current
+ * ARN (IAM User Guide, "AWS JSON policy elements: Principal", IAM role principals; policies that
+ * refer to a renamed user as the principal "are automatically updated to use the new name or
+ * path", IAM User Guide, renaming users). The text is returned as saved
  * when every principal it names is still there; otherwise it is re-serialized with the ids in place.
  * `current` caches lookups across the roles of one answer (ListRoles).
  */
@@ -95,14 +111,19 @@ export async function displayedTrustPolicy(
     if (!m) continue;
     const [account, kind, name] = [m[1]!, m[2] as 'user' | 'role', m[4]!];
     // The ARN is kept lowercased; IAM names are case-insensitive, so the name still finds the entity.
-    const key = `${account}/${kind}/${name}`;
-    let found = current.get(key);
-    if (found === undefined) {
-      found = store.get(account, kind, name).then((e) => (e ? { id: e.id, arn: e.arn } : null));
-      current.set(key, found);
+    const entity = await cached(current, `${account}/${kind}/${name}`, () =>
+      store.get(account, kind, name),
+    );
+    let arnNow = entity?.id === id ? entity.arn : undefined;
+    if (arnNow === undefined && kind === 'user') {
+      // Renamed since (UpdateUser NewUserName): IAM shows the user under its new name.
+      const renamed = await cached(current, `${account}/renamed/${id}`, async () => {
+        const newName = await store.renamedUser(account, id);
+        return newName === null ? null : store.get(account, 'user', newName);
+      });
+      if (renamed?.id === id) arnNow = renamed.arn;
     }
-    const entity = await found;
-    shown.set(arn, entity?.id === id ? entity.arn : id);
+    shown.set(arn, arnNow ?? id);
   }
   const doc: unknown = JSON.parse(text);
   let changed = false;

@@ -104,6 +104,8 @@ export async function updateUser(ctx: OperationContext, caller: Caller): Promise
     if (user.name.toLowerCase() !== updated.name.toLowerCase())
       await store.delete(account, 'user', user.name);
     await renameMfaDeviceUser(store, account, updated);
+    // Policies naming the user as a principal follow it to its new name (trust-principals.ts).
+    await store.putRenamedUser(account, user.id, updated.name);
   }
   return undefined;
 }
@@ -126,6 +128,7 @@ export async function deleteUser(ctx: OperationContext, caller: Caller): Promise
   if ((await groupsOf(ctx.store, caller.account, user)).length > 0)
     throw IamErrors.mustRemoveFromGroups();
   await ctx.store.delete(caller.account, 'user', user.name);
+  await ctx.store.putRenamedUser(caller.account, user.id, null);
   if (user.permissionsBoundary)
     await adjustUsage(ctx.store, caller.account, user.permissionsBoundary, { boundaries: -1 });
   return undefined;

@@ -259,6 +259,31 @@ describe('trust policies as GetRole and ListRoles show them', () => {
     );
   });
 
+  it('a renamed user shows under its new ARN, even once a namesake takes its old name; deleted, as its id', async () => {
+    const [user, renamed, role] = [
+      unique('old-name'),
+      unique('new-name'),
+      unique('trusts-renamed'),
+    ];
+    const userId = xmlText(await ok({ Action: 'CreateUser', UserName: user }), 'UserId');
+    await ok({
+      Action: 'CreateRole',
+      RoleName: role,
+      AssumeRolePolicyDocument: trusting(`arn:aws:iam::${ACCOUNT}:user/${user}`),
+    });
+    await ok({ Action: 'UpdateUser', UserName: user, NewUserName: renamed, NewPath: '/moved/' });
+    const now = `arn:aws:iam::${ACCOUNT}:user/moved/${renamed}`;
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toBe(now);
+    await ok({ Action: 'CreateUser', UserName: user });
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toBe(now);
+    const listed = await ok({ Action: 'ListRoles', PathPrefix: '/', MaxItems: '1000' });
+    const mine = xmlAll(listed, 'member').find((m) => m.includes(`<RoleName>${role}<`))!;
+    expect(principalsOf(shown(mine))).toBe(now);
+
+    await ok({ Action: 'DeleteUser', UserName: renamed });
+    expect(principalsOf(shown(await ok({ Action: 'GetRole', RoleName: role })))).toBe(userId);
+  });
+
   it('a user moved to another path shows under its current ARN', async () => {
     const [user, role] = [unique('moving'), unique('trusts-moving')];
     await ok({ Action: 'CreateUser', UserName: user, Path: '/old/' });
