@@ -10,7 +10,7 @@ import { createSandbox, viewSandbox } from '../demo/sandbox.ts';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
-import { clientIp } from './client-ip.ts';
+import { clientKey } from './client-ip.ts';
 import { jsonErrors, throttledError } from './errors.ts';
 import { limiter, withinLimit } from './limits.ts';
 
@@ -84,7 +84,7 @@ demoRoutes.onError(jsonErrors);
 demoRoutes.post('/sandbox', async (c) => {
   // Every request counts as an API call of the demo (a client without an address, in-process,
   // has no limit); creating a sandbox has its own, lower limit.
-  const ip = clientIp(c.req.raw, c.env);
+  const ip = clientKey(c.req.raw, c.env);
   if (ip !== null && !(await withinLimit(limiter(c.env, 'DEMO_API_LIMIT'), 'api', ip))) {
     throw throttledError(c, 10);
   }

@@ -2,12 +2,13 @@ import { getPath } from 'hono/utils/url';
 import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { setBounded } from '../store/bounded-map.ts';
-import { clientIp } from './client-ip.ts';
+import { clientKey } from './client-ip.ts';
 import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
 
 /**
  * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
- * table is in docs/security.md). Two classes are limited here, for every route:
+ * table is in docs/security.md), an IPv6 client counted by its /64 (clientKey, src/routes/client-ip.ts).
+ * Two classes are limited here, for every route:
  *
  * - public: requests that carry no credentials (the page, /health, /v1/simulate, discovery
  *   documents and JWKS, unknown paths) count against PUBLIC_LIMIT before any work; past it the page
@@ -50,7 +51,7 @@ export function limiter(
 }
 
 /**
- * Whether a request from `ip` is within `limit`'s budget. A deployment without the binding has no
+ * Whether a request from `ip` (a client's clientKey) is within `limit`'s budget. A deployment without the binding has no
  * limit. Fails open if the binding itself fails: the limits protect capacity, and an outage of the
  * limiter must not turn every request into an error.
  */
@@ -85,7 +86,7 @@ export async function withinSandboxLimit(
   },
 ): Promise<boolean> {
   if (env.DEMO_SANDBOXES !== 'true') return true;
-  const ip = clientIp(request, env);
+  const ip = clientKey(request, env);
   if (ip === null || (await store.expiresAt(account)) === null) return true;
   return withinLimit(limiter(env, budget.binding), budget.scope, ip);
 }
@@ -130,7 +131,7 @@ export function withRateLimits(fetch: Fetch): Fetch {
     const kind = kindOf(request.method, request.url);
     if (kind === 'own' || kind === 'bundle') return fetch(request, env, ctx);
     if (kind === 'public' || kind === 'page') {
-      const ip = clientIp(request, env);
+      const ip = clientKey(request, env);
       if (ip !== null && !(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {
         return throttled(request, kind, PUBLIC_RETRY_SECONDS);
       }
@@ -138,7 +139,7 @@ export function withRateLimits(fetch: Fetch): Fetch {
     }
     // Credentialed: the client's address is read only when some client is refused, or on failure.
     if (blocked.size !== 0) {
-      const ip = clientIp(request, env);
+      const ip = clientKey(request, env);
       const until = ip === null ? undefined : blocked.get(ip);
       if (until !== undefined) {
         const wait = until - Date.now();
@@ -148,7 +149,7 @@ export function withRateLimits(fetch: Fetch): Fetch {
     }
     const response = await fetch(request, env, ctx);
     if (response.status >= 400 && !accepted.has(request)) {
-      const ip = clientIp(request, env);
+      const ip = clientKey(request, env);
       if (ip !== null && !(await withinLimit(env.AUTH_FAILURE_LIMIT, 'failure', ip))) block(ip);
     }
     return response;

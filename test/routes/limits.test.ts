@@ -18,10 +18,13 @@ const PUBLIC = 120;
 const FAILURES = 60;
 const ORIGIN = 'http://127.0.0.1:8787';
 
-/** A client address of its own per call site, so tests do not share buckets. */
+/**
+ * A client address of its own per call site, so tests do not share buckets: an IPv6 address in a
+ * /64 of its own (the limits count IPv6 clients by their /64, src/routes/client-ip.ts).
+ */
 const freshIp = () => {
   const b = crypto.getRandomValues(new Uint16Array(3));
-  return `2001:db8::${b[0]!.toString(16)}:${b[1]!.toString(16)}:${b[2]!.toString(16)}`;
+  return `2001:db8:${b[0]!.toString(16)}:${b[1]!.toString(16)}::${b[2]!.toString(16)}`;
 };
 
 function from(ip: string, path: string, init: RequestInit = {}): Promise<Response> {
@@ -151,6 +154,22 @@ describe('requests without credentials share one per-client limit', { timeout: 6
     expect((await signed(ip, { Action: 'GetCallerIdentity' })).status).toBe(200);
     // Another client is not concerned either.
     expect((await from(freshIp(), '/health')).status).toBe(200);
+  });
+
+  it('an IPv6 client is counted by its /64: another address of its network gets no fresh budget', async () => {
+    const network = freshIp().replace(/::[0-9a-f]+$/, '');
+    let host = 0;
+    // Every request from another address of the same /64, as a client rotating addresses sends.
+    const first = await firstThrottle(2 * PUBLIC + 2, () =>
+      from(`${network}:${(++host).toString(16)}:0:0:1`, '/health'),
+    );
+    expect(first).toBeGreaterThanOrEqual(PUBLIC);
+    expect(first).toBeLessThanOrEqual(2 * PUBLIC + 1);
+    expect(await throttled(await from(`${network}::ffff:1`, '/health'))).toBe(true);
+    // The next /64 is another client.
+    const [a, b, c] = network.split(':');
+    const next = `${a}:${b}:${c}:${(parseInt(network.split(':')[3]!, 16) ^ 1).toString(16)}::1`;
+    expect((await from(next, '/health')).status).toBe(200);
   });
 
   it('past the limit the page says so and reloads itself; its bundle still loads', async () => {
