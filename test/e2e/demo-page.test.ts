@@ -598,6 +598,46 @@ describe('demo page, when things go wrong', () => {
     }
   });
 
+  it('tries again by itself when a refused sandbox came with a Retry-After', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The first request gets the demo limit's answer (as src/routes/demo.ts words it, with a
+      // short wait); the next ones reach the server.
+      let refused = 0;
+      await page.route('**/demo/v1/sandbox', async (route) => {
+        if (refused++ > 0) return route.continue();
+        await route.fulfill({
+          status: 429,
+          headers: { 'Retry-After': '2', 'Cache-Control': 'no-store' },
+          contentType: 'application/json',
+          body: JSON.stringify({
+            error: {
+              code: 'ThrottlingException',
+              message: 'Too many requests from your network address; wait a few seconds.',
+            },
+          }),
+        });
+      });
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      const status = page.locator('#sandbox');
+      expect(await status.innerText()).toContain(
+        'Too many requests from your network address; wait a few seconds. Decisions still work in your browser. The page tries again by itself in 2 seconds, or now: Try again',
+      );
+      await page.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(page)).toContain('No sandbox to call STS in');
+      // No click: the sandbox arrives once the wait is over, and the Result forgets its complaint.
+      await page.waitForSelector('[data-account]', { timeout: 15_000 });
+      expect(await status.innerText()).toMatch(/^Your sandbox: account \d{12}/);
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Result' }).innerText())
+        .toBe('The STS answer appears here.');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("says in words when the demo's limits refuse a sandbox or a call", async () => {
     const small = await startServer({
       ratelimits: {

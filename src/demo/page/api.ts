@@ -31,7 +31,10 @@ export type ApiResult =
   | { ok: true; xml: Document; text: string }
   | { ok: false; status: number; code: string; message: string; text: string };
 
-export class PageError extends Error {}
+export class PageError extends Error {
+  /** Seconds the server asked to wait (Retry-After of a 429), when it did. */
+  retryAfter?: number;
+}
 
 export async function loadSandbox(): Promise<Sandbox> {
   const res = await fetch('/demo/v1/sandbox', {
@@ -43,9 +46,12 @@ export async function loadSandbox(): Promise<Sandbox> {
   const body = (await res.json().catch(() => null)) as
     (Sandbox & { error?: undefined }) | { error: { code: string; message: string } } | null;
   if (!res.ok || !body || body.error) {
-    throw new PageError(
+    const error = new PageError(
       body?.error?.message ?? `The sandbox could not be prepared (HTTP ${res.status}).`,
     );
+    const wait = Number(res.headers.get('retry-after'));
+    if (res.status === 429 && Number.isInteger(wait) && wait > 0) error.retryAfter = wait;
+    throw error;
   }
   return body as Sandbox;
 }

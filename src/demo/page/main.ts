@@ -8,6 +8,7 @@ import {
   credentialsOf,
   mintGithubToken,
   loadSandbox,
+  PageError,
   simulateOnServer,
   type ApiResult,
   type Keys,
@@ -392,7 +393,7 @@ async function assume(options: { wrongSecret?: boolean } = {}): Promise<void> {
       ui.result.replaceChildren(
         el(
           'p',
-          { class: 'verdict deny' },
+          { class: 'verdict deny no-sandbox' },
           `No sandbox to call STS in${sandboxError ? `: ${sandboxError}` : '.'} `,
         ),
         el('p', {}, newSandboxButton('Try again')),
@@ -884,9 +885,12 @@ function newSandboxButton(label = 'Get a new sandbox'): HTMLButtonElement {
 }
 
 let sandboxTimer = 0;
+/** The next attempt after a refusal that said when to retry (Retry-After). */
+let retryTimer = 0;
 
 /** Fetches the browser's sandbox (the cookie's, or a new one) and moves the page onto it. */
 function connect(): Promise<Sandbox | null> {
+  clearTimeout(retryTimer);
   ui.sandbox.classList.remove('error');
   ui.sandbox.textContent = 'Preparing your sandbox…';
   sandboxReady = loadSandbox().then(
@@ -910,9 +914,22 @@ function connect(): Promise<Sandbox | null> {
       sandbox = null;
       sandboxError = why(e);
       ui.sandbox.classList.add('error');
+      // Refused by a rate limit: the page tries again by itself once the server's wait is over.
+      const wait = e instanceof PageError ? e.retryAfter : undefined;
+      if (wait) {
+        retryTimer = window.setTimeout(() => {
+          void connect().then((s) => {
+            if (s && ui.result.querySelector('.no-sandbox'))
+              ui.result.replaceChildren(
+                el('p', { class: 'muted' }, 'The STS answer appears here.'),
+              );
+          });
+        }, wait * 1000);
+      }
       ui.sandbox.replaceChildren(
         text(
-          `${sandboxError.replace(/^\w/, (c) => c.toUpperCase())} Decisions still work in your browser. `,
+          `${sandboxError.replace(/^\w/, (c) => c.toUpperCase())} Decisions still work in your browser. ` +
+            (wait ? `The page tries again by itself in ${wait} seconds, or now: ` : ''),
         ),
         newSandboxButton('Try again'),
       );

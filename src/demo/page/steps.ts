@@ -100,7 +100,7 @@ export const STEPS: Step[] = [
       ctx.apply({ ...CLASSIC, caller: 'admin' });
       void ctx.assume();
       ctx.show('result');
-      return 'Denied by the trust policy. Add your user to it (the button below does), then assume again.';
+      return 'Denied by the trust policy. Add your user to it (step 5 does), then assume again.';
     },
   },
   {
