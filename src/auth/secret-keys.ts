@@ -1,7 +1,7 @@
 /**
  * The Worker's keys, derived from one 32-byte secret (the SEAL_KEY binding) with HKDF-SHA-256
- * (RFC 5869) and a distinct info string per use, so the sealing key and the session-token MAC key
- * are independent. Derivations are cached per isolate (only a cache).
+ * (RFC 5869) and a distinct info string per use, so the sealing key and the MAC keys (session
+ * tokens, list markers) are independent. Derivations are cached per isolate (only a cache).
  */
 import { fromBase64, utf8 } from './encoding.ts';
 
@@ -10,10 +10,13 @@ export interface SecretKeys {
   seal: CryptoKey;
   /** HMAC-SHA-256 key that authenticates session tokens. */
   mac: CryptoKey;
+  /** HMAC-SHA-256 key that binds IAM list markers to the list and account they page. */
+  marker: CryptoKey;
 }
 
 const SEAL_INFO = 'rolecall/v1/seal/aes-256-gcm';
 const MAC_INFO = 'rolecall/v1/session-token/hmac-sha256';
+const MARKER_INFO = 'rolecall/v1/list-marker/hmac-sha256';
 const cache = new Map<string, Promise<SecretKeys>>();
 
 function decodeSecret(base64Secret: string): Uint8Array<ArrayBuffer> {
@@ -42,18 +45,19 @@ async function derive(raw: Uint8Array<ArrayBuffer>): Promise<SecretKeys> {
       false,
       ['sign', 'verify'],
     );
-  const [seal, mac] = await Promise.all([
+  const [seal, mac, marker] = await Promise.all([
     crypto.subtle.deriveKey(params(SEAL_INFO), ikm, { name: 'AES-GCM', length: 256 }, false, [
       'encrypt',
       'decrypt',
     ]),
     hmac(MAC_INFO),
+    hmac(MARKER_INFO),
   ]);
-  return { seal, mac };
+  return { seal, mac, marker };
 }
 
 /**
- * Both keys from the base64 Worker secret. Throws (synchronously, a plain Error: a configuration
+ * The keys from the base64 Worker secret. Throws (synchronously, a plain Error: a configuration
  * fault, not a client error) when the secret is not base64 of exactly 32 bytes.
  */
 export function deriveKeys(base64Secret: string): Promise<SecretKeys> {

@@ -39,6 +39,7 @@ import {
   listPolicyVersions,
   setDefaultPolicyVersion,
 } from './managed-policies/operations.ts';
+import { listPolicyTags, tagPolicy, untagPolicy } from './managed-policies/tag-operations.ts';
 import {
   createGroup,
   deleteGroup,
@@ -115,6 +116,9 @@ export const iamOperations: OperationTable = signed({
   DeletePolicy: deletePolicy,
   ListPolicies: listPolicies,
   ListEntitiesForPolicy: listEntitiesForPolicy,
+  TagPolicy: tagPolicy,
+  UntagPolicy: untagPolicy,
+  ListPolicyTags: listPolicyTags,
 
   CreateOpenIDConnectProvider: createOpenIDConnectProvider,
   GetOpenIDConnectProvider: getOpenIDConnectProvider,

@@ -48,6 +48,11 @@ export class QueryParams {
     return this.map.get(name);
   }
 
+  /** The same parameters with `name` set to `value`. */
+  with(name: string, value: string): QueryParams {
+    return new QueryParams(new Map(this.map).set(name, value));
+  }
+
   /** A required parameter: AWS answers a missing one with ValidationError "... Member must not be null". */
   require(name: string, member = lowerFirst(name)): string {
     const v = this.map.get(name);

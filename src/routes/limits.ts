@@ -121,15 +121,71 @@ export function kindOf(method: string, url: string): Kind {
 type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | Promise<Response>;
 
 /**
+ * Request bodies in flight. A body is read whole before its request is answered, and a credentialed
+ * request's body before its credentials are checked (its hash is part of the signature), so a client
+ * could otherwise hold any number of bodies at once, each sent slowly for up to 10 s
+ * (src/routes/body.ts), and fill the isolate's memory before its first failure is counted. While at
+ * most FREE_BODIES requests with a body are in flight in the isolate (at most 16 MiB of bodies),
+ * nothing more is done: one counter, no header read. Past that, each further one is counted against
+ * its client, who may hold MAX_CLIENT_BODY_BYTES at once and is refused beyond (Throttling, or a 429
+ * with Retry-After): 32 bodies of the largest size a route reads, or thousands of ordinary API calls
+ * (a few KB each). So the isolate holds at most 16 MiB plus 8 MiB per client of request bodies.
+ */
+export const FREE_BODIES = 64;
+export const MAX_CLIENT_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * What a body is counted as: its Content-Length, at most BODY_UNIT; a body without one (chunked) as
+ * BODY_UNIT, the largest body a route reads but /admin's (whose bearer is checked before its body).
+ */
+const BODY_UNIT = 256 * 1024;
+let bodiesInFlight = 0;
+const clientBodyBytes = new Map<string, number>();
+
+function bodySize(request: Request): number {
+  const declared = request.headers.get('content-length');
+  if (declared === null || !/^\d{1,15}$/.test(declared)) return BODY_UNIT;
+  return Math.min(Number(declared), BODY_UNIT);
+}
+
+/**
  * The Worker's fetch handler with the limits above around `fetch` (every route). A plain function
- * rather than a middleware: a successful signed call pays a scan of its URL, a status check and a
- * set lookup, nothing else (not even a header read while no client is refused).
+ * rather than a middleware: a successful signed call pays a scan of its URL, a counter of bodies in
+ * flight, a status check and a set lookup (no header read while no client is refused and the
+ * isolate holds few bodies).
  */
 export function withRateLimits(fetch: Fetch): Fetch {
+  const limited = limitedFetch(fetch);
   return async (request, env, ctx) => {
     if (env.RATE_LIMITS === 'off') return fetch(request, env, ctx);
     const kind = kindOf(request.method, request.url);
     if (kind === 'own' || kind === 'bundle') return fetch(request, env, ctx);
+    // Every route that reads a body is a POST; the sandbox endpoint ('own') reads none.
+    if (request.method !== 'POST') return limited(request, env, kind, ctx);
+    bodiesInFlight++;
+    try {
+      if (bodiesInFlight <= FREE_BODIES) return await limited(request, env, kind, ctx);
+      const client = clientKey(request, env);
+      if (client === null) return await limited(request, env, kind, ctx);
+      const size = bodySize(request);
+      const held = clientBodyBytes.get(client) ?? 0;
+      if (held + size > MAX_CLIENT_BODY_BYTES) return throttled(request, kind, 1);
+      clientBodyBytes.set(client, held + size);
+      try {
+        return await limited(request, env, kind, ctx);
+      } finally {
+        const left = clientBodyBytes.get(client)! - size;
+        if (left === 0) clientBodyBytes.delete(client);
+        else clientBodyBytes.set(client, left);
+      }
+    } finally {
+      bodiesInFlight--;
+    }
+  };
+}
+
+/** The per-class limits: public requests counted up front, failures of credentialed ones after. */
+function limitedFetch(fetch: Fetch) {
+  return async (request: Request, env: Env, kind: Kind, ctx?: ExecutionContext) => {
     if (kind === 'public' || kind === 'page') {
       const ip = clientKey(request, env);
       if (ip !== null && !(await withinLimit(env.PUBLIC_LIMIT, 'public', ip))) {

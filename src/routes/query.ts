@@ -6,6 +6,8 @@ import type { Caller, RequestInfo } from '../caller/types.ts';
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
 import { isIamWrite } from '../iam/common/writes.ts';
+import { openMarker, sealMarker } from '../iam/common/markers.ts';
+import { deriveKeys } from '../auth/secret-keys.ts';
 import type { OperationContext } from '../operation.ts';
 import { Errors } from '../protocol/errors.ts';
 import { formPairs } from '../protocol/form.ts';
@@ -119,16 +121,29 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
     if (sandboxes && !(await withinSandboxLimit(c.env, c.req.raw, store, caller.account))) {
       throw Errors.throttling();
     }
+    const marker = service === 'iam' ? params.get('Marker') : undefined;
+    if (marker !== undefined) {
+      const key = (await deriveKeys(c.env.SEAL_KEY)).marker;
+      ctx.params = params.with('Marker', await openMarker(key, caller.account, action, marker));
+    }
     // IAM writes are ordered by the caller's account object, so none is lost to a concurrent one.
     result =
       service === 'iam' && isIamWrite(action)
         ? await AccountClient.of(c.env, caller.account).write({
             action,
-            params: params.entries(),
+            params: ctx.params.entries(),
             caller,
             info,
           })
         : await operation.run(ctx, caller);
+    // A list's next Marker is bound to this action and account (src/iam/common/markers.ts).
+    if (service === 'iam' && typeof result?.Marker === 'string') {
+      const key = (await deriveKeys(c.env.SEAL_KEY)).marker;
+      result = {
+        ...result,
+        Marker: await sealMarker(key, caller.account, action, result.Marker),
+      };
+    }
   }
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',

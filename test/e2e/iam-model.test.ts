@@ -180,6 +180,12 @@ def scenario():
                Description='for the model test', Tags=TAGS)['Policy']['Arn']
     call('CreatePolicy', PolicyName=f'model2-{RUN}', Path='/model/', PolicyDocument=ALLOW)
     call('GetPolicy', PolicyArn=pol)
+    call('TagPolicy', PolicyArn=pol, Tags=[{'Key': 'stage', 'Value': 'model'}])
+    call('ListPolicyTags', PolicyArn=pol, MaxItems=1)
+    call('UntagPolicy', PolicyArn=pol, TagKeys=['stage'])
+    call('ListPolicyTags', PolicyArn='arn:aws:iam::aws:policy/ReadOnlyAccess')
+    fails('TagPolicy', 'NoSuchEntity', PolicyArn=f'arn:aws:iam::{ACCOUNT}:policy/none-{RUN}',
+          Tags=TAGS)
     call('CreatePolicyVersion', PolicyArn=pol, PolicyDocument=ALLOW, SetAsDefault=True)
     call('GetPolicyVersion', PolicyArn=pol, VersionId='v2')
     call('ListPolicyVersions', PolicyArn=pol)
@@ -465,6 +471,7 @@ const REQUIRED = [
   ...['ListRolePolicies', 'ListUserPolicies'],
   ...['CreatePolicy', 'GetPolicy', 'GetPolicyVersion', 'CreatePolicyVersion'],
   ...['SetDefaultPolicyVersion', 'DeletePolicyVersion', 'DeletePolicy', 'ListPolicies'],
+  ...['TagPolicy', 'UntagPolicy', 'ListPolicyTags'],
   ...['Role', 'User'].flatMap((k) => [
     `Attach${k}Policy`,
     `Detach${k}Policy`,

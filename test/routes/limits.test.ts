@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { worker } from '../../src/app.ts';
-import { kindOf } from '../../src/routes/limits.ts';
+import { FREE_BODIES, kindOf, MAX_CLIENT_BODY_BYTES } from '../../src/routes/limits.ts';
 import {
   DEMO_ACCOUNT,
   DEMO_ADMIN,
@@ -297,6 +297,55 @@ describe('failed authentications share one per-client limit', { timeout: 60_000 
     expect(throttle).toBeGreaterThanOrEqual(FAILURES - 1);
     expect(await throttled(await guess('/admin/v1/apply'))).toBe(true);
     expect(await throttled(await guess('/%61dmin/v1/%61pply'))).toBe(true);
+  });
+});
+
+describe('request bodies in flight', { timeout: 60_000 }, () => {
+  /** A /v1/simulate request whose body (chunked: no Content-Length) ends when `end` is called. */
+  function slowBody(ip: string) {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+        c.enqueue(new TextEncoder().encode('{"request":'));
+      },
+    });
+    const response = from(ip, '/v1/simulate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    return { response, end: () => controller.close() };
+  }
+
+  /** Answered, not refused: the body was read (and is not JSON). */
+  async function read(response: Promise<Response>): Promise<void> {
+    const res = await response;
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('MalformedRequest');
+  }
+
+  it('past the free bodies, one client holds at most MAX_CLIENT_BODY_BYTES at once; more are refused at once', async () => {
+    const ip = freshIp();
+    // The isolate's first FREE_BODIES bodies in flight are not counted per client; past them a body
+    // without a length counts as the largest one a route reads (256 KiB).
+    const slow = Array.from({ length: FREE_BODIES + MAX_CLIENT_BODY_BYTES / (256 * 1024) }, () =>
+      slowBody(ip),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const more = slowBody(ip);
+    expect(await throttled(await more.response)).toBe(true);
+    // A request without a body, and another client's body, are not concerned.
+    expect((await from(ip, '/health')).status).toBe(200);
+    const other = slowBody(freshIp());
+    other.end();
+    await read(other.response);
+    // Once the bodies have arrived and been answered, the client's budget is back.
+    for (const s of slow) s.end();
+    for (const s of slow) await read(s.response);
+    const after = slowBody(ip);
+    after.end();
+    await read(after.response);
   });
 });
 

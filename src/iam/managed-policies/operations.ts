@@ -62,26 +62,33 @@ function readUsageFilter(params: QueryParams, v: Constraints): string | undefine
   return filter;
 }
 
-function readPolicyArn(ctx: OperationContext, v: Constraints): string {
+export function readPolicyArn(ctx: OperationContext, v: Constraints): string {
   const arn = ctx.params.require('PolicyArn');
   checkArn(v, 'policyArn', arn);
   return arn;
 }
 
-/** Authorizes `action` on the policy ARN, then loads the policy (customer managed, or AWS managed read-only). */
-async function authorizedPolicy(
+/**
+ * Authorizes `action` on the policy ARN, then loads the policy (customer managed, or AWS managed
+ * read-only). `context`: the request's own condition keys (aws:RequestTag/..., aws:TagKeys).
+ */
+export async function authorizedPolicy(
   ctx: OperationContext,
   caller: Caller,
   arn: string,
   action: string,
   writable = false,
+  context: Record<string, string | string[]> = {},
 ): Promise<ManagedPolicyRecord> {
   const parsed = parsePolicyArn(arn);
   if (!parsed) throw IamErrors.invalidArn(arn);
   // Read before authorizing so the policy's tags reach aws:ResourceTag; another account's is never read.
   const customer =
     parsed.account === caller.account ? await getManagedPolicy(ctx.store, arn) : null;
-  await authorizeIam(ctx, caller, action, arn, resourceContext(action, 'policy', customer));
+  await authorizeIam(ctx, caller, action, arn, {
+    ...resourceContext(action, 'policy', customer),
+    ...context,
+  });
   if (parsed.account === 'aws') {
     const usage = (await awsUsage(ctx.store, caller.account)).get(arn) ?? {
       attachments: 0,
