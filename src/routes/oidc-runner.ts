@@ -69,6 +69,8 @@ oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
     await privateKeyOf(c.env.SEAL_KEY, account, 'test-issuer', key),
   );
   const origin = new URL(c.req.url).origin;
+  // Tokens are credentials: never stored by a cache (as OAuth 2.0 token answers, RFC 6749 5.1).
+  c.header('Cache-Control', 'no-store');
   return c.json({
     ACTIONS_ID_TOKEN_REQUEST_URL: `${origin}/oidc/${account}/github/token?api-version=2.0`,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
@@ -114,5 +116,6 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
     requested: request.issuer,
   });
   const minted = await mintTestToken({ env: c.env, account, request, issuer, now });
+  c.header('Cache-Control', 'no-store');
   return c.json({ count: 1, value: minted.token });
 });

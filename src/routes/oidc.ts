@@ -68,6 +68,8 @@ oidcRoutes.post('/:account/token', async (c) => {
   }
   const request = parseMintRequest(json);
   const issuer = await testTokenIssuer({ store, account, host, requested: request.issuer });
+  // A token is a credential: never stored by a cache (as OAuth 2.0 token answers, RFC 6749 5.1).
+  c.header('Cache-Control', 'no-store');
   return c.json(await mintTestToken({ env: c.env, account, request, issuer, now: info.now }));
 });
 

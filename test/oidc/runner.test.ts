@@ -44,11 +44,14 @@ describe('the GitHub runner ID token protocol', { timeout: 30_000 }, () => {
       issuer: 'https://token.actions.githubusercontent.com',
     });
     expect(res.status).toBe(200);
+    // Both answers carry credentials: never stored by a cache.
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const vars = (await res.json()) as RunnerVars;
     expect(vars.ACTIONS_ID_TOKEN_REQUEST_URL).toContain('?api-version=2.0');
 
     const answer = await getIDToken(vars, 'sts.amazonaws.com');
     expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     const { value } = (await answer.json()) as { value: string };
     const claims = decodeJwt(value);
     expect(claims).toMatchObject({

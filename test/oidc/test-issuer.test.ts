@@ -80,6 +80,13 @@ describe('the test issuer', { timeout: 30_000 }, () => {
     await jwtVerify(after, set);
   });
 
+  it('answers a minted token no-store: it is a credential, never stored by a cache', async () => {
+    const res = await signedJson(`/oidc/${DEMO_ACCOUNT}/token`, {});
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(((await res.json()) as { token: string }).token).toMatch(/^eyJ/);
+  });
+
   it('refuses unsigned requests, other accounts and malformed bodies', async () => {
     const unsigned = await exports.default.fetch(`${BASE}/token`, { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(403);

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ADMIN, signedRequest } from '../helpers/aws.ts';
+import { DEMO_ADMIN, presignedQuery, signedRequest, xmlText } from '../helpers/aws.ts';
 import { call } from '../sts/helpers.ts';
 
 describe('query protocol edges', () => {
@@ -35,5 +35,15 @@ describe('query protocol edges', () => {
     );
     // The signature covered an empty query and a body: moving them breaks it, as it would with AWS.
     expect((await exports.default.fetch(moved)).status).toBe(403);
+  });
+
+  it('answers are never stored by a cache: credentials from a presigned GET are no-store', async () => {
+    const query = { Action: 'GetSessionToken', Version: '2011-06-15' };
+    const q = new URLSearchParams(await presignedQuery({ service: 'sts', query, expiresIn: 60 }));
+    const res = await exports.default.fetch(`http://127.0.0.1:8787/?${q}`);
+    const body = await res.text();
+    expect(res.status, body).toBe(200);
+    expect(xmlText(body, 'SecretAccessKey')).toBeDefined();
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 });
