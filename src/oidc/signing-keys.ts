@@ -1,17 +1,10 @@
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey as JoseKey,
-  type JSONWebKeySet,
-  type JWK,
-} from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import { openSecret, sealSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import { setBounded } from '../store/bounded-map.ts';
 import { AccountClient } from '../accounts/client.ts';
 import type { Env } from '../env.ts';
+import { exportJwk, generateKeyPair, importSigningKey, jwkThumbprint } from './jwt.ts';
 import {
   KvWebIdentityStore,
   type KeyPurpose,
@@ -28,7 +21,7 @@ import {
  * signed before a rotation).
  */
 const KEPT_PER_ALGORITHM = 2;
-const cache = new Map<string, Promise<JoseKey>>();
+const cache = new Map<string, Promise<CryptoKey>>();
 const CACHE_ENTRIES = 256;
 
 const aad = (account: string, purpose: KeyPurpose, kid: string) =>
@@ -38,13 +31,10 @@ export async function generateSigningKey(
   sealSeed: string,
   options: { account: string; purpose: KeyPurpose; alg: SigningAlgorithm; now: number },
 ): Promise<StoredSigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(options.alg, {
-    extractable: true,
-    ...(options.alg === 'RS256' ? { modulusLength: 2048 } : {}),
-  });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  const privateJwk = await exportJWK(privateKey);
+  const { privateKey, publicKey } = await generateKeyPair(options.alg, true);
+  const publicJwk = await exportJwk(publicKey);
+  const kid = await jwkThumbprint(publicJwk);
+  const privateJwk = await exportJwk(privateKey);
   const { seal } = await deriveKeys(sealSeed);
   return {
     kid,
@@ -65,7 +55,7 @@ export function privateKeyOf(
   account: string,
   purpose: KeyPurpose,
   key: StoredSigningKey,
-): Promise<JoseKey> {
+): Promise<CryptoKey> {
   const id = `${account}/${purpose}/${key.kid}`;
   let hit = cache.get(id);
   if (!hit) {
@@ -74,7 +64,7 @@ export function privateKeyOf(
       const jwk = JSON.parse(
         await openSecret(seal, key.sealedPrivate, aad(account, purpose, key.kid)),
       ) as JWK;
-      return (await importJWK(jwk, key.alg)) as JoseKey;
+      return importSigningKey(jwk, key.alg);
     })();
     hit.catch(() => cache.delete(id));
     setBounded(cache, id, hit, CACHE_ENTRIES);
