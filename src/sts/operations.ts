@@ -2,6 +2,7 @@ import type { Caller } from '../caller/types.ts';
 import type { Operation, OperationContext, OperationTable } from '../operation.ts';
 import type { XmlObject } from '../protocol/xml.ts';
 import { assumeRole } from './assume-role.ts';
+import { decodeAuthorizationMessage } from './decode-authorization-message.ts';
 import { getAccessKeyInfo, getCallerIdentity } from './identity.ts';
 import { getFederationToken, getSessionToken } from './tokens.ts';
 import { assumeRoleWithWebIdentity } from './web-identity.ts';
@@ -22,6 +23,7 @@ const ALLOWED: Record<string, readonly SessionKind[]> = {
   GetFederationToken: ['long-term'],
   GetAccessKeyInfo: ['long-term', 'AssumedRole'],
   GetWebIdentityToken: ['long-term', 'AssumedRole', 'User'],
+  DecodeAuthorizationMessage: ['long-term', 'AssumedRole'],
 };
 
 function signed(
@@ -49,4 +51,5 @@ export const stsOperations: OperationTable = {
   GetAccessKeyInfo: signed('GetAccessKeyInfo', getAccessKeyInfo),
   AssumeRoleWithWebIdentity: { auth: 'none', run: assumeRoleWithWebIdentity },
   GetWebIdentityToken: signed('GetWebIdentityToken', getWebIdentityToken),
+  DecodeAuthorizationMessage: signed('DecodeAuthorizationMessage', decodeAuthorizationMessage),
 };
