@@ -16,8 +16,25 @@ export const WRONG_AUDIENCE = 'rolecall-wrong-audience';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
+/**
+ * The latest NumericDate a claim may carry (9999-12-31T23:59:59Z): `exp`, `iat` and `nbf` are "a
+ * JSON numeric value representing the number of seconds from 1970-01-01T00:00:00Z" (RFC 7519,
+ * NumericDate), and the answer's `expiresAt` is a date.
+ */
+const MAX_NUMERIC_DATE = 253402300799;
+const TIME_CLAIMS = ['exp', 'iat', 'nbf'] as const;
+const numericDate = (v: unknown) =>
+  v === undefined || (typeof v === 'number' && v >= 0 && v <= MAX_NUMERIC_DATE);
+
 export const mintSchema = z.strictObject({
-  claims: z.optional(z.record(z.string(), z.unknown())),
+  claims: z.optional(
+    z.record(z.string(), z.unknown()).check(
+      z.refine((c) => TIME_CLAIMS.every((k) => numericDate(c[k])), {
+        error:
+          'exp, iat and nbf must be NumericDates: seconds since 1970 (a number, at most year 9999)',
+      }),
+    ),
+  ),
   audience: z.optional(z.union([text(1000), z.array(text(1000)).check(z.maxLength(10))])),
   expiresIn: z.optional(z.int().check(z.minimum(1), z.maximum(86400))),
   preset: z.optional(z.enum(['github-actions', 'eks'])),

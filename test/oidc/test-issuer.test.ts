@@ -49,6 +49,27 @@ describe('the test issuer', { timeout: 30_000 }, () => {
     expect(t.exp).toBe(1);
   });
 
+  it.each([
+    { exp: 'tomorrow' },
+    { exp: 2 ** 53 },
+    { exp: 1e308 },
+    { exp: -1 },
+    { iat: 'now' },
+    { nbf: [1] },
+    { exp: { at: 1 } },
+  ])('refuses claims %j: exp, iat and nbf are NumericDates (400, not a 500)', async (claims) => {
+    const res = await signedJson(`/oidc/${DEMO_ACCOUNT}/token`, {
+      claims: { sub: 's', ...claims },
+    });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(400);
+    expect(body.error.code).toBe('ValidationError');
+    expect(body.error.message).toContain('NumericDate');
+    // So does the runner's endpoint, before it hands out a request token for them.
+    const runner = await signedJson(`/oidc/${DEMO_ACCOUNT}/github/runner`, { claims });
+    expect(runner.status).toBe(400);
+  });
+
   it('has presets for GitHub Actions and EKS', async () => {
     const gh = decodeJwt(await mint({ preset: 'github-actions', repository: 'org/repo' }));
     expect(gh.sub).toBe('repo:org/repo:ref:refs/heads/main');
