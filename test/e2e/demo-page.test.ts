@@ -381,6 +381,29 @@ describe('demo page, for screen readers', () => {
   });
 });
 
+describe('demo page, copying', () => {
+  it('says "Copied" only while what was copied is still what the page shows', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page, context } = v;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy commands' }).click();
+    const copied = page.locator('#copy-status');
+    await expect.poll(() => copied.innerText()).toBe('Copied.');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
+      await page.getByLabel('AWS CLI commands').innerText(),
+    );
+    await page.getByRole('button', { name: 'Copy permalink' }).click();
+    const shared = page.locator('#share-status');
+    await expect.poll(() => shared.innerText()).toContain('Permalink copied');
+    // Another caller: other commands, another setup; neither status is about them.
+    await page.getByRole('combobox', { name: 'Caller' }).selectOption('alice');
+    await expect.poll(() => copied.innerText()).toBe('');
+    await expect.poll(() => shared.innerText()).toBe('');
+    expect(v.errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('demo page, when things go wrong', () => {
   it('shows what is wrong in a policy where it is, reachable from the keyboard', async () => {
     const v = await visit(`${server.url}/`);

@@ -177,6 +177,10 @@ function update(): void {
   const setup = current();
   const info = callerInfo();
   remember(setup);
+  if (sharedSetup && JSON.stringify(generalizeSetup(setup)) !== sharedSetup) {
+    ui.shareStatus.textContent = '';
+    sharedSetup = '';
+  }
   ui.callerNote.textContent = info.note;
   renderTrustCheck(setup, info);
   renderDecision(setup);
@@ -292,6 +296,7 @@ function renderCli(setup: Setup, info: CallerInfo): void {
   const github = via === 'github' ? githubClaims(setup) : undefined;
   const format = ui.cliFormat.value as CliFormat;
   ui.cli.setAttribute('aria-label', CLI_NAMES[format]);
+  const before = ui.cli.textContent;
   ui.cli.textContent = commands(format, {
     via,
     account: ids.account || 'ACCOUNT',
@@ -311,6 +316,8 @@ function renderCli(setup: Setup, info: CallerInfo): void {
     externalId: setup.externalId,
     duration: setup.duration,
   });
+  // "Copied." was about the commands as they were.
+  if (ui.cli.textContent !== before) ui.copyStatus.textContent = '';
 }
 
 // ---- assume role against the server -------------------------------------------------------------
@@ -830,10 +837,14 @@ function recalled(): { example: string; setup: Setup } | null {
   }
 }
 
+/** The setup of the permalink last made: its status line goes once the setup is another. */
+let sharedSetup = '';
+
 async function share(): Promise<void> {
   const general = generalizeSetup(current());
   const hash = await encodeSetup(general);
   history.replaceState(null, '', hash);
+  sharedSetup = JSON.stringify(general);
   try {
     await navigator.clipboard.writeText(location.href);
     ui.shareStatus.textContent = 'Permalink copied (and in the address bar).';
