@@ -49,6 +49,18 @@ import {
   updateGroup,
 } from './groups/operations.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
+import {
+  addRoleToInstanceProfile,
+  createInstanceProfile,
+  deleteInstanceProfile,
+  getInstanceProfile,
+  listInstanceProfiles,
+  listInstanceProfilesForRole,
+  listInstanceProfileTags,
+  removeRoleFromInstanceProfile,
+  tagInstanceProfile,
+  untagInstanceProfile,
+} from './instance-profiles/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
 import { identityPolicyOperations } from './identities/identity-policy-operations.ts';
 import { principalOperations } from './identities/principal-operations.ts';
@@ -80,6 +92,17 @@ export const iamOperations: OperationTable = signed({
   DeleteRole: deleteRole,
   ...principalOperations('role'),
   ...identityPolicyOperations('role'),
+
+  CreateInstanceProfile: createInstanceProfile,
+  GetInstanceProfile: getInstanceProfile,
+  DeleteInstanceProfile: deleteInstanceProfile,
+  ListInstanceProfiles: listInstanceProfiles,
+  AddRoleToInstanceProfile: addRoleToInstanceProfile,
+  RemoveRoleFromInstanceProfile: removeRoleFromInstanceProfile,
+  ListInstanceProfilesForRole: listInstanceProfilesForRole,
+  TagInstanceProfile: tagInstanceProfile,
+  UntagInstanceProfile: untagInstanceProfile,
+  ListInstanceProfileTags: listInstanceProfileTags,
 
   CreateUser: createUser,
   GetUser: getUser,

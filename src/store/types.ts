@@ -68,6 +68,18 @@ export interface GroupRecord {
   version: number;
 }
 
+/** An instance profile (CreateInstanceProfile): a container for at most one role, for EC2. */
+export interface InstanceProfileRecord {
+  name: string;
+  path: string;
+  id: string; // AIPA...
+  arn: string;
+  createDate: number;
+  /** The role it holds (AddRoleToInstanceProfile), by name and unique id: at most one. */
+  roles: Array<{ name: string; id: string }>;
+  tags: Tags;
+}
+
 export interface AccessKeyRecord {
   accessKeyId: string;
   account: string;
@@ -147,7 +159,7 @@ export interface AccountRecord {
   cookieHash?: string;
 }
 
-export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa';
+export type EntityKind = 'role' | 'user' | 'group' | 'policy' | 'oidc' | 'mfa' | 'instanceprofile';
 
 export interface EntityTypes {
   role: RoleRecord;
@@ -156,6 +168,7 @@ export interface EntityTypes {
   policy: ManagedPolicyRecord;
   oidc: OidcProviderRecord;
   mfa: MfaDeviceRecord;
+  instanceprofile: InstanceProfileRecord;
 }
 
 export interface ListPage<T> {

@@ -223,6 +223,21 @@ def scenario():
     call('DeleteRolePermissionsBoundary', RoleName=role)
     call('PutRolePermissionsBoundary', RoleName=role, PermissionsBoundary=pol)
     fails('CreateRole', 'EntityAlreadyExists', RoleName=role, AssumeRolePolicyDocument=TRUST)
+    profile = f'model-profile-{RUN}'
+    call('CreateInstanceProfile', InstanceProfileName=profile, Path='/model/', Tags=TAGS)
+    call('AddRoleToInstanceProfile', InstanceProfileName=profile, RoleName=role)
+    call('GetInstanceProfile', InstanceProfileName=profile)
+    call('ListInstanceProfiles', PathPrefix='/model/', MaxItems=1)
+    call('ListInstanceProfilesForRole', RoleName=role)
+    call('TagInstanceProfile', InstanceProfileName=profile, Tags=[{'Key': 'k2', 'Value': 'v'}])
+    call('ListInstanceProfileTags', InstanceProfileName=profile)
+    call('UntagInstanceProfile', InstanceProfileName=profile, TagKeys=['k2'])
+    fails('CreateInstanceProfile', 'EntityAlreadyExists', InstanceProfileName=profile)
+    fails('DeleteRole', 'DeleteConflict', RoleName=role)
+    fails('DeleteInstanceProfile', 'DeleteConflict', InstanceProfileName=profile)
+    call('RemoveRoleFromInstanceProfile', InstanceProfileName=profile, RoleName=role)
+    call('DeleteInstanceProfile', InstanceProfileName=profile)
+    fails('GetInstanceProfile', 'NoSuchEntity', InstanceProfileName=profile)
     fails('DeleteRole', 'DeleteConflict', RoleName=role)
     fails('GetRole', 'NoSuchEntity', RoleName=f'none-{RUN}')
     fails('UpdateAssumeRolePolicy', 'MalformedPolicyDocument', RoleName=role, PolicyDocument=ALLOW)
@@ -358,7 +373,7 @@ VALID = {
     'PolicyArn': f'arn:aws:iam::{ACCOUNT}:policy/model', 'VersionId': 'v1',
     'AccessKeyId': 'AKIAIOSFODNN7EXAMPLE', 'Status': 'Active', 'Tags': TAGS, 'TagKeys': ['team'],
     'PermissionsBoundary': f'arn:aws:iam::{ACCOUNT}:policy/model', 'Url': 'https://m.example.com',
-    'ThumbprintList': ['a' * 40], 'ClientID': 'c',
+    'ThumbprintList': ['a' * 40], 'ClientID': 'c', 'InstanceProfileName': 'model-profile',
     'OpenIDConnectProviderArn': f'arn:aws:iam::{ACCOUNT}:oidc-provider/m.example.com',
     'ActionNames': ['s3:GetObject'], 'PolicyInputList': [ALLOW], 'Description': 'd',
     'PolicySourceArn': f'arn:aws:iam::{ACCOUNT}:user/model-user',

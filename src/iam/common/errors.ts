@@ -24,6 +24,8 @@ export const IamErrors = {
     Errors.noSuchEntity(`The Access Key with id ${id} cannot be found`),
   noSuchOidcProvider: (arn: string) =>
     Errors.noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`),
+  noSuchInstanceProfile: (name: string) =>
+    Errors.noSuchEntity(`Instance Profile ${name} cannot be found.`),
   noBoundary: (name: string) =>
     Errors.noSuchEntity(`The role with name ${name} does not have a permissions boundary.`),
 
@@ -37,6 +39,8 @@ export const IamErrors = {
     Errors.entityAlreadyExists(
       `A policy called ${name} already exists. Duplicate names are not allowed.`,
     ),
+  instanceProfileExists: (name: string) =>
+    Errors.entityAlreadyExists(`Instance Profile ${name} already exists.`),
   oidcExists: (url: string) =>
     Errors.entityAlreadyExists(`Provider with url ${url} already exists.`),
 
@@ -51,6 +55,9 @@ export const IamErrors = {
   /** DeleteGroup with members, and DeleteUser for a member of a group: IAM words both the same way. */
   mustRemoveFromGroups: () =>
     Errors.deleteConflict('Cannot delete entity, must remove users from group first.'),
+  /** DeleteInstanceProfile while it holds a role, and DeleteRole while a profile holds the role. */
+  mustRemoveRoles: () =>
+    Errors.deleteConflict('Cannot delete entity, must remove roles from instance profile first.'),
   policyAttached: () => Errors.deleteConflict('Cannot delete a policy attached to entities.'),
   policyHasVersions: () =>
     Errors.deleteConflict(

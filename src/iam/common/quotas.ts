@@ -14,6 +14,7 @@ export const ACCOUNT_QUOTAS = {
   group: { name: 'GroupsPerAccount', limit: 300 },
   policy: { name: 'PoliciesPerAccount', limit: 1500 },
   oidc: { name: 'OpenIdConnectProvidersPerAccount', limit: 100 },
+  instanceprofile: { name: 'InstanceProfilesPerAccount', limit: 1000 },
 } as const satisfies Partial<Record<EntityKind, { name: string; limit: number }>>;
 
 /**

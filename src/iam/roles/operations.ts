@@ -19,6 +19,7 @@ import {
 } from './trust-principals.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { checkAccountQuota } from '../common/quotas.ts';
+import { inInstanceProfile } from '../instance-profiles/operations.ts';
 
 /** CreateRole: validate everything, authorize iam:CreateRole (and iam:TagRole with tags), then write once. */
 export async function createRole(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -126,7 +127,10 @@ export async function updateAssumeRolePolicy(
   return undefined;
 }
 
-/** DeleteRole refuses while inline or managed policies remain (DeleteConflict), as IAM does. */
+/**
+ * DeleteRole refuses while inline or managed policies remain, or an instance profile holds the role
+ * (DeleteConflict), as IAM does.
+ */
 export async function deleteRole(ctx: OperationContext, caller: Caller): Promise<undefined> {
   const v = new Constraints();
   const name = readIdentityName(ctx, 'role', v, { existing: true });
@@ -134,6 +138,7 @@ export async function deleteRole(ctx: OperationContext, caller: Caller): Promise
   const role = await authorizedIdentity(ctx, caller, 'role', name, 'iam:DeleteRole');
   if (Object.keys(role.inlinePolicies).length > 0) throw IamErrors.mustDeletePolicies();
   if (role.attachedPolicies.length > 0) throw IamErrors.mustDetachPolicies();
+  if (await inInstanceProfile(ctx.store, caller.account, role)) throw IamErrors.mustRemoveRoles();
   await ctx.store.delete(caller.account, 'role', role.name);
   if (role.permissionsBoundary)
     await adjustUsage(ctx.store, caller.account, role.permissionsBoundary, { boundaries: -1 });
