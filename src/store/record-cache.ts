@@ -74,6 +74,10 @@ export class RecordCache {
     }
     const hit = this.get(key, Date.now());
     if (hit !== undefined) return hit;
+    // A key KV cannot hold names nothing, and asking KV for it fails the read: a name read from a
+    // request (a token's `iss`, an ARN) may be longer than KV's 512 bytes or carry a lone surrogate
+    // (JSON's `\ud800`), which has no UTF-8 form. (Nothing is remembered under such a key.)
+    if (!storableKey(key)) return null;
     const sequence = this.writes;
     const text = await kv.get(key, 'text');
     if (text !== null) this.remember(key, text, Date.now(), sequence);
@@ -130,4 +134,16 @@ export function recordCacheFor(kv: object): RecordCache {
     caches.set(kv, cache);
   }
   return cache;
+}
+
+/** KV's limit on a key: 512 bytes of UTF-8 ("Workers KV limits"). */
+export const MAX_KEY_BYTES = 512;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether KV can hold `key`: valid UTF-16 (so it has a UTF-8 form) of at most MAX_KEY_BYTES bytes. */
+export function storableKey(key: string): boolean {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: short keys need no count.
+  if (key.length * 3 <= MAX_KEY_BYTES) return !LONE_SURROGATE.test(key);
+  if (key.length > MAX_KEY_BYTES || LONE_SURROGATE.test(key)) return false;
+  return new TextEncoder().encode(key).length <= MAX_KEY_BYTES;
 }

@@ -61,6 +61,20 @@ async function session(roleArn: string, extra: Record<string, string> = {}): Pro
 }
 
 describe('subjects', () => {
+  it.each(['user', 'role'])(
+    'a %s name longer than any key KV holds is not found (not a 500)',
+    async (kind) => {
+      const res = await ask(
+        { type: 'iam_principal', id: `arn:aws:iam::${ACCOUNT}:${kind}/${'a'.repeat(600)}` },
+        's3:GetObject',
+        'k',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.decision).toBe(false);
+      expect(res.body.context?.error?.status).toBe(404);
+    },
+  );
+
   it('a role by ARN: its own policies, no session', async () => {
     const roleArn = await abacRole();
     const subject = { type: 'iam_principal', id: roleArn };

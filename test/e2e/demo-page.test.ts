@@ -283,6 +283,16 @@ describe('demo page', () => {
     await b.context.close();
   });
 
+  it('asks for its sandbox before it builds its editors, so the two overlap', async () => {
+    const { page, context } = await visit(`${server.url}/`);
+    const [asked, built] = await page.evaluate<[number, number]>(`[
+      performance.getEntriesByType('resource').find((r) => r.name.endsWith('/demo/v1/sandbox')).startTime,
+      performance.getEntriesByName('rolecall:editors')[0].startTime,
+    ]`);
+    expect(asked).toBeLessThan(built);
+    await context.close();
+  });
+
   it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
     const one = await visit(`${server.url}/`);
     const two = await visit(`${server.url}/`, { width: 375, height: 667 });

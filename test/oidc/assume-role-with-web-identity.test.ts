@@ -137,6 +137,19 @@ describe('AssumeRoleWithWebIdentity with the test issuer', { timeout: 30_000 }, 
     );
   });
 
+  it.each([
+    ['a lone surrogate', 'https://issuer.invalid/\ud800'],
+    ['more than KV can hold as a key', 'https://' + '\u00e9'.repeat(250)],
+  ])('an issuer with %s names no provider (400, not a 500)', async (_, iss) => {
+    // Unsigned: nothing is checked before the issuer's provider is looked up.
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss, sub: 'x', aud: 'sts.amazonaws.com', exp: 4102444800 })}.${'A'.repeat(342)}`;
+    const res = await assumeWithToken({ RoleArn: roleArn, WebIdentityToken: token });
+    expect(res.status, res.body).toBe(400);
+    expect(res.code).toBe('InvalidIdentityToken');
+    expect(res.message).toMatch(/^No OpenIDConnect provider found in your account for /);
+  });
+
   it('answers IDPCommunicationError when the issuer cannot be reached', async () => {
     const unreachable = 'https://127.0.0.1:1/unreachable';
     const created = await call(

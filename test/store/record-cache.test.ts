@@ -1,5 +1,11 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MAX_AGE_MS, RecordCache } from '../../src/store/record-cache.ts';
+import {
+  MAX_AGE_MS,
+  MAX_KEY_BYTES,
+  RecordCache,
+  storableKey,
+} from '../../src/store/record-cache.ts';
 
 describe('record cache', () => {
   it('answers a remembered record until MAX_AGE_MS, then reads again', () => {
@@ -35,5 +41,27 @@ describe('record cache', () => {
     expect(cache.get('k1', 0)).toBeUndefined();
     cache.remember('huge', 'x'.repeat(2 * 1024 * 1024), 0, cache.sequence);
     expect(cache.get('huge', 0)).toBeUndefined();
+  });
+
+  it.each([
+    ['acct/1/role/x', true],
+    ['a'.repeat(MAX_KEY_BYTES), true],
+    ['a'.repeat(MAX_KEY_BYTES + 1), false],
+    ['\u00e9'.repeat(MAX_KEY_BYTES / 2), true],
+    ['\u00e9'.repeat(MAX_KEY_BYTES / 2) + 'a', false],
+    ['\u4e00'.repeat(171), false],
+    ['k/\ud83d\ude00', true],
+    ['k/\ud800', false],
+    ['k/\udc00x', false],
+  ])('storableKey(%j) is %s (KV: 512 bytes of UTF-8)', (key, storable) => {
+    expect(storableKey(key)).toBe(storable);
+  });
+
+  it('a key KV cannot hold reads as nothing, without asking KV (which would fail the read)', async () => {
+    const cache = new RecordCache();
+    for (const key of ['acct/1/oidc/' + '\u00e9'.repeat(300), 'acct/1/oidc/\ud800']) {
+      await expect(env.IAM.get(key, 'text')).rejects.toThrow();
+      expect(await cache.read(env.IAM, key)).toBeNull();
+    }
   });
 });
