@@ -671,6 +671,40 @@ describe('demo page, when things go wrong', () => {
     }
   });
 
+  it('keeps keyboard focus in place when Try again is pressed', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The first two requests are refused (no Retry-After: no retry by itself), the third passes.
+      let refused = 0;
+      await page.route('**/demo/v1/sandbox', async (route) => {
+        if (refused++ >= 2) return route.continue();
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'Not now.' } }),
+        });
+      });
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(page)).toContain('No sandbox to call STS in: Not now.');
+      const focused = () => page.evaluate<string>('document.activeElement.id');
+      // From the Result's button: focus stays in the Result, which says the outcome.
+      await page.locator('#result').getByRole('button', { name: 'Try again' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#sandbox').innerText()).toContain('Not now.');
+      expect(await focused()).toBe('result');
+      // From the status line's: focus on the status line, which then names the sandbox.
+      await page.locator('#sandbox').getByRole('button', { name: 'Try again' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-account]', { timeout: 15_000 });
+      expect(await focused()).toBe('sandbox');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("says in words when the demo's limits refuse a sandbox or a call", async () => {
     const small = await startServer({
       ratelimits: {

@@ -896,6 +896,11 @@ function renderSandbox(): void {
 function newSandboxButton(label = 'Get a new sandbox'): HTMLButtonElement {
   const button = el('button', { type: 'button', class: 'inline' }, label);
   button.addEventListener('click', () => {
+    // The button goes (or is disabled) as the page moves on: keyboard focus goes to the region that
+    // says what happens next rather than falling back to the top of the page.
+    const home = button.closest('#result') ? ui.result : ui.sandbox;
+    home.tabIndex = -1;
+    home.focus();
     button.disabled = true;
     void connect().then((s) => {
       if (s) ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
