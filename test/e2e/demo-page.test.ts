@@ -293,6 +293,21 @@ describe('demo page', () => {
     await context.close();
   });
 
+  it("shows the whole answer of a walkthrough step's call, not only its first lines", async () => {
+    const { page, context } = await visit(`${server.url}/`);
+    await page.getByRole('button', { name: 'Assume the EC2 role as admin' }).click();
+    expect(await settled(page)).toContain('STS refused: AccessDenied');
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(`(() => {
+          const r = document.getElementById('result').getBoundingClientRect();
+          return r.height < innerHeight && r.top >= 0 && r.bottom <= innerHeight;
+        })()`),
+      )
+      .toBe(true);
+    await context.close();
+  });
+
   it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
     const one = await visit(`${server.url}/`);
     const two = await visit(`${server.url}/`, { width: 375, height: 667 });
