@@ -293,6 +293,21 @@ describe('demo page', () => {
     await context.close();
   });
 
+  it("shows the whole answer of a walkthrough step's call, not only its first lines", async () => {
+    const { page, context } = await visit(`${server.url}/`);
+    await page.getByRole('button', { name: 'Assume the EC2 role as admin' }).click();
+    expect(await settled(page)).toContain('STS refused: AccessDenied');
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(`(() => {
+          const r = document.getElementById('result').getBoundingClientRect();
+          return r.height < innerHeight && r.top >= 0 && r.bottom <= innerHeight;
+        })()`),
+      )
+      .toBe(true);
+    await context.close();
+  });
+
   it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
     const one = await visit(`${server.url}/`);
     const two = await visit(`${server.url}/`, { width: 375, height: 667 });
@@ -729,7 +744,10 @@ describe('demo page, when things go wrong', () => {
       }
       expect(refused).not.toBeNull();
       const status = await refused!.locator('#sandbox').innerText();
-      expect(status).toContain('Too many sandboxes were created from your network address');
+      // The server's words, then the page's: one plan (it tries again by itself), not two.
+      expect(status).toContain(
+        'Too many sandboxes were created from your network address in the last minute. Wait a minute and try again. Decisions still work in your browser. The page tries again by itself in 60 seconds, or now: Try again',
+      );
       expect(await refused!.getByRole('button', { name: 'Try again' }).count()).toBe(1);
       await refused!.getByRole('button', { name: 'Assume role' }).click();
       expect(await settled(refused!)).toContain('No sandbox to call STS in: Too many sandboxes');
