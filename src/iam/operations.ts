@@ -75,6 +75,13 @@ import {
 } from './roles/operations.ts';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation/operations.ts';
 import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
+import {
+  deleteLoginProfile,
+  getLoginProfile,
+  listServiceSpecificCredentials,
+  listSigningCertificates,
+  listSSHPublicKeys,
+} from './users/absent-credentials.ts';
 
 type Run = (ctx: OperationContext, caller: Caller) => Promise<XmlObject | undefined>;
 
@@ -127,6 +134,12 @@ export const iamOperations: OperationTable = signed({
   UpdateAccessKey: updateAccessKey,
   DeleteAccessKey: deleteAccessKey,
   GetAccessKeyLastUsed: getAccessKeyLastUsed,
+
+  GetLoginProfile: getLoginProfile,
+  DeleteLoginProfile: deleteLoginProfile,
+  ListSSHPublicKeys: listSSHPublicKeys,
+  ListServiceSpecificCredentials: listServiceSpecificCredentials,
+  ListSigningCertificates: listSigningCertificates,
 
   ...mfaDeviceOperations,
 
