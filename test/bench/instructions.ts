@@ -65,7 +65,9 @@ const concurrency = Number(process.env.INSTRUCTIONS_CONCURRENCY ?? 1);
 
 async function send(server: Server, w: Workload, n: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, () => sendSome(server, w, () => next++, n)));
+  await Promise.all(
+    Array.from({ length: concurrency }, () => sendSome(server, w, () => next++, n)),
+  );
 }
 
 async function sendSome(server: Server, w: Workload, take: () => number, n: number) {
