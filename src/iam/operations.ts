@@ -48,6 +48,7 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './groups/operations.ts';
+import { listAccountAliases } from './account/operations.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -157,6 +158,8 @@ export const iamOperations: OperationTable = signed({
   EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
   GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
+
+  ListAccountAliases: listAccountAliases,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

@@ -107,7 +107,7 @@ demoRoutes.post('/sandbox', async (c) => {
     throw throttledError(
       c,
       60,
-      'Too many sandboxes were created from your network address in the last minute. Wait a minute and reload the page.',
+      'Too many sandboxes were created from your network address in the last minute. Wait a minute and try again.',
     );
   }
   const secret = newCookieSecret();

@@ -283,6 +283,31 @@ describe('demo page', () => {
     await b.context.close();
   });
 
+  it('asks for its sandbox before it builds its editors, so the two overlap', async () => {
+    const { page, context } = await visit(`${server.url}/`);
+    const [asked, built] = await page.evaluate<[number, number]>(`[
+      performance.getEntriesByType('resource').find((r) => r.name.endsWith('/demo/v1/sandbox')).startTime,
+      performance.getEntriesByName('rolecall:editors')[0].startTime,
+    ]`);
+    expect(asked).toBeLessThan(built);
+    await context.close();
+  });
+
+  it("shows the whole answer of a walkthrough step's call, not only its first lines", async () => {
+    const { page, context } = await visit(`${server.url}/`);
+    await page.getByRole('button', { name: 'Assume the EC2 role as admin' }).click();
+    expect(await settled(page)).toContain('STS refused: AccessDenied');
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(`(() => {
+          const r = document.getElementById('result').getBoundingClientRect();
+          return r.height < innerHeight && r.top >= 0 && r.bottom <= innerHeight;
+        })()`),
+      )
+      .toBe(true);
+    await context.close();
+  });
+
   it('gives a second visitor a different sandbox, and is readable at phone width', async () => {
     const one = await visit(`${server.url}/`);
     const two = await visit(`${server.url}/`, { width: 375, height: 667 });
@@ -661,6 +686,40 @@ describe('demo page, when things go wrong', () => {
     }
   });
 
+  it('keeps keyboard focus in place when Try again is pressed', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The first two requests are refused (no Retry-After: no retry by itself), the third passes.
+      let refused = 0;
+      await page.route('**/demo/v1/sandbox', async (route) => {
+        if (refused++ >= 2) return route.continue();
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'Not now.' } }),
+        });
+      });
+      await page.goto(`${server.url}/`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.getByRole('button', { name: 'Assume role' }).click();
+      expect(await settled(page)).toContain('No sandbox to call STS in: Not now.');
+      const focused = () => page.evaluate<string>('document.activeElement.id');
+      // From the Result's button: focus stays in the Result, which says the outcome.
+      await page.locator('#result').getByRole('button', { name: 'Try again' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#sandbox').innerText()).toContain('Not now.');
+      expect(await focused()).toBe('result');
+      // From the status line's: focus on the status line, which then names the sandbox.
+      await page.locator('#sandbox').getByRole('button', { name: 'Try again' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-account]', { timeout: 15_000 });
+      expect(await focused()).toBe('sandbox');
+    } finally {
+      await context.close();
+    }
+  });
+
   it("says in words when the demo's limits refuse a sandbox or a call", async () => {
     const small = await startServer({
       ratelimits: {
@@ -685,7 +744,10 @@ describe('demo page, when things go wrong', () => {
       }
       expect(refused).not.toBeNull();
       const status = await refused!.locator('#sandbox').innerText();
-      expect(status).toContain('Too many sandboxes were created from your network address');
+      // The server's words, then the page's: one plan (it tries again by itself), not two.
+      expect(status).toContain(
+        'Too many sandboxes were created from your network address in the last minute. Wait a minute and try again. Decisions still work in your browser. The page tries again by itself in 60 seconds, or now: Try again',
+      );
       expect(await refused!.getByRole('button', { name: 'Try again' }).count()).toBe(1);
       await refused!.getByRole('button', { name: 'Assume role' }).click();
       expect(await settled(refused!)).toContain('No sandbox to call STS in: Too many sandboxes');

@@ -180,6 +180,7 @@ def scenario():
                Description='for the model test', Tags=TAGS)['Policy']['Arn']
     call('CreatePolicy', PolicyName=f'model2-{RUN}', Path='/model/', PolicyDocument=ALLOW)
     call('GetPolicy', PolicyArn=pol)
+    call('ListAccountAliases')
     call('TagPolicy', PolicyArn=pol, Tags=[{'Key': 'stage', 'Value': 'model'}])
     call('ListPolicyTags', PolicyArn=pol, MaxItems=1)
     call('UntagPolicy', PolicyArn=pol, TagKeys=['stage'])

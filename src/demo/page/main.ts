@@ -84,6 +84,13 @@ let sandboxError = '';
  */
 let ids: Ids = { account: '123456789012', partner: '210987654321' };
 
+/**
+ * The first sandbox request leaves before anything is built: creating a sandbox takes the server
+ * about as long as building the editors takes the browser, so the two overlap (connect takes it).
+ */
+let firstSandbox: Promise<Sandbox> | null = loadSandbox();
+firstSandbox.catch(() => {}); // connect reports it
+
 const changed = () => schedule();
 const editors: Record<'trust' | 'permissions' | 'boundary' | 'session', PolicyEditor> = {
   trust: policyEditor({
@@ -115,6 +122,8 @@ const editors: Record<'trust' | 'permissions' | 'boundary' | 'session', PolicyEd
     onChange: changed,
   }),
 };
+
+performance.mark('rolecall:editors');
 
 // ---- setup <-> controls -------------------------------------------------------------------------
 
@@ -887,6 +896,11 @@ function renderSandbox(): void {
 function newSandboxButton(label = 'Get a new sandbox'): HTMLButtonElement {
   const button = el('button', { type: 'button', class: 'inline' }, label);
   button.addEventListener('click', () => {
+    // The button goes (or is disabled) as the page moves on: keyboard focus goes to the region that
+    // says what happens next rather than falling back to the top of the page.
+    const home = button.closest('#result') ? ui.result : ui.sandbox;
+    home.tabIndex = -1;
+    home.focus();
     button.disabled = true;
     void connect().then((s) => {
       if (s) ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
@@ -904,7 +918,9 @@ function connect(): Promise<Sandbox | null> {
   clearTimeout(retryTimer);
   ui.sandbox.classList.remove('error');
   ui.sandbox.textContent = 'Preparing your sandbox…';
-  sandboxReady = loadSandbox().then(
+  const request = firstSandbox ?? loadSandbox();
+  firstSandbox = null;
+  sandboxReady = request.then(
     (next) => {
       // The setup is written against the sandbox it was made for: placeholders, then the new ids.
       const before = current();

@@ -11,7 +11,10 @@ export interface StepContext {
   ids: Ids;
   assume(options?: { wrongSecret?: boolean }): Promise<void>;
   focus(id: string): void;
-  /** Scrolls the playground to an element (the Result, an editor) so its answer is in view. */
+  /**
+   * Scrolls the playground to an element (the Result, an editor) so its answer is in view; the
+   * Result again once the call has answered, since the answer is taller than "Calling STS…".
+   */
   show(id: string): void;
   /** The sandbox's users and roles, listed with the IAM API (ListUsers, ListRoles). */
   /** Or why they cannot be listed. */
@@ -66,8 +69,8 @@ export const STEPS: Step[] = [
     action: 'Sign with a wrong secret key',
     run(ctx) {
       ctx.apply({ ...ctx.current(), caller: 'admin' });
-      void ctx.assume({ wrongSecret: true });
       ctx.show('result');
+      void ctx.assume({ wrongSecret: true }).then(() => ctx.show('result'));
       return 'STS rejects the signature before looking at any policy: SignatureDoesNotMatch, an authentication failure, not AccessDenied.';
     },
   },
@@ -98,8 +101,8 @@ export const STEPS: Step[] = [
     action: 'Assume the EC2 role as admin',
     run(ctx) {
       ctx.apply({ ...CLASSIC, caller: 'admin' });
-      void ctx.assume();
       ctx.show('result');
+      void ctx.assume().then(() => ctx.show('result'));
       return 'Denied by the trust policy. Add your user to it (step 5 does), then assume again.';
     },
   },
@@ -114,8 +117,8 @@ export const STEPS: Step[] = [
         caller: 'admin',
         duration: 3600,
       });
-      void ctx.assume();
       ctx.show('result');
+      void ctx.assume().then(() => ctx.show('result'));
       return 'Allowed: the Result shows the session\u2019s ARN and credentials counting down to their expiry. Try a duration of 7200 seconds: STS refuses it, the role\u2019s maximum is 3600.';
     },
   },
