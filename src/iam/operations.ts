@@ -48,7 +48,7 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './groups/operations.ts';
-import { listAccountAliases } from './account/operations.ts';
+import { getAccountSummary, listAccountAliases } from './account/operations.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -160,6 +160,7 @@ export const iamOperations: OperationTable = signed({
   GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
   ListAccountAliases: listAccountAliases,
+  GetAccountSummary: getAccountSummary,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

@@ -1,8 +1,18 @@
 /**
  * AWS query-protocol XML rendering. Objects become child elements in insertion order, arrays become
- * `<member>` lists (the shape every query-protocol list uses), `undefined` is omitted.
+ * `<member>` lists (the shape every query-protocol list uses), XmlMaps `<entry>` lists, `undefined`
+ * is omitted.
  */
-export type XmlValue = string | number | boolean | undefined | null | XmlValue[] | XmlObject;
+export type XmlValue =
+  string | number | boolean | undefined | null | XmlValue[] | XmlObject | XmlMap;
+
+/**
+ * A query-protocol map (GetAccountSummary's SummaryMap): `<entry><key>k</key><value>v</value></entry>`
+ * per pair, in order.
+ */
+export class XmlMap {
+  constructor(readonly entries: ReadonlyArray<readonly [string, XmlValue]>) {}
+}
 export interface XmlObject {
   [name: string]: XmlValue;
 }
@@ -33,6 +43,12 @@ function render(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value))
     return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
+  if (value instanceof XmlMap) {
+    const entries = value.entries.map(
+      ([k, v]) => `<entry>${render('key', k)}${render('value', v)}</entry>`,
+    );
+    return `<${name}>${entries.join('')}</${name}>`;
+  }
   if (typeof value === 'object') {
     let inner = '';
     for (const [k, v] of Object.entries(value)) inner += render(k, v);

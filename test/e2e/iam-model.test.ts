@@ -181,6 +181,7 @@ def scenario():
     call('CreatePolicy', PolicyName=f'model2-{RUN}', Path='/model/', PolicyDocument=ALLOW)
     call('GetPolicy', PolicyArn=pol)
     call('ListAccountAliases')
+    call('GetAccountSummary')
     call('TagPolicy', PolicyArn=pol, Tags=[{'Key': 'stage', 'Value': 'model'}])
     call('ListPolicyTags', PolicyArn=pol, MaxItems=1)
     call('UntagPolicy', PolicyArn=pol, TagKeys=['stage'])

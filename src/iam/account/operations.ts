@@ -1,9 +1,14 @@
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
-import type { XmlObject } from '../../protocol/xml.ts';
+import { XmlMap, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../common/authorize.ts';
-import { readPaging } from '../common/paging.ts';
+import { forEachEntity, readPaging } from '../common/paging.ts';
+import { ACCOUNT_QUOTAS } from '../common/quotas.ts';
+import { MAX_GROUPS_PER_USER } from '../groups/record.ts';
+import { IDENTITY, MAX_ATTACHED } from '../identities/record.ts';
+import { MAX_VERSIONS } from '../managed-policies/record.ts';
+import { MAX_KEYS_PER_USER } from '../users/access-key-record.ts';
 
 /**
  * ListAccountAliases (IAM API Reference): an account's alias, for the scripts that print it. rolecall
@@ -19,4 +24,74 @@ export async function listAccountAliases(
   v.check();
   await authorizeIam(ctx, caller, 'iam:ListAccountAliases', '*');
   return { AccountAliases: [], IsTruncated: false };
+}
+
+/**
+ * GetAccountSummary (IAM API Reference): the account's entity counts and the quotas rolecall
+ * enforces, as a SummaryMap. Counts are of what the account holds: users, groups, roles, customer
+ * managed policies (and the versions they keep, `PolicyVersionsInUse`), instance profiles, OpenID
+ * Connect providers (`Providers`), virtual MFA devices and those enabled for a user. rolecall has no
+ * root user, server certificates or signing certificates, so those counts and flags are 0. Reads
+ * every MFA device and policy record of the account (bounded by the quotas); authorized on `*`.
+ */
+export async function getAccountSummary(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  await authorizeIam(ctx, caller, 'iam:GetAccountSummary', '*');
+  const { store } = ctx;
+  const account = caller.account;
+  const count = (kind: keyof typeof ACCOUNT_QUOTAS) =>
+    store.count(account, kind, ACCOUNT_QUOTAS[kind].limit);
+  const [users, groups, roles, policies, profiles, providers] = await Promise.all([
+    count('user'),
+    count('group'),
+    count('role'),
+    count('policy'),
+    count('instanceprofile'),
+    count('oidc'),
+  ]);
+  let mfaDevices = 0;
+  let mfaInUse = 0;
+  await forEachEntity(store, account, 'mfa', (d) => {
+    mfaDevices += 1;
+    if (d.user) mfaInUse += 1;
+  });
+  let versions = 0;
+  await forEachEntity(store, account, 'policy', (p) => void (versions += p.versions.length));
+  const summary: Array<[string, number]> = [
+    ['Users', users],
+    ['UsersQuota', ACCOUNT_QUOTAS.user.limit],
+    ['Groups', groups],
+    ['GroupsQuota', ACCOUNT_QUOTAS.group.limit],
+    ['Roles', roles],
+    ['RolesQuota', ACCOUNT_QUOTAS.role.limit],
+    ['Policies', policies],
+    ['PoliciesQuota', ACCOUNT_QUOTAS.policy.limit],
+    ['PolicyVersionsInUse', versions],
+    ['PolicyVersionsInUseQuota', 10000],
+    ['VersionsPerPolicyQuota', MAX_VERSIONS],
+    ['InstanceProfiles', profiles],
+    ['InstanceProfilesQuota', ACCOUNT_QUOTAS.instanceprofile.limit],
+    ['Providers', providers],
+    ['MFADevices', mfaDevices],
+    ['MFADevicesInUse', mfaInUse],
+    ['AccessKeysPerUserQuota', MAX_KEYS_PER_USER],
+    ['GroupsPerUserQuota', MAX_GROUPS_PER_USER],
+    ['AttachedPoliciesPerUserQuota', MAX_ATTACHED],
+    ['AttachedPoliciesPerGroupQuota', MAX_ATTACHED],
+    ['AttachedPoliciesPerRoleQuota', MAX_ATTACHED],
+    // Document sizes rolecall enforces (src/policy/validate.ts, src/iam/identities/record.ts).
+    ['PolicySizeQuota', 6144],
+    ['UserPolicySizeQuota', IDENTITY.user.inlineLimit],
+    ['GroupPolicySizeQuota', IDENTITY.group.inlineLimit],
+    ['RolePolicySizeQuota', IDENTITY.role.inlineLimit],
+    ['AssumeRolePolicySizeQuota', 2048],
+    ['ServerCertificates', 0],
+    ['ServerCertificatesQuota', 20],
+    ['SigningCertificatesPerUserQuota', 2],
+    ['AccountMFAEnabled', 0],
+    ['AccountAccessKeysPresent', 0],
+    ['AccountPasswordPresent', 0],
+    ['AccountSigningCertificatesPresent', 0],
+    ['GlobalEndpointTokenVersion', 1],
+  ];
+  return { SummaryMap: new XmlMap(summary) };
 }

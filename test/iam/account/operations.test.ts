@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doc, fails, ok, userWithKey } from '../helpers.ts';
+import { doc, fails, ok, TRUST_EC2, unique, userWithKey, xmlAll } from '../helpers.ts';
 
 describe('ListAccountAliases', () => {
   it('answers an empty list (no account has an alias: CreateAccountAlias is not implemented)', async () => {
@@ -12,5 +12,39 @@ describe('ListAccountAliases', () => {
     const nobody = await userWithKey(doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]));
     await fails({ Action: 'ListAccountAliases' }, 403, 'AccessDenied', nobody);
     await fails({ Action: 'ListAccountAliases', MaxItems: '0' }, 400, 'ValidationError');
+  });
+});
+
+describe('GetAccountSummary', () => {
+  /** The SummaryMap as key -> number. */
+  async function summary(): Promise<Record<string, number>> {
+    const body = await ok({ Action: 'GetAccountSummary' });
+    const keys = xmlAll(body, 'key');
+    const values = xmlAll(body, 'value').map(Number);
+    expect(keys.length).toBe(values.length);
+    return Object.fromEntries(keys.map((k, i) => [k, values[i]!]));
+  }
+
+  it("answers the account's counts and quotas as <entry><key/><value/></entry> pairs", async () => {
+    const before = await summary();
+    expect(before.UsersQuota).toBe(5000);
+    expect(before.RolesQuota).toBe(1000);
+    expect(before.AccessKeysPerUserQuota).toBe(2);
+    expect(before.AccountMFAEnabled).toBe(0);
+    await ok({
+      Action: 'CreateRole',
+      RoleName: unique('counted'),
+      AssumeRolePolicyDocument: TRUST_EC2,
+    });
+    await ok({ Action: 'CreateInstanceProfile', InstanceProfileName: unique('counted') });
+    const after = await summary();
+    expect(after.Roles).toBe(before.Roles! + 1);
+    expect(after.InstanceProfiles).toBe(before.InstanceProfiles! + 1);
+    expect(after.Users).toBeGreaterThanOrEqual(1);
+  });
+
+  it('needs iam:GetAccountSummary', async () => {
+    const nobody = await userWithKey(doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]));
+    await fails({ Action: 'GetAccountSummary' }, 403, 'AccessDenied', nobody);
   });
 });
