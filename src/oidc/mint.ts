@@ -1,7 +1,6 @@
-import type { JWTPayload } from 'jose';
+import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import * as z from 'zod/mini';
 import { Errors } from '../protocol/errors.ts';
-import { generateKeyPair, signJwt } from './jwt.ts';
 import type { KeyRing } from '../store/web-identity.ts';
 import { activeKey } from './signing-keys.ts';
 
@@ -128,7 +127,7 @@ export function testClaims(req: MintRequest, issuer: string, now: number): JWTPa
 // One throwaway key per isolate: a bad token costs a signature, not a key generation.
 let throwaway: Promise<CryptoKey> | undefined;
 function otherKey(): Promise<CryptoKey> {
-  throwaway ??= generateKeyPair('RS256').then((k) => k.privateKey);
+  throwaway ??= generateKeyPair('RS256', { modulusLength: 2048 }).then((k) => k.privateKey);
   return throwaway;
 }
 
@@ -144,5 +143,7 @@ export async function signTestToken(options: {
 }): Promise<string> {
   const key = activeKey(options.ring, 'RS256')!;
   const signer = options.otherKey ? await otherKey() : options.privateKey;
-  return signJwt({ alg: 'RS256', kid: key.kid, typ: 'JWT' }, options.claims, signer);
+  return new SignJWT(options.claims)
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .sign(signer);
 }

@@ -1,10 +1,17 @@
-import type { JSONWebKeySet, JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey as JoseKey,
+  type JSONWebKeySet,
+  type JWK,
+} from 'jose';
 import { openSecret, sealSecret } from '../auth/seal.ts';
 import { deriveKeys } from '../auth/secret-keys.ts';
 import { setBounded } from '../store/bounded-map.ts';
 import { AccountClient } from '../accounts/client.ts';
 import type { Env } from '../env.ts';
-import { exportJwk, generateKeyPair, importSigningKey, jwkThumbprint } from './jwt.ts';
 import {
   KvWebIdentityStore,
   type KeyPurpose,
@@ -21,7 +28,7 @@ import {
  * signed before a rotation).
  */
 const KEPT_PER_ALGORITHM = 2;
-const cache = new Map<string, Promise<CryptoKey>>();
+const cache = new Map<string, Promise<JoseKey>>();
 const CACHE_ENTRIES = 256;
 
 const aad = (account: string, purpose: KeyPurpose, kid: string) =>
@@ -31,10 +38,13 @@ export async function generateSigningKey(
   sealSeed: string,
   options: { account: string; purpose: KeyPurpose; alg: SigningAlgorithm; now: number },
 ): Promise<StoredSigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(options.alg, true);
-  const publicJwk = await exportJwk(publicKey);
-  const kid = await jwkThumbprint(publicJwk);
-  const privateJwk = await exportJwk(privateKey);
+  const { privateKey, publicKey } = await generateKeyPair(options.alg, {
+    extractable: true,
+    ...(options.alg === 'RS256' ? { modulusLength: 2048 } : {}),
+  });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const privateJwk = await exportJWK(privateKey);
   const { seal } = await deriveKeys(sealSeed);
   return {
     kid,
@@ -55,7 +65,7 @@ export function privateKeyOf(
   account: string,
   purpose: KeyPurpose,
   key: StoredSigningKey,
-): Promise<CryptoKey> {
+): Promise<JoseKey> {
   const id = `${account}/${purpose}/${key.kid}`;
   let hit = cache.get(id);
   if (!hit) {
@@ -64,7 +74,7 @@ export function privateKeyOf(
       const jwk = JSON.parse(
         await openSecret(seal, key.sealedPrivate, aad(account, purpose, key.kid)),
       ) as JWK;
-      return importSigningKey(jwk, key.alg);
+      return (await importJWK(jwk, key.alg)) as JoseKey;
     })();
     hit.catch(() => cache.delete(id));
     setBounded(cache, id, hit, CACHE_ENTRIES);

@@ -1,8 +1,16 @@
-import type { JSONWebKeySet, JWTPayload, ProtectedHeaderParameters } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import { ByteBoundedCache } from '../policy/byte-cache.ts';
 import { AwsError, WebIdentityErrors } from '../protocol/errors.ts';
 import { TOKEN_ALGORITHMS } from './jwks.ts';
-import { decodeJwt, JwtError, KeySet, verifyJwt } from './jwt.ts';
 
 /** Clock skew tolerated on exp, nbf and iat, in seconds. */
 export const LEEWAY_SECONDS = 60;
@@ -30,7 +38,8 @@ export function peekToken(token: string): PeekedToken {
   let header: ProtectedHeaderParameters;
   let claims: JWTPayload;
   try {
-    ({ header, claims } = decodeJwt(token));
+    header = decodeProtectedHeader(token);
+    claims = decodeJwt(token);
   } catch {
     throw WebIdentityErrors.notJwt();
   }
@@ -44,19 +53,19 @@ export function peekToken(token: string): PeekedToken {
 }
 
 /**
- * Key sets ready to verify with, by their JSON text: a KeySet imports each key into WebCrypto the
- * first time a token names it and keeps it, so one set per distinct content spares
+ * Key sets ready to verify with, by their JSON text: jose imports each key of a set into WebCrypto
+ * the first time a token names it and keeps it in the set, so one set per distinct content spares
  * every later token of the same keys that import. A rotated or changed set is other text, so
  * another entry. Bounded in bytes (each imported key is estimated at 2 KiB over its text).
  */
 const KEY_SETS_BYTES = 512 * 1024;
-const keySets = new ByteBoundedCache<KeySet>(KEY_SETS_BYTES);
+const keySets = new ByteBoundedCache<ReturnType<typeof createLocalJWKSet>>(KEY_SETS_BYTES);
 
-function localKeySet(jwks: JSONWebKeySet): KeySet {
+function localKeySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
   const id = JSON.stringify(jwks);
   let set = keySets.get(id);
   if (set === undefined) {
-    set = new KeySet(jwks);
+    set = createLocalJWKSet(jwks);
     keySets.set(id, set, (jwks.keys?.length ?? 0) * 2048);
   }
   return set;
@@ -74,17 +83,13 @@ export async function verifyToken(
 ): Promise<JWTPayload> {
   const options = {
     algorithms: [...TOKEN_ALGORITHMS],
-    currentDate: now,
+    currentDate: new Date(now),
     clockTolerance: LEEWAY_SECONDS,
     requiredClaims: ['sub', 'aud', 'exp'],
   };
   const attempt = async (stale: boolean) => {
-    const { claims: payload } = await verifyJwt(
-      token,
-      localKeySet(await source.keys(stale)),
-      options,
-    );
-    // iat is checked to be a number only; a token issued in the future is not valid yet.
+    const { payload } = await jwtVerify(token, localKeySet(await source.keys(stale)), options);
+    // jose checks iat only against a maximum age; a token issued in the future is not valid yet.
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + LEEWAY_SECONDS) {
       throw WebIdentityErrors.invalid();
     }
@@ -94,7 +99,7 @@ export async function verifyToken(
     try {
       return await attempt(false);
     } catch (e) {
-      if (!(e instanceof JwtError && e.failure === 'noKey') || !source.refreshable) throw e;
+      if (!(e instanceof errors.JWKSNoMatchingKey) || !source.refreshable) throw e;
       return await attempt(true);
     }
   } catch (e) {
@@ -104,26 +109,21 @@ export async function verifyToken(
 
 function toAwsError(e: unknown, token: string, now: number): AwsError {
   if (e instanceof AwsError) return e;
-  if (e instanceof JwtError) {
-    switch (e.failure) {
-      case 'expired':
-        return WebIdentityErrors.expired(
-          Math.floor(now / 1000),
-          Number(decodeJwt(token).claims.exp),
-        );
-      case 'claim':
-        return e.reason === 'missing'
-          ? WebIdentityErrors.missingClaim(e.claim!)
-          : WebIdentityErrors.invalid();
-      case 'malformed':
-        return WebIdentityErrors.notJwt();
-      case 'unsupported':
-      case 'keys':
-        return WebIdentityErrors.unusableKeys();
-      default:
-        return WebIdentityErrors.invalid();
-    }
+  if (e instanceof errors.JWTExpired) {
+    const exp = Number(decodeJwt(token).exp);
+    return WebIdentityErrors.expired(Math.floor(now / 1000), exp);
   }
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    return e.reason === 'missing'
+      ? WebIdentityErrors.missingClaim(e.claim)
+      : WebIdentityErrors.invalid();
+  }
+  if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid)
+    return WebIdentityErrors.notJwt();
+  if (e instanceof errors.JOSENotSupported || e instanceof errors.JWKSInvalid) {
+    return WebIdentityErrors.unusableKeys();
+  }
+  if (e instanceof errors.JOSEError) return WebIdentityErrors.invalid();
   // WebCrypto refusing a malformed key from the set: the provider's keys are unusable.
   if (e instanceof TypeError || (e instanceof Error && e.name === 'DataError')) {
     return WebIdentityErrors.unusableKeys();

@@ -1,6 +1,6 @@
 import { Hono } from 'hono/tiny';
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import type { Env } from '../env.ts';
-import { KeySet, signJwt, verifyJwt } from '../oidc/jwt.ts';
 import type { MintRequest } from '../oidc/mint.ts';
 import { activeKey, keyRingWith, privateKeyOf, publicJwks } from '../oidc/signing-keys.ts';
 import { testIssuerUrl } from '../oidc/test-issuer.ts';
@@ -56,18 +56,14 @@ oidcRunnerRoutes.post('/:account/github/runner', async (c) => {
   });
   const key = activeKey(ring, 'RS256')!;
   const seconds = Math.floor(info.now / 1000);
-  const requestToken = await signJwt(
-    { alg: 'RS256', kid: key.kid, typ: 'JWT' },
-    {
-      [MINT_CLAIM]: request,
-      iss: testIssuerUrl(info.host!, account),
-      aud: REQUEST_AUDIENCE,
-      sub: caller.arn,
-      iat: seconds,
-      exp: seconds + REQUEST_TOKEN_SECONDS,
-    },
-    await privateKeyOf(c.env.SEAL_KEY, account, 'test-issuer', key),
-  );
+  const requestToken = await new SignJWT({ [MINT_CLAIM]: request })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setIssuer(testIssuerUrl(info.host!, account))
+    .setAudience(REQUEST_AUDIENCE)
+    .setSubject(caller.arn)
+    .setIssuedAt(seconds)
+    .setExpirationTime(seconds + REQUEST_TOKEN_SECONDS)
+    .sign(await privateKeyOf(c.env.SEAL_KEY, account, 'test-issuer', key));
   const origin = new URL(c.req.url).origin;
   // Tokens are credentials: never stored by a cache (as OAuth 2.0 token answers, RFC 6749 5.1).
   c.header('Cache-Control', 'no-store');
@@ -89,13 +85,13 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   const ring = await new KvWebIdentityStore(c.env.IAM).getKeyRing(account, 'test-issuer');
   let request: MintRequest;
   try {
-    const { claims } = await verifyJwt(bearer, new KeySet(publicJwks(ring)), {
+    const { payload } = await jwtVerify(bearer, createLocalJWKSet(publicJwks(ring)), {
       issuer: testIssuerUrl(url.host, account),
       audience: REQUEST_AUDIENCE,
       algorithms: ['RS256'],
-      currentDate: now,
+      currentDate: new Date(now),
     });
-    request = parseMintRequest(claims[MINT_CLAIM]);
+    request = parseMintRequest(payload[MINT_CLAIM]);
   } catch {
     return unauthorized();
   }

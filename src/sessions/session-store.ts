@@ -15,19 +15,19 @@ export class SessionStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    // One row per session, found by its access key id (the token names it with the session id, which
-    // must match) and swept by expiry: the table (rows appended in order), its key's index and the
-    // expiry index. The earlier table also indexed the session id, a fourth b-tree written per
-    // session. Not WITHOUT ROWID: rows of ~700 bytes would spread over the key's random order (SQLite
-    // advises it for rows under about 1/20 of a page).
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS live_sessions (
-      access_key_id TEXT PRIMARY KEY,
+    // One row per session in two b-trees: the table, ordered by `slot` (the expiry in milliseconds
+    // times SLOTS, plus a slot number that keeps rows expiring in the same millisecond apart), so
+    // the alarm deletes a range at its start and finds the next expiry at its first row; and the
+    // index of the access key id, by which a session is found (the token names it, with the
+    // session id, which must match). A separate expiry index would be a third b-tree written per
+    // session, for what the table's own order already gives.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS session_rows (
+      slot INTEGER PRIMARY KEY,
+      access_key_id TEXT NOT NULL UNIQUE,
       id TEXT NOT NULL,
-      expires_at INTEGER NOT NULL,
       record TEXT NOT NULL
     )`);
-    this.sql.exec('CREATE INDEX IF NOT EXISTS live_sessions_expiry ON live_sessions (expires_at)');
-    migrateSessionsTable(this.sql);
+    migrateSessionTables(this.sql);
   }
 
   /**
@@ -35,14 +35,7 @@ export class SessionStore extends DurableObject<Env> {
    * key id, which the caller then draws again.
    */
   async put(session: StoredSession): Promise<boolean> {
-    const written = this.sql.exec(
-      'INSERT INTO live_sessions (access_key_id, id, expires_at, record) VALUES (?, ?, ?, ?) ON CONFLICT (access_key_id) DO NOTHING',
-      session.accessKeyId,
-      session.id,
-      session.expiresAt,
-      session.record,
-    ).rowsWritten;
-    if (written === 0) return false;
+    if (!insertSession(this.sql, session)) return false;
     // The alarm only moves earlier: a later expiry is found when the alarm runs, so most puts
     // write the row alone (one storage commit, not a row and an alarm).
     if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
@@ -51,6 +44,15 @@ export class SessionStore extends DurableObject<Env> {
       this.armedAt = session.expiresAt;
     }
     return true;
+  }
+
+  private row(accessKeyId: string) {
+    return this.sql
+      .exec<{ slot: number; id: string; record: string }>(
+        'SELECT slot, id, record FROM session_rows WHERE access_key_id = ?',
+        accessKeyId,
+      )
+      .toArray()[0];
   }
 
   /**
@@ -67,38 +69,35 @@ export class SessionStore extends DurableObject<Env> {
    * sessions whose shard was chosen by the key (shardFor(account, accessKeyId)) are found by it.
    */
   getByAccessKey(accessKeyId: string, now: number): StoredLookup {
-    const row = this.sql
-      .exec<{ id: string; expires_at: number; record: string }>(
-        'SELECT id, expires_at, record FROM live_sessions WHERE access_key_id = ?',
-        accessKeyId,
-      )
-      .toArray()[0];
+    const row = this.row(accessKeyId);
     if (!row) return { status: 'unknown' };
-    if (now >= row.expires_at) return { status: 'expired' };
+    if (now >= expiryOf(row.slot)) return { status: 'expired' };
     return { status: 'active', id: row.id, record: row.record };
   }
 
   /** Deletes the session; false when it was not there. */
   revoke(accessKeyId: string, id: string): boolean {
     return (
-      this.sql.exec('DELETE FROM live_sessions WHERE access_key_id = ? AND id = ?', accessKeyId, id)
+      this.sql.exec('DELETE FROM session_rows WHERE access_key_id = ? AND id = ?', accessKeyId, id)
         .rowsWritten > 0
     );
   }
 
   count(): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM live_sessions').one().n;
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM session_rows').one().n;
   }
 
   async alarm(): Promise<void> {
-    this.sql.exec('DELETE FROM live_sessions WHERE expires_at <= ?', Date.now());
+    // Expired at `now`: expiresAt <= now, that is slot < (now + 1) * SLOTS.
+    this.sql.exec('DELETE FROM session_rows WHERE slot < ?', (Date.now() + 1) * SLOTS);
     await this.arm();
   }
 
   private async arm(): Promise<void> {
-    const next = this.sql
-      .exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM live_sessions')
-      .one().t;
+    const first = this.sql
+      .exec<{ slot: number | null }>('SELECT MIN(slot) AS slot FROM session_rows')
+      .one().slot;
+    const next = first === null ? null : expiryOf(first);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
     this.armedAt = next;
@@ -106,16 +105,61 @@ export class SessionStore extends DurableObject<Env> {
 }
 
 /**
- * Objects written by earlier versions keep their sessions in a `sessions` table keyed by session id:
- * its rows move to `live_sessions` once, when the object first starts with this version.
+ * Rows a millisecond of expiry holds. A slot (expiry in ms x SLOTS + n) stays an exact integer in
+ * JavaScript while expiries are below 2^53 / SLOTS ms, which is past the year 2200.
  */
-export function migrateSessionsTable(sql: SqlStorage): void {
+const SLOTS = 1024;
+
+function expiryOf(slot: number): number {
+  return Math.floor(slot / SLOTS);
+}
+
+/** Writes a session's row; false when its access key id is taken. */
+function insertSession(sql: SqlStorage, session: StoredSession): boolean {
+  // A taken slot (another row expiring in the same millisecond drew it) is drawn again; a taken
+  // access key id is refused.
+  for (let tries = 0; tries < SLOTS; tries++) {
+    const written = sql.exec(
+      'INSERT INTO session_rows (slot, access_key_id, id, record) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      session.expiresAt * SLOTS + Math.floor(Math.random() * SLOTS),
+      session.accessKeyId,
+      session.id,
+      session.record,
+    ).rowsWritten;
+    if (written > 0) return true;
+    const taken = sql
+      .exec('SELECT 1 FROM session_rows WHERE access_key_id = ?', session.accessKeyId)
+      .toArray();
+    if (taken.length > 0) return false;
+  }
+  throw new Error(`no free slot for sessions expiring at ${session.expiresAt}`);
+}
+
+/**
+ * Objects written by earlier versions keep their sessions in `live_sessions` (keyed by access key
+ * id, with an expiry index) or, earlier still, `sessions` (keyed by session id): their rows move to
+ * `session_rows` once, when the object first starts with this version.
+ */
+export function migrateSessionTables(sql: SqlStorage): void {
   const old = sql
-    .exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'")
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('live_sessions', 'sessions')",
+    )
     .toArray();
-  if (old.length === 0) return;
-  sql.exec(
-    'INSERT OR IGNORE INTO live_sessions (access_key_id, id, expires_at, record) SELECT access_key_id, id, expires_at, record FROM sessions',
-  );
-  sql.exec('DROP TABLE sessions');
+  for (const { name } of old) {
+    const rows = sql.exec<{
+      access_key_id: string;
+      id: string;
+      expires_at: number;
+      record: string;
+    }>(`SELECT access_key_id, id, expires_at, record FROM ${name}`);
+    for (const row of rows.toArray())
+      insertSession(sql, {
+        accessKeyId: row.access_key_id,
+        id: row.id,
+        expiresAt: row.expires_at,
+        record: row.record,
+      });
+    sql.exec(`DROP TABLE ${name}`);
+  }
 }

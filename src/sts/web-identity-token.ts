@@ -1,6 +1,5 @@
 import { nameRecord, setName } from '../policy/index.ts';
-import type { JWTPayload } from 'jose';
-import { signJwt } from '../oidc/jwt.ts';
+import { SignJWT, type JWTPayload } from 'jose';
 import { authorize } from '../caller/authorize.ts';
 import type { Caller } from '../caller/types.ts';
 import type { OperationContext } from '../operation.ts';
@@ -118,11 +117,9 @@ export async function getWebIdentityToken(
       'The requested token payload size exceeds the maximum allowed size. Reduce the number of request tags included in the GetWebIdentityToken API call to reduce the token payload size.',
     );
   }
-  const token = await signJwt(
-    { alg: key.alg, kid: key.kid, typ: 'JWT' },
-    claims,
-    await privateKeyOf(env.SEAL_KEY, caller.account, 'outbound', key),
-  );
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .sign(await privateKeyOf(env.SEAL_KEY, caller.account, 'outbound', key));
   return {
     WebIdentityToken: token,
     Expiration: new Date(seconds * 1000 + duration * 1000).toISOString(),

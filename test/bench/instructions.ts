@@ -2,7 +2,8 @@
  * Instructions per request of the `npm start` server, counted by valgrind's callgrind on workerd:
  * repeatable on a shared machine where CPU time is not (neighbours, frequency, caches).
  *
- *   node test/bench/instructions.ts AssumeRole [requests]   (INSTRUCTIONS_WARMUP=500 before them)
+ *   node test/bench/instructions.ts AssumeRole [requests]   (INSTRUCTIONS_WARMUP=500 before them;
+ *   INSTRUCTIONS_CONCURRENCY=8 keeps 8 requests in flight, as the HTTP benchmark's connections do)
  *
  * Starts the server with workerd under callgrind (MINIFLARE_WORKERD_PATH), runs the HTTP
  * benchmark's workload of that name (test/bench/http.ts) once to warm up, then counts the
@@ -59,8 +60,18 @@ async function dumpTotal(): Promise<number> {
   return total;
 }
 
+/** Requests in flight at once (INSTRUCTIONS_CONCURRENCY, default 1: one after another). */
+const concurrency = Number(process.env.INSTRUCTIONS_CONCURRENCY ?? 1);
+
 async function send(server: Server, w: Workload, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, () => sendSome(server, w, () => next++, n)),
+  );
+}
+
+async function sendSome(server: Server, w: Workload, take: () => number, n: number) {
+  for (let i = take(); i < n; i = take()) {
     const c = w.calls[i % w.calls.length];
     const res = await fetch(server.url + c.path, {
       method: c.method,

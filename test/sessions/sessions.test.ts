@@ -5,7 +5,7 @@ import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
 import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../../src/sessions/revoke.ts';
-import { migrateSessionsTable } from '../../src/sessions/session-store.ts';
+import { migrateSessionTables } from '../../src/sessions/session-store.ts';
 import type { SessionRecord } from '../../src/sessions/types.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
@@ -134,43 +134,76 @@ describe('session rows', () => {
     expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
   });
 
-  it('sessions stored by the earlier table (keyed by session id) move to the new one', async () => {
-    const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'moved' });
-    const { stub, key, id } = await stubFor(creds);
-    await runInDurableObject(stub, (_o, state) => {
-      const sql = state.storage.sql;
-      const row = sql
-        .exec<{ expires_at: number; record: string }>(
-          'SELECT expires_at, record FROM live_sessions WHERE access_key_id = ?',
-          key,
-        )
-        .one();
-      // The earlier version's table, holding this session; the new table without it.
-      sql.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, access_key_id TEXT NOT NULL,
+  it.each([
+    [
+      'sessions (keyed by session id)',
+      `CREATE TABLE sessions (id TEXT PRIMARY KEY, access_key_id TEXT NOT NULL,
         source_arn TEXT NOT NULL, issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-        record TEXT NOT NULL)`);
-      sql.exec(
-        'INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)',
-        id,
-        key,
-        'arn:aws:iam::123456789012:role/demo-readonly',
-        Date.now(),
-        row.expires_at,
-        row.record,
+        record TEXT NOT NULL)`,
+      'INSERT INTO sessions (id, access_key_id, source_arn, issued_at, expires_at, record) VALUES (?, ?, ?, ?, ?, ?)',
+    ],
+    [
+      'live_sessions (keyed by access key id, with an expiry index)',
+      `CREATE TABLE live_sessions (access_key_id TEXT PRIMARY KEY, id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL, record TEXT NOT NULL)`,
+      'INSERT INTO live_sessions (id, access_key_id, expires_at, record) VALUES (?, ?, ?, ?)',
+    ],
+  ])(
+    'sessions stored by an earlier table, %s, move to the current one',
+    async (_, create, insert) => {
+      const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: 'moved' });
+      const { stub, key, id } = await stubFor(creds);
+      const before = await stub.get(key, id, Date.now());
+      if (before.status !== 'active') throw new Error('no session');
+      const { expiresAt } = JSON.parse(before.record) as SessionRecord;
+      await runInDurableObject(stub, (_o, state) => {
+        const sql = state.storage.sql;
+        // The earlier version's table, holding this session; the current table without it.
+        sql.exec(create);
+        const values = insert.startsWith('INSERT INTO sessions')
+          ? [id, key, role('demo-readonly'), Date.now(), expiresAt, before.record]
+          : [id, key, expiresAt, before.record];
+        sql.exec(insert, ...values);
+        sql.exec('DELETE FROM session_rows WHERE access_key_id = ?', key);
+      });
+      expect((await call({ Action: 'GetCallerIdentity' }, creds)).code).toBe(
+        'InvalidClientTokenId',
       );
-      sql.exec('DELETE FROM live_sessions WHERE access_key_id = ?', key);
-    });
-    expect((await call({ Action: 'GetCallerIdentity' }, creds)).code).toBe('InvalidClientTokenId');
-    await runInDurableObject(stub, (_o, state) => migrateSessionsTable(state.storage.sql));
-    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
-    const tables = await runInDurableObject(stub, (_o, state) =>
-      state.storage.sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .toArray()
-        .map((t) => t.name),
-    );
-    expect(tables).toContain('live_sessions');
-    expect(tables).not.toContain('sessions');
+      await runInDurableObject(stub, (_o, state) => migrateSessionTables(state.storage.sql));
+      expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+      expect(await stub.get(key, id, expiresAt - 1)).toEqual(before);
+      expect((await stub.get(key, id, expiresAt)).status).toBe('expired');
+      const tables = await runInDurableObject(stub, (_o, state) =>
+        state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+          .toArray()
+          .map((t) => t.name),
+      );
+      expect(tables).toContain('session_rows');
+      expect(tables).not.toContain('sessions');
+      expect(tables).not.toContain('live_sessions');
+    },
+  );
+
+  it('sessions expiring in the same millisecond are all kept, and the alarm removes exactly the expired', async () => {
+    const shard = env.SESSIONS.get(env.SESSIONS.idFromName(`slots-${crypto.randomUUID()}`));
+    const t = Date.now() + 60_000;
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      accessKeyId: `ASIAEXAMPLE${i}`,
+      id: `id-${i}`,
+      expiresAt: i < 150 ? t : t + 1,
+      record: '{}',
+    }));
+    for (const row of rows) expect(await shard.put(row)).toBe(true);
+    expect(await shard.count()).toBe(200);
+    expect((await shard.get('ASIAEXAMPLE7', 'id-7', t - 1)).status).toBe('active');
+    expect((await shard.get('ASIAEXAMPLE7', 'id-7', t)).status).toBe('expired');
+    expect((await shard.get('ASIAEXAMPLE170', 'id-170', t)).status).toBe('active');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(t);
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    expect(await shard.count()).toBe(50);
+    expect(await runInDurableObject(shard, (_o, state) => state.storage.getAlarm())).toBe(t + 1);
   });
 });
 

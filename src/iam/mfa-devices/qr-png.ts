@@ -1,5 +1,5 @@
+import { encode } from 'uqr';
 import { concatBytes } from '../../auth/encoding.ts';
-import { qrEncode } from './qr.ts';
 
 /** Pixels per QR module, and the quiet zone in modules (ISO/IEC 18004 asks for 4). */
 const SCALE = 4;
@@ -10,17 +10,16 @@ const QUIET_ZONE = 4;
  * returns as QRCodePNG for `otpauth://totp/...` so an authenticator app can scan it.
  */
 export async function qrPng(text: string): Promise<Uint8Array> {
-  const qr = qrEncode(text);
-  const modules = qr.size + 2 * QUIET_ZONE;
-  const width = modules * SCALE;
+  const qr = encode(text, { ecc: 'M', border: QUIET_ZONE });
+  const width = qr.size * SCALE;
   const rowBytes = Math.ceil(width / 8);
   // Each scanline: filter type 0, then pixels, 1 bit each, most significant bit first; 1 is white.
   const raw = new Uint8Array((rowBytes + 1) * width);
   for (let y = 0; y < width; y++) {
-    const row = qr.modules[Math.floor(y / SCALE) - QUIET_ZONE];
+    const row = qr.data[Math.floor(y / SCALE)]!;
     const at = y * (rowBytes + 1);
     for (let x = 0; x < width; x++) {
-      if (!row?.[Math.floor(x / SCALE) - QUIET_ZONE]) raw[at + 1 + (x >> 3)]! |= 0x80 >> (x & 7);
+      if (!row[Math.floor(x / SCALE)]) raw[at + 1 + (x >> 3)]! |= 0x80 >> (x & 7);
     }
   }
   const header = new Uint8Array(13);
