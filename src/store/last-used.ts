@@ -6,8 +6,8 @@ import { accountKeyExpiration } from './kv.ts';
  * RoleLastUsed). Key schema (also in docs/internals.md):
  *   acct/<account>/lastused/<id>   LastUse; <id> is the access key id (AKIA…) or the role's unique id (AROA…)
  *
- * Tracking is coarse, as IAM's own is ("recent activity usually appears within four hours", IAM
- * User Guide, last accessed information): an isolate records an id's use at most once per
+ * Tracking is coarse, as IAM's own is ("Recent activity usually appears within four hours", IAM
+ * API Reference, GenerateServiceLastAccessedDetails): an isolate records an id's use at most once per
  * RECORD_INTERVAL_MS, so a key signing thousands of requests costs one KV write per interval per
  * isolate, never a write per request; the hot path is one lookup in an in-memory map. The first use
  * an isolate sees is always recorded, at once, so "use a key, then ask when it was last used" answers
