@@ -48,7 +48,13 @@ import {
   listGroupsForUser,
   updateGroup,
 } from './groups/operations.ts';
-import { getAccountSummary, listAccountAliases } from './account/operations.ts';
+import {
+  getAccountPasswordPolicy,
+  getAccountSummary,
+  listAccountAliases,
+  listSAMLProviders,
+  listServerCertificates,
+} from './account/operations.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -174,6 +180,9 @@ export const iamOperations: OperationTable = signed({
 
   ListAccountAliases: listAccountAliases,
   GetAccountSummary: getAccountSummary,
+  GetAccountPasswordPolicy: getAccountPasswordPolicy,
+  ListSAMLProviders: listSAMLProviders,
+  ListServerCertificates: listServerCertificates,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,

@@ -1,8 +1,10 @@
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
+import { Errors } from '../../protocol/errors.ts';
 import { XmlMap, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../common/authorize.ts';
+import { checkPathPrefix } from '../common/constraints.ts';
 import { forEachEntity, readPaging } from '../common/paging.ts';
 import { ACCOUNT_QUOTAS } from '../common/quotas.ts';
 import { MAX_GROUPS_PER_USER } from '../groups/record.ts';
@@ -94,4 +96,41 @@ export async function getAccountSummary(ctx: OperationContext, caller: Caller): 
     ['GlobalEndpointTokenVersion', 1],
   ];
   return { SummaryMap: new XmlMap(summary) };
+}
+
+/**
+ * GetAccountPasswordPolicy: rolecall keeps no console passwords and so no password policy, and IAM
+ * answers an account without a custom one NoSuchEntity (IAM API Reference, GetAccountPasswordPolicy:
+ * "If no password policy is defined for the account, the command returns a NoSuchEntity error").
+ */
+export async function getAccountPasswordPolicy(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  await authorizeIam(ctx, caller, 'iam:GetAccountPasswordPolicy', '*');
+  throw Errors.noSuchEntity(
+    `The Password Policy with domain name ${caller.account} cannot be found.`,
+  );
+}
+
+/**
+ * ListSAMLProviders and ListServerCertificates: rolecall keeps neither (AssumeRoleWithSAML and
+ * UploadServerCertificate are not implemented), so both lists are empty, as for an account without
+ * them; their parameters are checked as IAM checks them.
+ */
+export async function listSAMLProviders(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
+  await authorizeIam(ctx, caller, 'iam:ListSAMLProviders', '*');
+  return { SAMLProviderList: [] };
+}
+
+export async function listServerCertificates(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<XmlObject> {
+  const v = new Constraints();
+  checkPathPrefix(v, ctx.params.get('PathPrefix'));
+  readPaging(ctx.params, v);
+  v.check();
+  await authorizeIam(ctx, caller, 'iam:ListServerCertificates', '*');
+  return { ServerCertificateMetadataList: [], IsTruncated: false };
 }

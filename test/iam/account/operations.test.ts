@@ -48,3 +48,18 @@ describe('GetAccountSummary', () => {
     await fails({ Action: 'GetAccountSummary' }, 403, 'AccessDenied', nobody);
   });
 });
+
+describe('what rolecall keeps none of: answered as for an account without it', () => {
+  it('GetAccountPasswordPolicy: NoSuchEntity, worded as IAM words it', async () => {
+    const a = await fails({ Action: 'GetAccountPasswordPolicy' }, 404, 'NoSuchEntity');
+    expect(a.message).toBe('The Password Policy with domain name 123456789012 cannot be found.');
+  });
+
+  it('ListSAMLProviders and ListServerCertificates: empty lists; PathPrefix checked', async () => {
+    const saml = await ok({ Action: 'ListSAMLProviders' });
+    expect(saml).toMatch(/<SAMLProviderList\s*\/>|<SAMLProviderList><\/SAMLProviderList>/);
+    const certs = await ok({ Action: 'ListServerCertificates', PathPrefix: '/' });
+    expect(certs).toContain('<IsTruncated>false</IsTruncated>');
+    await fails({ Action: 'ListServerCertificates', PathPrefix: 'nope' }, 400, 'ValidationError');
+  });
+});
