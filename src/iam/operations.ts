@@ -17,11 +17,7 @@ import {
   removeClientIDFromOpenIDConnectProvider,
   updateOpenIDConnectProviderThumbprint,
 } from './oidc-providers/operations.ts';
-import {
-  listOpenIDConnectProviderTags,
-  tagOpenIDConnectProvider,
-  untagOpenIDConnectProvider,
-} from './oidc-providers/tag-operations.ts';
+import { providerTagOperations } from './oidc-providers/tag-operations.ts';
 import {
   disableOutboundWebIdentityFederation,
   enableOutboundWebIdentityFederation,
@@ -39,7 +35,7 @@ import {
   listPolicyVersions,
   setDefaultPolicyVersion,
 } from './managed-policies/operations.ts';
-import { listPolicyTags, tagPolicy, untagPolicy } from './managed-policies/tag-operations.ts';
+import { policyTagOperations } from './managed-policies/tag-operations.ts';
 import {
   createGroup,
   deleteGroup,
@@ -63,10 +59,8 @@ import {
   getInstanceProfile,
   listInstanceProfiles,
   listInstanceProfilesForRole,
-  listInstanceProfileTags,
   removeRoleFromInstanceProfile,
-  tagInstanceProfile,
-  untagInstanceProfile,
+  instanceProfileTagOperations,
 } from './instance-profiles/operations.ts';
 import { addUserToGroup, removeUserFromGroup } from './groups/membership.ts';
 import { identityPolicyOperations } from './identities/identity-policy-operations.ts';
@@ -114,9 +108,7 @@ export const iamOperations: OperationTable = signed({
   AddRoleToInstanceProfile: addRoleToInstanceProfile,
   RemoveRoleFromInstanceProfile: removeRoleFromInstanceProfile,
   ListInstanceProfilesForRole: listInstanceProfilesForRole,
-  TagInstanceProfile: tagInstanceProfile,
-  UntagInstanceProfile: untagInstanceProfile,
-  ListInstanceProfileTags: listInstanceProfileTags,
+  ...instanceProfileTagOperations,
 
   CreateUser: createUser,
   GetUser: getUser,
@@ -159,9 +151,7 @@ export const iamOperations: OperationTable = signed({
   DeletePolicy: deletePolicy,
   ListPolicies: listPolicies,
   ListEntitiesForPolicy: listEntitiesForPolicy,
-  TagPolicy: tagPolicy,
-  UntagPolicy: untagPolicy,
-  ListPolicyTags: listPolicyTags,
+  ...policyTagOperations,
 
   CreateOpenIDConnectProvider: createOpenIDConnectProvider,
   GetOpenIDConnectProvider: getOpenIDConnectProvider,
@@ -170,9 +160,7 @@ export const iamOperations: OperationTable = signed({
   AddClientIDToOpenIDConnectProvider: addClientIDToOpenIDConnectProvider,
   RemoveClientIDFromOpenIDConnectProvider: removeClientIDFromOpenIDConnectProvider,
   UpdateOpenIDConnectProviderThumbprint: updateOpenIDConnectProviderThumbprint,
-  TagOpenIDConnectProvider: tagOpenIDConnectProvider,
-  UntagOpenIDConnectProvider: untagOpenIDConnectProvider,
-  ListOpenIDConnectProviderTags: listOpenIDConnectProviderTags,
+  ...providerTagOperations,
 
   EnableOutboundWebIdentityFederation: enableOutboundWebIdentityFederation,
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,

@@ -11,18 +11,8 @@ import { IamErrors } from '../common/errors.ts';
 import { forEachEntity, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import { checkAccountQuota } from '../common/quotas.ts';
 import { resourceContext } from '../common/resource-context.ts';
-import {
-  addTags,
-  checkTagKeys,
-  checkTags,
-  readTagKeysToRemove,
-  readTags,
-  readTagsToAdd,
-  removeTags,
-  requestTagContext,
-  tagsPage,
-  tagsXml,
-} from '../common/tags.ts';
+import { checkTagKeys, checkTags, readTags, tagsXml } from '../common/tags.ts';
+import { tagOperations } from '../common/tag-operations.ts';
 import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { roleXml } from '../roles/record.ts';
 import { displayedTrustPolicy } from '../roles/trust-principals.ts';
@@ -279,50 +269,13 @@ export async function removeRoleFromInstanceProfile(
   return undefined;
 }
 
-export async function tagInstanceProfile(
-  ctx: OperationContext,
-  caller: Caller,
-): Promise<undefined> {
-  const v = new Constraints();
-  const name = readProfileName(ctx, v);
-  const tags = readTagsToAdd(ctx.params, v);
-  v.check();
-  const profile = await authorizedProfile(
-    ctx,
-    caller,
-    name,
-    'iam:TagInstanceProfile',
-    requestTagContext(tags),
-  );
-  profile.tags = addTags(profile.tags, tags, 'TagsPerInstanceProfile');
-  await ctx.store.put(caller.account, 'instanceprofile', profile.name, profile);
-  return undefined;
-}
-
-export async function untagInstanceProfile(
-  ctx: OperationContext,
-  caller: Caller,
-): Promise<undefined> {
-  const v = new Constraints();
-  const name = readProfileName(ctx, v);
-  const keys = readTagKeysToRemove(ctx.params, v);
-  v.check();
-  const profile = await authorizedProfile(ctx, caller, name, 'iam:UntagInstanceProfile', {
-    'aws:TagKeys': keys,
-  });
-  profile.tags = removeTags(profile.tags, keys);
-  await ctx.store.put(caller.account, 'instanceprofile', profile.name, profile);
-  return undefined;
-}
-
-export async function listInstanceProfileTags(
-  ctx: OperationContext,
-  caller: Caller,
-): Promise<XmlObject> {
-  const v = new Constraints();
-  const name = readProfileName(ctx, v);
-  const paging = readPaging(ctx.params, v);
-  v.check();
-  const profile = await authorizedProfile(ctx, caller, name, 'iam:ListInstanceProfileTags');
-  return tagsPage(profile.tags, paging);
-}
+/** TagInstanceProfile, UntagInstanceProfile, ListInstanceProfileTags. */
+export const instanceProfileTagOperations = tagOperations<InstanceProfileRecord>({
+  noun: 'InstanceProfile',
+  quota: 'TagsPerInstanceProfile',
+  readId: readProfileName,
+  authorized: (ctx, caller, name, action, context) =>
+    authorizedProfile(ctx, caller, name, action, context),
+  save: (ctx, caller, record) =>
+    ctx.store.put(caller.account, 'instanceprofile', record.name, record),
+});
