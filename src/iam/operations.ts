@@ -53,6 +53,7 @@ import {
   listSAMLProviders,
   listServerCertificates,
 } from './account/operations.ts';
+import { getAccountAuthorizationDetails } from './account/authorization-details.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -171,6 +172,7 @@ export const iamOperations: OperationTable = signed({
   CreateAccountAlias: createAccountAlias,
   DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
+  GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,
