@@ -45,6 +45,8 @@ import {
   updateGroup,
 } from './groups/operations.ts';
 import {
+  createAccountAlias,
+  deleteAccountAlias,
   getAccountPasswordPolicy,
   getAccountSummary,
   listAccountAliases,
@@ -166,6 +168,8 @@ export const iamOperations: OperationTable = signed({
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
   GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
+  CreateAccountAlias: createAccountAlias,
+  DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,

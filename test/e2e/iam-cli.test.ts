@@ -290,6 +290,21 @@ describe('aws iam (Debian awscli v2)', () => {
     ]);
     expect(results[0]!.MatchedStatements[0]!.SourcePolicyId).toBe('PolicyInputList.1');
   });
+
+  it('create-account-alias, list-account-aliases, delete-account-alias', async () => {
+    expect(await ok(['iam', 'list-account-aliases'])).toEqual({ AccountAliases: [] });
+    await ok(['iam', 'create-account-alias', '--account-alias', 'cli-corp']);
+    await ok(['iam', 'create-account-alias', '--account-alias', 'cli-corp']);
+    expect((await ok(['iam', 'list-account-aliases'])).AccountAliases).toEqual(['cli-corp']);
+    const bad = await error(
+      ['iam', 'create-account-alias', '--account-alias', 'Cli--Corp'],
+      'ValidationError',
+    );
+    expect(bad).toContain("Value 'Cli--Corp' at 'accountAlias' failed to satisfy constraint");
+    await ok(['iam', 'delete-account-alias', '--account-alias', 'cli-corp']);
+    await error(['iam', 'delete-account-alias', '--account-alias', 'cli-corp'], 'NoSuchEntity');
+    expect(await ok(['iam', 'list-account-aliases'])).toEqual({ AccountAliases: [] });
+  });
 });
 
 describe('@aws-sdk/client-iam', () => {
