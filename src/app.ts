@@ -33,8 +33,32 @@ app.route('/', queryRoutes);
 app.onError(jsonErrors);
 app.notFound(routeNotFound);
 
+type Fetch = (request: Request, env: Env, ctx?: ExecutionContext) => Response | Promise<Response>;
+
+/**
+ * Every answer says `X-Content-Type-Options: nosniff`: JSON and XML answers echo what requests sent
+ * (names, ids, messages), and a browser must never read one as a script, a style sheet or HTML.
+ * AWS's STS and IAM do not send it (their answers carry Content-Type, Content-Length, Date and
+ * x-amzn-RequestId); AWS clients ignore a header they do not read, so adding it breaks none.
+ */
+export function withNosniff(fetch: Fetch): Fetch {
+  return async (request, env, ctx) => {
+    const response = await fetch(request, env, ctx);
+    try {
+      response.headers.set('X-Content-Type-Options', 'nosniff');
+      return response;
+    } catch {
+      // Immutable headers (a response passed through as fetched): a copy takes the header.
+      const copy = new Response(response.body, response);
+      copy.headers.set('X-Content-Type-Options', 'nosniff');
+      return copy;
+    }
+  };
+}
+
 /**
  * The Worker's fetch handler: the routes, behind the per-client-IP limits of requests without
- * credentials and of failed authentications (src/routes/limits.ts, docs/security.md).
+ * credentials and of failed authentications (src/routes/limits.ts, docs/security.md), every answer
+ * with `nosniff` (the throttled ones too).
  */
-export const worker = { fetch: withRateLimits(app.fetch) };
+export const worker = { fetch: withNosniff(withRateLimits(app.fetch)) };

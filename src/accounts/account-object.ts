@@ -20,7 +20,14 @@ import type {
   WriteOutcome,
   WriteRequest,
 } from './types.ts';
-import { runRevokeRoleSessions, runSeed, runSeedBinding, runWrite, verifyMfaCode } from './run.ts';
+import {
+  runAliasClaim,
+  runRevokeRoleSessions,
+  runSeed,
+  runSeedBinding,
+  runWrite,
+  verifyMfaCode,
+} from './run.ts';
 import type { SeedDocument } from '../seed/schema.ts';
 import type { AccountRecord } from '../store/types.ts';
 
@@ -144,6 +151,19 @@ export class IamAccount extends DurableObject<Env> implements AccountState, Writ
       const store = new KvWebIdentityStore(this.env.IAM, { journal: this });
       return write({ sealSeed: this.env.SEAL_KEY, store, account });
     });
+  }
+
+  /**
+   * Account aliases are unique across accounts, and each account's writes run in its own object, so
+   * the claims of one alias are ordered by the object named for the alias (`alias/<alias>`, never an
+   * account id): it alone writes the `alias/<alias>` key, reading its own recent writes first.
+   * `claimed`: take the alias for `account` (IAM's EntityAlreadyExists when another account holds
+   * it), or give it up (only the holder's release drops the claim).
+   */
+  claimAlias(alias: string, account: string, claimed: boolean): Promise<DoneOutcome> {
+    return this.queue.run(() =>
+      runAliasClaim({ env: this.env, state: this, alias, account, claimed }),
+    );
   }
 
   /** Checks and spends a one-time code, ordered with the writes that enable, resync or remove devices. */

@@ -76,8 +76,30 @@ export class AccountClient {
   }
 }
 
+/**
+ * Claims of account aliases, which are unique across accounts: each alias's claims run in the object
+ * named `alias/<alias>` (account objects are named by 12-digit ids, so the names never meet).
+ */
+export const AliasClaims = {
+  /** Takes `alias` for `account`; IAM's EntityAlreadyExists when another account holds it. */
+  async claim(env: Env, alias: string, account: string): Promise<void> {
+    const outcome = await aliasObject(env, alias).claimAlias(alias, account, true);
+    if ('error' in outcome) throw fromWire(outcome.error);
+  },
+
+  /** Gives `alias` up, if `account` holds it. */
+  async release(env: Env, alias: string, account: string): Promise<void> {
+    const outcome = await aliasObject(env, alias).claimAlias(alias, account, false);
+    if ('error' in outcome) throw fromWire(outcome.error);
+  },
+};
+
+const aliasObject = (env: Env, alias: string) =>
+  env.ACCOUNTS.get(objectId(env.ACCOUNTS, `alias/${alias}`)) as unknown as AccountRpc;
+
 /** The object's RPC surface (src/accounts/account-object.ts). */
 interface AccountRpc {
+  claimAlias(alias: string, account: string, claimed: boolean): Promise<DoneOutcome>;
   write(request: WriteRequest): Promise<WriteOutcome>;
   verifyMfa(check: MfaCheck): Promise<MfaOutcome>;
   applySeed(

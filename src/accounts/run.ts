@@ -1,6 +1,7 @@
 import type { Env } from '../env.ts';
 import { iamOperations } from '../iam/operations.ts';
 import { checkMfaCode } from '../iam/mfa-devices/verify.ts';
+import { IamErrors } from '../iam/common/errors.ts';
 import type { OperationContext } from '../operation.ts';
 import { QueryParams } from '../protocol/query.ts';
 import { revokeRoleSessions } from '../iam/roles/revoke-sessions.ts';
@@ -109,6 +110,30 @@ export async function runRevokeRoleSessions(input: {
   const { env, state, roleArn, before } = input;
   try {
     await revokeRoleSessions(new KvIamStore(env.IAM, { journal: state }), roleArn, before);
+    return { ok: true };
+  } catch (e) {
+    return toWire(e);
+  }
+}
+
+/** One claim (or release) of an account alias, in the object named for the alias. */
+export async function runAliasClaim(input: {
+  env: Env;
+  state: AccountState;
+  alias: string;
+  account: string;
+  claimed: boolean;
+}): Promise<DoneOutcome> {
+  const { env, state, alias, account, claimed } = input;
+  try {
+    const store = new KvIamStore(env.IAM, { journal: state });
+    const owner = await store.aliasOwner(alias);
+    if (claimed) {
+      if (owner !== null && owner !== account) throw IamErrors.aliasExists(alias);
+      if (owner === null) await store.putAliasOwner(alias, account, true);
+    } else if (owner === account) {
+      await store.putAliasOwner(alias, account, false);
+    }
     return { ok: true };
   } catch (e) {
     return toWire(e);

@@ -204,7 +204,25 @@ function readAuthorizationParams(header: string): {
         `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`,
       );
     }
-    params.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    // Two Authorization headers arrive as one value joined by a comma (RFC 9110 section 5.3), so
+    // the second one's parameters follow the first's, its algorithm glued to its first name
+    // (`AWS4-HMAC-SHA256 Credential`). A request carries one signature: which of two was meant
+    // cannot be known, and taking the Credential of one and the Signature of the other (as a
+    // last-wins map would) is no signature at all. So a name seen twice, or a name with a space
+    // in it, is refused, never resolved.
+    const name = part.slice(0, eq).trim();
+    const last = name.slice(name.search(/\S+$/));
+    if (params.has(last)) {
+      throw Errors.incompleteSignature(
+        `Authorization header has a repeated '${last}' parameter (send one Authorization header). Authorization=${header}`,
+      );
+    }
+    if (last !== name) {
+      throw Errors.incompleteSignature(
+        `'${name}' is not a valid parameter name in Authorization header: '${header}'.`,
+      );
+    }
+    params.set(name, part.slice(eq + 1).trim());
   }
   return { algorithm, params };
 }

@@ -45,12 +45,15 @@ import {
   updateGroup,
 } from './groups/operations.ts';
 import {
+  createAccountAlias,
+  deleteAccountAlias,
   getAccountPasswordPolicy,
   getAccountSummary,
   listAccountAliases,
   listSAMLProviders,
   listServerCertificates,
 } from './account/operations.ts';
+import { getAccountAuthorizationDetails } from './account/authorization-details.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -166,7 +169,10 @@ export const iamOperations: OperationTable = signed({
   DisableOutboundWebIdentityFederation: disableOutboundWebIdentityFederation,
   GetOutboundWebIdentityFederationInfo: getOutboundWebIdentityFederationInfo,
 
+  CreateAccountAlias: createAccountAlias,
+  DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
+  GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,

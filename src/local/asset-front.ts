@@ -88,7 +88,7 @@ function localEnv(env) {
 function badHost() {
   return Response.json(
     { error: { code: 'InvalidHostHeader', message: 'The Host header does not name a host.' } },
-    { status: 400 },
+    { status: 400, headers: { 'X-Content-Type-Options': 'nosniff' } },
   );
 }
 function fromClient(request) {

@@ -19,7 +19,9 @@ import {
  *                                           (metadata: { path } for the kinds that have one)
  *   acct/<account>/userkey/<user>/<AKID>    "" (index: a user's access keys)
  *   acct/<account>/renamed-user/<AIDA…>     the current name of a user renamed since creation
+ *   acct/<account>/alias                    the account's alias (CreateAccountAlias), JSON text
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
+ *   alias/<alias>                           the account holding the alias (global: aliases are unique)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
  * hence the lowercased key; the record keeps the name as created.
  *
@@ -248,14 +250,34 @@ export class KvIamStore implements IamStore {
     return this.read<string>(renamedUserKey(account, id));
   }
 
-  async putRenamedUser(account: string, id: string, name: string | null): Promise<void> {
-    const key = renamedUserKey(account, id);
-    if (name === null) {
+  putRenamedUser(account: string, id: string, name: string | null): Promise<void> {
+    return this.putText(renamedUserKey(account, id), account, name);
+  }
+
+  accountAlias(account: string): Promise<string | null> {
+    return this.read<string>(`acct/${account}/alias`);
+  }
+
+  putAccountAlias(account: string, alias: string | null): Promise<void> {
+    return this.putText(`acct/${account}/alias`, account, alias);
+  }
+
+  aliasOwner(alias: string): Promise<string | null> {
+    return this.read<string>(`alias/${alias}`);
+  }
+
+  putAliasOwner(alias: string, account: string, claimed: boolean): Promise<void> {
+    return this.putText(`alias/${alias}`, account, claimed ? account : null);
+  }
+
+  /** Writes `value` as JSON text under `key`, expiring with `account`; null deletes the key. */
+  private async putText(key: string, account: string, value: string | null): Promise<void> {
+    if (value === null) {
       await this.write([key], () => this.kv.delete(key), [null]);
       return;
     }
     const options = await this.options(account);
-    const text = JSON.stringify(name);
+    const text = JSON.stringify(value);
     await this.write([key], () => this.kv.put(key, text, options), [text]);
   }
 

@@ -238,6 +238,18 @@ export interface IamStore {
   /** Records a rename (null: forgets it, when the user is deleted). */
   putRenamedUser(account: string, id: string, name: string | null): Promise<void>;
 
+  /** The account's alias (CreateAccountAlias), or null: an account has at most one. */
+  accountAlias(account: string): Promise<string | null>;
+  /** Sets (or, with null, removes) the account's alias; the global claim is kept apart (aliasOwner). */
+  putAccountAlias(account: string, alias: string | null): Promise<void>;
+  /**
+   * The account that holds an alias. Aliases are unique across accounts: the claim is written only
+   * by the Durable Object named for the alias (src/accounts/account-object.ts), one claim at a time.
+   */
+  aliasOwner(alias: string): Promise<string | null>;
+  /** Records (or, with null, drops) the claim of `alias` by `account` (KV expiry: the account's). */
+  putAliasOwner(alias: string, account: string, claimed: boolean): Promise<void>;
+
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;
   putAccessKey(record: AccessKeyRecord): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<void>;

@@ -28,7 +28,10 @@ async function seenIp(server: Server, forged?: string, path = '/ip'): Promise<st
  * One HTTP/1.1 request written to the socket as given (fetch would not send a malformed Host), and
  * the status line and body of the answer.
  */
-function rawRequest(server: Server, head: string): Promise<{ status: number; body: string }> {
+function rawRequest(
+  server: Server,
+  head: string,
+): Promise<{ status: number; head: string; body: string }> {
   const { hostname, port } = new URL(server.url);
   return new Promise((done, fail) => {
     const socket = connect(Number(port), hostname, () => socket.write(head + '\r\n'));
@@ -37,7 +40,7 @@ function rawRequest(server: Server, head: string): Promise<{ status: number; bod
     socket.on('error', fail);
     socket.on('end', () => {
       const [head, body = ''] = text.split('\r\n\r\n');
-      done({ status: Number(head!.split(' ')[1]), body });
+      done({ status: Number(head!.split(' ')[1]), head: head!, body });
     });
   });
 }
@@ -53,6 +56,7 @@ async function expectBadHostsRefused(server: Server, path: string): Promise<void
     );
     expect(answer.status, host).toBe(400);
     expect(JSON.parse(answer.body).error.code, host).toBe('InvalidHostHeader');
+    expect(answer.head, host).toMatch(/^x-content-type-options: nosniff$/im);
   }
   // A well-formed Host still reaches the Worker.
   const ok = await rawRequest(

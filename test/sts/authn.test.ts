@@ -138,6 +138,41 @@ describe('SigV4 authentication errors', () => {
     expect(res.status).toBe(400);
     expect(res.code).toBe('IncompleteSignature');
   });
+
+  // Two Authorization headers reach the Worker as one value joined by ", " (RFC 9110 5.3). Before,
+  // the parser kept the first header's Credential and the last one's Signature, and accepted the
+  // pair when either signature was good.
+  const otherSignature = (a: string) =>
+    a.replace(/Signature=[0-9a-f]{64}/, `Signature=${'0'.repeat(64)}`);
+  it.each([
+    ['the same header twice', (a: string) => [a, a]],
+    ['a bad signature, then the good one', (a: string) => [otherSignature(a), a]],
+    ['the good signature, then a bad one', (a: string) => [a, otherSignature(a)]],
+  ])('two Authorization headers (%s): IncompleteSignature', async (_n, pair) => {
+    const res = await send(
+      await tampered((headers) => {
+        const [first, second] = pair(headers.get('authorization')!);
+        headers.set('authorization', first!);
+        headers.append('authorization', second!);
+      }),
+    );
+    expect({ status: res.status, code: res.code }, res.body).toEqual({
+      status: 400,
+      code: 'IncompleteSignature',
+    });
+    expect(res.message).toMatch(/^Authorization header has a repeated 'Credential' parameter/);
+  });
+
+  it('a parameter repeated within one Authorization header: IncompleteSignature', async () => {
+    const res = await send(
+      await tampered((headers) => {
+        const a = headers.get('authorization')!;
+        headers.set('authorization', `${a}, Signature=${'0'.repeat(64)}`);
+      }),
+    );
+    expect(res.code).toBe('IncompleteSignature');
+    expect(res.message).toMatch(/^Authorization header has a repeated 'Signature' parameter/);
+  });
 });
 
 describe('session tokens', () => {

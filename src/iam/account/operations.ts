@@ -4,7 +4,9 @@ import { Constraints } from '../../protocol/constraints.ts';
 import { Errors } from '../../protocol/errors.ts';
 import { XmlMap, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../common/authorize.ts';
-import { checkPathPrefix } from '../common/constraints.ts';
+import { AliasClaims } from '../../accounts/client.ts';
+import { checkPathPrefix, IAM } from '../common/constraints.ts';
+import { IamErrors } from '../common/errors.ts';
 import { forEachEntity, readPaging } from '../common/paging.ts';
 import { ACCOUNT_QUOTAS } from '../common/quotas.ts';
 import { MAX_GROUPS_PER_USER } from '../groups/record.ts';
@@ -12,10 +14,60 @@ import { IDENTITY, MAX_ATTACHED } from '../identities/record.ts';
 import { MAX_VERSIONS } from '../managed-policies/record.ts';
 import { MAX_KEYS_PER_USER } from '../users/access-key-record.ts';
 
+/** The AccountAlias parameter (accountAliasType: 3-63 characters, its pattern), required. */
+function readAlias(ctx: OperationContext): string {
+  const alias = ctx.params.get('AccountAlias');
+  new Constraints()
+    .required('accountAlias', alias)
+    .length('accountAlias', alias, 3, 63)
+    .pattern('accountAlias', alias, IAM.accountAlias.re, IAM.accountAlias.shown)
+    .check();
+  return alias!;
+}
+
 /**
- * ListAccountAliases (IAM API Reference): an account's alias, for the scripts that print it. rolecall
- * does not implement CreateAccountAlias, so no account has one and the list is empty, as IAM answers
- * for an account without an alias. Marker and MaxItems are checked as every list checks them.
+ * CreateAccountAlias (IAM API Reference; AWS Account Management Reference, "Setting or changing
+ * your AWS account alias"): an account has one alias, and a new one replaces it; an alias is unique
+ * across accounts, so one another account holds is EntityAlreadyExists, while the account's own is
+ * a success. The alias is claimed first (in the object that orders that alias's claims,
+ * src/accounts/client.ts), then recorded for the account, then the one it replaces is given up.
+ */
+export async function createAccountAlias(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
+  const alias = readAlias(ctx);
+  await authorizeIam(ctx, caller, 'iam:CreateAccountAlias', '*');
+  const account = caller.account;
+  const current = await ctx.store.accountAlias(account);
+  if (current === alias) return undefined;
+  await AliasClaims.claim(ctx.env, alias, account);
+  await ctx.store.putAccountAlias(account, alias);
+  if (current !== null) await AliasClaims.release(ctx.env, current, account);
+  return undefined;
+}
+
+/**
+ * DeleteAccountAlias: removes the account's alias, named as it is (NoSuchEntity otherwise), then
+ * gives up its claim so another account may take it.
+ */
+export async function deleteAccountAlias(
+  ctx: OperationContext,
+  caller: Caller,
+): Promise<undefined> {
+  const alias = readAlias(ctx);
+  await authorizeIam(ctx, caller, 'iam:DeleteAccountAlias', '*');
+  const account = caller.account;
+  if ((await ctx.store.accountAlias(account)) !== alias) throw IamErrors.noSuchAlias(alias);
+  await ctx.store.putAccountAlias(account, null);
+  await AliasClaims.release(ctx.env, alias, account);
+  return undefined;
+}
+
+/**
+ * ListAccountAliases (IAM API Reference): the account's alias, at most one, for the scripts that
+ * print it; empty for an account without one. Marker and MaxItems are checked as every list checks
+ * them (one alias never fills a page).
  */
 export async function listAccountAliases(
   ctx: OperationContext,
@@ -25,7 +77,8 @@ export async function listAccountAliases(
   readPaging(ctx.params, v);
   v.check();
   await authorizeIam(ctx, caller, 'iam:ListAccountAliases', '*');
-  return { AccountAliases: [], IsTruncated: false };
+  const alias = await ctx.store.accountAlias(caller.account);
+  return { AccountAliases: alias === null ? [] : [alias], IsTruncated: false };
 }
 
 /**

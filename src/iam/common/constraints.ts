@@ -24,6 +24,11 @@ export const IAM = {
   versionId: { re: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, shown: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' },
   accessKeyId: { re: /^[\w]+$/, shown: '[\\w]+' },
   marker: { re: /^[\u0020-\u00FF]+$/, shown: '[\\u0020-\\u00FF]+' },
+  /** accountAliasType: lowercase letters, digits and single dashes, neither first nor last. */
+  accountAlias: {
+    re: /^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$/,
+    shown: '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$',
+  },
 } as const;
 
 /** Entity names: roles and users 1-64, managed and inline policies 1-128, `[\w+=,.@-]+`. */

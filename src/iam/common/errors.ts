@@ -26,6 +26,9 @@ export const IamErrors = {
     Errors.noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`),
   noSuchInstanceProfile: (name: string) =>
     Errors.noSuchEntity(`Instance Profile ${name} cannot be found.`),
+  /** DeleteAccountAlias of an alias the account does not have. */
+  noSuchAlias: (alias: string) =>
+    Errors.noSuchEntity(`The account alias ${alias} cannot be found.`),
   noBoundary: (name: string) =>
     Errors.noSuchEntity(`The role with name ${name} does not have a permissions boundary.`),
 
@@ -41,6 +44,9 @@ export const IamErrors = {
     ),
   instanceProfileExists: (name: string) =>
     Errors.entityAlreadyExists(`Instance Profile ${name} already exists.`),
+  /** An alias held by another account (aliases are unique across accounts). */
+  aliasExists: (alias: string) =>
+    Errors.entityAlreadyExists(`The account alias ${alias} already exists.`),
   oidcExists: (url: string) =>
     Errors.entityAlreadyExists(`Provider with url ${url} already exists.`),
 

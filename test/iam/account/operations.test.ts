@@ -1,17 +1,187 @@
-import { describe, expect, it } from 'vitest';
-import { doc, fails, ok, TRUST_EC2, unique, userWithKey, xmlAll } from '../helpers.ts';
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applySeed } from '../../../src/seed/apply.ts';
+import { seedSchema } from '../../../src/seed/schema.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
+import type { Credentials } from '../../helpers/aws.ts';
+import { doc, fails, iam, ok, TRUST_EC2, unique, userWithKey, xmlAll } from '../helpers.ts';
 
-describe('ListAccountAliases', () => {
-  it('answers an empty list (no account has an alias: CreateAccountAlias is not implemented)', async () => {
-    const body = await ok({ Action: 'ListAccountAliases' });
+/** A second account, to show aliases are unique across accounts. */
+const OTHER = '353000000003';
+const OTHER_ADMIN: Credentials = {
+  accessKeyId: 'AKIA2XALIASOTHERADMN',
+  secretAccessKey: 'alias-other-account-secret-0',
+};
+
+beforeAll(async () => {
+  const all = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+  await applySeed(
+    env,
+    new KvIamStore(env.IAM),
+    seedSchema.parse({
+      accounts: [
+        {
+          id: OTHER,
+          users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [OTHER_ADMIN] }],
+        },
+      ],
+    }),
+    Date.now(),
+  );
+});
+
+async function aliases(credentials?: Credentials): Promise<string[]> {
+  const body = await ok({ Action: 'ListAccountAliases' }, credentials);
+  expect(body).toContain('<IsTruncated>false</IsTruncated>');
+  return xmlAll(body, 'member');
+}
+
+/** A fresh alias (lowercase letters, digits and dashes). */
+const freshAlias = (base: string) => unique(base).toLowerCase();
+
+describe('account aliases', () => {
+  it('ListAccountAliases answers an empty list for an account without one', async () => {
+    const body = await ok({ Action: 'ListAccountAliases' }, OTHER_ADMIN);
     expect(body).toMatch(/<AccountAliases\s*\/>|<AccountAliases><\/AccountAliases>/);
-    expect(body).toContain('<IsTruncated>false</IsTruncated>');
   });
 
-  it('needs iam:ListAccountAliases and checks MaxItems', async () => {
+  it('CreateAccountAlias sets the one alias; again is a success; a new one replaces it', async () => {
+    const first = freshAlias('first');
+    const second = freshAlias('second');
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: first });
+    expect(await aliases()).toEqual([first]);
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: first });
+    expect(await aliases()).toEqual([first]);
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: second });
+    expect(await aliases()).toEqual([second]);
+    // The replaced alias is free again: another account may take it.
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: first }, OTHER_ADMIN);
+    expect(await aliases(OTHER_ADMIN)).toEqual([first]);
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: first }, OTHER_ADMIN);
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: second });
+  });
+
+  it('an alias another account holds is EntityAlreadyExists, until that account deletes it', async () => {
+    const alias = freshAlias('taken');
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: alias });
+    const a = await fails(
+      { Action: 'CreateAccountAlias', AccountAlias: alias },
+      409,
+      'EntityAlreadyExists',
+      OTHER_ADMIN,
+    );
+    expect(a.message).toBe(`The account alias ${alias} already exists.`);
+    expect(await aliases(OTHER_ADMIN)).toEqual([]);
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: alias });
+    expect(await aliases()).toEqual([]);
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: alias }, OTHER_ADMIN);
+    expect(await aliases(OTHER_ADMIN)).toEqual([alias]);
+    await fails({ Action: 'CreateAccountAlias', AccountAlias: alias }, 409, 'EntityAlreadyExists');
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: alias }, OTHER_ADMIN);
+  });
+
+  it('concurrent claims of one alias by two accounts: exactly one wins', async () => {
+    const alias = freshAlias('race');
+    const [mine, theirs] = await Promise.all([
+      iam({ Action: 'CreateAccountAlias', AccountAlias: alias }),
+      iam({ Action: 'CreateAccountAlias', AccountAlias: alias }, OTHER_ADMIN),
+    ]);
+    expect([mine.status, theirs.status].sort()).toEqual([200, 409]);
+    const winner = mine.status === 200 ? undefined : OTHER_ADMIN;
+    expect(await aliases(winner)).toEqual([alias]);
+    expect(await aliases(winner ? undefined : OTHER_ADMIN)).toEqual([]);
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: alias }, winner);
+  });
+
+  it('DeleteAccountAlias of an alias the account does not have is NoSuchEntity', async () => {
+    const alias = freshAlias('mine');
+    const a = await fails(
+      { Action: 'DeleteAccountAlias', AccountAlias: alias },
+      404,
+      'NoSuchEntity',
+    );
+    expect(a.message).toBe(`The account alias ${alias} cannot be found.`);
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: alias });
+    // Another account cannot delete it, even by its name.
+    await fails(
+      { Action: 'DeleteAccountAlias', AccountAlias: alias },
+      404,
+      'NoSuchEntity',
+      OTHER_ADMIN,
+    );
+    await fails(
+      { Action: 'DeleteAccountAlias', AccountAlias: freshAlias('other') },
+      404,
+      'NoSuchEntity',
+    );
+    expect(await aliases()).toEqual([alias]);
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: alias });
+    await fails({ Action: 'DeleteAccountAlias', AccountAlias: alias }, 404, 'NoSuchEntity');
+  });
+
+  it("refuses aliases outside accountAliasType with AWS's ValidationError", async () => {
+    const pattern = '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$';
+    for (const bad of ['Upper', 'a--b', '-ab', 'ab-', 'a_b', 'a.b']) {
+      const a = await fails(
+        { Action: 'CreateAccountAlias', AccountAlias: bad },
+        400,
+        'ValidationError',
+      );
+      expect(a.message).toBe(
+        `1 validation error detected: Value '${bad}' at 'accountAlias' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+      );
+    }
+    const short = await fails(
+      { Action: 'CreateAccountAlias', AccountAlias: 'ab' },
+      400,
+      'ValidationError',
+    );
+    expect(short.message).toContain('2 validation errors detected');
+    expect(short.message).toContain('Member must have length greater than or equal to 3');
+    const long = await fails(
+      { Action: 'DeleteAccountAlias', AccountAlias: 'a'.repeat(64) },
+      400,
+      'ValidationError',
+    );
+    expect(long.message).toContain('Member must have length less than or equal to 63');
+    const missing = await fails({ Action: 'CreateAccountAlias' }, 400, 'ValidationError');
+    expect(missing.message).toBe(
+      "1 validation error detected: Value null at 'accountAlias' failed to satisfy constraint: Member must not be null",
+    );
+    // The longest and shortest aliases the pattern allows.
+    for (const good of ['a'.repeat(63), 'a-b', '0x0']) {
+      await ok({ Action: 'CreateAccountAlias', AccountAlias: good });
+      await ok({ Action: 'DeleteAccountAlias', AccountAlias: good });
+    }
+  });
+
+  it('needs iam:CreateAccountAlias, iam:DeleteAccountAlias, iam:ListAccountAliases on *', async () => {
     const nobody = await userWithKey(doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]));
+    const alias = freshAlias('authz');
+    const denied = await fails(
+      { Action: 'CreateAccountAlias', AccountAlias: alias },
+      403,
+      'AccessDenied',
+      nobody,
+    );
+    expect(denied.message).toContain('iam:CreateAccountAlias on resource: *');
+    await fails({ Action: 'DeleteAccountAlias', AccountAlias: alias }, 403, 'AccessDenied', nobody);
     await fails({ Action: 'ListAccountAliases' }, 403, 'AccessDenied', nobody);
     await fails({ Action: 'ListAccountAliases', MaxItems: '0' }, 400, 'ValidationError');
+    const creator = await userWithKey(
+      doc([{ Effect: 'Allow', Action: 'iam:CreateAccountAlias', Resource: '*' }]),
+    );
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: alias }, creator);
+    await fails(
+      { Action: 'DeleteAccountAlias', AccountAlias: alias },
+      403,
+      'AccessDenied',
+      creator,
+    );
+    await ok({ Action: 'DeleteAccountAlias', AccountAlias: alias });
   });
 });
 
