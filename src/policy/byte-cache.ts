@@ -53,6 +53,13 @@ export class ByteBoundedCache<V> {
     }
   }
 
+  delete(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    this.total -= old.bytes;
+  }
+
   get bytes(): number {
     return this.total;
   }

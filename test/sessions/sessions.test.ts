@@ -8,6 +8,7 @@ import { revokeSession } from '../../src/sessions/revoke.ts';
 import { migrateSessionTables, type SessionStore } from '../../src/sessions/session-store.ts';
 import type { SessionRecord } from '../../src/sessions/types.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
+import { MAX_AGE_MS } from '../../src/store/record-cache.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
 import { assumeRole, call, role } from '../sts/helpers.ts';
 
@@ -102,13 +103,30 @@ describe('session expiry', () => {
     expect(await shard.count()).toBe(2);
   });
 
-  it('a revoked session stops authenticating', async () => {
+  it('a revoked session stops authenticating at once in the isolate that revoked it', async () => {
     const creds = await assumeRole({
       RoleArn: role('demo-readonly'),
       RoleSessionName: 'revoke-me',
     });
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+    expect(await revokeSession(env, creds.sessionToken!)).toBe(true);
+    const res = await call({ Action: 'GetCallerIdentity' }, creds);
+    expect(res.code).toBe('InvalidClientTokenId');
+  });
+
+  it('a session revoked by another isolate stops authenticating here within 2 seconds', async () => {
+    const creds = await assumeRole({
+      RoleArn: role('demo-readonly'),
+      RoleSessionName: 'revoke-there',
+    });
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+    // Deleted in its object directly, as another isolate's revocation would be.
     const { stub, key, id } = await stubFor(creds);
     expect(await stub.revoke(key, id)).toBe(true);
+    // This isolate looked the session up a moment ago and does not ask its object again yet.
+    expect((await call({ Action: 'GetCallerIdentity' }, creds)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + MAX_AGE_MS);
     const res = await call({ Action: 'GetCallerIdentity' }, creds);
     expect(res.code).toBe('InvalidClientTokenId');
   });
@@ -166,6 +184,9 @@ describe('session rows', () => {
         sql.exec(insert, ...values);
         sql.exec('DELETE FROM session_rows WHERE access_key_id = ?', key);
       });
+      // Past the Worker's memory of the session (it was issued here moments ago).
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + MAX_AGE_MS);
       expect((await call({ Action: 'GetCallerIdentity' }, creds)).code).toBe(
         'InvalidClientTokenId',
       );
