@@ -54,6 +54,7 @@ import {
   listServerCertificates,
 } from './account/operations.ts';
 import { getAccountAuthorizationDetails } from './account/authorization-details.ts';
+import { generateCredentialReport, getCredentialReport } from './account/credential-report.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -173,6 +174,8 @@ export const iamOperations: OperationTable = signed({
   DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
+  GenerateCredentialReport: generateCredentialReport,
+  GetCredentialReport: getCredentialReport,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,

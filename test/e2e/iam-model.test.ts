@@ -334,6 +334,12 @@ def scenario():
     call('ListAttachedGroupPolicies', GroupName=group, PathPrefix='/model/')
     call('ListEntitiesForPolicy', PolicyArn=pol, EntityFilter='Group')
     call('GetAccountAuthorizationDetails')
+    fails('GetCredentialReport', 'ReportNotPresent')
+    call('GenerateCredentialReport')
+    call('GenerateCredentialReport')
+    csv = call('GetCredentialReport')['Content'].decode()
+    if not csv.startswith('user,arn,user_creation_time,') or f'\n{user},' not in csv:
+        report['errors'].append(f'GetCredentialReport: unexpected content {csv[:200]!r}')
     page = call('GetAccountAuthorizationDetails', Filter=['User', 'LocalManagedPolicy',
                                                             'AWSManagedPolicy'], MaxItems=2)
     call('GetAccountAuthorizationDetails', Filter=['User', 'LocalManagedPolicy',
