@@ -53,6 +53,8 @@ import {
   listSAMLProviders,
   listServerCertificates,
 } from './account/operations.ts';
+import { getAccountAuthorizationDetails } from './account/authorization-details.ts';
+import { generateCredentialReport, getCredentialReport } from './account/credential-report.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -171,6 +173,9 @@ export const iamOperations: OperationTable = signed({
   CreateAccountAlias: createAccountAlias,
   DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
+  GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
+  GenerateCredentialReport: generateCredentialReport,
+  GetCredentialReport: getCredentialReport,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,

@@ -32,18 +32,69 @@ export class SessionStore extends DurableObject<Env> {
 
   /**
    * Stores a new session; false (and nothing written) when a live session already has its access
-   * key id, which the caller then draws again.
+   * key id, which the caller then draws again. Answers once the session is durable.
+   *
+   * Group commit: each storage commit ends with a sync to disk, which costs more than the row. The
+   * first session to arrive is written and committed at once; sessions arriving while that commit
+   * is under way wait for it and then go together, as one commit, and so on while they keep coming.
    */
-  async put(session: StoredSession): Promise<boolean> {
-    if (!insertSession(this.sql, session)) return false;
-    // The alarm only moves earlier: a later expiry is found when the alarm runs, so most puts
-    // write the row alone (one storage commit, not a row and an alarm).
-    if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
-    if (this.armedAt === null || session.expiresAt < this.armedAt) {
-      await this.ctx.storage.setAlarm(session.expiresAt);
-      this.armedAt = session.expiresAt;
+  put(session: StoredSession): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ session, resolve, reject });
+      if (!this.committing) void this.commitWaiting();
+    });
+  }
+
+  private waiting: PendingPut[] = [];
+  private committing = false;
+  /** Storage commits of new sessions since this object started (diagnostics; tests read it). */
+  commits = 0;
+
+  private async commitWaiting(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting;
+        this.waiting = [];
+        this.commits++;
+        // Written in one synchronous run: one implicit transaction, so one commit for the batch.
+        const answers = batch.map(({ session }) => {
+          try {
+            return insertSession(this.sql, session);
+          } catch (error) {
+            return error instanceof Error ? error : new Error(String(error));
+          }
+        });
+        try {
+          await this.armFor(batch.filter((_, i) => answers[i] === true));
+          await this.ctx.storage.sync();
+        } catch (error) {
+          batch.forEach((p) => p.reject(error));
+          continue;
+        }
+        batch.forEach((p, i) => {
+          const answer = answers[i];
+          if (answer instanceof Error) p.reject(answer);
+          else p.resolve(answer);
+        });
+      }
+    } finally {
+      this.committing = false;
     }
-    return true;
+  }
+
+  /**
+   * The alarm only moves earlier: a later expiry is found when the alarm runs, so most commits write
+   * the rows alone (not rows and an alarm).
+   */
+  private async armFor(stored: PendingPut[]): Promise<void> {
+    if (stored.length === 0) return;
+    const earliest = Math.min(...stored.map((p) => p.session.expiresAt));
+    if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
+    if (this.armedAt === null || earliest < this.armedAt) {
+      await this.ctx.storage.setAlarm(earliest);
+      this.armedAt = earliest;
+    }
   }
 
   private row(accessKeyId: string) {
@@ -102,6 +153,12 @@ export class SessionStore extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(next);
     this.armedAt = next;
   }
+}
+
+interface PendingPut {
+  session: StoredSession;
+  resolve(stored: boolean): void;
+  reject(error: unknown): void;
 }
 
 /**

@@ -13,6 +13,7 @@ import { Errors } from '../protocol/errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { isoSeconds } from '../protocol/xml.ts';
 import { SessionsClient } from '../sessions/client.ts';
+import { isolateShard, keyInShard } from '../sessions/shard.ts';
 import type { SessionRecord } from '../sessions/types.ts';
 
 const RANDOM_BYTES =
@@ -36,15 +37,19 @@ export async function issueSession(env: Env, requested: SessionDraft): Promise<I
   const draft = await capForSandbox(env, requested);
   const keys = await deriveKeys(env.SEAL_KEY);
   const sessions = new SessionsClient(env.SESSIONS);
-  // An access key id is 16 characters of which about 40 bits are random: two live sessions of one
-  // account may, very rarely, draw the same. The store refuses the second, which draws again.
+  // An access key id is 16 characters of which at least 34 bits are random: two live sessions of
+  // one account may, very rarely, draw the same. The store refuses the second, which draws again.
   for (let attempt = 1; ; attempt++) {
     const id = crypto.randomUUID();
     // One draw from the CSPRNG for the key id, the secret, the seal's IV and the token's padding.
     const random = crypto.getRandomValues(new Uint8Array(RANDOM_BYTES));
     let at = 0;
     const take = (n: number) => random.subarray(at, (at += n));
-    const accessKeyId = newAccessKeyId('ASIA', draft.account, take(ACCESS_KEY_RANDOM_BYTES));
+    // Drawn for this isolate's shard, where sessions issued at the same time share a commit.
+    const accessKeyId = keyInShard(
+      newAccessKeyId('ASIA', draft.account, take(ACCESS_KEY_RANDOM_BYTES)),
+      isolateShard(),
+    );
     const secret = newSecretAccessKey(take(SECRET_RANDOM_BYTES));
     const session: SessionRecord = {
       ...draft,
@@ -71,7 +76,7 @@ export async function issueSession(env: Env, requested: SessionDraft): Promise<I
   }
 }
 
-/** Draws of a new access key id before giving up (each clash is about one in 2^40 per live session). */
+/** Draws of a new access key id before giving up (each clash is at most one in 2^34 per live session). */
 const MAX_KEY_DRAWS = 4;
 
 /**

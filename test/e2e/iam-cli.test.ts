@@ -291,6 +291,72 @@ describe('aws iam (Debian awscli v2)', () => {
     expect(results[0]!.MatchedStatements[0]!.SourcePolicyId).toBe('PolicyInputList.1');
   });
 
+  it('get-account-authorization-details: documents decoded by the CLI, pages joined', async () => {
+    const role = 'cli-gaad-role';
+    await ok(['iam', 'create-role', '--role-name', role, '--assume-role-policy-document', TRUST]);
+    const inline = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
+    await ok([
+      'iam',
+      'put-role-policy',
+      '--role-name',
+      role,
+      '--policy-name',
+      'inline',
+      '--policy-document',
+      inline,
+    ]);
+    await ok([
+      'iam',
+      'attach-role-policy',
+      '--role-name',
+      role,
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
+    type Details = {
+      UserDetailList: Array<{ UserName: string }>;
+      RoleDetailList: Array<{
+        RoleName: string;
+        AssumeRolePolicyDocument: unknown;
+        RolePolicyList: Array<{ PolicyName: string; PolicyDocument: unknown }>;
+      }>;
+      Policies: Array<{ Arn: string; PolicyVersionList: Array<{ Document: unknown }> }>;
+    };
+    const whole = (await ok(['iam', 'get-account-authorization-details'])) as unknown as Details;
+    const mine = whole.RoleDetailList.find((r) => r.RoleName === role)!;
+    // awscli URL-decodes and parses every policy document of the answer.
+    expect(mine.AssumeRolePolicyDocument).toEqual(JSON.parse(TRUST));
+    expect(mine.RolePolicyList).toEqual([
+      { PolicyName: 'inline', PolicyDocument: JSON.parse(inline) },
+    ]);
+    const readOnly = whole.Policies.find(
+      (p) => p.Arn === 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    )!;
+    expect(typeof readOnly.PolicyVersionList[0]!.Document).toBe('object');
+    // The CLI follows the Marker page by page (--page-size 1: one item per request).
+    const paged = (await ok([
+      'iam',
+      'get-account-authorization-details',
+      '--page-size',
+      '1',
+    ])) as unknown as Details;
+    expect(paged.RoleDetailList.map((r) => r.RoleName)).toEqual(
+      whole.RoleDetailList.map((r) => r.RoleName),
+    );
+    expect(paged.UserDetailList.map((u) => u.UserName)).toEqual(
+      whole.UserDetailList.map((u) => u.UserName),
+    );
+    expect(paged.Policies.map((p) => p.Arn)).toEqual(whole.Policies.map((p) => p.Arn));
+    const roles = (await ok([
+      'iam',
+      'get-account-authorization-details',
+      '--filter',
+      'Role',
+    ])) as unknown as Details;
+    expect(roles.UserDetailList).toEqual([]);
+    expect(roles.RoleDetailList.map((r) => r.RoleName)).toContain(role);
+  });
+
   it('create-account-alias, list-account-aliases, delete-account-alias', async () => {
     expect(await ok(['iam', 'list-account-aliases'])).toEqual({ AccountAliases: [] });
     await ok(['iam', 'create-account-alias', '--account-alias', 'cli-corp']);

@@ -240,6 +240,7 @@ def scenario():
     call('GetInstanceProfile', InstanceProfileName=profile)
     call('ListInstanceProfiles', PathPrefix='/model/', MaxItems=1)
     call('ListInstanceProfilesForRole', RoleName=role)
+    call('GetAccountAuthorizationDetails', Filter=['Role'])
     call('TagInstanceProfile', InstanceProfileName=profile, Tags=[{'Key': 'k2', 'Value': 'v'}])
     call('ListInstanceProfileTags', InstanceProfileName=profile)
     call('UntagInstanceProfile', InstanceProfileName=profile, TagKeys=['k2'])
@@ -332,6 +333,17 @@ def scenario():
     call('AttachGroupPolicy', GroupName=group, PolicyArn=pol)
     call('ListAttachedGroupPolicies', GroupName=group, PathPrefix='/model/')
     call('ListEntitiesForPolicy', PolicyArn=pol, EntityFilter='Group')
+    call('GetAccountAuthorizationDetails')
+    fails('GetCredentialReport', 'ReportNotPresent')
+    call('GenerateCredentialReport')
+    call('GenerateCredentialReport')
+    csv = call('GetCredentialReport')['Content'].decode()
+    if not csv.startswith('user,arn,user_creation_time,') or f'\n{user},' not in csv:
+        report['errors'].append(f'GetCredentialReport: unexpected content {csv[:200]!r}')
+    page = call('GetAccountAuthorizationDetails', Filter=['User', 'LocalManagedPolicy',
+                                                            'AWSManagedPolicy'], MaxItems=2)
+    call('GetAccountAuthorizationDetails', Filter=['User', 'LocalManagedPolicy',
+                                                   'AWSManagedPolicy'], Marker=page['Marker'])
     call('SimulatePrincipalPolicy', PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:group/model/{group}',
          ActionNames=['s3:GetObject'])
     fails('CreateGroup', 'EntityAlreadyExists', GroupName=group)

@@ -5,7 +5,7 @@ import { openSessionToken } from '../../src/auth/token.ts';
 import { deriveKeys } from '../../src/auth/secret-keys.ts';
 import { revokeRoleSessions } from '../../src/iam/roles/revoke-sessions.ts';
 import { revokeSession } from '../../src/sessions/revoke.ts';
-import { migrateSessionTables } from '../../src/sessions/session-store.ts';
+import { migrateSessionTables, type SessionStore } from '../../src/sessions/session-store.ts';
 import type { SessionRecord } from '../../src/sessions/types.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { xmlText, type Credentials } from '../helpers/aws.ts';
@@ -204,6 +204,46 @@ describe('session rows', () => {
     expect(await runDurableObjectAlarm(shard)).toBe(true);
     expect(await shard.count()).toBe(50);
     expect(await runInDurableObject(shard, (_o, state) => state.storage.getAlarm())).toBe(t + 1);
+  });
+});
+
+describe('group commit', () => {
+  it('sessions arriving together share storage commits, each with its own answer', async () => {
+    const shard = env.SESSIONS.get(env.SESSIONS.idFromName(`batch-${crypto.randomUUID()}`));
+    const t = Date.now() + 60_000;
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      accessKeyId: `ASIABATCH${i}`,
+      id: `id-${i}`,
+      expiresAt: t + i,
+      record: `{"n":${i}}`,
+    }));
+    // Two of them name a key another of them has: the first to arrive keeps it.
+    const clashes = [rows[5], rows[6]].map((r) => ({ ...r, id: `${r.id}-again` }));
+    const answers = await Promise.all([...rows, ...clashes].map((r) => shard.put(r)));
+    expect(answers).toEqual([...rows.map(() => true), false, false]);
+    expect(await shard.count()).toBe(40);
+    for (const r of rows) {
+      expect(await shard.get(r.accessKeyId, r.id, Date.now())).toEqual({
+        status: 'active',
+        id: r.id,
+        record: r.record,
+      });
+    }
+    const commits = await runInDurableObject(shard, (o: SessionStore) => o.commits);
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(rows.length);
+    // The alarm is set for the earliest expiry of the whole batch.
+    expect(await runInDurableObject(shard, (_o, state) => state.storage.getAlarm())).toBe(t);
+  });
+
+  it('sessions issued by one isolate land in one shard, where they can share a commit', async () => {
+    const keys = await deriveKeys(env.SEAL_KEY);
+    const shards = new Set<string>();
+    for (const name of ['one', 'two', 'three', 'four', 'five']) {
+      const creds = await assumeRole({ RoleArn: role('demo-readonly'), RoleSessionName: name });
+      shards.add((await openSessionToken(keys.mac, creds.sessionToken!))!.shard);
+    }
+    expect(shards.size).toBe(1);
   });
 });
 

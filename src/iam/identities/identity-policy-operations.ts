@@ -31,7 +31,7 @@ function readPolicyArn(ctx: OperationContext, v: Constraints): string {
 }
 
 /** A managed policy ARN split into the path and name ListAttached*Policies filter and return. */
-function attachedPolicy(arn: string): { arn: string; path: string; name: string } {
+export function attachedPolicy(arn: string): { arn: string; path: string; name: string } {
   const m = /^arn:aws:iam::[^:]+:policy(\/(?:.*\/)?)?([^/]+)$/.exec(arn);
   return { arn, path: m?.[1] ?? '/', name: m?.[2] ?? arn };
 }

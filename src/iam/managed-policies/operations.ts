@@ -37,7 +37,7 @@ import { readTags } from '../common/tags.ts';
 import { checkAccountQuota } from '../common/quotas.ts';
 
 /** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
-async function awsUsage(
+export async function awsUsage(
   store: IamStore,
   account: string,
 ): Promise<Map<string, { attachments: number; boundaries: number }>> {
