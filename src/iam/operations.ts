@@ -78,6 +78,10 @@ import {
   updateRoleDescription,
 } from './roles/operations.ts';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation/operations.ts';
+import {
+  getContextKeysForCustomPolicy,
+  getContextKeysForPrincipalPolicy,
+} from './simulation/context-keys.ts';
 import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
 import {
   deleteLoginProfile,
@@ -182,5 +186,7 @@ export const iamOperations: OperationTable = signed({
   ListServerCertificates: listServerCertificates,
 
   SimulateCustomPolicy: simulateCustomPolicy,
+  GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
+  GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
 });

@@ -312,6 +312,12 @@ def scenario():
     fails('DeleteVirtualMFADevice', 'NoSuchEntity', SerialNumber=serial)
     call('SimulatePrincipalPolicy', PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}',
          ActionNames=['s3:GetObject', 's3:PutObject'], ResourceArns=['arn:aws:s3:::b/k'])
+    call('GetContextKeysForPrincipalPolicy',
+         PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}')
+    call('GetContextKeysForCustomPolicy', PolicyInputList=[doc([
+        {'Effect': 'Allow', 'Action': 's3:*', 'Resource': 'arn:aws:s3:::b/\x24{aws:username}',
+         'Condition': {'Bool': {'aws:SecureTransport': 'true'}}}])])
+    fails('GetContextKeysForCustomPolicy', 'InvalidInput', PolicyInputList=['{'])
     call('SimulateCustomPolicy', PolicyInputList=[ALLOW, doc([
         {'Effect': 'Deny', 'Action': 's3:PutObject', 'Resource': '*',
          'Condition': {'StringEquals': {'aws:username': 'bob'}}}])],
