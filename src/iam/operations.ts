@@ -49,7 +49,9 @@ import {
   deleteAccountAlias,
   getAccountPasswordPolicy,
   getAccountSummary,
+  getServerCertificate,
   listAccountAliases,
+  listServerCertificateTags,
   listSAMLProviders,
   listServerCertificates,
 } from './account/operations.ts';
@@ -184,6 +186,8 @@ export const iamOperations: OperationTable = signed({
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,
   ListServerCertificates: listServerCertificates,
+  GetServerCertificate: getServerCertificate,
+  ListServerCertificateTags: listServerCertificateTags,
 
   SimulateCustomPolicy: simulateCustomPolicy,
   GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
