@@ -12,7 +12,7 @@ import { decisionContext } from './context.ts';
 import { mayAsk, type Pep } from './pep.ts';
 import { compiledFor, loadPolicies, type LoadedPolicies } from './policy-sets.ts';
 import type { EvaluationsRequest, Item, Subject } from './request.ts';
-import { resolveSubject, type Resolution } from './subject.ts';
+import { namedAccount, resolveSubject, type Resolution } from './subject.ts';
 
 /** Most distinct subjects in one request: each costs storage reads and an authorization. */
 export const MAX_SUBJECTS = 25;
@@ -81,6 +81,18 @@ async function prepare(
   subject: Subject,
   now: number,
 ): Promise<Prepared> {
+  // A subject whose id names another account is refused before anything is read for it: the
+  // answer is a refusal whether it exists or not, so no record of another account is read, and no
+  // session shard of another account (a Durable Object) is woken, for a question that cannot be
+  // asked.
+  const named = namedAccount(subject);
+  if (named !== undefined && named !== (pep.kind === 'bearer' ? pep.account : pep.caller.account)) {
+    const refusal = await mayAsk(env, store, pep, {
+      account: named,
+      entityArn: `arn:aws:iam::${named}:root`,
+    });
+    if (refusal !== null) return { refusal, answer: failed(403, refusal.message) };
+  }
   const resolution = await resolveSubject(env, store, subject, now);
   if (!resolution.ok) {
     const { error } = resolution;

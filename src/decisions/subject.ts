@@ -39,6 +39,23 @@ export type Resolution =
 
 const ROOT = /^arn:aws:iam::(\d{12}):root$/;
 
+/**
+ * The account a subject's id itself names, when it names one: a user's, role's or root's ARN, or
+ * a session key (its id encodes its account, and its session is looked up by it). Undefined when
+ * only a read can tell (a long-term key id: seeded keys keep AWS's example ids) or the id is
+ * malformed (answered 400 by resolveSubject).
+ */
+export function namedAccount(subject: Subject): string | undefined {
+  if (subject.type === 'iam_principal') {
+    const root = ROOT.exec(subject.id);
+    if (root !== null) return root[1];
+    const parsed = parsePrincipalArn(subject.id);
+    return parsed !== null && parsed.type !== 'group' ? parsed.account : undefined;
+  }
+  if (!subject.id.startsWith('ASIA')) return undefined;
+  return accountFromAccessKeyId(subject.id) ?? undefined;
+}
+
 /** Finds the subject in the store (and, for a session key, in the sessions' Durable Objects). */
 export async function resolveSubject(
   env: Env,

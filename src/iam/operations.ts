@@ -49,11 +49,14 @@ import {
   deleteAccountAlias,
   getAccountPasswordPolicy,
   getAccountSummary,
+  getServerCertificate,
   listAccountAliases,
+  listServerCertificateTags,
   listSAMLProviders,
   listServerCertificates,
 } from './account/operations.ts';
 import { getAccountAuthorizationDetails } from './account/authorization-details.ts';
+import { generateCredentialReport, getCredentialReport } from './account/credential-report.ts';
 import { mfaDeviceOperations } from './mfa-devices/operations.ts';
 import {
   addRoleToInstanceProfile,
@@ -77,6 +80,10 @@ import {
   updateRoleDescription,
 } from './roles/operations.ts';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulation/operations.ts';
+import {
+  getContextKeysForCustomPolicy,
+  getContextKeysForPrincipalPolicy,
+} from './simulation/context-keys.ts';
 import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
 import {
   deleteLoginProfile,
@@ -173,11 +180,17 @@ export const iamOperations: OperationTable = signed({
   DeleteAccountAlias: deleteAccountAlias,
   ListAccountAliases: listAccountAliases,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
+  GenerateCredentialReport: generateCredentialReport,
+  GetCredentialReport: getCredentialReport,
   GetAccountSummary: getAccountSummary,
   GetAccountPasswordPolicy: getAccountPasswordPolicy,
   ListSAMLProviders: listSAMLProviders,
   ListServerCertificates: listServerCertificates,
+  GetServerCertificate: getServerCertificate,
+  ListServerCertificateTags: listServerCertificateTags,
 
   SimulateCustomPolicy: simulateCustomPolicy,
+  GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
+  GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
 });

@@ -91,6 +91,13 @@ function badHost() {
     { status: 400, headers: { 'X-Content-Type-Options': 'nosniff' } },
   );
 }
+// A CONNECT request is handed to the entry's connect() handler, after workerd has answered it 200
+// (the tunnel's status is workerd's, not a handler's); without one, workerd logs an uncaught
+// exception and answers 500. The Worker serves HTTP only: the tunnel is closed at once, nothing
+// passes through it.
+function refuseConnect(socket) {
+  return socket.close();
+}
 function fromClient(request) {
   const headers = new Headers(request.headers);
   headers.set('cf-connecting-ip', ${JSON.stringify(LOCAL_CLIENT_IP)});
@@ -101,6 +108,7 @@ function fromClient(request) {
     return (
       head +
       `export const ${DIRECT_EXPORT} = {
+  connect: refuseConnect,
   fetch(request, env, ctx) {
     if (!URL.canParse(request.url)) return badHost();
     return worker.fetch(request, localEnv(env), ctx);
@@ -134,6 +142,7 @@ function viaRouter(pathname) {
   return PATHS.has(pathname);
 }
 export const ${DIRECT_EXPORT} = {
+  connect: refuseConnect,
   fetch(request, env, ctx) {
     const url = URL.parse(request.url);
     if (url === null) return badHost();

@@ -1,7 +1,7 @@
 import { charge } from './budget.ts';
 import { compileGlob, matchWild } from './wildcard.ts';
 import type { Glob } from './wildcard.ts';
-import { parseTemplate, resolveGlob, resourcePortionOnly } from './variables.ts';
+import { parseTemplate, resolveFlagged, resourcePortionOnly } from './variables.ts';
 import type { Template, VariableSource } from './variables.ts';
 
 /**
@@ -111,29 +111,14 @@ export function compileArnPattern(
 
 function matchTemplate(t: Template, v: ArnValue, vars: VariableSource): boolean {
   // Resolve with literal flags, then split on the colons that came from the policy text.
-  let text = '';
-  const flags: number[] = [];
-  for (const p of t.parts) {
-    if (typeof p === 'string') {
-      text += p;
-      for (let i = 0; i < p.length; i++) flags.push(0);
-    } else {
-      const piece = 'char' in p ? p.char : (vars.single(p.lower, p.key) ?? p.fallback);
-      if (piece === undefined) return false;
-      text += piece;
-      for (let i = 0; i < piece.length; i++) flags.push(1);
-    }
-  }
-  charge(4 + 8 * text.length);
-  const literal = Uint8Array.from(flags);
+  const resolved = resolveFlagged(t, vars);
+  if (resolved === null) return false;
+  const { text, literal } = resolved;
   const cuts: number[] = [];
   for (let i = 0; i < text.length && cuts.length < 5; i++) {
     if (text.charCodeAt(i) === 0x3a && literal[i] === 0) cuts.push(i);
   }
-  if (cuts.length < 5) {
-    const g = resolveGlob(t, vars);
-    return g !== null && g(v.text);
-  }
+  if (cuts.length < 5) return matchWild(text, literal, v.text);
   const s = v.segments;
   if (s === null) return false;
   let start = 0;

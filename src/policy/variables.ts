@@ -86,18 +86,62 @@ export interface VariableSource {
 /** The text of a template, or null when a variable has no value and no default. */
 export function resolveText(t: Template, src: VariableSource): string | null {
   if (!t.hasVars) return t.source;
-  let out = '';
+  const pieces = resolvePieces(t, src);
+  if (pieces === null) return null;
+  // Charged before the text is made: a template of a thousand variables, each a 4 KB context
+  // value, would otherwise build megabytes before the budget could refuse it.
+  charge(1 + (pieces.length >> 3));
+  return pieces.texts.join('');
+}
+
+/**
+ * The pieces of a template's text (literal text, special characters, variables' values), their
+ * total length, and which pieces came from variables or special characters; null when a variable
+ * has no value and no default. Nothing is concatenated yet, so the caller can charge first.
+ */
+function resolvePieces(
+  t: Template,
+  src: VariableSource,
+): { texts: string[]; literal: boolean[]; length: number } | null {
+  const texts: string[] = [];
+  const literal: boolean[] = [];
+  let length = 0;
   for (const p of t.parts) {
-    if (typeof p === 'string') out += p;
-    else if ('char' in p) out += p.char;
+    let piece: string;
+    if (typeof p === 'string') piece = p;
+    else if ('char' in p) piece = p.char;
     else {
       const v = src.single(p.lower, p.key) ?? p.fallback;
       if (v === undefined) return null;
-      out += v;
+      piece = v;
     }
+    texts.push(piece);
+    literal.push(typeof p !== 'string');
+    length += piece.length;
   }
-  charge(1 + (out.length >> 3));
-  return out;
+  return { texts, literal, length };
+}
+
+/**
+ * A template's text with a flag per character: 1 where it came from a variable or a special
+ * character (literal even when it is `*`, `?` or `:`), 0 where it is the policy's own text. Null
+ * when a variable has no value and no default. Building both costs about eight units a character,
+ * charged before either is built (as in resolveText).
+ */
+export function resolveFlagged(
+  t: Template,
+  src: VariableSource,
+): { text: string; literal: Uint8Array } | null {
+  const pieces = resolvePieces(t, src);
+  if (pieces === null) return null;
+  charge(4 + 8 * pieces.length);
+  const literal = new Uint8Array(pieces.length);
+  let at = 0;
+  pieces.texts.forEach((piece, i) => {
+    if (pieces.literal[i]) literal.fill(1, at, at + piece.length);
+    at += piece.length;
+  });
+  return { text: pieces.texts.join(''), literal };
 }
 
 /**
@@ -106,28 +150,8 @@ export function resolveText(t: Template, src: VariableSource): string | null {
  */
 export function resolveGlob(t: Template, src: VariableSource): Glob | null {
   if (!t.hasVars) return compileGlob(t.source);
-  let text = '';
-  const flags: number[] = [];
-  for (const p of t.parts) {
-    let piece: string;
-    let lit: number;
-    if (typeof p === 'string') {
-      piece = p;
-      lit = 0;
-    } else if ('char' in p) {
-      piece = p.char;
-      lit = 1;
-    } else {
-      const v = src.single(p.lower, p.key) ?? p.fallback;
-      if (v === undefined) return null;
-      piece = v;
-      lit = 1;
-    }
-    text += piece;
-    for (let i = 0; i < piece.length; i++) flags.push(lit);
-  }
-  // Building the text and its per-character flags: about eight units a character.
-  charge(4 + 8 * text.length);
-  const literal = Uint8Array.from(flags);
+  const resolved = resolveFlagged(t, src);
+  if (resolved === null) return null;
+  const { text, literal } = resolved;
   return (s) => matchWild(text, literal, s);
 }

@@ -27,10 +27,21 @@ export function jsonErrorResponse(error: AwsError, headers: Record<string, strin
   return Response.json(jsonBody(error), { status: error.status, headers });
 }
 
+/**
+ * The service a query request is for, before its parameters are read: IAM when its SigV4 scope
+ * (the Authorization header's, or a presigned URL's X-Amz-Credential) names `iam`, else STS.
+ */
+export function scopedService(request: Request): Service {
+  const auth = request.headers.get('authorization') ?? request.url;
+  return /(?:\/|%2F)iam(?:\/|%2F)aws4_request/i.test(auth) ? 'iam' : 'sts';
+}
+
 /** AWS's XML error envelope with a request id: the query API (STS and IAM). */
 export function xmlError(c: Context, error: AwsError): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
-  const service = (c.get('service') as Service | undefined) ?? 'sts';
+  // An error before the route knew the service (a body it could not read or decode) is in the
+  // namespace of the service the signature is scoped to, as IAM's own endpoint would answer it.
+  const service = (c.get('service') as Service | undefined) ?? scopedService(c.req.raw);
   return c.body(renderError(service, error, requestId), error.status as 400, xmlHeaders(requestId));
 }
 

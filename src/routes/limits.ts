@@ -3,7 +3,7 @@ import type { Env } from '../env.ts';
 import { Errors } from '../protocol/errors.ts';
 import { setBounded } from '../store/bounded-map.ts';
 import { clientKey } from './client-ip.ts';
-import { jsonErrorResponse, xmlErrorResponse } from './errors.ts';
+import { jsonErrorResponse, scopedService, xmlErrorResponse } from './errors.ts';
 
 /**
  * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
@@ -224,12 +224,7 @@ function block(ip: string): void {
 function throttled(request: Request, kind: Kind, seconds: number): Response {
   if (kind === 'page') return throttledPage(seconds);
   if (kind === 'query') {
-    const auth = request.headers.get('authorization') ?? request.url;
-    return xmlErrorResponse(
-      /(?:\/|%2F)iam(?:\/|%2F)aws4_request/i.test(auth) ? 'iam' : 'sts',
-      Errors.throttling(),
-      crypto.randomUUID(),
-    );
+    return xmlErrorResponse(scopedService(request), Errors.throttling(), crypto.randomUUID());
   }
   return jsonErrorResponse(
     Errors.tooManyRequests('Too many requests from your network address; retry later.'),

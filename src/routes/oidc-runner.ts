@@ -6,6 +6,7 @@ import { activeKey, keyRingWith, privateKeyOf, publicJwks } from '../oidc/signin
 import { testIssuerUrl } from '../oidc/test-issuer.ts';
 import { mintTestToken, parseMintRequest, testTokenIssuer } from '../oidc/test-tokens.ts';
 import { Errors } from '../protocol/errors.ts';
+import { formPairs } from '../protocol/form.ts';
 import { jsonError, jsonErrors, throttledError } from './errors.ts';
 import { KvIamStore } from '../store/kv.ts';
 import { KvWebIdentityStore } from '../store/web-identity.ts';
@@ -98,7 +99,10 @@ oidcRunnerRoutes.get('/:account/github/token', async (c) => {
   markAuthenticated(c.req.raw);
   const store = new KvIamStore(c.env.IAM);
   if (!(await withinSandboxLimit(c.env, c.req.raw, store, account))) throw throttledError(c, 10);
-  const audience = url.searchParams.get('audience');
+  // Decoded strictly (src/protocol/form.ts): an audience that is not UTF-8 once percent-decoded is
+  // refused (MalformedQueryString), never minted into a token with replacement characters.
+  const audience =
+    formPairs(url.search.slice(1)).find(([name]) => name === 'audience')?.[1] ?? null;
   if (audience !== null && (audience.length < 1 || audience.length > 1000)) {
     throw Errors.validation('audience must be 1-1000 characters.');
   }

@@ -5,6 +5,7 @@ import {
   InvalidMarkerError,
   type AccessKeyRecord,
   type AccountRecord,
+  type CredentialReport,
   type EntityKind,
   type EntityTypes,
   type IamStore,
@@ -20,6 +21,7 @@ import {
  *   acct/<account>/userkey/<user>/<AKID>    "" (index: a user's access keys)
  *   acct/<account>/renamed-user/<AIDA…>     the current name of a user renamed since creation
  *   acct/<account>/alias                    the account's alias (CreateAccountAlias), JSON text
+ *   acct/<account>/credential-report        CredentialReport (GenerateCredentialReport)
  *   akey/<AKID>                             AccessKeyRecord (global: authentication starts from a key id)
  *   alias/<alias>                           the account holding the alias (global: aliases are unique)
  * IAM names are unique case-insensitively ("Names are not distinguished by case", IAM identifiers),
@@ -268,6 +270,17 @@ export class KvIamStore implements IamStore {
 
   putAliasOwner(alias: string, account: string, claimed: boolean): Promise<void> {
     return this.putText(`alias/${alias}`, account, claimed ? account : null);
+  }
+
+  credentialReport(account: string): Promise<CredentialReport | null> {
+    return this.read<CredentialReport>(`acct/${account}/credential-report`);
+  }
+
+  async putCredentialReport(account: string, report: CredentialReport): Promise<void> {
+    const key = `acct/${account}/credential-report`;
+    const options = await this.options(account);
+    const text = JSON.stringify(report);
+    await this.write([key], () => this.kv.put(key, text, options), [text]);
   }
 
   /** Writes `value` as JSON text under `key`, expiring with `account`; null deletes the key. */

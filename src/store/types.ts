@@ -142,6 +142,12 @@ export interface MfaDeviceRecord {
   tags: Tags;
 }
 
+/** An account's credential report: when it was generated, and its CSV text. */
+export interface CredentialReport {
+  generatedAt: number; // epoch ms
+  csv: string;
+}
+
 export interface AccountRecord {
   id: string;
   createDate: number;
@@ -249,6 +255,10 @@ export interface IamStore {
   aliasOwner(alias: string): Promise<string | null>;
   /** Records (or, with null, drops) the claim of `alias` by `account` (KV expiry: the account's). */
   putAliasOwner(alias: string, account: string, claimed: boolean): Promise<void>;
+
+  /** The account's last credential report (GenerateCredentialReport), or null. */
+  credentialReport(account: string): Promise<CredentialReport | null>;
+  putCredentialReport(account: string, report: CredentialReport): Promise<void>;
 
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | null>;
   putAccessKey(record: AccessKeyRecord): Promise<void>;

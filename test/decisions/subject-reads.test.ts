@@ -4,6 +4,7 @@ import { evaluateAll, MAX_SUBJECTS } from '../../src/decisions/evaluate.ts';
 import { authenticatePep } from '../../src/decisions/pep.ts';
 import { parseEvaluations } from '../../src/decisions/request.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
+import { newAccessKeyId } from '../../src/auth/keys.ts';
 import { DEMO_ADMIN, signedPostHeaders } from '../helpers/aws.ts';
 import { ACCOUNT } from '../iam/helpers.ts';
 import { s3, seedDemo } from './helpers.ts';
@@ -72,8 +73,30 @@ const unknownSubject = (i: number) => {
   }
 };
 
+/** The SESSIONS namespace, counting the session shards (Durable Objects) reached through it. */
+function countingSessions<T extends object>(
+  ns: T,
+): {
+  ns: T;
+  stubs: () => number;
+} {
+  let stubs = 0;
+  const counted = new Proxy(ns, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (prop === 'get' || prop === 'getByName') stubs++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { ns: counted, stubs: () => stubs };
+}
+
 async function readsFor(subjects: Array<{ type: string; id: string }>, kinds: 'sigv4' | 'bearer') {
   const counting = countingKv(env.IAM);
+  const sessions = countingSessions(env.SESSIONS);
   const store = new KvIamStore(counting.kv);
   const pep =
     kinds === 'bearer' ? ({ kind: 'bearer', account: ACCOUNT } as const) : await adminPep(store);
@@ -86,8 +109,14 @@ async function readsFor(subjects: Array<{ type: string; id: string }>, kinds: 's
     true,
   );
   const before = counting.reads();
-  const { answers } = await evaluateAll(env, store, pep, request, Date.now());
-  return { reads: counting.reads() - before, answers };
+  const { answers } = await evaluateAll(
+    { ...env, SESSIONS: sessions.ns },
+    store,
+    pep,
+    request,
+    Date.now(),
+  );
+  return { reads: counting.reads() - before, shards: sessions.stubs(), answers };
 }
 
 /**
@@ -113,5 +142,29 @@ describe('storage reads of one AuthZEN batch', () => {
     );
     expect(answers).toHaveLength(500);
     expect(reads).toBe(1);
+  });
+
+  // Refused whatever they name, so nothing is read for them: before, each was looked up first (a
+  // KV read, or a call waking a session shard of the other account) and then refused.
+  it.each(['sigv4', 'bearer'] as const)('%s: subjects of other accounts', async (kind) => {
+    const other = (i: number) => `21098765${String(4000 + i)}`;
+    const subjects = Array.from({ length: 24 }, (_, i) => {
+      switch (i % 4) {
+        case 0:
+          return { type: 'iam_principal', id: `arn:aws:iam::${other(i)}:user/u${run}` };
+        case 1:
+          return { type: 'iam_principal', id: `arn:aws:iam::${other(i)}:role/r${run}` };
+        case 2:
+          return { type: 'iam_principal', id: `arn:aws:iam::${other(i)}:root` };
+        default:
+          return { type: 'access_key', id: newAccessKeyId('ASIA', other(i)) };
+      }
+    });
+    const { reads, shards, answers } = await readsFor(subjects, kind);
+    expect(answers.map((a) => a.context.error?.status)).toEqual(subjects.map(() => 403));
+    expect(answers[0]!.context.error?.message).toMatch(
+      /^The subject belongs to account 2109876540/,
+    );
+    expect({ reads, shards }).toEqual({ reads: 0, shards: 0 });
   });
 });

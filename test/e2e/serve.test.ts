@@ -66,6 +66,19 @@ async function expectBadHostsRefused(server: Server, path: string): Promise<void
   expect(ok.status).toBe(200);
 }
 
+/**
+ * A CONNECT request: workerd answers it 200 before any handler runs, and without a connect()
+ * handler then logs an uncaught exception and answers 500. The entry's handler closes the tunnel:
+ * nothing passes through it, and the socket serves the next connection as before.
+ */
+async function expectNoTunnel(server: Server): Promise<void> {
+  const { host } = new URL(server.url);
+  const answer = await rawRequest(server, `CONNECT ${host} HTTP/1.1\r\nHost: ${host}\r\n`);
+  expect(answer.status).not.toBe(500);
+  expect(answer.body).toBe('');
+  expect((await fetch(server.url + '/health')).status).toBe(200);
+}
+
 describe('the npm start server with [assets] (src/local/serve.ts)', () => {
   let dir: string;
   let server: Server;
@@ -126,6 +139,8 @@ describe('the npm start server with [assets] (src/local/serve.ts)', () => {
     await expectBadHostsRefused(server, '/health');
     await expectBadHostsRefused(server, '/');
   });
+
+  it('closes a CONNECT tunnel at once, never a 500', () => expectNoTunnel(server));
 });
 
 describe('the npm start server without [assets]', () => {
@@ -145,6 +160,7 @@ describe('the npm start server without [assets]', () => {
       expect(await seenIp(server)).toBe('127.0.0.1');
       expect(await seenIp(server, '198.51.100.7')).toBe('127.0.0.1');
       await expectBadHostsRefused(server, '/health');
+      await expectNoTunnel(server);
     } finally {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

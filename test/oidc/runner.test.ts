@@ -82,4 +82,17 @@ describe('the GitHub runner ID token protocol', { timeout: 30_000 }, () => {
     // An ID token of the same issuer is not a request token (another audience).
     expect((await getIDToken(vars, 'sts.amazonaws.com', idToken)).status).toBe(401);
   });
+
+  it('an audience that is not UTF-8 once decoded is refused, never minted with U+FFFD', async () => {
+    const res = await signedJson(`/oidc/${DEMO_ACCOUNT}/github/runner`, {});
+    const vars = (await res.json()) as RunnerVars;
+    const answer = await exports.default.fetch(
+      `${vars.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts%ED%A0%80`,
+      { headers: { Authorization: `Bearer ${vars.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` } },
+    );
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(
+      'MalformedQueryString',
+    );
+  });
 });

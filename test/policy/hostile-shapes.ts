@@ -146,6 +146,40 @@ export function hostileShapes(): HostileShape[] {
       ),
     },
   });
+  // One pattern made of a thousand variables, each substituted with a 4,000-character value: the
+  // substituted text (4 MB per pattern) is charged before it is built, never after.
+  const repeated = '${aws:PrincipalTag/t}'.repeat(450);
+  const longTag = { 'aws:PrincipalTag/t': value(4000) };
+  shapes.push({
+    name: 'a variable repeated in StringLike patterns',
+    body: {
+      request: request({ ...longTag, 's3:prefix': value(4000) }),
+      policies: identity(
+        Array.from({ length: 12 }, () => repeated),
+        (c) => allow({ StringLike: { 's3:prefix': c } }),
+      ),
+    },
+  });
+  shapes.push({
+    name: 'a variable repeated in Resource patterns',
+    body: {
+      request: request(longTag),
+      policies: identity(
+        Array.from({ length: 12 }, (_, i) => `arn:aws:s3:::${i}${repeated}`),
+        (c) => allow(undefined, c),
+      ),
+    },
+  });
+  shapes.push({
+    name: 'a variable repeated in StringEquals values',
+    body: {
+      request: request({ ...longTag, 's3:prefix': value(4000) }),
+      policies: identity(
+        Array.from({ length: 12 }, () => repeated),
+        (c) => allow({ StringEquals: { 's3:prefix': c } }),
+      ),
+    },
+  });
   // CIDR lists against many addresses: cheap pairs, but many of them.
   shapes.push({
     name: 'IpAddress CIDRs x many addresses',

@@ -14,6 +14,26 @@ describe('query protocol edges', () => {
     },
   );
 
+  // Errors raised before the parameters are read (a body that is not UTF-8 once decoded, one too
+  // large) are in the namespace of the service the signature is scoped to: they were always STS's.
+  it.each([
+    ['iam', 'Action=ListRoles&Version=2010-05-08&PathPrefix=%ED%A0%80', 'MalformedQueryString'],
+    ['iam', 'Action=ListRoles&Pad=' + 'a'.repeat(300_000), 'RequestEntityTooLarge'],
+    ['sts', 'Action=GetCallerIdentity&Version=2011-06-15&X=%ED%A0%80', 'MalformedQueryString'],
+  ] as const)('a request signed for %s that cannot be read: %#', async (service, body, code) => {
+    const signed = await signedRequest({ Action: 'ListRoles' }, DEMO_ADMIN, { service });
+    const res = await exports.default.fetch(
+      new Request(signed.url, { method: 'POST', headers: signed.headers, body }),
+    );
+    const text = await res.text();
+    expect(xmlText(text, 'Code')).toBe(code);
+    const ns = {
+      iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+      sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+    };
+    expect(text).toMatch(new RegExp(`^<ErrorResponse xmlns="${ns[service]}">`));
+  });
+
   it('Version=toString unsigned is a 4xx', async () => {
     const res = await exports.default.fetch('http://127.0.0.1:8787/', {
       method: 'POST',

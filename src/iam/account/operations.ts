@@ -5,7 +5,8 @@ import { Errors } from '../../protocol/errors.ts';
 import { XmlMap, type XmlObject } from '../../protocol/xml.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { AliasClaims } from '../../accounts/client.ts';
-import { checkPathPrefix, IAM } from '../common/constraints.ts';
+import { iamArn } from '../common/arns.ts';
+import { checkName, checkPathPrefix, IAM } from '../common/constraints.ts';
 import { IamErrors } from '../common/errors.ts';
 import { forEachEntity, readPaging } from '../common/paging.ts';
 import { ACCOUNT_QUOTAS } from '../common/quotas.ts';
@@ -187,3 +188,24 @@ export async function listServerCertificates(
   await authorizeIam(ctx, caller, 'iam:ListServerCertificates', '*');
   return { ServerCertificateMetadataList: [], IsTruncated: false };
 }
+
+/**
+ * GetServerCertificate and ListServerCertificateTags: as no certificate exists (see above), the
+ * named one is NoSuchEntity, worded as IAM words it for a missing server certificate, once the name
+ * is checked and the caller authorized on its ARN (`server-certificate/<name>`).
+ */
+function absentCertificate(action: 'GetServerCertificate' | 'ListServerCertificateTags') {
+  return async (ctx: OperationContext, caller: Caller): Promise<XmlObject> => {
+    const v = new Constraints();
+    const name = ctx.params.require('ServerCertificateName');
+    checkName(v, 'serverCertificateName', name, 128);
+    if (action === 'ListServerCertificateTags') readPaging(ctx.params, v);
+    v.check();
+    const arn = iamArn(caller.account, 'server-certificate', '/', name);
+    await authorizeIam(ctx, caller, `iam:${action}`, arn);
+    throw Errors.noSuchEntity(`The Server Certificate with name ${name} cannot be found.`);
+  };
+}
+
+export const getServerCertificate = absentCertificate('GetServerCertificate');
+export const listServerCertificateTags = absentCertificate('ListServerCertificateTags');

@@ -1,7 +1,7 @@
 /** IAM resource ARNs ("IAM identifiers" > IAM ARNs): the path is part of the ARN, between type and name. */
 export const iamArn = (
   account: string,
-  type: 'role' | 'user' | 'group' | 'policy' | 'instance-profile',
+  type: 'role' | 'user' | 'group' | 'policy' | 'instance-profile' | 'server-certificate',
   path: string,
   name: string,
 ) => `arn:aws:iam::${account}:${type}${path}${name}`;

@@ -28,7 +28,7 @@ import { resourceContext } from '../common/resource-context.ts';
 import { IDENTITY, type IdentityRecord, type PrincipalRecord } from '../identities/record.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
-interface Source {
+export interface Source {
   id: string;
   /**
    * PolicySourceType (IAM API Reference, Statement): a stored policy's origin. Policies passed in the
@@ -284,7 +284,7 @@ function simulatedCaller(
 }
 
 /** A stored entity's inline policies (typed by the entity) and attached managed policies. */
-async function storedSources(
+export async function storedSources(
   store: IamStore,
   entity: IdentityRecord,
   type: 'user' | 'group' | 'role',

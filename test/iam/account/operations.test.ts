@@ -225,6 +225,25 @@ describe('what rolecall keeps none of: answered as for an account without it', (
     expect(a.message).toBe('The Password Policy with domain name 123456789012 cannot be found.');
   });
 
+  it('GetServerCertificate, ListServerCertificateTags: NoSuchEntity, worded as IAM words it', async () => {
+    for (const Action of ['GetServerCertificate', 'ListServerCertificateTags']) {
+      const a = await fails({ Action, ServerCertificateName: 'www-cert' }, 404, 'NoSuchEntity');
+      expect(a.message).toBe('The Server Certificate with name www-cert cannot be found.');
+      await fails({ Action, ServerCertificateName: 'a b' }, 400, 'ValidationError');
+      await fails({ Action }, 400, 'ValidationError');
+    }
+    const nobody = await userWithKey(doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]));
+    const denied = await fails(
+      { Action: 'GetServerCertificate', ServerCertificateName: 'www-cert' },
+      403,
+      'AccessDenied',
+      nobody,
+    );
+    expect(denied.message).toContain(
+      'iam:GetServerCertificate on resource: arn:aws:iam::123456789012:server-certificate/www-cert',
+    );
+  });
+
   it('ListSAMLProviders and ListServerCertificates: empty lists; PathPrefix checked', async () => {
     const saml = await ok({ Action: 'ListSAMLProviders' });
     expect(saml).toMatch(/<SAMLProviderList\s*\/>|<SAMLProviderList><\/SAMLProviderList>/);
