@@ -1,9 +1,16 @@
 import {
+  CreateAccountAliasCommand,
   CreateRoleCommand,
+  DeleteAccountAliasCommand,
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
   GetRoleCommand,
   IAMClient,
   IAMServiceException,
+  ListAccountAliasesCommand,
   ListRolesCommand,
+  paginateGetAccountAuthorizationDetails,
   paginateListRoles,
   SimulateCustomPolicyCommand,
 } from '@aws-sdk/client-iam';
@@ -411,6 +418,47 @@ describe('@aws-sdk/client-iam', () => {
     expect(e).toBeInstanceOf(IAMServiceException);
     expect((e as IAMServiceException).name).toBe('NoSuchEntityException');
     expect((e as IAMServiceException).$metadata.httpStatusCode).toBe(404);
+  });
+
+  it('account aliases, GetAccountAuthorizationDetails pages and the credential report', async () => {
+    const iam = client();
+    await iam.send(new CreateAccountAliasCommand({ AccountAlias: 'sdk-corp' }));
+    expect((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([
+      'sdk-corp',
+    ]);
+    const e = await iam
+      .send(new CreateAccountAliasCommand({ AccountAlias: 'Not-Valid' }))
+      .catch((x: unknown) => x);
+    expect((e as IAMServiceException).name).toBe('ValidationError');
+    await iam.send(new DeleteAccountAliasCommand({ AccountAlias: 'sdk-corp' }));
+    const missing = await iam
+      .send(new DeleteAccountAliasCommand({ AccountAlias: 'sdk-corp' }))
+      .catch((x: unknown) => x);
+    expect((missing as IAMServiceException).name).toBe('NoSuchEntityException');
+
+    const whole = await iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1000 }));
+    const roles: string[] = [];
+    let pages = 0;
+    for await (const page of paginateGetAccountAuthorizationDetails(
+      { client: iam, pageSize: 1 },
+      {},
+    )) {
+      pages++;
+      roles.push(...(page.RoleDetailList ?? []).map((r) => r.RoleName!));
+    }
+    expect(roles).toEqual(whole.RoleDetailList!.map((r) => r.RoleName));
+    expect(pages).toBeGreaterThan(roles.length);
+    const role = whole.RoleDetailList!.find((r) => r.RoleName === 'ec2-ssm-instance-role')!;
+    expect(
+      JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)).Statement[0].Principal,
+    ).toEqual({ Service: 'ec2.amazonaws.com' });
+
+    await iam.send(new GenerateCredentialReportCommand({}));
+    const report = await iam.send(new GetCredentialReportCommand({}));
+    expect(report.ReportFormat).toBe('text/csv');
+    const csv = new TextDecoder().decode(report.Content);
+    expect(csv.split('\n')[1]).toMatch(/^<root_account>,arn:aws:iam::123456789012:root,/);
+    expect(csv).toMatch(/\nadmin,arn:aws:iam::123456789012:user\/admin,/);
   });
 
   it('a session narrowed by a session policy is denied, and the message says by what', async () => {
