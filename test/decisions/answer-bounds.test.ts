@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonChars, TRACE_CHARS } from '../../src/decisions/evaluate.ts';
+import { DETAIL_CHARS, jsonChars, TRACE_CHARS } from '../../src/decisions/evaluate.ts';
 import { ACCOUNT } from '../iam/helpers.ts';
 import { evaluation, evaluations, s3, seedDemo, user } from './helpers.ts';
 
@@ -32,7 +32,7 @@ const ask = (n: number, context?: object) => ({
  * hundreds of megabytes: a single evaluation of a 200 KB request answered 10 MB, and a batch
  * sharing it 500 times that. At most TRACE_CHARS characters of traces per request.
  */
-describe('traces are bounded per request', () => {
+describe('traces and matched statements are bounded per request', () => {
   it('a trace that would pass the bound is left out, with the reason', async () => {
     const a = await evaluation(ask(50, bigContext));
     expect(a.status).toBe(200);
@@ -65,6 +65,34 @@ describe('traces are bounded per request', () => {
       TRACE_CHARS,
     );
     expect(answers[499]!.context.traceOmitted).toBeDefined();
+  });
+
+  it('matched statements: until the bound, then left out with the reason', async () => {
+    // 300 statements that all apply: every answer lists all 300 (8 MB for 500 items before).
+    const all = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 300 }, () => ({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+      })),
+    };
+    const a = await evaluations({
+      subject: user(ACCOUNT, 'admin'),
+      action: { name: 's3:GetObject' },
+      resource: { ...s3('b/k'), properties: { policy: all } },
+      evaluations: Array.from({ length: 500 }, () => ({})),
+    });
+    expect(a.status).toBe(200);
+    const answers = a.body.evaluations!;
+    expect(answers.every((e) => e.decision)).toBe(true);
+    expect(answers[0]!.context.matchedStatements!.length).toBeGreaterThanOrEqual(300);
+    expect(answers[499]!.context.matchedStatements).toBeUndefined();
+    expect(answers[499]!.context.detailsOmitted).toMatch(/would exceed 2000000 characters/);
+    expect(answers[499]!.context.reason).toBe('allowed');
+    const listed = answers.map((e) => e.context.matchedStatements ?? []);
+    expect(JSON.stringify(listed).length).toBeLessThanOrEqual(DETAIL_CHARS);
   });
 
   it('jsonChars counts at least the JSON text of ASCII values, and stops past its limit', () => {
