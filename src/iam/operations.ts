@@ -84,6 +84,7 @@ import {
   getContextKeysForCustomPolicy,
   getContextKeysForPrincipalPolicy,
 } from './simulation/context-keys.ts';
+import { listPoliciesGrantingServiceAccess } from './simulation/service-access.ts';
 import { createUser, deleteUser, getUser, updateUser } from './users/operations.ts';
 import {
   deleteLoginProfile,
@@ -192,5 +193,6 @@ export const iamOperations: OperationTable = signed({
   SimulateCustomPolicy: simulateCustomPolicy,
   GetContextKeysForCustomPolicy: getContextKeysForCustomPolicy,
   GetContextKeysForPrincipalPolicy: getContextKeysForPrincipalPolicy,
+  ListPoliciesGrantingServiceAccess: listPoliciesGrantingServiceAccess,
   SimulatePrincipalPolicy: simulatePrincipalPolicy,
 });

@@ -314,6 +314,8 @@ def scenario():
     fails('DeleteVirtualMFADevice', 'NoSuchEntity', SerialNumber=serial)
     call('SimulatePrincipalPolicy', PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}',
          ActionNames=['s3:GetObject', 's3:PutObject'], ResourceArns=['arn:aws:s3:::b/k'])
+    call('ListPoliciesGrantingServiceAccess', Arn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}',
+         ServiceNamespaces=['s3', 'iam'])
     call('GetContextKeysForPrincipalPolicy',
          PolicySourceArn=f'arn:aws:iam::{ACCOUNT}:user/model/{user}')
     call('GetContextKeysForCustomPolicy', PolicyInputList=[doc([
@@ -416,6 +418,7 @@ VALID = {
     'VirtualMFADeviceName': 'model-mfa', 'SerialNumber': f'arn:aws:iam::{ACCOUNT}:mfa/model-mfa',
     'AuthenticationCode1': '123456', 'AuthenticationCode2': '654321', 'AssignmentStatus': 'Any',
     'AccountAlias': 'model-alias', 'ServerCertificateName': 'model-cert',
+    'Arn': f'arn:aws:iam::{ACCOUNT}:user/model-user', 'ServiceNamespaces': ['s3'],
     'ContextEntries': [{'ContextKeyName': 'aws:username', 'ContextKeyValues': ['bob'],
                         'ContextKeyType': 'string'}],
 }
@@ -429,6 +432,7 @@ BREAKS = {
     '[\\d]+': '12345a', '[\\w]+': 'AKIA-AAAAAAAAAAAAAAA',
     '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+': 'a#b', '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*': 'a#b',
     '^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$': 'a--b',
+    '[\\w-]*': 's 3',
 }
 # Patterns the API Reference has rewritten since this botocore: IAM words its errors with the
 # current one (accountAliasType: the same aliases once its 3-63 length holds).

@@ -141,3 +141,8 @@ export function indexPage(
   const isTruncated = end < total;
   return { start, end, isTruncated, marker: isTruncated ? encode(String(end - 1)) : undefined };
 }
+
+/** The marker of an index page that ends after position `last` (a page cut short: see simulation). */
+export function indexMarker(last: number): string {
+  return encode(String(last));
+}
