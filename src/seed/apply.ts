@@ -3,6 +3,7 @@ import { deriveKeys } from '../auth/secret-keys.ts';
 import type { Env } from '../env.ts';
 import { accessKeyRecord, MAX_KEYS_PER_USER } from '../iam/users/access-key-record.ts';
 import { iamArn } from '../iam/common/arns.ts';
+import { checkAlias, setAccountAlias } from '../iam/account/operations.ts';
 import { checkName } from '../iam/common/constraints.ts';
 import { checkDocument } from '../iam/common/documents.ts';
 import { IamErrors } from '../iam/common/errors.ts';
@@ -89,6 +90,25 @@ function constraints(fill: (v: Constraints) => void): void {
   const v = new Constraints();
   fill(v);
   v.check();
+}
+
+/**
+ * A seeded alias: AWS's pattern, held by no other account of the document, and not by an account
+ * outside it (aliases are unique across accounts, as CreateAccountAlias enforces).
+ */
+async function checkSeededAlias(
+  store: IamStore,
+  seed: SeedDocument,
+  account: Account,
+  base: string,
+): Promise<void> {
+  const alias = account.alias!;
+  const where = `${base}.alias`;
+  at(where, () => constraints((v) => checkAlias(v, 'alias', alias)));
+  const twice = seed.accounts.find((a) => a !== account && a.alias === alias);
+  const owner = await store.aliasOwner(alias);
+  if (twice !== undefined || (owner !== null && owner !== account.id))
+    throw new SeedError(where, IamErrors.aliasExists(alias));
 }
 
 /** The inline and managed policies of a seeded role, user or group, checked as Put*Policy and Attach*Policy check them. */
@@ -187,6 +207,7 @@ export async function validateSeed(
   for (const [ai, account] of seed.accounts.entries()) {
     if (options.account !== undefined && account.id !== options.account) continue;
     const base = `accounts[${ai}]`;
+    if (account.alias !== undefined) await checkSeededAlias(store, seed, account, base);
     for (const [i, p] of (account.policies ?? []).entries()) {
       const spec = { ...p, document: text(p.document) };
       at(`${base}.policies[${i}] (${p.name})`, () => {
@@ -332,6 +353,14 @@ export async function applySeed(
   };
   for (const account of accounts) {
     const w: AccountWriter = { env, store, acct: account.id, now, summary, count };
+    // First: an alias another account took since validation fails the account before any write.
+    if (account.alias !== undefined) {
+      const current = await store.accountAlias(account.id);
+      if (count(current, account.alias))
+        await atAsync(`accounts[${seed.accounts.indexOf(account)}].alias`, () =>
+          setAccountAlias(env, store, account.id, account.alias!),
+        );
+    }
     await applyPolicies(w, account);
     const groups = await applyGroups(w, account);
     await applyUsers(w, account, groups);

@@ -43,6 +43,14 @@ export const seedSchema = z.strictObject({
     z.strictObject({
       id: z.string().check(z.regex(/^\d{12}$/, 'account id must be 12 digits')),
       $comment: z.optional(z.string()),
+      alias: z.optional(
+        z.string().check(
+          z.meta({
+            description:
+              'The account alias (CreateAccountAlias): 3-63 lowercase letters, digits and single dashes, unique across accounts. Absent: the alias is left as it is.',
+          }),
+        ),
+      ),
       policies: z.optional(
         z.array(
           z.strictObject({

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes } from '../../src/routes/admin.ts';
 import { applySeed, SeedError } from '../../src/seed/apply.ts';
 import { seedSchema, type SeedDocument } from '../../src/seed/schema.ts';
@@ -30,7 +30,14 @@ async function snapshot(
 const withAccount = (seed: SeedDocument, id: string): SeedDocument =>
   JSON.parse(JSON.stringify(seed).replaceAll('210987654321', id));
 
+/** An alias the demo account holds, for the seeds that must not take it. */
+const HELD_ALIAS = 'held-by-the-demo-account';
+
 describe('applySeed', () => {
+  beforeAll(async () => {
+    await ok({ Action: 'CreateAccountAlias', AccountAlias: HELD_ALIAS });
+  });
+
   it('is idempotent: a second apply leaves every stored byte as it was', async () => {
     const seed = seedSchema.parse(ci);
     const store = new KvIamStore(env.IAM);
@@ -150,6 +157,22 @@ describe('applySeed', () => {
       'LimitExceeded',
       'accounts[0].policies[0]',
     ],
+    [
+      'an alias outside accountAliasType',
+      (s) => {
+        s.accounts[0]!.alias = 'Not--Valid';
+      },
+      'ValidationError',
+      'accounts[0].alias',
+    ],
+    [
+      'an alias another account holds',
+      (s) => {
+        s.accounts[0]!.alias = HELD_ALIAS;
+      },
+      'EntityAlreadyExists',
+      'accounts[0].alias',
+    ],
   ];
   it.each(broken)(
     'refuses %s, locating it, and writes nothing',
@@ -167,6 +190,28 @@ describe('applySeed', () => {
       expect(await snapshot(id, `akey/none-${id}`)).toEqual({});
     },
   );
+
+  it('sets the account alias: listed by ListAccountAliases, unchanged when applied again', async () => {
+    const id = String(500000000000 + Math.floor(Math.random() * 1e9));
+    const seed = withAccount(seedSchema.parse(ci), id);
+    seed.accounts[0]!.users![0]!.accessKeys = [];
+    seed.accounts[0]!.alias = `seeded-${id}`;
+    const store = new KvIamStore(env.IAM);
+    await applySeed(env, store, seed, Date.now());
+    expect(await store.accountAlias(id)).toBe(`seeded-${id}`);
+    expect(await store.aliasOwner(`seeded-${id}`)).toBe(id);
+    const again = await applySeed(env, store, seed, Date.now());
+    expect(again.created + again.updated).toBe(0);
+    // A new alias replaces the old one, which is free again; two accounts of a document cannot share one.
+    seed.accounts[0]!.alias = `renamed-${id}`;
+    const renamed = await applySeed(env, store, seed, Date.now());
+    expect(renamed.updated).toBe(1);
+    expect(await store.aliasOwner(`seeded-${id}`)).toBeNull();
+    const twice = withAccount(seed, String(Number(id) + 1));
+    const both = { accounts: [...seed.accounts, ...twice.accounts] };
+    const err = await applySeed(env, store, both, Date.now()).catch((e: unknown) => e);
+    expect((err as SeedError).code).toBe('EntityAlreadyExists');
+  });
 
   it('the demo seed validates against the schema', async () => {
     const demo = await import('../../src/seed/demo.json');

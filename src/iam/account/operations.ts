@@ -1,4 +1,6 @@
 import type { Caller } from '../../caller/types.ts';
+import type { Env } from '../../env.ts';
+import type { IamStore } from '../../store/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import { Errors } from '../../protocol/errors.ts';
@@ -15,23 +17,49 @@ import { IDENTITY, MAX_ATTACHED } from '../identities/record.ts';
 import { MAX_VERSIONS } from '../managed-policies/record.ts';
 import { MAX_KEYS_PER_USER } from '../users/access-key-record.ts';
 
-/** The AccountAlias parameter (accountAliasType: 3-63 characters, its pattern), required. */
+/** An account alias (accountAliasType: 3-63 characters, its pattern), as `member` of a request. */
+export function checkAlias(v: Constraints, member: string, alias: string | undefined): void {
+  v.length(member, alias, 3, 63).pattern(
+    member,
+    alias,
+    IAM.accountAlias.re,
+    IAM.accountAlias.shown,
+  );
+}
+
+/** The AccountAlias parameter, required. */
 function readAlias(ctx: OperationContext): string {
   const alias = ctx.params.get('AccountAlias');
-  new Constraints()
-    .required('accountAlias', alias)
-    .length('accountAlias', alias, 3, 63)
-    .pattern('accountAlias', alias, IAM.accountAlias.re, IAM.accountAlias.shown)
-    .check();
+  const v = new Constraints().required('accountAlias', alias);
+  checkAlias(v, 'accountAlias', alias);
+  v.check();
   return alias!;
+}
+
+/**
+ * Makes `alias` the account's: claimed first (in the object that orders that alias's claims,
+ * src/accounts/client.ts; EntityAlreadyExists when another account holds it), then recorded for
+ * the account, then the alias it replaces is given up. The account's own alias again changes
+ * nothing. For CreateAccountAlias and seed documents alike.
+ */
+export async function setAccountAlias(
+  env: Env,
+  store: IamStore,
+  account: string,
+  alias: string,
+): Promise<void> {
+  const current = await store.accountAlias(account);
+  if (current === alias) return;
+  await AliasClaims.claim(env, alias, account);
+  await store.putAccountAlias(account, alias);
+  if (current !== null) await AliasClaims.release(env, current, account);
 }
 
 /**
  * CreateAccountAlias (IAM API Reference; AWS Account Management Reference, "Setting or changing
  * your AWS account alias"): an account has one alias, and a new one replaces it; an alias is unique
  * across accounts, so one another account holds is EntityAlreadyExists, while the account's own is
- * a success. The alias is claimed first (in the object that orders that alias's claims,
- * src/accounts/client.ts), then recorded for the account, then the one it replaces is given up.
+ * a success (setAccountAlias).
  */
 export async function createAccountAlias(
   ctx: OperationContext,
@@ -39,12 +67,7 @@ export async function createAccountAlias(
 ): Promise<undefined> {
   const alias = readAlias(ctx);
   await authorizeIam(ctx, caller, 'iam:CreateAccountAlias', '*');
-  const account = caller.account;
-  const current = await ctx.store.accountAlias(account);
-  if (current === alias) return undefined;
-  await AliasClaims.claim(ctx.env, alias, account);
-  await ctx.store.putAccountAlias(account, alias);
-  if (current !== null) await AliasClaims.release(ctx.env, current, account);
+  await setAccountAlias(ctx.env, ctx.store, caller.account, alias);
   return undefined;
 }
 
