@@ -130,7 +130,8 @@ export class KvIamStore implements IamStore {
    * One page: KV lists up to 1,000 keys per call in key order (the lowercased name), each with the
    * entity's path as metadata, so the path filter needs no reads; only the page's own records are
    * read, 100 per bulk get. The marker is the KV cursor of the listing the page ended in plus the
-   * last name returned, so the next page resumes there instead of listing from the start.
+   * last name returned, so the next page resumes there instead of listing from the start. With
+   * `maxChars`, the page also ends after the record that brings it to that size.
    */
   async list<K extends EntityKind>(
     account: string,
@@ -140,8 +141,9 @@ export class KvIamStore implements IamStore {
     const prefix = `acct/${account}/${kind}/`;
     const max = options.maxItems ?? 100;
     const pathPrefix = options.pathPrefix;
+    const maxChars = options.maxChars;
     let { cursor, after } = options.marker ? decodeMarker(options.marker) : NO_MARKER;
-    if (pathPrefix === undefined && after === undefined) {
+    if (pathPrefix === undefined && after === undefined && maxChars === undefined) {
       // Unfiltered: list exactly one page of keys, so the KV cursor alone resumes after it (and
       // the marker stays short).
       const listed = await this.listPage(prefix, cursor, options.marker !== undefined, max);
@@ -160,6 +162,13 @@ export class KvIamStore implements IamStore {
         : { items: records, marker: encodeMarker(listed.cursor, undefined) };
     }
     const items: EntityTypes[K][] = [];
+    let chars = 0;
+    const full = () => items.length === max || (maxChars !== undefined && chars >= maxChars);
+    const page = (marker?: string) => ({
+      items,
+      marker,
+      chars: maxChars === undefined ? undefined : chars,
+    });
     for (let listings = 1; ; listings++) {
       const listed = await this.listPage(prefix, cursor, options.marker !== undefined);
       // Keys written before paths were kept as metadata are read to learn their path.
@@ -172,7 +181,7 @@ export class KvIamStore implements IamStore {
       );
       let last: string | undefined;
       let taken = 0;
-      for (let i = 0; i < candidates.length && items.length < max;) {
+      for (let i = 0; i < candidates.length && !full();) {
         // Exactly the keys still needed when each is known to match; a full bulk get otherwise.
         const needed = candidates.slice(i, i + Math.min(max - items.length, BULK_GET));
         const known = pathPrefix === undefined || needed.every((k) => k.metadata?.path);
@@ -185,18 +194,17 @@ export class KvIamStore implements IamStore {
           if (!record || (pathPrefix !== undefined && !pathOf(record)?.startsWith(pathPrefix)))
             continue;
           items.push(record);
+          if (maxChars !== undefined) chars += JSON.stringify(record).length;
           last = key.slice(prefix.length);
-          if (items.length === max) break;
+          if (full()) break;
         }
       }
       // Resume within this listing after the last name returned, or at the next listing.
-      if (items.length === max && taken < candidates.length)
-        return { items, marker: encodeMarker(cursor, last) };
-      if (listed.list_complete) return { items };
+      if (full() && taken < candidates.length) return page(encodeMarker(cursor, last));
+      if (listed.list_complete) return page();
       cursor = listed.cursor;
       after = undefined;
-      if (items.length === max || listings === LISTINGS_PER_PAGE)
-        return { items, marker: encodeMarker(cursor, undefined) };
+      if (full() || listings === LISTINGS_PER_PAGE) return page(encodeMarker(cursor, undefined));
     }
   }
 

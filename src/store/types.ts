@@ -185,6 +185,8 @@ export interface ListPage<T> {
    * MaxItems number of results even when there are more results available").
    */
   marker?: string;
+  /** With `maxChars`: the characters of the page's records as JSON. */
+  chars?: number;
 }
 
 export interface ListOptions {
@@ -194,6 +196,12 @@ export interface ListOptions {
   maxItems?: number;
   /** Only entities whose path starts with this (roles, users, groups, managed policies). */
   pathPrefix?: string;
+  /**
+   * End the page once its records reach this many characters of JSON (after at least one record),
+   * with a marker that resumes right after its last record: a page read and held is bounded in
+   * size, not only in count (records run to tens of KB each).
+   */
+  maxChars?: number;
 }
 
 /** A marker the store did not issue (or can no longer honour). */

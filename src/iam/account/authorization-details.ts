@@ -14,7 +14,15 @@ import type {
 import { authorizeIam } from '../common/authorize.ts';
 import { checkEnum } from '../common/constraints.ts';
 import { encodeDocument } from '../common/documents.ts';
-import { forEachEntity, paginate, readPaging, storePage, type Page } from '../common/paging.ts';
+import {
+  forEachEntity,
+  LIST_PAGE,
+  paginate,
+  readPaging,
+  storePage,
+  type Page,
+  type Paging,
+} from '../common/paging.ts';
 import { tagsXml } from '../common/tags.ts';
 import { boundaryXml } from '../identities/record.ts';
 import { attachedPolicy } from '../identities/identity-policy-operations.ts';
@@ -53,7 +61,9 @@ interface Details {
  * policies with their relationships, in one paged answer. `Filter` (EntityType) picks the kinds;
  * without it every kind is listed. The kinds are listed one after the other, users, groups, roles,
  * customer managed policies, then AWS managed policies, and MaxItems counts the items of all lists
- * together; the marker names the kind it stopped in and the position within it. AWS managed
+ * together; the marker names the kind it stopped in and the position within it. A page also ends
+ * once its records reach LIST_PAGE characters (src/iam/common/paging.ts), as IAM's pages may hold
+ * fewer than MaxItems items. AWS managed
  * policies are those the account uses (attached to, or the boundary of, one of its entities), not
  * the whole catalogue. Policy documents are URL-encoded, as IAM returns them.
  */
@@ -87,30 +97,40 @@ export async function getAccountAuthorizationDetails(
   };
   const done = (marker?: string) => ({ ...out, IsTruncated: marker !== undefined, Marker: marker });
   let room = paging.maxItems;
+  let roomChars = LIST_PAGE.chars;
   for (let i = start; i < phases.length; i++) {
     const phase = phases[i]!;
-    const pageOf = { marker: i === start ? resume : undefined, maxItems: room };
+    const pageOf = {
+      marker: i === start ? resume : undefined,
+      maxItems: room,
+      maxChars: roomChars,
+    };
     const page = await listPhase(ctx, account, phase.type, pageOf, out);
     room -= page.count;
+    roomChars -= page.chars;
     if (page.marker !== undefined) return done(phase.letter + page.marker);
     // A full page before the last kind: the next page starts with the next kind (it may be empty,
     // as IAM's own pages may hold fewer than MaxItems items).
-    if (room === 0 && i + 1 < phases.length) return done(phases[i + 1]!.letter);
+    if ((room === 0 || roomChars <= 0) && i + 1 < phases.length) return done(phases[i + 1]!.letter);
   }
   return done();
 }
 
-/** One kind's items into `out`, at most `paging.maxItems`; the marker within the kind if more remain. */
+/**
+ * One kind's items into `out`, at most `paging.maxItems` and about `paging.maxChars` characters of
+ * records (LIST_PAGE); the marker within the kind if more remain.
+ */
 async function listPhase(
   ctx: OperationContext,
   account: string,
   type: EntityType,
-  paging: { marker?: string; maxItems: number },
+  paging: Paging,
   out: Details,
-): Promise<{ count: number; marker?: string }> {
+): Promise<{ count: number; chars: number; marker?: string }> {
   const { store } = ctx;
   const tail = <T>(page: Page<T>) => ({
     count: page.items.length,
+    chars: page.chars ?? 0,
     marker: page.isTruncated ? page.marker : undefined,
   });
   switch (type) {

@@ -11,7 +11,7 @@ import { checkGroupSpec, groupRecord, groupXml, type GroupSpec } from './record.
 import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { groupMembers, renameInMembers } from './membership.ts';
 import { IamErrors } from '../common/errors.ts';
-import { pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
+import { LIST_PAGE, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
 import { putIdentity } from '../identities/record.ts';
 import { userXml } from '../users/record.ts';
 import { checkAccountQuota } from '../common/quotas.ts';
@@ -54,7 +54,8 @@ export async function getGroup(ctx: OperationContext, caller: Caller): Promise<X
 }
 
 /**
- * ListGroups: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems. The action has
+ * ListGroups: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems (a page ends
+ * early once its records reach LIST_PAGE characters: src/iam/common/paging.ts). The action has
  * no resource type (Service Authorization Reference), so it is authorized on `*`.
  */
 export async function listGroups(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
@@ -64,7 +65,8 @@ export async function listGroups(ctx: OperationContext, caller: Caller): Promise
   const paging = readPaging(ctx.params, v);
   v.check();
   await authorizeIam(ctx, caller, 'iam:ListGroups', '*');
-  const page = await storePage(ctx.store, caller.account, 'group', paging, prefix);
+  const bounded = { ...paging, maxChars: LIST_PAGE.chars };
+  const page = await storePage(ctx.store, caller.account, 'group', bounded, prefix);
   return { Groups: page.items.map(groupXml), ...pageFields(page) };
 }
 

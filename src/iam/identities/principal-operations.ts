@@ -8,7 +8,7 @@ import { roleXml } from '../roles/record.ts';
 import { displayedTrustPolicy } from '../roles/trust-principals.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { checkArn, checkPathPrefix } from '../common/constraints.ts';
-import { pageFields, readPaging, storePage } from '../common/paging.ts';
+import { LIST_PAGE, pageFields, readPaging, storePage } from '../common/paging.ts';
 import {
   addTags,
   readTagKeysToRemove,
@@ -53,7 +53,8 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     entityAction(kind, action, spec);
 
   /**
-   * ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems.
+   * ListRoles / ListUsers: sorted by name, filtered by PathPrefix, paginated with Marker/MaxItems;
+   * a page ends early once its records reach LIST_PAGE characters (src/iam/common/paging.ts).
    * The actions have no resource type (Service Authorization Reference), so they are authorized on `*`.
    */
   const list: Run = async (ctx, caller) => {
@@ -63,7 +64,8 @@ export function principalOperations(kind: PrincipalKind): Record<string, Run> {
     const paging = readPaging(ctx.params, v);
     v.check();
     await authorizeIam(ctx, caller, `iam:List${W}s`, '*');
-    const page = await storePage(ctx.store, caller.account, kind, paging, prefix);
+    const bounded = { ...paging, maxChars: LIST_PAGE.chars };
+    const page = await storePage(ctx.store, caller.account, kind, bounded, prefix);
     return {
       [`${W}s`]: await summariesXml(ctx.store, kind, page.items),
       ...pageFields(page),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
 import {
   decodeXml,
   doc,
@@ -312,6 +313,34 @@ describe('GetAccountAuthorizationDetails', () => {
     expect(itemsOf(await allPages({ 'Filter.member.1': 'Role' }, 2)).RoleDetailList).toEqual(
       whole.RoleDetailList,
     );
+  });
+
+  it('ends a page early once its records reach LIST_PAGE characters, and resumes after its last item', async () => {
+    await fixture();
+    await fixture();
+    const whole = itemsOf([await details({ MaxItems: '1000' })]);
+    const total = LISTS.reduce((n, l) => n + whole[l].length, 0);
+    const saved = LIST_PAGE.chars;
+    try {
+      // Every record is over the bound: one item a page, whatever MaxItems allows.
+      LIST_PAGE.chars = 1;
+      const single = await allPages({}, 1000);
+      expect(itemsOf(single)).toEqual(whole);
+      for (const page of single.slice(0, -1))
+        expect(LISTS.reduce((n, l) => n + members(child(page, l)).length, 0)).toBe(1);
+      expect(single.length).toBe(total);
+      // A few records a page: fewer pages, still every item exactly once.
+      LIST_PAGE.chars = 3000;
+      const few = await allPages({}, 1000);
+      expect(itemsOf(few)).toEqual(whole);
+      expect(few.length).toBeGreaterThan(1);
+      expect(few.length).toBeLessThan(total);
+      // Within one kind, with MaxItems bounding some pages and the size others.
+      const roles = await allPages({ 'Filter.member.1': 'Role' }, 2);
+      expect(itemsOf(roles).RoleDetailList).toEqual(whole.RoleDetailList);
+    } finally {
+      LIST_PAGE.chars = saved;
+    }
   });
 
   it("refuses a Marker it did not issue, and one of another kind's filter", async () => {
