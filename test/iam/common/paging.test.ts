@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { iamArn } from '../../../src/iam/common/arns.ts';
-import { forEachEntity, VISIT_PAGE } from '../../../src/iam/common/paging.ts';
+import { forEachEntity, LIST_PAGE, VISIT_PAGE } from '../../../src/iam/common/paging.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { InvalidMarkerError, type RoleRecord } from '../../../src/store/types.ts';
 import { fails, ok, unique, xmlAll, xmlText, TRUST_EC2 } from '../helpers.ts';
@@ -137,6 +137,34 @@ describe('KvIamStore.list pages cost one listing and the reads of the page', () 
     expect(seen).toEqual([...NEEDLES]);
   });
 
+  it('a page bounded by maxChars ends after the record that reaches it, and resumes right after', async () => {
+    const size = JSON.stringify(role(ACCT, names[0]!, '/other/')).length;
+    for (const perPage of [38, 400]) {
+      const maxChars = size * (perPage - 1) + 5;
+      const seen: string[] = [];
+      let marker: string | undefined;
+      let pages = 0;
+      do {
+        const page = await new KvIamStore(env.IAM).list(ACCT, 'role', {
+          maxItems: 1000,
+          maxChars,
+          marker,
+        });
+        pages++;
+        expect(page.items.length).toBeGreaterThan(0);
+        const chars = page.items.reduce((n, r) => n + JSON.stringify(r).length, 0);
+        expect(page.chars).toBe(chars);
+        // Over the bound only by its last record; under it only on the last page.
+        expect(chars - JSON.stringify(page.items.at(-1)).length).toBeLessThan(maxChars);
+        if (page.marker !== undefined) expect(chars).toBeGreaterThanOrEqual(maxChars);
+        seen.push(...page.items.map((r) => r.name));
+        marker = page.marker;
+      } while (marker && pages < 2000);
+      expect(seen).toEqual(names);
+      expect(pages).toBe(Math.ceil(COUNT / perPage));
+    }
+  });
+
   it('records stored without path metadata are still filtered by their path', async () => {
     const account = '720987654321';
     const store = new KvIamStore(env.IAM);
@@ -194,6 +222,56 @@ describe('IAM list actions page through the store', () => {
     expect(xmlText(second, 'IsTruncated')).toBe('false');
     expect(second).not.toContain('<Marker>');
     expect([...xmlAll(first, 'RoleName'), ...xmlAll(second, 'RoleName')]).toEqual([...made].sort());
+  });
+
+  it('ListRoles, ListUsers and ListGroups end a page at LIST_PAGE characters of records, each item once', async () => {
+    const prefix = `/${unique('sized')}/`;
+    const made = ['e', 'c', 'a', 'd', 'b'].map((n) => `${n}-${prefix.slice(1, -1)}`);
+    for (const n of made) {
+      await ok({
+        Action: 'CreateRole',
+        RoleName: n,
+        Path: prefix,
+        AssumeRolePolicyDocument: TRUST_EC2,
+      });
+      await ok({ Action: 'CreateUser', UserName: n, Path: prefix });
+      await ok({ Action: 'CreateGroup', GroupName: n, Path: prefix });
+    }
+    const saved = LIST_PAGE.chars;
+    try {
+      for (const [chars, perPage] of [
+        [1, 1],
+        [saved, 5],
+      ] as const) {
+        LIST_PAGE.chars = chars;
+        for (const [action, element] of [
+          ['ListRoles', 'RoleName'],
+          ['ListUsers', 'UserName'],
+          ['ListGroups', 'GroupName'],
+        ]) {
+          const seen: string[] = [];
+          let marker: string | undefined;
+          let pages = 0;
+          do {
+            const page = await ok({
+              Action: action!,
+              PathPrefix: prefix,
+              MaxItems: '1000',
+              ...(marker ? { Marker: marker } : {}),
+            });
+            pages++;
+            expect(xmlAll(page, element!).length).toBe(perPage);
+            seen.push(...xmlAll(page, element!));
+            marker = xmlText(page, 'Marker');
+            expect(xmlText(page, 'IsTruncated')).toBe(String(marker !== undefined));
+          } while (marker && pages < 10);
+          expect(seen).toEqual([...made].sort());
+          expect(pages).toBe(5 / perPage);
+        }
+      }
+    } finally {
+      LIST_PAGE.chars = saved;
+    }
   });
 
   it('ListPolicies Scope=All lists AWS managed policies, then local ones, without repeats', async () => {
