@@ -11,7 +11,7 @@ import { checkDocumentText } from '../common/constraints.ts';
 import { IamErrors } from '../common/errors.ts';
 import { resourceContext } from '../common/resource-context.ts';
 import { IDENTITY, type IdentityRecord } from '../identities/record.ts';
-import { storedSources } from './operations.ts';
+import { authorizedIdentity, storedSources } from './operations.ts';
 
 /**
  * GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy (IAM API Reference): the
@@ -88,18 +88,14 @@ export async function getContextKeysForPrincipalPolicy(
   v.length('policySourceArn', sourceArn, 20, 2048);
   const inputs = readInputs(ctx, v, false);
   v.check();
-  const parsed = parsePrincipalArn(sourceArn);
-  if (!parsed) throw IamErrors.invalidArn(sourceArn);
-  const stored: IdentityRecord | null =
-    parsed.account === caller.account
-      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
-      : null;
-  const entity = stored?.arn === sourceArn ? stored : null;
-  const action = 'iam:GetContextKeysForPrincipalPolicy';
-  await authorizeIam(ctx, caller, action, sourceArn, resourceContext(action, parsed.type, entity));
-  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
-  const sources = await storedSources(ctx.store, entity, parsed.type);
-  if (parsed.type === 'user') {
+  const { type, entity } = await authorizedIdentity(
+    ctx,
+    caller,
+    'iam:GetContextKeysForPrincipalPolicy',
+    sourceArn,
+  );
+  const sources = await storedSources(ctx.store, entity, type);
+  if (type === 'user') {
     for (const group of await groupsOf(ctx.store, caller.account, entity as UserRecord))
       sources.push(...(await storedSources(ctx.store, group, 'group')));
   }

@@ -25,7 +25,12 @@ import { IamErrors } from '../common/errors.ts';
 import { indexMarker, indexPage, readPaging } from '../common/paging.ts';
 import { statementSpans } from './statement-positions.ts';
 import { resourceContext } from '../common/resource-context.ts';
-import { IDENTITY, type IdentityRecord, type PrincipalRecord } from '../identities/record.ts';
+import {
+  IDENTITY,
+  type IdentityKind,
+  type IdentityRecord,
+  type PrincipalRecord,
+} from '../identities/record.ts';
 
 /** Where a document of the simulated policy set came from, as MatchedStatements reports it. */
 export interface Source {
@@ -299,13 +304,8 @@ export async function simulateCustomPolicy(
  * principal (it cannot sign a request), so its policies are evaluated as those of a user of the
  * group's account and path with the group's name, standing for any member.
  */
-function simulatedCaller(
-  parsed: { account: string; type: 'user' | 'role' | 'group'; path: string },
-  entity: IdentityRecord,
-): string {
-  return parsed.type === 'group'
-    ? iamArn(parsed.account, 'user', parsed.path, entity.name)
-    : entity.arn;
+function simulatedCaller(account: string, type: IdentityKind, entity: IdentityRecord): string {
+  return type === 'group' ? iamArn(account, 'user', entity.path, entity.name) : entity.arn;
 }
 
 /** A stored entity's inline policies (typed by the entity) and attached managed policies. */
@@ -327,6 +327,30 @@ export async function storedSources(
 }
 
 /**
+ * The user, group or role a `PolicySourceArn`-style parameter names, once the caller may `action` on
+ * it. Read before authorizing, so its tags reach the condition keys; another account's is never read
+ * (the caller is refused as for a missing one). NoSuchEntity when it does not exist, after the
+ * authorization, as IAM answers.
+ */
+export async function authorizedIdentity(
+  ctx: OperationContext,
+  caller: Caller,
+  action: string,
+  arn: string,
+): Promise<{ type: IdentityKind; entity: IdentityRecord }> {
+  const parsed = parsePrincipalArn(arn);
+  if (!parsed) throw IamErrors.invalidArn(arn);
+  const stored: IdentityRecord | null =
+    parsed.account === caller.account
+      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
+      : null;
+  const entity = stored?.arn === arn ? stored : null;
+  await authorizeIam(ctx, caller, action, arn, resourceContext(action, parsed.type, entity));
+  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
+  return { type: parsed.type, entity };
+}
+
+/**
  * SimulatePrincipalPolicy: the policies of a stored user (with its groups'), group or role, plus any
  * given ones.
  */
@@ -339,23 +363,18 @@ export async function simulatePrincipalPolicy(
   v.length('policySourceArn', sourceArn, 20, 2048);
   const input = readSimulation(ctx.params, v, false);
   v.check();
-  const parsed = parsePrincipalArn(sourceArn);
-  if (!parsed) throw IamErrors.invalidArn(sourceArn);
-  // Read before authorizing so a user's or role's tags reach the condition keys; never another account's.
-  const stored: IdentityRecord | null =
-    parsed.account === caller.account
-      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
-      : null;
-  const entity = stored?.arn === sourceArn ? stored : null;
-  const action = 'iam:SimulatePrincipalPolicy';
-  await authorizeIam(ctx, caller, action, sourceArn, resourceContext(action, parsed.type, entity));
-  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
+  const { type, entity } = await authorizedIdentity(
+    ctx,
+    caller,
+    'iam:SimulatePrincipalPolicy',
+    sourceArn,
+  );
 
   const sources = inputSources(input);
-  const identity = await storedSources(ctx.store, entity, parsed.type);
+  const identity = await storedSources(ctx.store, entity, type);
   // "If you specify a user, the simulation also includes all policies that are attached to any
   // groups the user belongs to" (IAM API Reference, SimulatePrincipalPolicy).
-  if (parsed.type === 'user') {
+  if (type === 'user') {
     for (const group of await groupsOf(ctx.store, caller.account, entity as UserRecord))
       identity.push(...(await storedSources(ctx.store, group, 'group')));
   }
@@ -363,7 +382,7 @@ export async function simulatePrincipalPolicy(
   let boundary = sources.boundary;
   // Groups have no permissions boundary; users and roles may.
   const boundaryArn =
-    parsed.type === 'group' ? undefined : (entity as PrincipalRecord).permissionsBoundary;
+    type === 'group' ? undefined : (entity as PrincipalRecord).permissionsBoundary;
   if (!boundary && boundaryArn) {
     // As enforcement does (caller/policies.ts): a boundary whose policy is gone allows nothing.
     const text = (await managedPolicyDocument(ctx.store, boundaryArn)) ?? EMPTY_POLICY;
@@ -372,9 +391,14 @@ export async function simulatePrincipalPolicy(
   const policies: PolicySet = { identity: identity.map((s) => s.text) };
   if (boundary) policies.permissionsBoundary = boundary.text;
   if (input.resourcePolicy !== undefined) policies.resource = input.resourcePolicy;
-  return evaluateAll(input, input.callerArn ?? simulatedCaller(parsed, entity), policies, {
-    identity,
-    boundary,
-    resource: sources.resource,
-  });
+  return evaluateAll(
+    input,
+    input.callerArn ?? simulatedCaller(caller.account, type, entity),
+    policies,
+    {
+      identity,
+      boundary,
+      resource: sources.resource,
+    },
+  );
 }

@@ -12,7 +12,8 @@ import { IamErrors } from '../common/errors.ts';
 import { readPaging } from '../common/paging.ts';
 import { resourceContext } from '../common/resource-context.ts';
 import { attachedPolicy } from '../identities/identity-policy-operations.ts';
-import { IDENTITY, type IdentityRecord } from '../identities/record.ts';
+import type { IdentityRecord } from '../identities/record.ts';
+import { authorizedIdentity } from './operations.ts';
 
 /**
  * ListPoliciesGrantingServiceAccess (IAM API Reference): for each service namespace asked, the
@@ -41,24 +42,20 @@ export async function listPoliciesGrantingServiceAccess(
   );
   readPaging(ctx.params, v);
   v.check();
-  const parsed = parsePrincipalArn(arn);
-  if (!parsed) throw IamErrors.invalidArn(arn);
-  const stored: IdentityRecord | null =
-    parsed.account === caller.account
-      ? await ctx.store.get(parsed.account, parsed.type, parsed.name)
-      : null;
-  const entity = stored?.arn === arn ? stored : null;
-  const action = 'iam:ListPoliciesGrantingServiceAccess';
-  await authorizeIam(ctx, caller, action, arn, resourceContext(action, parsed.type, entity));
-  if (!entity) throw IDENTITY[parsed.type].noSuch(parsed.name);
+  const { type, entity } = await authorizedIdentity(
+    ctx,
+    caller,
+    'iam:ListPoliciesGrantingServiceAccess',
+    arn,
+  );
 
   const holders: Array<{ type: 'USER' | 'GROUP' | 'ROLE'; record: IdentityRecord }> = [
     {
-      type: parsed.type === 'user' ? 'USER' : parsed.type === 'role' ? 'ROLE' : 'GROUP',
+      type: type === 'user' ? 'USER' : type === 'role' ? 'ROLE' : 'GROUP',
       record: entity,
     },
   ];
-  if (parsed.type === 'user') {
+  if (type === 'user') {
     for (const group of await groupsOf(ctx.store, caller.account, entity as UserRecord))
       holders.push({ type: 'GROUP', record: group });
   }
