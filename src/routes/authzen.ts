@@ -67,6 +67,8 @@ authzenRoutes.use('/.well-known/authzen-configuration', async (c, next) => {
 authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
   const origin = new URL(c.req.url).origin;
   c.header('Cache-Control', 'public, max-age=3600');
+  // The answer echoes the request's X-Request-ID, so a cache must not give it to another request id.
+  c.header('Vary', 'X-Request-ID');
   return c.json({
     policy_decision_point: origin,
     access_evaluation_endpoint: `${origin}/access/v1/evaluation`,

@@ -50,6 +50,15 @@ describe('PDP metadata (Policy Decision Point Metadata)', () => {
     }
   });
 
+  it('echoes X-Request-ID, and says so to caches (the answer is cacheable)', async () => {
+    const res = await send('/.well-known/authzen-configuration', {
+      headers: { 'x-request-id': 'meta-1' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('meta-1');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(res.headers.get('vary')).toBe('X-Request-ID');
+  });
+
   it('answers HEAD like GET, without a body; other methods are 405 with Allow', async () => {
     const head = await send('/.well-known/authzen-configuration', { method: 'HEAD' });
     expect(head.status).toBe(200);
