@@ -149,6 +149,11 @@ describe('requests: the information model', () => {
       'subject.properties must be an object',
     ],
     ['context an array', { ...valid, context: [] }, 'context must be an object of condition keys'],
+    [
+      'context value null',
+      { ...valid, context: { 'aws:SourceIp': null } },
+      'context.aws:SourceIp must be a string, number, boolean, or an array of them',
+    ],
   ];
   it.each(missing)('%s: 400 naming the member, on both endpoints', async (_, body, message) => {
     // Without items, the evaluations endpoint is a single evaluation and answers the same.
