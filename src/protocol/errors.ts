@@ -145,6 +145,13 @@ export const Errors = {
     new AwsError(code, message, 400, 'Sender', policy === undefined ? undefined : { policy }),
   routeNotFound: (method: string, path: string) =>
     new AwsError('NotFound', `No route for ${method} ${path}`, 404),
+  /** A method a route does not take (the route sets Allow). */
+  methodNotAllowed: (method: string, path: string, allow: string) =>
+    new AwsError(
+      'MethodNotAllowed',
+      `${method} is not allowed on ${path} (allowed: ${allow})`,
+      405,
+    ),
   /** A JSON API refusing the request whatever the credentials (the demo's same-origin rule). */
   forbidden: (message: string) => new AwsError('Forbidden', message, 403),
   /** A JSON API over a per-client rate (HTTP 429; the route sets Retry-After). */

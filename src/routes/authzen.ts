@@ -47,22 +47,28 @@ const requestIdOf = (c: Context<AuthzenEnv>): string => {
 authzenRoutes.onError((err, c) => {
   const error = asAwsError(err);
   c.header('X-Request-ID', requestIdOf(c));
-  if (error.status === 401)
+  if (error.status === 401) {
     c.header('WWW-Authenticate', 'AWS4-HMAC-SHA256 realm="rolecall", service="iam"');
+    // A bearer-mode deployment also takes its token (RFC 6750, The WWW-Authenticate Response
+    // Header Field), so it names both schemes, as the HTTP authentication framework allows.
+    if (c.env.AUTHZEN_TOKEN && c.env.AUTHZEN_ACCOUNT) {
+      c.header('WWW-Authenticate', 'Bearer realm="rolecall"', { append: true });
+    }
+  }
   return jsonError(c, error);
 });
 
-// Other methods and paths under /access (404s) and the metadata echo the id too.
-const echoRequestId = async (c: Context<AuthzenEnv>, next: () => Promise<void>) => {
+// The metadata echoes the id too (and so do 405s, below, and 404s under /access: routeNotFound).
+authzenRoutes.use('/.well-known/authzen-configuration', async (c, next) => {
   c.header('X-Request-ID', requestIdOf(c));
   await next();
-};
-authzenRoutes.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], '/access/*', echoRequestId);
-authzenRoutes.use('/.well-known/authzen-configuration', echoRequestId);
+});
 
 authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
   const origin = new URL(c.req.url).origin;
   c.header('Cache-Control', 'public, max-age=3600');
+  // The answer echoes the request's X-Request-ID, so a cache must not give it to another request id.
+  c.header('Vary', 'X-Request-ID');
   return c.json({
     policy_decision_point: origin,
     access_evaluation_endpoint: `${origin}/access/v1/evaluation`,
@@ -76,6 +82,29 @@ authzenRoutes.get('/.well-known/authzen-configuration', (c) => {
 
 authzenRoutes.post('/access/v1/evaluation', (c) => handle(c, false));
 authzenRoutes.post('/access/v1/evaluations', (c) => handle(c, true));
+
+// Another method on an endpoint: 405 with the methods it takes (RFC 9110, 405 Method Not Allowed:
+// "The origin server MUST generate an Allow header field"). The evaluation APIs are POST only (the
+// HTTPS binding: "All API requests within this binding are made via an HTTPS POST request"); the
+// metadata is GET (and HEAD, which Hono answers from the GET route). Listed methods rather than
+// `all`, so that a POST still matches its one handler (direct dispatch, no composition).
+const notAllowed = (allow: string) => (c: Context<AuthzenEnv>) => {
+  c.header('Allow', allow);
+  c.header('X-Request-ID', requestIdOf(c));
+  const path = new URL(c.req.url).pathname;
+  return jsonError(c, Errors.methodNotAllowed(c.req.method, path, allow));
+};
+const OTHER_METHODS = ['PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+authzenRoutes.on(
+  ['GET', ...OTHER_METHODS],
+  ['/access/v1/evaluation', '/access/v1/evaluations'],
+  notAllowed('POST'),
+);
+authzenRoutes.on(
+  ['POST', ...OTHER_METHODS],
+  '/.well-known/authzen-configuration',
+  notAllowed('GET, HEAD'),
+);
 
 async function handle(c: Context<AuthzenEnv>, batch: boolean): Promise<Response> {
   const now = Date.now();

@@ -75,6 +75,14 @@ export function throttledError(
 export const jsonErrors: ErrorHandler = (err, c) => jsonError(c, asAwsError(err));
 export const xmlErrors: ErrorHandler = (err, c) => xmlError(c, asAwsError(err));
 
-/** Any path no route takes: a JSON NotFound. */
-export const routeNotFound: NotFoundHandler = (c) =>
-  jsonError(c, Errors.routeNotFound(c.req.method, new URL(c.req.url).pathname));
+/**
+ * Any path no route takes: a JSON NotFound. Under /access (the AuthZEN APIs, whose answers all carry
+ * X-Request-ID: docs/authzen.md) it echoes the request's id, or makes one.
+ */
+export const routeNotFound: NotFoundHandler = (c) => {
+  const path = new URL(c.req.url).pathname;
+  if (path.startsWith('/access/')) {
+    c.header('X-Request-ID', c.req.header('x-request-id') ?? crypto.randomUUID());
+  }
+  return jsonError(c, Errors.routeNotFound(c.req.method, path));
+};

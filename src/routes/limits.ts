@@ -226,9 +226,18 @@ function throttled(request: Request, kind: Kind, seconds: number): Response {
   if (kind === 'query') {
     return xmlErrorResponse(scopedService(request), Errors.throttling(), crypto.randomUUID());
   }
+  const headers: Record<string, string> = {
+    'Retry-After': String(seconds),
+    'Cache-Control': 'no-store',
+  };
+  // AuthZEN answers carry the request's X-Request-ID, or a fresh one (docs/authzen.md).
+  const path = getPath(request);
+  if (path.startsWith('/access/') || path === '/.well-known/authzen-configuration') {
+    headers['X-Request-ID'] = request.headers.get('x-request-id') ?? crypto.randomUUID();
+  }
   return jsonErrorResponse(
     Errors.tooManyRequests('Too many requests from your network address; retry later.'),
-    { 'Retry-After': String(seconds), 'Cache-Control': 'no-store' },
+    headers,
   );
 }
 

@@ -166,10 +166,17 @@ describe('HTTPS binding', () => {
     expect(a.headers.get('content-type')).toBe('application/json');
     const get = await exports.default.fetch(
       new Request('http://127.0.0.1:8787/access/v1/evaluation', {
+        headers: { 'x-request-id': 'r-405' },
+      }),
+    );
+    expect([get.status, get.headers.get('x-request-id')]).toEqual([405, 'r-405']);
+    const search = await exports.default.fetch(
+      new Request('http://127.0.0.1:8787/access/v1/search/subject', {
+        method: 'POST',
         headers: { 'x-request-id': 'r-404' },
       }),
     );
-    expect([get.status, get.headers.get('x-request-id')]).toEqual([404, 'r-404']);
+    expect([search.status, search.headers.get('x-request-id')]).toEqual([404, 'r-404']);
   });
 
   it('publishes the PDP metadata at /.well-known/authzen-configuration', async () => {

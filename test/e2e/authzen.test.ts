@@ -145,6 +145,27 @@ describe('AuthZEN 1.0 certification scenario (Basic, Batch, Discovery), over a r
     expect(meta.access_evaluation_endpoint).toBe(`${origin}/access/v1/evaluation`);
     expect(meta.access_evaluations_endpoint).toBe(`${origin}/access/v1/evaluations`);
     expect(meta.search_subject_endpoint).toBeUndefined();
+    const head = await fetch(new URL('/.well-known/authzen-configuration', server.url), {
+      method: 'HEAD',
+    });
+    expect([head.status, await head.text()]).toEqual([200, '']);
+  });
+
+  it('another method is 405 with Allow, the request id echoed', async () => {
+    for (const [path, method, allow] of [
+      ['/access/v1/evaluation', 'GET', 'POST'],
+      ['/access/v1/evaluations', 'PUT', 'POST'],
+      ['/.well-known/authzen-configuration', 'POST', 'GET, HEAD'],
+    ] as const) {
+      const res = await fetch(new URL(path, server.url), {
+        method,
+        headers: { 'x-request-id': `e2e-${method}` },
+      });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.headers.get('x-request-id')).toBe(`e2e-${method}`);
+      expect(((await res.json()) as Decision).error?.code).toBe('MethodNotAllowed');
+    }
   });
 });
 

@@ -256,6 +256,13 @@ describe('failed authentications share one per-client limit', { timeout: 60_000 
     );
     expect(minted.status).toBe(429);
     expect(await throttled(minted)).toBe(true);
+    // An AuthZEN answer carries the request's X-Request-ID, a throttled one too.
+    const decision = await from(ip, '/access/v1/evaluation', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'r-429' },
+      body: '{}',
+    });
+    expect([decision.status, decision.headers.get('x-request-id')]).toEqual([429, 'r-429']);
     // Another client is not concerned.
     expect((await signed(freshIp(), { Action: 'GetCallerIdentity' })).status).toBe(200);
   });
