@@ -1,4 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
+import { applySeed } from '../../src/seed/apply.ts';
+import { seedSchema } from '../../src/seed/schema.ts';
+import { KvIamStore } from '../../src/store/kv.ts';
 import { DEMO_ADMIN, xmlText, type Credentials } from '../helpers/aws.ts';
 import { call, type Answer } from '../helpers/worker.ts';
 
@@ -95,4 +99,25 @@ export async function stsSession(
     secretAccessKey: xmlText(body, 'SecretAccessKey')!,
     sessionToken: xmlText(body, 'SessionToken')!,
   };
+}
+
+/** Seeds another account whose user `admin` (allowed everything) signs with `credentials`. */
+export async function seedAccountAdmin(account: string, credentials: Credentials): Promise<void> {
+  const all = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  };
+  await applySeed(
+    env,
+    new KvIamStore(env.IAM),
+    seedSchema.parse({
+      accounts: [
+        {
+          id: account,
+          users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [credentials] }],
+        },
+      ],
+    }),
+    Date.now(),
+  );
 }

@@ -1,10 +1,16 @@
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
-import { KvIamStore } from '../../../src/store/kv.ts';
 import type { Credentials } from '../../helpers/aws.ts';
-import { doc, fails, iam, ok, TRUST_EC2, unique, userWithKey, xmlAll } from '../helpers.ts';
+import {
+  doc,
+  fails,
+  iam,
+  ok,
+  seedAccountAdmin,
+  TRUST_EC2,
+  unique,
+  userWithKey,
+  xmlAll,
+} from '../helpers.ts';
 
 /** A second account, to show aliases are unique across accounts. */
 const OTHER = '353000000003';
@@ -14,23 +20,7 @@ const OTHER_ADMIN: Credentials = {
 };
 
 beforeAll(async () => {
-  const all = {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  };
-  await applySeed(
-    env,
-    new KvIamStore(env.IAM),
-    seedSchema.parse({
-      accounts: [
-        {
-          id: OTHER,
-          users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [OTHER_ADMIN] }],
-        },
-      ],
-    }),
-    Date.now(),
-  );
+  await seedAccountAdmin(OTHER, OTHER_ADMIN);
 });
 
 async function aliases(credentials?: Credentials): Promise<string[]> {

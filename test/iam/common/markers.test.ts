@@ -1,8 +1,4 @@
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
-import { KvIamStore } from '../../../src/store/kv.ts';
 import type { Credentials } from '../../helpers/aws.ts';
 import {
   doc,
@@ -10,6 +6,7 @@ import {
   iam,
   ok,
   S3_READ,
+  seedAccountAdmin,
   TRUST_EC2,
   unique,
   userWithKey,
@@ -27,23 +24,7 @@ const OTHER_ADMIN: Credentials = {
 };
 
 beforeAll(async () => {
-  const all = {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  };
-  await applySeed(
-    env,
-    new KvIamStore(env.IAM),
-    seedSchema.parse({
-      accounts: [
-        {
-          id: OTHER,
-          users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [OTHER_ADMIN] }],
-        },
-      ],
-    }),
-    Date.now(),
-  );
+  await seedAccountAdmin(OTHER, OTHER_ADMIN);
   for (const credentials of [undefined, OTHER_ADMIN]) {
     for (const n of ['a', 'b', 'c']) {
       const RoleName = unique(`marker-${n}`);
