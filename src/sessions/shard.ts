@@ -31,7 +31,10 @@ export function isolateShard(): number {
 }
 let drawn: number | undefined;
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** The base32 characters of an access key id, by the shard residue (char code modulo shards) each gives. */
+const FITTING = Array.from({ length: SHARDS_PER_ACCOUNT }, (_, r) =>
+  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'].filter((c) => c.charCodeAt(0) % SHARDS_PER_ACCOUNT === r),
+);
 
 /**
  * The access key id `key` with its last character replaced so that shardFor puts it in shard number
@@ -46,6 +49,6 @@ export function keyInShard(key: string, n: number): string {
   const want =
     (((n - Math.imul(hash(head), 31)) % SHARDS_PER_ACCOUNT) + SHARDS_PER_ACCOUNT) %
     SHARDS_PER_ACCOUNT;
-  const fits = [...BASE32].filter((c) => c.charCodeAt(0) % SHARDS_PER_ACCOUNT === want);
+  const fits = FITTING[want];
   return head + fits[key.charCodeAt(key.length - 1) % fits.length];
 }
