@@ -133,6 +133,36 @@ export function checkFreshness(
   }
 }
 
+/** SignedHeaders lists at most this long are read without counting the request's headers. */
+const FEW_SIGNED_HEADERS = 16;
+
+/**
+ * A signer lists each header it signed once, and signs only headers it sends: a SignedHeaders list
+ * naming more headers than the request carries (plus `host` and `:authority`, which a request
+ * built without a Host header still has in its URL) repeats a name or names a header that is not
+ * there, so no signature over it can match. Refused before the list is split or read: each name
+ * costs a header lookup when the canonical request is built, and a 120 KB Authorization header
+ * holds 60,000 names (`host;host;...`, 58 ms of CPU on the local server before this check).
+ * Counts by scanning for `;`, and counts the request's headers only for a list longer than
+ * FEW_SIGNED_HEADERS, so an ordinary request pays one short scan.
+ */
+function requirePlausibleSignedHeaders(signedHeaders: string, headers: Headers): void {
+  let names = 1;
+  let carried = -1;
+  for (let i = signedHeaders.indexOf(';'); i >= 0; i = signedHeaders.indexOf(';', i + 1)) {
+    if (++names <= FEW_SIGNED_HEADERS) continue;
+    if (carried < 0) {
+      carried = 2;
+      for (const _ of headers.keys()) carried++;
+    }
+    if (names > carried) {
+      throw Errors.invalidSignature(
+        "'SignedHeaders' names more headers than the request carries: each signed header must be sent, and listed once.",
+      );
+    }
+  }
+}
+
 function requireHostSigned(signedHeaders: string): void {
   const names = signedHeaders.toLowerCase().split(';');
   if (!names.includes('host') && !names.includes(':authority')) {
@@ -339,6 +369,7 @@ function finish(
   opts: ParseOptions,
 ): SigV4Request {
   if (opts.now) checkFreshness(draft, opts.now);
+  requirePlausibleSignedHeaders(fields.signedHeaders, draft.request.headers);
   requireHostSigned(fields.signedHeaders);
   requireAlgorithm(fields.algorithm);
   const { accessKeyId, scope } = readCredential(fields.credential, draft.amzDate, opts.services);

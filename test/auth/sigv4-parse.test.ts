@@ -156,3 +156,49 @@ describe('presigned query strings', () => {
     expect(err.code).toBe('IncompleteSignature');
   });
 });
+
+describe('a SignedHeaders list longer than the request', () => {
+  const many = (names: string[], extra: Record<string, string> = {}) =>
+    auth(
+      `AWS4-HMAC-SHA256 Credential=${CRED}, SignedHeaders=${names.join(';')}, Signature=${SIG}`,
+      extra,
+    );
+  const TOO_MANY =
+    "'SignedHeaders' names more headers than the request carries: each signed header must be sent, and listed once.";
+
+  it.each([
+    ['60,000 times host', Array<string>(60_000).fill('host')],
+    ['15,000 distinct names', Array.from({ length: 15_000 }, (_, i) => `x-h${i}`)],
+    [
+      '17 names, 3 headers sent',
+      ['host', 'x-amz-date', ...Array.from({ length: 15 }, (_, i) => `x-${i}`)],
+    ],
+  ])('%s is SignatureDoesNotMatch before anything reads it', async (_n, names) => {
+    const err = await awsErrorOf(() => parseSigV4(many(names)));
+    expect({ code: err.code, status: err.status, message: err.message }).toEqual({
+      code: 'SignatureDoesNotMatch',
+      status: 403,
+      message: TOO_MANY,
+    });
+  });
+
+  it('up to as many names as headers sent, plus host and :authority, are read as sent', () => {
+    const extra = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`x-${i}`, 'v']));
+    const names = [':authority', 'host', 'x-amz-date', ...Object.keys(extra).sort()];
+    // authorization is a header too, so the request carries one header more than it signs.
+    expect(parseSigV4(many([...names, 'authorization'], extra))?.signedHeaders).toBe(
+      [...names, 'authorization'].join(';'),
+    );
+    expect(parseSigV4(many([...names, 'authorization', 'x-1'], extra))).not.toBeNull();
+    expect(() => parseSigV4(many([...names, 'authorization', 'x-1', 'x-2'], extra))).toThrow(
+      TOO_MANY,
+    );
+  });
+
+  it('the presigned form is bounded alike', async () => {
+    const list = Array<string>(5000).fill('host').join(';');
+    const url = `http://127.0.0.1:8787/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(CRED)}&X-Amz-Date=20261128T123456Z&X-Amz-SignedHeaders=${list}&X-Amz-Signature=${SIG}`;
+    const err = await awsErrorOf(() => parseSigV4(req({ host: 'x' }, url)));
+    expect(err.message).toBe(TOO_MANY);
+  });
+});

@@ -476,6 +476,89 @@ describe('demo page, when things go wrong', () => {
     await v.context.close();
   });
 
+  it('says what to do when STS refuses the duration or IAM a principal that does not exist', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const duration = page.getByRole('spinbutton', { name: 'Duration (seconds)' });
+    const assume = page.getByRole('button', { name: 'Assume role' });
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/nobody` }),
+    );
+    await assume.click();
+    let said = await settled(page);
+    expect(said).toContain(
+      `Invalid principal in policy: "AWS":"arn:aws:iam::${v.account}:user/nobody"`,
+    );
+    expect(said).toContain(
+      `Your sandbox's users are arn:aws:iam::${v.account}:user/admin and arn:aws:iam::${v.account}:user/alice; a whole account is arn:aws:iam::${v.account}:root.`,
+    );
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/admin` }),
+    );
+    // Longer than the role's maximum session duration (AWS's words, then the page's).
+    await duration.fill('7200');
+    await assume.click();
+    said = await settled(page);
+    expect(said).toContain(
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+    expect(said).toContain('Ask for 900 to 3600 seconds.');
+    // Shorter than STS allows at all.
+    await duration.fill('60');
+    await assume.click();
+    said = await settled(page);
+    expect(said).toContain("Value '60' at 'durationSeconds' failed to satisfy constraint");
+    expect(said).toContain('at least 900 (15 minutes) and at most 43200 (12 hours)');
+    // Role chaining: one hour at most, whatever the role allows.
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('chaining');
+    await duration.fill('7200');
+    await assume.click();
+    said = await settled(page);
+    expect(said).toContain('exceeds the 1 hour session limit for roles assumed by role chaining');
+    expect(said).toContain('(role chaining) lasts at most one hour');
+    expect(v.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await v.context.close();
+  });
+
+  it('starts an example over after edits, which choosing it again cannot', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('deny-wins');
+    await typeInto(
+      page,
+      'Permissions policy',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+    );
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('s3:GetObject');
+    await page.getByRole('button', { name: 'Copy permalink' }).click();
+    await page.waitForURL(/#s=/);
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    await page.getByRole('button', { name: 'Reset to the example' }).click();
+    const permissions = page.getByRole('textbox', { name: 'Permissions policy' });
+    expect(await permissions.innerText()).toContain('"Sid": "NeverDelete"');
+    expect(await page.getByRole('textbox', { name: 'Action', exact: true }).inputValue()).toBe(
+      's3:DeleteObject',
+    );
+    expect(await page.getByRole('region', { name: 'Result' }).innerText()).toBe(
+      'The STS answer appears here.',
+    );
+    expect(new URL(page.url()).hash).toBe('');
+    await expect
+      .poll(() => page.locator('#said').innerText())
+      .toBe('Reset to the example: A deny that wins');
+    // A reload keeps the example as reset.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await permissions.innerText()).toContain('"Sid": "NeverDelete"');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
   it("assumes the role as this tab shows it after another tab changed it, and keeps the tab's setup across a reload", async () => {
     const a = await visit(`${server.url}/`);
     const trust = trustNaming({ AWS: `arn:aws:iam::${a.account}:user/admin` });

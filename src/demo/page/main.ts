@@ -40,6 +40,7 @@ const ui = {
   steps: $<HTMLOListElement>('steps'),
   example: $<HTMLSelectElement>('example'),
   exampleNote: $('example-note'),
+  reset: $<HTMLButtonElement>('reset'),
   share: $<HTMLButtonElement>('share'),
   shareStatus: $('share-status'),
   roleName: $<HTMLInputElement>('role-name'),
@@ -372,6 +373,23 @@ function advice(r: Extract<ApiResult, { ok: false }>): HTMLElement[] {
       ),
     ];
   }
+  if (r.code === 'ValidationError' && /DurationSeconds/i.test(r.message)) {
+    return [el('p', { class: 'advice' }, durationAdvice(r.message))];
+  }
+  if (r.code === 'MalformedPolicyDocument' && r.message.startsWith('Invalid principal in policy')) {
+    const users = sandbox?.principals.filter((p) => p.name !== 'partner') ?? [];
+    return [
+      el(
+        'p',
+        { class: 'advice' },
+        'IAM checks, when a trust policy is written, that every user and role it names exists (AWS refuses the same policy). ' +
+          (users.length > 0
+            ? `Your sandbox's users are ${users.map((p) => p.arn).join(' and ')}; `
+            : '') +
+          `a whole account is arn:aws:iam::${ids.account}:root. Step 1 lists your sandbox's roles.`,
+      ),
+    ];
+  }
   if (r.code === 'MalformedPolicyDocument') {
     const listed = Object.values(editors).flatMap((e) =>
       e.problems().map((p) => el('li', {}, `${e.label}, line ${p.line}: ${p.message}`)),
@@ -384,6 +402,17 @@ function advice(r: Extract<ApiResult, { ok: false }>): HTMLElement[] {
     }
   }
   return [];
+}
+
+/** What to do about a DurationSeconds that STS refused, after its message. */
+function durationAdvice(message: string): string {
+  if (/role chaining/i.test(message)) {
+    return "A session made with another role's credentials (role chaining) lasts at most one hour, whatever the role allows: ask for 900 to 3600 seconds.";
+  }
+  if (/MaxSessionDuration/.test(message)) {
+    return "Duration asks for more than the role's maximum session duration (MaxSessionDuration): the playground creates its roles with 3600 seconds, the most a sandbox session lasts. Ask for 900 to 3600 seconds.";
+  }
+  return "Duration is in seconds: at least 900 (15 minutes) and at most 43200 (12 hours), and never more than the role's maximum session duration (3600 seconds for the playground's roles).";
 }
 
 /** Writes the role as edited (trust, permissions, boundary) with the sandbox admin key. */
@@ -783,6 +812,18 @@ function renderExamples(): void {
     apply(e.setup);
   });
   ui.exampleNote.textContent = EXAMPLES[0].note;
+  // Choosing the example already chosen is no change: this button starts it over after edits.
+  ui.reset.addEventListener('click', () => {
+    const e = EXAMPLES.find((x) => x.id === ui.example.value) ?? EXAMPLES[0];
+    ui.example.value = e.id;
+    ui.exampleNote.textContent = e.note;
+    // The address no longer shows the permalink's setup.
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    clearInterval(countdown);
+    ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
+    apply(e.setup);
+    announce(`Reset to the example: ${e.title}`);
+  });
 }
 
 function renderCallers(): void {
