@@ -123,9 +123,15 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
       throw new PolicyError('InvalidInput', `policies.${name} must be an array`);
     return docs.map((d, i) => one(d, kind, `${name}[${i}]`, limit));
   };
-  const scpLevels = p.scp ?? [];
-  if (!Array.isArray(scpLevels))
-    throw new PolicyError('InvalidInput', 'policies.scp must be an array');
+  // Levels are always labelled scp[level][doc]; a level given as one document is scp[level][0].
+  const levels = (name: 'scp' | 'rcp'): CompiledPolicy[][] => {
+    const given = p[name] ?? [];
+    if (!Array.isArray(given))
+      throw new PolicyError('InvalidInput', `policies.${name} must be an array`);
+    return given.map((level, i) =>
+      list(Array.isArray(level) ? level : [level], name, `${name}[${i}]`, LIMITS[name]),
+    );
+  };
   const resource =
     p.resource === undefined
       ? null
@@ -151,13 +157,12 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
       p.session === undefined || (Array.isArray(p.session) && p.session.length === 0)
         ? null
         : list(p.session, 'session', 'session', LIMITS.session),
-    // Levels are always labelled scp[level][doc]; a level given as one document is scp[level][0].
-    scp: scpLevels.map((level, i) =>
-      list(Array.isArray(level) ? level : [level], 'scp', `scp[${i}]`, LIMITS.scp),
-    ),
+    scp: levels('scp'),
+    rcp: levels('rcp'),
   };
   let statements = 0;
-  for (const group of [set.identity, set.session ?? [], ...set.scp, [set.resource, set.boundary]]) {
+  const groups = [set.identity, set.session ?? [], ...set.scp, ...set.rcp];
+  for (const group of [...groups, [set.resource, set.boundary]]) {
     for (const policy of group) statements += policy?.statements.length ?? 0;
   }
   return {
@@ -174,7 +179,7 @@ function compileSet(p: PolicySet): CompiledPolicyGroups {
  * Largest documents IAM stores (IAM User Guide: IAM and AWS STS quotas, character limits;
  * AWS Organizations quotas for SCPs): inline policies 10,240 per role, managed policies (and so
  * permissions boundaries) 6,144, role trust policies 4,096 at most, session policies 2,048,
- * SCPs 5,120, and 20 KB for a bucket policy, the largest common resource-based policy.
+ * SCPs and RCPs 5,120, and 20 KB for a bucket policy, the largest common resource-based policy.
  */
 const LIMITS = {
   identity: 10240,
@@ -182,6 +187,7 @@ const LIMITS = {
   trust: 4096,
   session: 2048,
   scp: 5120,
+  rcp: 5120,
   resource: 20480,
 } as const;
 

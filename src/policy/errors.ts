@@ -38,5 +38,7 @@ export const MSG = {
   invalidCondition: (op: string) => `Invalid Condition type : ${op}`,
   resourceFormat: (r: string) => `Resource ${r} must be in ARN format or "*".`,
   notPrincipalAllow: 'NotPrincipal must be used with "Effect": "Deny".',
+  rcpPrincipal: 'The Principal element of a resource control policy must be "*".',
+  rcpAllow: 'The effect Allow is only supported for the RCPFullAWSAccess policy.',
   quota: (name: string, limit: number) => `Cannot exceed quota for ${name}: ${limit}`,
 } as const;

@@ -20,6 +20,8 @@ export interface CompiledPolicyGroups {
   session: CompiledPolicy[] | null;
   /** SCP levels; every level must allow. */
   scp: CompiledPolicy[][];
+  /** RCP levels of the resource's organization; only their Deny statements count. */
+  rcp: CompiledPolicy[][];
   /**
    * Per-decision scratch (probe answers; condition keys from id 31 up), zeroed as each decision
    * starts. decide() runs to completion without yielding, so one buffer per compiled set serves
@@ -106,6 +108,15 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
+  // RCPFullAWSAccess is attached at every level and cannot be detached, so every RCP level
+  // allows: only a Deny decides (AWS Organizations User Guide: RCP syntax).
+  if (set.rcp.length > 0 && rcpsApply(caller, req.action.service)) {
+    // Their `Principal: "*"` grants nothing: the resource-based policy's grants stay as they were.
+    const kinds = acc.kinds;
+    acc.kinds = null;
+    for (const level of set.rcp) denied ||= (runAll(level, req, acc, hasBoundary) & DENY) !== 0;
+    acc.kinds = kinds;
+  }
   const v = verdict(set, req, {
     kinds: acc.kinds ?? NO_KINDS,
     denied,
@@ -132,6 +143,32 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
  */
 export function scpsApply(caller: RequestPrincipal): boolean {
   return caller.account !== undefined && caller.path?.startsWith('/aws-service-role/') !== true;
+}
+
+/**
+ * The services whose resources RCPs govern (AWS Organizations User Guide: Resource control
+ * policies, "List of AWS services that support RCPs"); other services' resources are untouched.
+ */
+export const RCP_SERVICES: ReadonlySet<string> = new Set([
+  's3',
+  'sts',
+  'kms',
+  'sqs',
+  'secretsmanager',
+  'cognito-idp',
+  'dynamodb',
+  'ecr',
+  'logs',
+  'aoss',
+]);
+
+/**
+ * RCPs limit access to a supported service's resources by any principal, inside or outside the
+ * organization, AWS services included; as with SCPs, they do not affect service-linked roles
+ * (AWS Organizations User Guide: Resource control policies).
+ */
+export function rcpsApply(caller: RequestPrincipal, service: string): boolean {
+  return RCP_SERVICES.has(service) && caller.path?.startsWith('/aws-service-role/') !== true;
 }
 
 /** What each policy type answered for one request (ALLOW/DENY bits per type). */

@@ -25,6 +25,7 @@ export type { ConditionTrace, DecisionTrace, PolicyTrace, StatementTrace } from 
 export { validatePolicy } from './validate.ts';
 export { policySize } from './json.ts';
 export { deriveContext } from './context.ts';
+export { variableSpans } from './variables.ts';
 export {
   MAX_CONTEXT_CHARS,
   MAX_CONTEXT_VALUES,

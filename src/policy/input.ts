@@ -63,7 +63,7 @@ export function parseRequest(value: unknown): DecisionRequest {
 
 export function parsePolicySet(value: unknown): PolicySet {
   const p = object(value, 'policies');
-  only(p, ['identity', 'resource', 'permissionsBoundary', 'session', 'scp'], 'policies.');
+  only(p, ['identity', 'resource', 'permissionsBoundary', 'session', 'scp', 'rcp'], 'policies.');
   const out: PolicySet = {};
   if (p.identity !== undefined) out.identity = docs(p.identity, 'policies.identity');
   if (p.resource !== undefined) out.resource = doc(p.resource, 'policies.resource');
@@ -71,13 +71,19 @@ export function parsePolicySet(value: unknown): PolicySet {
     out.permissionsBoundary = doc(p.permissionsBoundary, 'policies.permissionsBoundary');
   }
   if (p.session !== undefined) out.session = docs(p.session, 'policies.session');
-  if (p.scp !== undefined) {
-    if (!Array.isArray(p.scp)) bad('policies.scp must be an array of levels');
-    out.scp = (p.scp as unknown[]).map((level, i) =>
-      Array.isArray(level) ? docs(level, `policies.scp[${i}]`) : doc(level, `policies.scp[${i}]`),
-    );
-  }
+  if (p.scp !== undefined) out.scp = levels(p.scp, 'scp');
+  if (p.rcp !== undefined) out.rcp = levels(p.rcp, 'rcp');
   return out;
+}
+
+/** Organization policy levels (root, OUs, account): each a document or an array of documents. */
+function levels(v: unknown, name: string): Array<PolicyInput | PolicyInput[]> {
+  if (!Array.isArray(v)) bad(`policies.${name} must be an array of levels`);
+  return (v as unknown[]).map((level, i) =>
+    Array.isArray(level)
+      ? docs(level, `policies.${name}[${i}]`)
+      : doc(level, `policies.${name}[${i}]`),
+  );
 }
 
 function docs(v: unknown, field: string): PolicyInput[] {

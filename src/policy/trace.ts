@@ -1,7 +1,7 @@
 import { RESOURCE_ALWAYS, RESOURCE_NEVER } from './compile-statement.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile-statement.ts';
 import { ConditionFault } from './conditions/compile.ts';
-import { scpsApply } from './evaluate.ts';
+import { rcpsApply, scpsApply } from './evaluate.ts';
 import type { CompiledPolicyGroups } from './evaluate.ts';
 import type { MatchKind } from './principal-match.ts';
 import type { EvalRequest } from './request.ts';
@@ -31,7 +31,7 @@ export interface DecisionTrace {
     evaluation: 'sameAccount' | 'crossAccount' | 'trustPolicy' | 'noAccount';
   };
   /**
-   * Policies in AWS's order ("Policy evaluation logic"): SCP levels, the resource-based (or
+   * Policies in AWS's order ("Policy evaluation logic"): RCP levels, SCP levels, the resource-based (or
    * trust) policy, identity-based policies, the permissions boundary, session policies. An
    * explicit Deny in any of them decides, whatever its place.
    */
@@ -39,10 +39,10 @@ export interface DecisionTrace {
 }
 
 export interface PolicyTrace {
-  kind: 'scp' | 'resource' | 'identity' | 'permissionsBoundary' | 'session';
-  /** The evaluator's label: `scp[0][1]`, `resource`, `identity[2]`, `permissionsBoundary`, `session[0]`. */
+  kind: 'rcp' | 'scp' | 'resource' | 'identity' | 'permissionsBoundary' | 'session';
+  /** The evaluator's label: `rcp[0][0]`, `scp[0][1]`, `resource`, `identity[2]`, `permissionsBoundary`, `session[0]`. */
   label: string;
-  /** For SCPs: the level (root, OUs, account) the document is attached at, from 0. */
+  /** For RCPs and SCPs: the level (root, OUs, account) the document is attached at, from 0. */
   level?: number;
   /** `deny`: a Deny statement applied; `allow`: an Allow applied and no Deny; `none`: nothing applied. */
   outcome: 'allow' | 'deny' | 'none';
@@ -108,8 +108,14 @@ export function traceDecision(
     if (level !== undefined) t.level = level;
     policies.push(t);
   };
-  // SCPs apply only to principals of member accounts, service-linked roles aside (see evaluate.ts);
+  // RCPs apply only to the resources of the services they support, SCPs only to principals of
+  // member accounts, service-linked roles aside for both (see evaluate.ts);
   // otherwise they are listed as not applying at all, which the decision's reason explains.
+  if (rcpsApply(req.caller, req.action.service)) {
+    set.rcp.forEach((level, i) => {
+      for (const p of level) add(p, 'rcp', i);
+    });
+  }
   if (scpsApply(req.caller)) {
     set.scp.forEach((level, i) => {
       for (const p of level) add(p, 'scp', i);

@@ -24,6 +24,12 @@ export interface PolicySet {
   session?: PolicyInput[];
   /** Levels (root, OUs, account); each level a document or an array of documents. */
   scp?: Array<PolicyInput | PolicyInput[]>;
+  /**
+   * Resource control policies of the resource's organization: levels (root, OUs, account), each a
+   * document or an array of documents. Only their Deny statements count: RCPFullAWSAccess is
+   * attached at every level and cannot be detached.
+   */
+  rcp?: Array<PolicyInput | PolicyInput[]>;
 }
 
 export interface MatchedStatement {
@@ -53,7 +59,7 @@ export interface Decision {
   trace?: DecisionTrace;
 }
 
-export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp';
+export type PolicyKind = 'identity' | 'resource' | 'trust' | 'boundary' | 'session' | 'scp' | 'rcp';
 
 export type PrincipalType = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
 

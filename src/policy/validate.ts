@@ -28,6 +28,7 @@ const SIZE: Record<PolicyKind, { limit: number; quota: string }> = {
   trust: { limit: 2048, quota: 'ACLSizePerRole' },
   session: { limit: 2048, quota: 'PolicySize' },
   scp: { limit: 5120, quota: 'PolicySize' },
+  rcp: { limit: 5120, quota: 'PolicySize' },
 };
 
 /**
@@ -69,6 +70,9 @@ export function normalizePolicy(
     if (v !== '2012-10-17' && v !== '2008-10-17') fail(MSG.version);
     out.Version = v as '2012-10-17' | '2008-10-17';
   }
+  // "Every RCP must include a Version element with the value "2012-10-17"" (AWS Organizations
+  // User Guide: RCP syntax).
+  if (kind === 'rcp' && out.Version !== '2012-10-17') fail(MSG.version);
   if ('Id' in value) {
     if (typeof value.Id !== 'string') fail(MSG.syntax);
     out.Id = value.Id as string;
@@ -137,9 +141,14 @@ function normalizeStatement(
     // "You cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM role
     // trust policy", and "NotPrincipal must be used with "Effect":"Deny"" (NotPrincipal).
     if (hasNP && kind === 'trust') fail(MSG.prohibited('NotPrincipal'));
+    // "Service control policies (SCPs) and resource control policies (RCPs) don't support the
+    // NotPrincipal element" (NotPrincipal).
+    if (hasNP && kind === 'rcp') fail(MSG.prohibited('NotPrincipal'));
     if (hasNP && effect === 'Allow') fail(MSG.notPrincipalAllow);
     if (hasP) out.Principal = normalizePrincipal(raw.Principal, fail);
     else out.NotPrincipal = normalizePrincipal(raw.NotPrincipal, fail);
+    // An RCP names every principal and narrows them with conditions (RCP syntax: Principal).
+    if (kind === 'rcp' && !isEveryone(out.Principal)) fail(MSG.rcpPrincipal);
   } else if (hasP || hasNP) {
     fail(MSG.principalForbidden);
   }
@@ -147,6 +156,8 @@ function normalizeStatement(
   const hasA = 'Action' in raw;
   const hasNA = 'NotAction' in raw;
   if (hasA && hasNA) fail(MSG.syntax);
+  // RCPs take Action only (RCP syntax: Elements summary).
+  if (hasNA && kind === 'rcp') fail(MSG.prohibited('NotAction'));
   if (!hasA && !hasNA) fail(MSG.actionsMissing);
   const actions = stringList(hasA ? raw.Action : raw.NotAction, fail);
   if (actions.length === 0) fail(MSG.actionsMissing);
@@ -172,11 +183,28 @@ function normalizeStatement(
   }
 
   if ('Condition' in raw) out.Condition = normalizeCondition(raw.Condition, fail);
+  if (kind === 'rcp' && effect === 'Allow' && !isFullAccess(out)) fail(MSG.rcpAllow);
   return out;
 }
 
+/** `"Principal": "*"` or `{"AWS": "*"}`: every principal (IAM JSON policy elements: Principal). */
+function isEveryone(p: NormalizedPrincipal | undefined): boolean {
+  if (p === '*') return true;
+  if (p === undefined || Object.keys(p).length !== 1) return false;
+  return p.AWS !== undefined && p.AWS.length === 1 && p.AWS[0] === '*';
+}
+
+/**
+ * The statement of RCPFullAWSAccess (every principal, action and resource, no condition): "The
+ * effect of Allow is only supported for the RCPFullAWSAccess policy" (RCP syntax).
+ */
+function isFullAccess(s: NormalizedStatement): boolean {
+  const all = (list: string[] | undefined) => list?.length === 1 && list[0] === '*';
+  return all(s.Action) && all(s.Resource) && s.Condition === undefined;
+}
+
 function isResourceSide(kind: GrammarKind): boolean {
-  return kind === 'resource' || kind === 'trust' || kind === 'resourceOrTrust';
+  return kind === 'resource' || kind === 'trust' || kind === 'resourceOrTrust' || kind === 'rcp';
 }
 
 function normalizePrincipal(raw: unknown, fail: (message: string) => never): NormalizedPrincipal {

@@ -18,20 +18,38 @@ export interface Template {
   hasVars: boolean;
 }
 
-const VAR = /\$\{([^}]*)\}/g;
+/**
+ * Each `${...}` of `source` in order: from a `${` to the first `}` after it, then on from there (what
+ * the pattern `/\$\{([^}]*)\}/g` matches). Found with indexOf, in one pass: the pattern's search
+ * starts again at every `${` and scans to the end of the text when no `}` follows, so 40,000
+ * `${` in a 128 KB document took 48 ms of CPU in workerd (3.6 s in Node) where this takes well
+ * under 1.
+ */
+export function variableSpans(
+  source: string,
+): Array<{ index: number; raw: string; inner: string }> {
+  const spans: Array<{ index: number; raw: string; inner: string }> = [];
+  for (let at = source.indexOf('${'); at >= 0; at = source.indexOf('${', at)) {
+    const close = source.indexOf('}', at + 2);
+    // No `}` after this `${`: none after any later one either.
+    if (close < 0) break;
+    spans.push({ index: at, raw: source.slice(at, close + 1), inner: source.slice(at + 2, close) });
+    at = close + 1;
+  }
+  return spans;
+}
 
 export function parseTemplate(source: string, variablesEnabled: boolean): Template {
   if (!variablesEnabled || !source.includes('${'))
     return { source, parts: [source], hasVars: false };
   const parts: TemplatePart[] = [];
   let last = 0;
-  for (const m of source.matchAll(VAR)) {
-    const inner = m[1].trim();
-    const part = parseVariable(inner, m[0]);
+  for (const m of variableSpans(source)) {
+    const part = parseVariable(m.inner.trim(), m.raw);
     if (part === null) continue;
     if (m.index > last) parts.push(source.slice(last, m.index));
     parts.push(part);
-    last = m.index + m[0].length;
+    last = m.index + m.raw.length;
   }
   if (last < source.length) parts.push(source.slice(last));
   return { source, parts, hasVars: parts.some((p) => typeof p !== 'string') };

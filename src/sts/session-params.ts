@@ -42,7 +42,11 @@ export function readSessionPolicyParams(params: QueryParams, v: Constraints): Se
   v.length('policy', policy, 1, 2048)
     .pattern('policy', policy, PATTERNS.sessionPolicy.re, PATTERNS.sessionPolicy.shown)
     .count('policyArns', policyArns, 10);
-  policyArns.forEach((arn, i) => v.length(`policyArns.${i + 1}.member.arn`, arn, 20, 2048));
+  policyArns.forEach((arn, i) =>
+    v
+      .length(`policyArns.${i + 1}.member.arn`, arn, 20, 2048)
+      .pattern(`policyArns.${i + 1}.member.arn`, arn, PATTERNS.arn.re, PATTERNS.arn.shown),
+  );
   return { policy, policyArns };
 }
 
@@ -94,7 +98,11 @@ export function readSessionTags(
   const transitive = params.list('TransitiveTagKeys');
   checkTags(v, tags);
   v.count('transitiveTagKeys', transitive, MAX_TAGS);
-  transitive.forEach((k, i) => v.length(`transitiveTagKeys.${i + 1}.member`, k, 1, 128));
+  transitive.forEach((k, i) =>
+    v
+      .length(`transitiveTagKeys.${i + 1}.member`, k, 1, 128)
+      .pattern(`transitiveTagKeys.${i + 1}.member`, k, PATTERNS.tagKey.re, PATTERNS.tagKey.shown),
+  );
   return { tags, transitive };
 }
 

@@ -180,6 +180,20 @@ export function hostileShapes(): HostileShape[] {
       ),
     },
   });
+  // `${` that no `}` closes, in Resource and StringLike: finding the variables of a text must be one
+  // pass, not a search that starts again at every `${` and scans to the end (quadratic: 12
+  // documents of 5,000 took a second of CPU in Node).
+  const unclosed = '${'.repeat(4800);
+  shapes.push({
+    name: 'policy variables never closed',
+    body: {
+      request: request({ 's3:prefix': value(100) }),
+      policies: identity(
+        Array.from({ length: 12 }, (_, i) => `arn:aws:s3:::b/${i}${unclosed}`),
+        (c, d) => (d % 2 === 0 ? allow(undefined, c) : allow({ StringLike: { 's3:prefix': c } })),
+      ),
+    },
+  });
   // CIDR lists against many addresses: cheap pairs, but many of them.
   shapes.push({
     name: 'IpAddress CIDRs x many addresses',

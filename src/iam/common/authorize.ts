@@ -31,7 +31,7 @@ export async function authorizeIam(
       caller.arn,
       action,
       resource,
-      ' because no identity-based policy allows the action',
+      ` because no identity-based policy allows the ${action} action`,
     );
   }
   const account = /^arn:aws:iam::([^:]*):/.exec(resource)?.[1];

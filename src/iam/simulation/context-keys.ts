@@ -1,7 +1,7 @@
 import { groupsOf } from '../../caller/policies.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
-import { PolicyError, validatePolicy } from '../../policy/index.ts';
+import { PolicyError, validatePolicy, variableSpans } from '../../policy/index.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { XmlObject } from '../../protocol/xml.ts';
 import type { UserRecord } from '../../store/types.ts';
@@ -33,8 +33,8 @@ function contextKeys(documents: string[]): string[] {
       const variables = (values: string[] = []) => {
         if (policy.Version !== '2012-10-17') return;
         for (const value of values)
-          for (const m of value.matchAll(/\$\{([^}]*)\}/g)) {
-            const key = m[1]!.split(',')[0]!.trim();
+          for (const m of variableSpans(value)) {
+            const key = m.inner.split(',')[0]!.trim();
             if (key !== '*' && key !== '?' && key !== '$' && key !== '') add(key);
           }
       };

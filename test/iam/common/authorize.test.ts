@@ -167,6 +167,23 @@ describe('every IAM call is authorized against the caller policies', () => {
     expect(a.code).toBe('AccessDenied');
   });
 
+  it('a federated-user session cannot call IAM, whatever its policies allow', async () => {
+    const user = await userWithKey(doc({ Effect: 'Allow', Action: '*', Resource: '*' }));
+    const fed = await stsSession(
+      {
+        Action: 'GetFederationToken',
+        Name: 'fed-iam',
+        Policy: doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+      },
+      user,
+    );
+    const a = await fails({ Action: 'ListRoles' }, 403, 'AccessDenied', fed);
+    expect(a.message).toBe(
+      `User: arn:aws:sts::${ACCOUNT}:federated-user/fed-iam is not authorized to perform: ` +
+        'iam:ListRoles on resource: * because no identity-based policy allows the iam:ListRoles action',
+    );
+  });
+
   it('an assumed-role session is limited to the role permissions', async () => {
     const role = unique('reader-role');
     const trust = doc({

@@ -68,6 +68,18 @@ describe('GetContextKeysForCustomPolicy', () => {
     expect(none).toMatch(/<ContextKeyNames\s*\/>|<ContextKeyNames><\/ContextKeyNames>/);
   });
 
+  it('40,000 `${` that nothing closes: the variables before them, found in one pass', async () => {
+    const policy = doc([
+      {
+        Effect: 'Allow',
+        Action: '*',
+        Resource: 'arn:aws:s3:::b/' + '${'.repeat(20_000),
+        Condition: { StringLike: { 'aws:x': '${aws:username}${a${b}' + '${'.repeat(20_000) } },
+      },
+    ]);
+    expect(keysOf(await ok(custom(policy)))).toEqual(['aws:x', 'aws:username', 'a${b']);
+  });
+
   it('a policy that is not one is InvalidInput; no policy is ValidationError', async () => {
     await fails(custom('{"Version":"2012-10-17"'), 400, 'InvalidInput');
     const a = await fails({ Action: 'GetContextKeysForCustomPolicy' }, 400, 'ValidationError');

@@ -63,6 +63,25 @@ describe('the evaluator trace', () => {
     });
   });
 
+  it('lists RCP levels first, and only for the services RCPs govern', () => {
+    const allow = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
+    const full = doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' });
+    const deny = doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' });
+    const policies = { identity: [allow], scp: [allow], rcp: [full, [full, deny]] };
+    const t = traced(policies);
+    expect(t.policies.map((p) => [p.kind, p.label, p.level, p.outcome])).toEqual([
+      ['rcp', 'rcp[0][0]', 0, 'allow'],
+      ['rcp', 'rcp[1][0]', 1, 'allow'],
+      ['rcp', 'rcp[1][1]', 1, 'deny'],
+      ['scp', 'scp[0][0]', 0, 'allow'],
+      ['identity', 'identity[0]', undefined, 'allow'],
+    ]);
+    expect(t.decision).toBe('explicitDeny');
+    const ec2 = traced(policies, { action: 'ec2:StartInstances', resource: '*' });
+    expect(ec2.policies.map((p) => p.kind)).toEqual(['scp', 'identity']);
+    expect(ec2.decision).toBe('allowed');
+  });
+
   it('says which part of each statement did not match: action, resource, condition', () => {
     const t = traced(
       {
