@@ -61,6 +61,21 @@ const CONTEXT_TYPES = [
   'dateList',
 ];
 
+const USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:user\/./;
+
+/**
+ * "CallerArn is required if you include a ResourcePolicy" (SimulateCustomPolicy), "and the
+ * PolicySourceArn is not the ARN for an IAM user" (SimulatePrincipalPolicy): the resource-based
+ * policy's Principal element needs a user to match (IAM API Reference: CallerArn).
+ */
+function requireCallerFor(input: SimulationInput): void {
+  if (input.resourcePolicy !== undefined && input.callerArn === undefined) {
+    throw IamErrors.invalidInput(
+      'CallerArn is required when a ResourcePolicy is given, so that its Principal element has a caller to match.',
+    );
+  }
+}
+
 interface SimulationInput {
   actions: string[];
   resources: string[];
@@ -119,6 +134,11 @@ function readSimulation(
       ),
     );
     setName(context, key, type.endsWith('List') ? values : (values[0] ?? ''));
+  }
+  // "You can specify only the ARN of an IAM user. You cannot specify the ARN of an assumed role,
+  // federated user, or a service principal" (IAM API Reference: CallerArn).
+  if (callerArn !== undefined && !USER_ARN.test(callerArn)) {
+    throw IamErrors.invalidInput(`CallerArn ${callerArn} is not the ARN of an IAM user.`);
   }
   return {
     actions,
@@ -291,6 +311,7 @@ export async function simulateCustomPolicy(
   const v = new Constraints();
   const input = readSimulation(ctx.params, v, true);
   v.check();
+  requireCallerFor(input);
   await authorizeIam(ctx, caller, 'iam:SimulateCustomPolicy', '*');
   const sources = inputSources(input);
   const policies: PolicySet = { identity: input.inputs };
@@ -363,6 +384,8 @@ export async function simulatePrincipalPolicy(
   v.length('policySourceArn', sourceArn, 20, 2048);
   const input = readSimulation(ctx.params, v, false);
   v.check();
+  // Without CallerArn a user simulates as itself; a role or group needs one for a ResourcePolicy.
+  if (!USER_ARN.test(sourceArn)) requireCallerFor(input);
   const { type, entity } = await authorizedIdentity(
     ctx,
     caller,

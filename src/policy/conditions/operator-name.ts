@@ -66,7 +66,7 @@ const BASE: readonly BaseOperator[] = [
   'Null',
 ];
 
-const BY_LOWER = new Map<string, BaseOperator>(BASE.map((op) => [op.toLowerCase(), op]));
+const BY_NAME: ReadonlySet<string> = new Set(BASE);
 
 /**
  * Negated operators: a missing key makes them true, and several values act as "none may match"
@@ -89,25 +89,28 @@ export interface ParsedOperator {
   ifExists: boolean;
 }
 
-/** Splits `ForAnyValue:StringLikeIfExists` into its parts; null for an operator IAM does not know. */
+/**
+ * Splits `ForAnyValue:StringLikeIfExists` into its parts; null for an operator IAM does not know.
+ * Names are case-sensitive, prefix and suffix included: IAM refuses `stringEquals` as
+ * `Invalid Condition type : stringEquals` (MalformedPolicyDocument).
+ */
 export function parseOperator(name: string): ParsedOperator | null {
   let rest = name;
   let set: ParsedOperator['set'] = null;
   const colon = rest.indexOf(':');
   if (colon !== -1) {
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === 'forallvalues') set = 'ForAllValues';
-    else if (prefix === 'foranyvalue') set = 'ForAnyValue';
+    const prefix = rest.slice(0, colon);
+    if (prefix === 'ForAllValues' || prefix === 'ForAnyValue') set = prefix;
     else return null;
     rest = rest.slice(colon + 1);
   }
   let ifExists = false;
-  if (rest.length > 8 && rest.slice(-8).toLowerCase() === 'ifexists') {
+  if (rest.length > 8 && rest.endsWith('IfExists')) {
     ifExists = true;
     rest = rest.slice(0, -8);
   }
-  const base = BY_LOWER.get(rest.toLowerCase());
-  if (base === undefined) return null;
+  if (!BY_NAME.has(rest)) return null;
+  const base = rest as BaseOperator;
   // "You cannot use ...IfExists with the Null condition operator" (Condition operators: Null).
   if (base === 'Null' && (ifExists || set !== null)) return null;
   return { base, set, ifExists };

@@ -112,6 +112,37 @@ describe('SimulateCustomPolicy', () => {
     expect(xmlText(body, 'SourcePolicyId')).toBe('ResourcePolicy');
   });
 
+  it('refuses a ResourcePolicy without CallerArn, and a CallerArn that is not a user', async () => {
+    // "CallerArn is required if you include a ResourcePolicy"; "You can specify only the ARN of an
+    // IAM user" (IAM API Reference, SimulateCustomPolicy).
+    const base = {
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+      'ActionNames.member.1': 's3:GetObject',
+    };
+    const bucket = doc({
+      Effect: 'Allow',
+      Principal: { AWS: ACCOUNT },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/*',
+    });
+    await fails({ ...base, ResourcePolicy: bucket }, 400, 'InvalidInput');
+    for (const arn of [
+      `arn:aws:iam::${ACCOUNT}:role/ops`,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/ops/s`,
+      `arn:aws:sts::${ACCOUNT}:federated-user/bob`,
+    ]) {
+      await fails({ ...base, CallerArn: arn }, 400, 'InvalidInput');
+    }
+    const body = await ok({
+      ...base,
+      ResourcePolicy: bucket,
+      CallerArn: `arn:aws:iam::${ACCOUNT}:user/bob`,
+      'ResourceArns.member.1': 'arn:aws:s3:::b/k',
+    });
+    expect(xmlText(body, 'EvalDecision')).toBe('allowed');
+  });
+
   it('refuses a malformed input policy and a missing ActionNames', async () => {
     await fails(
       {
@@ -225,6 +256,32 @@ describe('SimulatePrincipalPolicy', () => {
     expect(xmlAll(body, 'EvalDecision')).toEqual(['allowed', 'explicitDeny', 'implicitDeny']);
     expect(xmlAll(body, 'SourcePolicyId')).toEqual(['AmazonS3FullAccess', 'deny-delete']);
     expect(xmlAll(body, 'SourcePolicyType')).toEqual(['aws-managed', 'role']);
+  });
+
+  it('needs CallerArn with a ResourcePolicy for a role, not for a user', async () => {
+    const role = unique('simrp');
+    await ok({ Action: 'CreateRole', RoleName: role, AssumeRolePolicyDocument: TRUST_EC2 });
+    const bucket = doc({
+      Effect: 'Allow',
+      Principal: { AWS: ACCOUNT },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::b/*',
+    });
+    const ask = {
+      Action: 'SimulatePrincipalPolicy',
+      'ActionNames.member.1': 's3:GetObject',
+      'ResourceArns.member.1': 'arn:aws:s3:::b/k',
+      ResourcePolicy: bucket,
+    };
+    await fails(
+      { ...ask, PolicySourceArn: `arn:aws:iam::${ACCOUNT}:role/${role}` },
+      400,
+      'InvalidInput',
+    );
+    const user = unique('simrpu');
+    await ok({ Action: 'CreateUser', UserName: user });
+    const body = await ok({ ...ask, PolicySourceArn: `arn:aws:iam::${ACCOUNT}:user/${user}` });
+    expect(xmlText(body, 'EvalDecision')).toBe('implicitDeny');
   });
 
   it('answers NoSuchEntity for an unknown principal', async () => {
