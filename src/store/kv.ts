@@ -340,6 +340,23 @@ export class KvIamStore implements IamStore {
     );
   }
 
+  async accessKeysByUser(account: string): Promise<Map<string, AccessKeyRecord[]>> {
+    const prefix = `acct/${account}/userkey/`;
+    const byUser = new Map<string, AccessKeyRecord[]>();
+    const keys = (await listKeys(this.kv, prefix)).map(
+      (k) => `akey/${k.slice(k.lastIndexOf('/') + 1)}`,
+    );
+    for (let i = 0; i < keys.length; i += BULK_GET) {
+      const read = await this.readMany<AccessKeyRecord>(keys.slice(i, i + BULK_GET));
+      for (const record of read.values()) {
+        if (record === null || record.account !== account) continue;
+        const user = record.userName.toLowerCase();
+        byUser.set(user, [...(byUser.get(user) ?? []), record]);
+      }
+    }
+    return byUser;
+  }
+
   async listAccessKeys(account: string, userName: string): Promise<AccessKeyRecord[]> {
     const prefix = userKeyIndex(account, userName, '');
     const ids = (await listKeys(this.kv, prefix)).map((k) => k.slice(prefix.length));

@@ -68,3 +68,29 @@ export async function lastUse(
 ): Promise<LastUse | null> {
   return kv.get<LastUse>(lastUsedKey(account, id), 'json');
 }
+
+/**
+ * The last recorded uses of many ids of one account, with KV bulk reads (100 keys each, one KV
+ * operation per read): a report or a page of roles asks for hundreds at once, and a Worker
+ * invocation may make at most 1,000 KV operations ("Workers KV limits", Cloudflare).
+ */
+export async function lastUses(
+  kv: KVNamespace,
+  account: string,
+  ids: string[],
+): Promise<Map<string, LastUse>> {
+  const found = new Map<string, LastUse>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 100) {
+    const chunk = unique.slice(i, i + 100);
+    const read = await kv.get<LastUse>(
+      chunk.map((id) => lastUsedKey(account, id)),
+      'json',
+    );
+    chunk.forEach((id) => {
+      const use = read.get(lastUsedKey(account, id));
+      if (use) found.set(id, use);
+    });
+  }
+  return found;
+}

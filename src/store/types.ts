@@ -272,4 +272,9 @@ export interface IamStore {
   putAccessKey(record: AccessKeyRecord): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<void>;
   listAccessKeys(account: string, userName: string): Promise<AccessKeyRecord[]>;
+  /**
+   * Every access key of the account by lowercased user name, in a bounded number of KV operations
+   * (one listing per 1,000 keys, one bulk read per 100), for what reports on every user at once.
+   */
+  accessKeysByUser(account: string): Promise<Map<string, AccessKeyRecord[]>>;
 }

@@ -928,9 +928,29 @@ function renderSandbox(): void {
     text(', second account '),
     el('code', {}, sandbox.partnerAccount),
     ...(!expired
-      ? [text(`, deleted on ${at} (24 hours after it was made).`)]
+      ? [text(`, deleted on ${at} (24 hours after it was made). `), startOverButton()]
       : [text(', expired and deleted. '), newSandboxButton()]),
   );
+}
+
+/**
+ * A new sandbox now, the current one left to expire: for a sandbox changed beyond repair (from a
+ * terminal, say). The setup moves onto the new accounts, as when a sandbox expires.
+ */
+function startOverButton(): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'inline' }, 'Start over in a new sandbox');
+  button.addEventListener('click', () => {
+    ui.sandbox.tabIndex = -1;
+    ui.sandbox.focus();
+    button.disabled = true;
+    const before = sandbox;
+    void connect({ fresh: true }).then((s) => {
+      if (!s || s === before) return;
+      clearInterval(countdown);
+      ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
+    });
+  });
+  return button;
 }
 
 /** A button that fetches a sandbox again (a new one once the old one's cookie has expired). */
@@ -955,12 +975,13 @@ let sandboxTimer = 0;
 let retryTimer = 0;
 
 /** Fetches the browser's sandbox (the cookie's, or a new one) and moves the page onto it. */
-function connect(): Promise<Sandbox | null> {
+function connect(options: { fresh?: boolean } = {}): Promise<Sandbox | null> {
   clearTimeout(retryTimer);
   ui.sandbox.classList.remove('error');
   ui.sandbox.textContent = 'Preparing your sandbox…';
-  const request = firstSandbox ?? loadSandbox();
+  const request = options.fresh ? loadSandbox(true) : (firstSandbox ?? loadSandbox());
   firstSandbox = null;
+  const kept = sandbox;
   sandboxReady = request.then(
     (next) => {
       // The setup is written against the sandbox it was made for: placeholders, then the new ids.
@@ -979,6 +1000,13 @@ function connect(): Promise<Sandbox | null> {
       return next;
     },
     (e: unknown) => {
+      if (options.fresh && kept) {
+        // No new sandbox (the demo's limits, say): the page stays in the one it has.
+        shownExpired = null;
+        renderSandbox();
+        ui.sandbox.append(text(` No new sandbox: ${why(e)}`));
+        return kept;
+      }
       sandbox = null;
       sandboxError = why(e);
       ui.sandbox.classList.add('error');

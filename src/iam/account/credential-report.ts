@@ -3,8 +3,8 @@ import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import { AwsError } from '../../protocol/errors.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
-import { lastUse } from '../../store/last-used.ts';
-import type { AccessKeyRecord, UserRecord } from '../../store/types.ts';
+import { lastUses, type LastUse } from '../../store/last-used.ts';
+import type { AccessKeyRecord } from '../../store/types.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { forEachEntity } from '../common/paging.ts';
 
@@ -96,7 +96,13 @@ export async function getCredentialReport(
   };
 }
 
-/** The report's CSV: the header, the root row, then one row per user in name order. */
+/**
+ * The report's CSV: the header, the root row, then one row per user in name order. Its KV
+ * operations are bounded whatever the account holds (a Worker invocation may make 1,000): the users
+ * a page of records at a time (only their rows are kept), every access key of the account from one
+ * listing of the key index and bulk reads, and their last uses in bulk reads too. Read user by user
+ * (a listing, a read per key and per last use), 300 users took more than 1,000 operations.
+ */
 async function report(ctx: OperationContext, account: string): Promise<string> {
   const { store } = ctx;
   const created = (await store.getAccount(account))?.createDate ?? ctx.info.now;
@@ -116,24 +122,43 @@ async function report(ctx: OperationContext, account: string): Promise<string> {
       ...NO_CERTIFICATES,
     ],
   ];
-  const users: UserRecord[] = [];
-  await forEachEntity(store, account, 'user', (u) => void users.push(u));
+  const keysByUser = await store.accessKeysByUser(account);
+  const users: Array<{
+    name: string;
+    arn: string;
+    created: number;
+    mfa: boolean;
+    keys: AccessKeyRecord[];
+  }> = [];
+  await forEachEntity(store, account, 'user', (u) => {
+    const keys = (keysByUser.get(u.name.toLowerCase()) ?? [])
+      .sort((a, b) => a.createDate - b.createDate)
+      .slice(0, 2);
+    users.push({
+      name: u.name,
+      arn: u.arn,
+      created: u.createDate,
+      mfa: (u.mfaDevices ?? []).length > 0,
+      keys,
+    });
+  });
+  const used = await lastUses(
+    ctx.env.IAM,
+    account,
+    users.flatMap((u) => u.keys.map((k) => k.accessKeyId)),
+  );
   for (const u of users) {
-    const keys = (await store.listAccessKeys(account, u.name)).sort(
-      (a, b) => a.createDate - b.createDate,
-    );
-    const [first, second] = await Promise.all([0, 1].map((i) => keyColumns(ctx, keys[i])));
     rows.push([
       u.name,
       u.arn,
-      reportTime(u.createDate),
+      reportTime(u.created),
       'false',
       'N/A',
       'N/A',
       'N/A',
-      String((u.mfaDevices ?? []).length > 0),
-      ...first!,
-      ...second!,
+      String(u.mfa),
+      ...keyColumns(u.keys[0], used),
+      ...keyColumns(u.keys[1], used),
       ...NO_CERTIFICATES,
     ]);
   }
@@ -147,14 +172,14 @@ function noKey(): string[] {
   return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
 }
 
-async function keyColumns(ctx: OperationContext, key: AccessKeyRecord | undefined) {
+function keyColumns(key: AccessKeyRecord | undefined, used: Map<string, LastUse>): string[] {
   if (key === undefined) return noKey();
-  const used = await lastUse(ctx.env.IAM, key.account, key.accessKeyId);
+  const use = used.get(key.accessKeyId);
   return [
     String(key.status === 'Active'),
     reportTime(key.createDate),
-    used ? reportTime(used.date) : 'N/A',
-    used?.region ?? 'N/A',
-    used?.service ?? 'N/A',
+    use ? reportTime(use.date) : 'N/A',
+    use?.region ?? 'N/A',
+    use?.service ?? 'N/A',
   ];
 }

@@ -2,6 +2,10 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { IamAccount } from '../../../src/accounts/account-object.ts';
+import { generateCredentialReport } from '../../../src/iam/account/credential-report.ts';
+import { QueryParams } from '../../../src/protocol/query.ts';
+import { applySeed } from '../../../src/seed/apply.ts';
+import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { ACCOUNT, doc, fails, ok, unique, userWithKey, xmlText } from '../helpers.ts';
 
@@ -130,4 +134,90 @@ describe('credential reports', () => {
     expect(a.message).toContain('iam:GenerateCredentialReport on resource: *');
     await fails({ Action: 'GetCredentialReport' }, 403, 'AccessDenied', nobody);
   });
+});
+
+/** The env with its IAM namespace wrapped to count KV operations (every call reaches the real one). */
+function countingEnv(): { env: typeof env; ops: () => number } {
+  let ops = 0;
+  const kv = new Proxy(env.IAM, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        ops++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { env: { ...env, IAM: kv }, ops: () => ops };
+}
+
+describe('a report of many users', () => {
+  it(
+    '120 users of two keys each: every row, in a bounded number of KV operations',
+    { timeout: 60_000 },
+    async () => {
+      const account = '300000000' + String(Math.floor(Math.random() * 900) + 100);
+      const tag = crypto.randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+      const keyId = (i: number, k: number) => `AKIA${tag}${String(i).padStart(6, '0')}${k}Z`;
+      const users = Array.from({ length: 120 }, (_, i) => ({
+        name: `u${String(i).padStart(3, '0')}`,
+        accessKeys: [0, 1].map((k) => ({
+          accessKeyId: keyId(i, k),
+          secretAccessKey: 'x'.repeat(40),
+          ...(k === 1 ? { status: 'Inactive' as const } : {}),
+        })),
+      }));
+      const all = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      };
+      await applySeed(
+        env,
+        new KvIamStore(env.IAM),
+        seedSchema.parse({
+          accounts: [
+            { id: account, users: [{ name: 'admin', inlinePolicies: { all } }, ...users] },
+          ],
+        }),
+        Date.now(),
+      );
+      const counted = countingEnv();
+      const store = new KvIamStore(counted.env.IAM);
+      const admin = (await store.get(account, 'user', 'admin'))!;
+      const answer = await generateCredentialReport(
+        {
+          env: counted.env,
+          store,
+          params: QueryParams.fromPairs([]),
+          info: {
+            requestId: 'r',
+            now: Date.now(),
+            service: 'iam',
+            region: 'us-east-1',
+            secureTransport: true,
+          },
+        },
+        {
+          kind: 'User',
+          account,
+          arn: admin.arn,
+          userId: admin.id,
+          accessKeyId: 'AKIA',
+          user: admin,
+        },
+      );
+      expect(answer).toMatchObject({ State: 'STARTED' });
+      // Read user by user (a listing, a read per key and per last use), this was about 600
+      // operations, five per user: a Worker invocation may make 1,000.
+      expect(counted.ops()).toBeLessThan(30);
+
+      const csv = (await store.credentialReport(account))!.csv.split('\n');
+      expect(csv.length).toBe(2 + 1 + 120);
+      const row = csv.find((l) => l.startsWith('u099,'))!.split(',');
+      expect(row[1]).toBe(`arn:aws:iam::${account}:user/u099`);
+      expect([row[8], row[13]]).toEqual(['true', 'false']);
+      expect(row[10]).toBe('N/A');
+    },
+  );
 });
