@@ -334,6 +334,22 @@ describe('demo page', () => {
     await v.context.close();
   });
 
+  it('says that a wildcard in the asked action is no wildcard', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const decision = page.getByRole('region', { name: 'Decision' });
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:*');
+    await expect.poll(() => decision.innerText()).toContain('Denied (implicit deny)');
+    expect(await decision.innerText()).toContain(
+      'A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ssm:*.',
+    );
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:GetDocument');
+    await expect.poll(() => decision.innerText()).toContain('Allowed');
+    expect(await decision.innerText()).not.toContain('wildcards');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
   it('asks for its sandbox before it builds its editors, so the two overlap', async () => {
     const { page, context } = await visit(`${server.url}/`);
     const [asked, built] = await page.evaluate<[number, number]>(`[

@@ -288,6 +288,16 @@ function renderDecision(setup: Setup): void {
         'session[0]': setup.session,
       },
     ),
+    // "May it do ssm:*?" reads as "anything in SSM" to a person, as one action named ssm:* to IAM.
+    ...(/[*?]/.test(setup.action)
+      ? [
+          el(
+            'p',
+            { class: 'hint wildcard' },
+            `A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ${setup.action}. Ask about one action at a time, such as s3:GetObject.`,
+          ),
+        ]
+      : []),
   );
 }
 
