@@ -76,8 +76,26 @@ export const demoRoutes = new Hono<{ Bindings: Env }>();
 demoRoutes.onError(jsonErrors);
 
 /**
+ * Whether the request asks for a new sandbox whatever the cookie names (`?fresh=true`: the page's
+ * "Start over in a new sandbox"); any other query parameter or value is refused.
+ */
+function wantsFresh(url: string): boolean {
+  const query = new URL(url).searchParams;
+  let fresh = false;
+  for (const [name, value] of query) {
+    if (name !== 'fresh') throw Errors.invalidInput(`Unknown query parameter: ${name}.`);
+    if (value !== 'true' && value !== 'false') {
+      throw Errors.invalidInput('fresh must be true or false.');
+    }
+    fresh = value === 'true';
+  }
+  return fresh;
+}
+
+/**
  * `POST /demo/v1/sandbox`: the sandbox the cookie names, or a new one (rate limited per client IP)
- * bound to a new cookie. Answers the sandbox's own credentials, which the page uses to sign its
+ * bound to a new cookie; `?fresh=true` asks for a new one even when the cookie names a sandbox (the
+ * old one is left to expire). Answers the sandbox's own credentials, which the page uses to sign its
  * calls to the public STS/IAM API and shows in its CLI commands. Only same-origin JSON requests: a
  * cross-site form cannot send application/json, and `Sec-Fetch-Site` says where fetches come from.
  */
@@ -96,9 +114,10 @@ demoRoutes.post('/sandbox', async (c) => {
   if ((site && site !== 'same-origin') || !type.startsWith('application/json')) {
     throw Errors.forbidden('Sandboxes are created by the demo page only.');
   }
+  const fresh = wantsFresh(c.req.url);
   const now = Date.now();
   const store = new KvIamStore(c.env.IAM);
-  const claim = readSandboxCookie(c.req.header('cookie'));
+  const claim = fresh ? null : readSandboxCookie(c.req.header('cookie'));
   if (claim && (await ownsSandbox(await store.getAccount(claim.account), claim, now))) {
     const view = await viewSandbox(c.env, store, claim.account);
     if (view) return c.json(view, 200, { 'Cache-Control': 'no-store' });

@@ -14,13 +14,14 @@ let ipCounter = 0;
 /** A distinct client address per call site, so tests do not share rate-limit buckets. */
 export const freshIp = () => `198.51.100.${++ipCounter % 250}-${crypto.randomUUID().slice(0, 8)}`;
 
-/** POST /demo/v1/sandbox as the page sends it. */
+/** POST /demo/v1/sandbox as the page sends it (`query`: `?fresh=true` for "Start over"). */
 export function sandboxRequest(
   headers: Record<string, string> = {},
   ip = freshIp(),
+  query = '',
 ): Promise<Response> {
   return exports.default.fetch(
-    new Request('http://127.0.0.1:8787/demo/v1/sandbox', {
+    new Request(`http://127.0.0.1:8787/demo/v1/sandbox${query}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

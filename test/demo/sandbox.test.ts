@@ -3,7 +3,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { COOKIE_NAME } from '../../src/demo/cookie.ts';
 import { signedPostHeaders, xmlText, type Credentials } from '../helpers/aws.ts';
-import { iam, sandboxRequest, sts, visitor } from './helpers.ts';
+import { freshIp, iam, sandboxRequest, sts, visitor, type SandboxAnswer } from './helpers.ts';
 
 const arnOf = (xml: string) => /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
 
@@ -140,6 +140,32 @@ describe('POST /demo/v1/sandbox', { timeout: 30_000 }, () => {
       const got = (await res.json()) as { account: string };
       expect(got.account).not.toBe(a.sandbox.account);
       expect(got.account).not.toBe(b.sandbox.account);
+    }
+  });
+
+  it('gives a new sandbox for ?fresh=true whatever the cookie names, and leaves the old one to expire', async () => {
+    const a = await visitor();
+    const res = await sandboxRequest({ cookie: a.cookie }, freshIp(), '?fresh=true');
+    expect(res.status).toBe(201);
+    const next = (await res.json()) as SandboxAnswer;
+    expect(next.account).not.toBe(a.sandbox.account);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+    expect(cookie).toMatch(new RegExp(`^${COOKIE_NAME}=v2\\.${next.account}\\.`));
+    // The new cookie names the new sandbox; the old keys still work until the old one expires.
+    const again = await sandboxRequest({ cookie });
+    expect(((await again.json()) as SandboxAnswer).account).toBe(next.account);
+    const who = await sts({ Action: 'GetCallerIdentity' }, a.key('admin'));
+    expect(arnOf(who.body)).toBe(`arn:aws:iam::${a.sandbox.account}:user/admin`);
+    // fresh=false is the default; anything else is refused in words.
+    const same = await sandboxRequest({ cookie: a.cookie }, freshIp(), '?fresh=false');
+    expect(((await same.json()) as SandboxAnswer).account).toBe(a.sandbox.account);
+    for (const [query, message] of [
+      ['?fresh=yes', 'fresh must be true or false.'],
+      ['?reset=true', 'Unknown query parameter: reset.'],
+    ]) {
+      const bad = await sandboxRequest({ cookie: a.cookie }, freshIp(), query);
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: { code: 'InvalidInput', message } });
     }
   });
 

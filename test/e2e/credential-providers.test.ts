@@ -8,8 +8,8 @@ import { ADMIN_ENV, run, startServer, type Server } from './server.ts';
 /**
  * The clients' own credential providers against rolecall: profiles that assume a role
  * (`source_profile` + `role_arn`, with `external_id`, `duration_seconds`, `role_session_name`),
- * chained profiles, `credential_process`, `aws configure export-credentials`, web identity from the
- * environment, boto3's refreshing
+ * chained profiles, `credential_source = Environment`, `credential_process`, `aws configure
+ * export-credentials`, web identity from the environment or a profile, boto3's refreshing
  * AssumeRole credentials, waiters and paginators. The providers call STS themselves, so they must
  * be pointed at rolecall without `--endpoint-url`: Debian's awscli 2.9 and boto3 1.26 (botocore
  * 1.29) through an endpoint rule set in AWS_DATA_PATH, the JS SDK through AWS_ENDPOINT_URL_STS
@@ -71,6 +71,14 @@ beforeAll(async () => {
       `role_arn = ${role('demo-readonly')}`,
       'source_profile = admin',
       'duration_seconds = 900',
+      '[profile from-env]',
+      `role_arn = ${role('demo-readonly')}`,
+      'credential_source = Environment',
+      'role_session_name = env-run',
+      '[profile web]',
+      `role_arn = ${role('github-actions-deploy')}`,
+      `web_identity_token_file = ${join(dir, 'token')}`,
+      'role_session_name = gha-profile',
       '[profile process]',
       'credential_process = /usr/bin/aws configure export-credentials --profile ci --format process',
       '',
@@ -118,6 +126,17 @@ describe('aws (Debian awscli v2) profiles that assume a role', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(
       'An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::123456789012:user/admin is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/ci-deployer',
+    );
+  });
+
+  it('credential_source = Environment assumes the role with the keys of the environment', async () => {
+    const r = await run('/usr/bin/aws', ['--profile', 'from-env', 'sts', 'get-caller-identity'], {
+      ...files(),
+      ...ADMIN_ENV,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).Arn).toBe(
+      'arn:aws:sts::123456789012:assumed-role/demo-readonly/env-run',
     );
   });
 
@@ -170,6 +189,21 @@ describe('aws (Debian awscli v2) web identity from the environment', () => {
     expect(JSON.parse(r.stdout).Arn).toBe(
       'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/gha-run',
     );
+    // The same token file named by a profile (web_identity_token_file), for the CLI and boto3.
+    const profile = await cli('web', ['sts', 'get-caller-identity']);
+    expect(profile.code, profile.stderr).toBe(0);
+    const expected = 'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/gha-profile';
+    expect(JSON.parse(profile.stdout).Arn).toBe(expected);
+    const boto3 = await run(
+      '/usr/bin/python3',
+      [
+        '-c',
+        "import boto3; print(boto3.Session(profile_name='web').client('sts').get_caller_identity()['Arn'])",
+      ],
+      files(),
+    );
+    expect(boto3.code, boto3.stderr).toBe(0);
+    expect(boto3.stdout.trim()).toBe(expected);
   });
 });
 

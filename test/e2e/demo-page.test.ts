@@ -132,6 +132,18 @@ describe('demo page', () => {
         "document.activeElement.closest('#trust-editor') ? 'trapped' : document.activeElement.getAttribute('aria-label') ?? document.activeElement.tagName",
       ),
     ).toBe('Permissions policy');
+    // Every region that scrolls (a long policy, the CLI commands) is reached by Tab: it, or what
+    // it holds, is in the tab order.
+    expect(
+      await page.evaluate<string[]>(`[...document.querySelectorAll('*')]
+        .filter((e) => {
+          const s = getComputedStyle(e);
+          return /auto|scroll/.test(s.overflowX + s.overflowY) &&
+            (e.scrollHeight > e.clientHeight || e.scrollWidth > e.clientWidth);
+        })
+        .filter((e) => e.tabIndex < 0 && ![...e.querySelectorAll('*')].some((d) => d.tabIndex >= 0))
+        .map((e) => e.parentElement.parentElement.id || e.className)`),
+    ).toEqual([]);
     // The classic EC2/SSM role is preloaded.
     const trust = await page.getByRole('textbox', { name: 'Trust policy' }).innerText();
     expect(trust).toContain('ec2.amazonaws.com');
@@ -281,6 +293,61 @@ describe('demo page', () => {
     expect(b.errors).toEqual([]);
     await a.context.close();
     await b.context.close();
+  });
+
+  it("uses the session's credentials for a real IAM call, which the role's permissions decide", async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/admin` }),
+    );
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    const list = page.getByRole('button', { name: 'List roles with these credentials' });
+    const said = page.locator('#result [role="status"]');
+    // The EC2/SSM role's permissions do not allow IAM: the server refuses the session.
+    await list.click();
+    await expect
+      .poll(() => said.innerText())
+      .toContain(
+        `AccessDenied: User: arn:aws:sts::${v.account}:assumed-role/ec2-ssm-instance-role/playground is not authorized to perform: iam:ListRoles`,
+      );
+    // ... and the playground says why, statement by statement.
+    await page.getByRole('button', { name: 'Ask why' }).click();
+    const decision = page.getByRole('region', { name: 'Decision' });
+    expect(await decision.innerText()).toContain(
+      `May arn:aws:sts::${v.account}:assumed-role/ec2-ssm-instance-role/playground do iam:ListRoles on *?`,
+    );
+    expect(await decision.innerText()).toContain('Denied (implicit deny)');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('decision');
+    // A role whose permissions allow it: the session lists the sandbox's roles.
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('chaining');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    await list.click();
+    await expect
+      .poll(() => said.innerText())
+      .toMatch(/^Allowed: the session listed \d+ roles \(.*chained-auditor/);
+    expect(v.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    await v.context.close();
+  });
+
+  it('says that a wildcard in the asked action is no wildcard', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const decision = page.getByRole('region', { name: 'Decision' });
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:*');
+    await expect.poll(() => decision.innerText()).toContain('Denied (implicit deny)');
+    expect(await decision.innerText()).toContain(
+      'A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ssm:*.',
+    );
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:GetDocument');
+    await expect.poll(() => decision.innerText()).toContain('Allowed');
+    expect(await decision.innerText()).not.toContain('wildcards');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
   });
 
   it('asks for its sandbox before it builds its editors, so the two overlap', async () => {
@@ -556,6 +623,54 @@ describe('demo page, when things go wrong', () => {
     await page.waitForSelector('body[data-ready="true"]');
     expect(await permissions.innerText()).toContain('"Sid": "NeverDelete"');
     expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
+  it('starts over in a new sandbox on request, and stays in its own when none can be made', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('cross-account');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    // Refused (the demo's limit on new sandboxes): the page keeps the sandbox it has.
+    await page.route('**/demo/v1/sandbox?fresh=true', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '60' },
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: {
+            code: 'ThrottlingException',
+            message:
+              'Too many sandboxes were created from your network address in the last minute. Wait a minute and try again.',
+          },
+        }),
+      }),
+    );
+    const status = page.locator('#sandbox');
+    await page.getByRole('button', { name: 'Start over in a new sandbox' }).click();
+    await expect.poll(() => status.innerText()).toContain('No new sandbox: Too many sandboxes');
+    expect(await status.innerText()).toContain(`Your sandbox: account ${v.account}`);
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain(`arn:aws:sts::${v.account}:assumed-role/`);
+    // Granted: new accounts, the setup moved onto them, the old answer gone, focus on the status.
+    await page.unroute('**/demo/v1/sandbox?fresh=true');
+    await page.getByRole('button', { name: 'Start over in a new sandbox' }).click();
+    await page.waitForSelector(`[data-account]:not([data-account="${v.account}"])`);
+    const next = await page.locator('[data-account]').getAttribute('data-account');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('sandbox');
+    expect(await page.getByRole('region', { name: 'Result' }).innerText()).toBe(
+      'The STS answer appears here.',
+    );
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain(
+      `arn:aws:sts::${next}:assumed-role/cross-account-reader/playground`,
+    );
+    // The cookie names the new one: a reload (or another tab) is in it.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('[data-account]').getAttribute('data-account')).toBe(next);
+    expect(v.errors.filter((e) => !/status of 429/.test(e))).toEqual([]);
     await v.context.close();
   });
 

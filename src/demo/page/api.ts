@@ -36,8 +36,9 @@ export class PageError extends Error {
   retryAfter?: number;
 }
 
-export async function loadSandbox(): Promise<Sandbox> {
-  const res = await fetch('/demo/v1/sandbox', {
+/** The browser's sandbox (the cookie's), or a new one; `fresh`: a new one whatever the cookie names. */
+export async function loadSandbox(fresh = false): Promise<Sandbox> {
+  const res = await fetch(`/demo/v1/sandbox${fresh ? '?fresh=true' : ''}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',

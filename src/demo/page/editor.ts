@@ -95,6 +95,9 @@ export function policyEditor(options: {
           'aria-multiline': 'true',
           'aria-describedby': listId,
           role: 'textbox',
+          // Focusable as any textbox is, said outright: the editor's scroller (a long policy) is
+          // then known to be reachable by keyboard, not only to browsers that know contenteditable.
+          tabindex: '0',
         }),
         linter(
           (v) => {

@@ -288,6 +288,16 @@ function renderDecision(setup: Setup): void {
         'session[0]': setup.session,
       },
     ),
+    // "May it do ssm:*?" reads as "anything in SSM" to a person, as one action named ssm:* to IAM.
+    ...(/[*?]/.test(setup.action)
+      ? [
+          el(
+            'p',
+            { class: 'hint wildcard' },
+            `A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ${setup.action}. Ask about one action at a time, such as s3:GetObject.`,
+          ),
+        ]
+      : []),
   );
 }
 
@@ -596,6 +606,41 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       who.textContent = `The call failed: ${why(e)}`;
     }
   });
+  // The session's permissions enforced by the server: an IAM call made with these credentials.
+  const listRoles = el(
+    'button',
+    { type: 'button' },
+    'List roles with these credentials (iam:ListRoles)',
+  );
+  listRoles.addEventListener('click', async () => {
+    try {
+      const r = await call('iam', c, { Action: 'ListRoles' });
+      if (r.ok) {
+        const roles = [...r.xml.getElementsByTagName('RoleName')].map((e) => e.textContent);
+        who.textContent = `Allowed: the session listed ${roles.length} roles (${roles.join(', ')}). Its policies allow iam:ListRoles.`;
+      } else {
+        who.textContent = `${r.code}: ${r.message}${/[.!?]$/.test(r.message) ? '' : '.'}`;
+        if (r.code === 'AccessDenied') {
+          const ask = el('button', { type: 'button', class: 'inline' }, 'Ask why');
+          ask.addEventListener('click', () => {
+            ui.action.value = 'iam:ListRoles';
+            ui.resource.value = '*';
+            update();
+            ui.decision.scrollIntoView({ block: 'nearest' });
+            ui.decision.focus();
+          });
+          who.append(
+            text(
+              " A role's session may do only what its permissions policy allows (within its boundary and session policy). ",
+            ),
+            ask,
+          );
+        }
+      }
+    } catch (e) {
+      who.textContent = `The call failed: ${why(e)}`;
+    }
+  });
   // The credentials for a terminal: the whole session token, which the page shows shortened.
   const copy = el('button', { type: 'button' }, 'Copy as environment variables');
   copy.addEventListener('click', async () => {
@@ -635,6 +680,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       `${how} (authentication), allowed by the trust policy (authorization).`,
     ),
     whoami,
+    listRoles,
     copy,
     who,
   );
@@ -928,9 +974,29 @@ function renderSandbox(): void {
     text(', second account '),
     el('code', {}, sandbox.partnerAccount),
     ...(!expired
-      ? [text(`, deleted on ${at} (24 hours after it was made).`)]
+      ? [text(`, deleted on ${at} (24 hours after it was made). `), startOverButton()]
       : [text(', expired and deleted. '), newSandboxButton()]),
   );
+}
+
+/**
+ * A new sandbox now, the current one left to expire: for a sandbox changed beyond repair (from a
+ * terminal, say). The setup moves onto the new accounts, as when a sandbox expires.
+ */
+function startOverButton(): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: 'inline' }, 'Start over in a new sandbox');
+  button.addEventListener('click', () => {
+    ui.sandbox.tabIndex = -1;
+    ui.sandbox.focus();
+    button.disabled = true;
+    const before = sandbox;
+    void connect({ fresh: true }).then((s) => {
+      if (!s || s === before) return;
+      clearInterval(countdown);
+      ui.result.replaceChildren(el('p', { class: 'muted' }, 'The STS answer appears here.'));
+    });
+  });
+  return button;
 }
 
 /** A button that fetches a sandbox again (a new one once the old one's cookie has expired). */
@@ -955,12 +1021,13 @@ let sandboxTimer = 0;
 let retryTimer = 0;
 
 /** Fetches the browser's sandbox (the cookie's, or a new one) and moves the page onto it. */
-function connect(): Promise<Sandbox | null> {
+function connect(options: { fresh?: boolean } = {}): Promise<Sandbox | null> {
   clearTimeout(retryTimer);
   ui.sandbox.classList.remove('error');
   ui.sandbox.textContent = 'Preparing your sandbox…';
-  const request = firstSandbox ?? loadSandbox();
+  const request = options.fresh ? loadSandbox(true) : (firstSandbox ?? loadSandbox());
   firstSandbox = null;
+  const kept = sandbox;
   sandboxReady = request.then(
     (next) => {
       // The setup is written against the sandbox it was made for: placeholders, then the new ids.
@@ -979,6 +1046,13 @@ function connect(): Promise<Sandbox | null> {
       return next;
     },
     (e: unknown) => {
+      if (options.fresh && kept) {
+        // No new sandbox (the demo's limits, say): the page stays in the one it has.
+        shownExpired = null;
+        renderSandbox();
+        ui.sandbox.append(text(` No new sandbox: ${why(e)}`));
+        return kept;
+      }
       sandbox = null;
       sandboxError = why(e);
       ui.sandbox.classList.add('error');
