@@ -110,7 +110,7 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
   }
   // RCPFullAWSAccess is attached at every level and cannot be detached, so every RCP level
   // allows: only a Deny decides (AWS Organizations User Guide: RCP syntax).
-  if (set.rcp.length > 0 && rcpsApply(caller, req.action.service)) {
+  if (set.rcp.length > 0 && rcpsApply(req)) {
     // Their `Principal: "*"` grants nothing: the resource-based policy's grants stay as they were.
     const kinds = acc.kinds;
     acc.kinds = null;
@@ -164,12 +164,18 @@ export const RCP_SERVICES: ReadonlySet<string> = new Set([
 
 /**
  * RCPs limit access to a supported service's resources by any principal, inside or outside the
- * organization, AWS services included; as with SCPs, they do not affect service-linked roles
- * (AWS Organizations User Guide: Resource control policies).
+ * organization, AWS services included. As SCPs, they do not affect service-linked roles, nor "AWS
+ * services' ability to assume a service-linked role" (AWS Organizations User Guide: Resource
+ * control policies); such roles have the path /aws-service-role/.
  */
-export function rcpsApply(caller: RequestPrincipal, service: string): boolean {
-  return RCP_SERVICES.has(service) && caller.path?.startsWith('/aws-service-role/') !== true;
+export function rcpsApply(req: EvalRequest): boolean {
+  const { service, name } = req.action;
+  if (!RCP_SERVICES.has(service)) return false;
+  if (req.caller.path?.startsWith('/aws-service-role/') === true) return false;
+  return !(service === 'sts' && name === 'assumerole' && SERVICE_LINKED_ROLE.test(req.rawResource));
 }
+
+const SERVICE_LINKED_ROLE = /^arn:[^:]*:iam::\d{12}:role\/aws-service-role\//;
 
 /** What each policy type answered for one request (ALLOW/DENY bits per type). */
 interface PolicyTypeAnswers {

@@ -111,7 +111,7 @@ export function traceDecision(
   // RCPs apply only to the resources of the services they support, SCPs only to principals of
   // member accounts, service-linked roles aside for both (see evaluate.ts);
   // otherwise they are listed as not applying at all, which the decision's reason explains.
-  if (rcpsApply(req.caller, req.action.service)) {
+  if (rcpsApply(req)) {
     set.rcp.forEach((level, i) => {
       for (const p of level) add(p, 'rcp', i);
     });

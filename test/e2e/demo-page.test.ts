@@ -295,6 +295,61 @@ describe('demo page', () => {
     await b.context.close();
   });
 
+  it("uses the session's credentials for a real IAM call, which the role's permissions decide", async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await typeInto(
+      page,
+      'Trust policy',
+      trustNaming({ AWS: `arn:aws:iam::${v.account}:user/admin` }),
+    );
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    const list = page.getByRole('button', { name: 'List roles with these credentials' });
+    const said = page.locator('#result [role="status"]');
+    // The EC2/SSM role's permissions do not allow IAM: the server refuses the session.
+    await list.click();
+    await expect
+      .poll(() => said.innerText())
+      .toContain(
+        `AccessDenied: User: arn:aws:sts::${v.account}:assumed-role/ec2-ssm-instance-role/playground is not authorized to perform: iam:ListRoles`,
+      );
+    // ... and the playground says why, statement by statement.
+    await page.getByRole('button', { name: 'Ask why' }).click();
+    const decision = page.getByRole('region', { name: 'Decision' });
+    expect(await decision.innerText()).toContain(
+      `May arn:aws:sts::${v.account}:assumed-role/ec2-ssm-instance-role/playground do iam:ListRoles on *?`,
+    );
+    expect(await decision.innerText()).toContain('Denied (implicit deny)');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('decision');
+    // A role whose permissions allow it: the session lists the sandbox's roles.
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('chaining');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    expect(await settled(page)).toContain('Role assumed');
+    await list.click();
+    await expect
+      .poll(() => said.innerText())
+      .toMatch(/^Allowed: the session listed \d+ roles \(.*chained-auditor/);
+    expect(v.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    await v.context.close();
+  });
+
+  it('says that a wildcard in the asked action is no wildcard', async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    const decision = page.getByRole('region', { name: 'Decision' });
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:*');
+    await expect.poll(() => decision.innerText()).toContain('Denied (implicit deny)');
+    expect(await decision.innerText()).toContain(
+      'A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ssm:*.',
+    );
+    await page.getByRole('textbox', { name: 'Action', exact: true }).fill('ssm:GetDocument');
+    await expect.poll(() => decision.innerText()).toContain('Allowed');
+    expect(await decision.innerText()).not.toContain('wildcards');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
   it('asks for its sandbox before it builds its editors, so the two overlap', async () => {
     const { page, context } = await visit(`${server.url}/`);
     const [asked, built] = await page.evaluate<[number, number]>(`[

@@ -69,6 +69,8 @@ describe('POST /v1/simulate', () => {
     [{ request: { ...request, extra: 1 } }, 'request.extra is not a known field'],
     [{ request, extra: true }, 'extra is not a known field'],
     [{ request, policies: { identity: allow } }, 'policies.identity must be an array'],
+    [{ request, policies: { rcp: allow } }, 'policies.rcp must be an array of levels'],
+    [{ request, policies: { rcp: [null] } }, 'policies.rcp[0] must be a policy document'],
     [
       { request: { ...request, context: { 'aws:SourceIp': { a: 1 } } } },
       'request.context.aws:SourceIp',

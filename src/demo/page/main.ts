@@ -288,6 +288,16 @@ function renderDecision(setup: Setup): void {
         'session[0]': setup.session,
       },
     ),
+    // "May it do ssm:*?" reads as "anything in SSM" to a person, as one action named ssm:* to IAM.
+    ...(/[*?]/.test(setup.action)
+      ? [
+          el(
+            'p',
+            { class: 'hint wildcard' },
+            `A request names one action: * and ? are wildcards in policies only, so this asks about an action literally named ${setup.action}. Ask about one action at a time, such as s3:GetObject.`,
+          ),
+        ]
+      : []),
   );
 }
 
@@ -596,6 +606,41 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       who.textContent = `The call failed: ${why(e)}`;
     }
   });
+  // The session's permissions enforced by the server: an IAM call made with these credentials.
+  const listRoles = el(
+    'button',
+    { type: 'button' },
+    'List roles with these credentials (iam:ListRoles)',
+  );
+  listRoles.addEventListener('click', async () => {
+    try {
+      const r = await call('iam', c, { Action: 'ListRoles' });
+      if (r.ok) {
+        const roles = [...r.xml.getElementsByTagName('RoleName')].map((e) => e.textContent);
+        who.textContent = `Allowed: the session listed ${roles.length} roles (${roles.join(', ')}). Its policies allow iam:ListRoles.`;
+      } else {
+        who.textContent = `${r.code}: ${r.message}${/[.!?]$/.test(r.message) ? '' : '.'}`;
+        if (r.code === 'AccessDenied') {
+          const ask = el('button', { type: 'button', class: 'inline' }, 'Ask why');
+          ask.addEventListener('click', () => {
+            ui.action.value = 'iam:ListRoles';
+            ui.resource.value = '*';
+            update();
+            ui.decision.scrollIntoView({ block: 'nearest' });
+            ui.decision.focus();
+          });
+          who.append(
+            text(
+              " A role's session may do only what its permissions policy allows (within its boundary and session policy). ",
+            ),
+            ask,
+          );
+        }
+      }
+    } catch (e) {
+      who.textContent = `The call failed: ${why(e)}`;
+    }
+  });
   // The credentials for a terminal: the whole session token, which the page shows shortened.
   const copy = el('button', { type: 'button' }, 'Copy as environment variables');
   copy.addEventListener('click', async () => {
@@ -635,6 +680,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       `${how} (authentication), allowed by the trust policy (authorization).`,
     ),
     whoami,
+    listRoles,
     copy,
     who,
   );
