@@ -108,6 +108,22 @@ export class KvIamStore implements IamStore {
     return this.read<EntityTypes[K]>(entityKey(account, kind, name));
   }
 
+  getMany(
+    refs: ReadonlyArray<{ account: string; kind: 'user' | 'role'; name: string }>,
+  ): Promise<Array<EntityTypes['user' | 'role'] | null>> {
+    return this.readEach(refs.map((r) => entityKey(r.account, r.kind, r.name)));
+  }
+
+  /** The records of `keys`, in order, 100 keys per KV bulk read. */
+  private async readEach<T>(keys: string[]): Promise<Array<T | null>> {
+    const found = new Map<string, T | null>();
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += BULK_GET) {
+      for (const [k, v] of await this.readMany<T>(unique.slice(i, i + BULK_GET))) found.set(k, v);
+    }
+    return keys.map((k) => found.get(k) ?? null);
+  }
+
   async put<K extends EntityKind>(
     account: string,
     kind: K,
@@ -258,6 +274,12 @@ export class KvIamStore implements IamStore {
 
   renamedUser(account: string, id: string): Promise<string | null> {
     return this.read<string>(renamedUserKey(account, id));
+  }
+
+  renamedUsers(
+    refs: ReadonlyArray<{ account: string; id: string }>,
+  ): Promise<Array<string | null>> {
+    return this.readEach(refs.map((r) => renamedUserKey(r.account, r.id)));
   }
 
   putRenamedUser(account: string, id: string, name: string | null): Promise<void> {

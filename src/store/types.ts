@@ -220,6 +220,13 @@ export interface IamStore {
   expiresAt(account: string): Promise<number | null>;
 
   get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
+  /**
+   * Many users or roles at once (`get` of each, in order), 100 per KV bulk read: a page that names
+   * hundreds of principals (trust policies of ListRoles) costs a few KV operations, not hundreds.
+   */
+  getMany(
+    refs: ReadonlyArray<{ account: string; kind: 'user' | 'role'; name: string }>,
+  ): Promise<Array<EntityTypes['user' | 'role'] | null>>;
   put<K extends EntityKind>(
     account: string,
     kind: K,
@@ -249,6 +256,8 @@ export interface IamStore {
    * The caller checks that the user of that name still has the id (it may have been deleted since).
    */
   renamedUser(account: string, id: string): Promise<string | null>;
+  /** `renamedUser` of each, in order, 100 per KV bulk read. */
+  renamedUsers(refs: ReadonlyArray<{ account: string; id: string }>): Promise<Array<string | null>>;
   /** Records a rename (null: forgets it, when the user is deleted). */
   putRenamedUser(account: string, id: string, name: string | null): Promise<void>;
 

@@ -933,6 +933,12 @@ function recalled(): { example: string; setup: Setup } | null {
   }
 }
 
+/** A permalink that does not decode (cut short when copied, say) is said so, not silently ignored. */
+function unreadablePermalink(instead: string): void {
+  if (!location.hash.startsWith('#s=')) return;
+  ui.shareStatus.textContent = `This permalink could not be read (was it copied whole?): ${instead}.`;
+}
+
 /** The setup of the permalink last made: its status line goes once the setup is another. */
 let sharedSetup = '';
 
@@ -1090,7 +1096,9 @@ async function start(): Promise<void> {
     ui.example.value = kept.example;
     ui.exampleNote.textContent = EXAMPLES.find((e) => e.id === kept.example)!.note;
   }
-  apply(kept?.setup ?? (await decodeSetup(location.hash)) ?? CLASSIC);
+  const shared = kept ? null : await decodeSetup(location.hash);
+  apply(kept?.setup ?? shared ?? CLASSIC);
+  if (!kept && !shared) unreadablePermalink('the playground opened with its first example');
   for (const input of [
     ui.roleName,
     ui.externalId,
@@ -1107,7 +1115,9 @@ async function start(): Promise<void> {
   // A permalink pasted into the address bar of an open page.
   window.addEventListener('hashchange', async () => {
     const setup = await decodeSetup(location.hash);
-    if (setup) apply(setup);
+    if (!setup) return unreadablePermalink('the setup is as it was');
+    ui.shareStatus.textContent = '';
+    apply(setup);
   });
   ui.check.addEventListener('click', () => {
     update();

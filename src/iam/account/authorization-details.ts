@@ -3,7 +3,7 @@ import type { OperationContext } from '../../operation.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import { Errors } from '../../protocol/errors.ts';
 import { isoSeconds, type XmlObject } from '../../protocol/xml.ts';
-import { lastUse } from '../../store/last-used.ts';
+import { lastUses } from '../../store/last-used.ts';
 import type {
   GroupRecord,
   IamStore,
@@ -34,7 +34,7 @@ import {
   versionXml,
 } from '../managed-policies/record.ts';
 import { roleXml } from '../roles/record.ts';
-import { displayedTrustPolicy } from '../roles/trust-principals.ts';
+import { displayedTrustPolicy, prefetchTrustPrincipals } from '../roles/trust-principals.ts';
 
 /** EntityType: the kinds Filter may name. */
 const ENTITY_TYPES = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
@@ -153,14 +153,21 @@ async function listPhase(
         page.items.length > 0
           ? await profilesByRole(store, account)
           : new Map<string, InstanceProfileRecord[]>();
-      const lookups = new Map();
+      // The principals the page's trust policies name, and the roles' last uses, in bulk reads.
+      const lookups: Parameters<typeof displayedTrustPolicy>[2] = new Map();
+      const [, uses] = await Promise.all([
+        prefetchTrustPrincipals(store, page.items, lookups),
+        lastUses(
+          ctx.env.IAM,
+          account,
+          page.items.map((r) => r.id),
+        ),
+      ]);
       out.RoleDetailList.push(
         ...(await Promise.all(
           page.items.map(async (r) => {
-            const [trust, used] = await Promise.all([
-              displayedTrustPolicy(store, r, lookups),
-              lastUse(ctx.env.IAM, account, r.id),
-            ]);
+            const trust = await displayedTrustPolicy(store, r, lookups);
+            const used = uses.get(r.id) ?? null;
             const detail = roleXml(r, true, trust, used);
             const held = (profiles.get(r.id) ?? []).map((p) => ({
               Path: p.path,

@@ -5,7 +5,7 @@ import type { XmlObject } from '../../protocol/xml.ts';
 import type { IamStore, RoleRecord, UserRecord } from '../../store/types.ts';
 import { adjustUsage, attachablePolicy } from '../managed-policies/attachment-counts.ts';
 import { roleXml } from '../roles/record.ts';
-import { displayedTrustPolicy } from '../roles/trust-principals.ts';
+import { displayedTrustPolicy, prefetchTrustPrincipals } from '../roles/trust-principals.ts';
 import { authorizeIam } from '../common/authorize.ts';
 import { checkArn, checkPathPrefix } from '../common/constraints.ts';
 import { LIST_PAGE, pageFields, readPaging, storePage } from '../common/paging.ts';
@@ -23,7 +23,7 @@ import { IDENTITY, putIdentity, type PrincipalKind, type PrincipalRecord } from 
 
 /**
  * The roles or users of a ListRoles / ListUsers page (the summary form of the data type), trust
- * policies as IAM displays them (one lookup per principal they name, shared by the page).
+ * policies as IAM displays them (the principals they name read in bulk, once per page).
  */
 async function summariesXml(
   store: IamStore,
@@ -32,6 +32,7 @@ async function summariesXml(
 ): Promise<XmlObject[]> {
   if (kind === 'user') return records.map((r) => userXml(r as UserRecord, false));
   const current: Parameters<typeof displayedTrustPolicy>[2] = new Map();
+  await prefetchTrustPrincipals(store, records as RoleRecord[], current);
   return Promise.all(
     records.map(async (r) =>
       roleXml(r as RoleRecord, false, await displayedTrustPolicy(store, r as RoleRecord, current)),

@@ -15,7 +15,7 @@ import { checkTagKeys, checkTags, readTags, tagsXml } from '../common/tags.ts';
 import { tagOperations } from '../common/tag-operations.ts';
 import { authorizedIdentity, readIdentityName } from '../identities/authorized-identity.ts';
 import { roleXml } from '../roles/record.ts';
-import { displayedTrustPolicy } from '../roles/trust-principals.ts';
+import { displayedTrustPolicy, prefetchTrustPrincipals } from '../roles/trust-principals.ts';
 
 /**
  * Instance profiles (IAM API Reference: CreateInstanceProfile, GetInstanceProfile,
@@ -56,18 +56,44 @@ async function profileXml(
   p: InstanceProfileRecord,
   detail: boolean,
 ): Promise<XmlObject> {
-  const roles = await profileRoles(store, account, p);
-  return {
-    Path: p.path,
-    InstanceProfileName: p.name,
-    InstanceProfileId: p.id,
-    Arn: p.arn,
-    CreateDate: isoSeconds(p.createDate),
-    Roles: await Promise.all(
-      roles.map(async (r) => roleXml(r, false, await displayedTrustPolicy(store, r))),
-    ),
-    Tags: detail ? tagsXml(p.tags) : undefined,
-  };
+  return (await profilesXml(store, account, [p], detail))[0]!;
+}
+
+/**
+ * The profiles of a page: their roles (each as it is now: a role deleted since is not listed;
+ * DeleteRole refuses first) and the principals those roles' trust policies name are read in bulk,
+ * so a page of 1,000 profiles costs a few KV operations, not one per role and per principal.
+ */
+async function profilesXml(
+  store: IamStore,
+  account: string,
+  profiles: InstanceProfileRecord[],
+  detail: boolean,
+): Promise<XmlObject[]> {
+  const refs = profiles.flatMap((p) =>
+    p.roles.map((r) => ({ account, kind: 'role' as const, name: r.name, id: r.id })),
+  );
+  const read = await store.getMany(refs);
+  const current = new Map(refs.map((r, i) => [r.id, read[i]?.id === r.id ? read[i] : null]));
+  const roles = [...current.values()].filter((r) => r !== null) as RoleRecord[];
+  const lookups: Parameters<typeof displayedTrustPolicy>[2] = new Map();
+  await prefetchTrustPrincipals(store, roles, lookups);
+  return Promise.all(
+    profiles.map(async (p) => ({
+      Path: p.path,
+      InstanceProfileName: p.name,
+      InstanceProfileId: p.id,
+      Arn: p.arn,
+      CreateDate: isoSeconds(p.createDate),
+      Roles: await Promise.all(
+        p.roles
+          .map((r) => current.get(r.id))
+          .filter((r): r is RoleRecord => r !== null && r !== undefined)
+          .map(async (r) => roleXml(r, false, await displayedTrustPolicy(store, r, lookups))),
+      ),
+      Tags: detail ? tagsXml(p.tags) : undefined,
+    })),
+  );
 }
 
 /** Authorizes `action` on the named profile (its ARN with its path when it exists), then loads it. */
@@ -165,9 +191,7 @@ export async function listInstanceProfiles(
   await authorizeIam(ctx, caller, 'iam:ListInstanceProfiles', '*');
   const page = await storePage(ctx.store, caller.account, 'instanceprofile', paging, prefix);
   return {
-    InstanceProfiles: await Promise.all(
-      page.items.map((p) => profileXml(ctx.store, caller.account, p, false)),
-    ),
+    InstanceProfiles: await profilesXml(ctx.store, caller.account, page.items, false),
     ...pageFields(page),
   };
 }
@@ -212,9 +236,7 @@ export async function listInstanceProfilesForRole(
   const profiles = await profilesOf(ctx.store, caller.account, role);
   const page = paginate(profiles, (p) => p.name.toLowerCase(), paging);
   return {
-    InstanceProfiles: await Promise.all(
-      page.items.map((p) => profileXml(ctx.store, caller.account, p, false)),
-    ),
+    InstanceProfiles: await profilesXml(ctx.store, caller.account, page.items, false),
     ...pageFields(page),
   };
 }

@@ -87,6 +87,65 @@ function cached(
 }
 
 /**
+ * Reads, in bulk, every user and role the trust policies of `roles` name, into `current`, so that
+ * displayedTrustPolicy finds them there: a page of 1,000 roles may name thousands of distinct
+ * principals, read one by one a KV operation each, past the 1,000 a Worker invocation may make.
+ * The users no longer found by name (renamed, or deleted) are looked up by their unique id in two
+ * more bulk rounds (their new names, then those users).
+ */
+export async function prefetchTrustPrincipals(
+  store: IamStore,
+  roles: RoleRecord[],
+  current: Map<string, Promise<Current | null>>,
+): Promise<void> {
+  const named = new Map<string, { account: string; kind: 'user' | 'role'; name: string }>();
+  const bound: Array<{ key: string; id: string; account: string; kind: 'user' | 'role' }> = [];
+  for (const role of roles)
+    for (const [arn, id] of Object.entries(role.trustPrincipalIds ?? {})) {
+      const m = PRINCIPAL_ARN.exec(arn);
+      if (!m) continue;
+      const ref = { account: m[1]!, kind: m[2] as 'user' | 'role', name: m[4]! };
+      const key = `${ref.account}/${ref.kind}/${ref.name}`;
+      if (!current.has(key)) named.set(key, ref);
+      bound.push({ key, id, account: ref.account, kind: ref.kind });
+    }
+  const refs = [...named.values()];
+  const records = await store.getMany(refs);
+  refs.forEach((r, i) => {
+    const e = records[i];
+    current.set(
+      `${r.account}/${r.kind}/${r.name}`,
+      Promise.resolve(e ? { id: e.id, arn: e.arn } : null),
+    );
+  });
+  const moved = new Map<string, { account: string; id: string }>();
+  for (const b of bound) {
+    if (b.kind !== 'user' || current.has(`${b.account}/renamed/${b.id}`)) continue;
+    const now = await current.get(b.key);
+    if (now?.id !== b.id)
+      moved.set(`${b.account}/renamed/${b.id}`, { account: b.account, id: b.id });
+  }
+  const movedRefs = [...moved.values()];
+  const newNames = await store.renamedUsers(movedRefs);
+  const renamed = await store.getMany(
+    movedRefs.flatMap((r, i) => {
+      const name = newNames[i];
+      return name === null || name === undefined
+        ? []
+        : [{ account: r.account, kind: 'user' as const, name }];
+    }),
+  );
+  let next = 0;
+  movedRefs.forEach((r, i) => {
+    const e = newNames[i] === null ? null : renamed[next++];
+    current.set(
+      `${r.account}/renamed/${r.id}`,
+      Promise.resolve(e ? { id: e.id, arn: e.arn } : null),
+    );
+  });
+}
+
+/**
  * The trust policy as IAM shows it (GetRole, ListRoles, UpdateRoleDescription). IAM keeps the
  * unique ids of the users and roles it names and maps them back to ARNs for display; one it can no
  * longer map, because that principal was deleted (even if a namesake exists now), shows as its
