@@ -295,6 +295,32 @@ describe('demo page', () => {
     await b.context.close();
   });
 
+  it('says so when a permalink cannot be read, rather than show another setup unannounced', async () => {
+    const a = await visit(`${server.url}/`);
+    await a.page.getByRole('combobox', { name: 'Example' }).selectOption('boundary');
+    await a.page.getByRole('button', { name: 'Copy permalink' }).click();
+    await expect.poll(() => a.page.url()).toContain('#s=');
+    const permalink = a.page.url();
+    await a.context.close();
+    // Cut short when copied: the page opens with its first example and says why.
+    const b = await visit(permalink.slice(0, -12));
+    const status = b.page.locator('#share-status');
+    expect(await status.innerText()).toBe(
+      'This permalink could not be read (was it copied whole?): the playground opened with its first example.',
+    );
+    expect(await b.page.getByRole('textbox', { name: 'Role name' }).inputValue()).toBe(
+      'ec2-ssm-instance-role',
+    );
+    // The whole one, pasted into the open page, applies (and the complaint goes with it).
+    await b.page.evaluate(`location.hash = ${JSON.stringify(new URL(permalink).hash)}`);
+    await expect
+      .poll(() => b.page.getByRole('textbox', { name: 'Role name' }).inputValue())
+      .toBe('bounded-s3-role');
+    expect(await status.innerText()).toBe('');
+    expect(b.errors).toEqual([]);
+    await b.context.close();
+  });
+
   it("uses the session's credentials for a real IAM call, which the role's permissions decide", async () => {
     const v = await visit(`${server.url}/`);
     const { page } = v;
@@ -330,7 +356,24 @@ describe('demo page', () => {
     await expect
       .poll(() => said.innerText())
       .toMatch(/^Allowed: the session listed \d+ roles \(.*chained-auditor/);
-    expect(v.errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    // Throttled (the demo's limits answer as AWS does): said what to do, not only "Rate exceeded".
+    await page.route(`${server.url}/`, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 400,
+            contentType: 'text/xml',
+            body: '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+          })
+        : route.continue(),
+    );
+    await page.getByRole('button', { name: 'Who am I?' }).click();
+    await expect
+      .poll(() => said.innerText())
+      .toBe(
+        'Throttling: Rate exceeded. Too many calls from your network address in the last few seconds: the demo limits each address (as AWS throttles an account). Wait a few seconds and try again.',
+      );
+    await page.unroute(`${server.url}/`);
+    expect(v.errors.filter((e) => !/status of 40[03]/.test(e))).toEqual([]);
     await v.context.close();
   });
 

@@ -15,7 +15,7 @@ import {
 } from '../../policy/index.ts';
 import { Constraints } from '../../protocol/constraints.ts';
 import type { QueryParams } from '../../protocol/query.ts';
-import type { XmlObject } from '../../protocol/xml.ts';
+import { XmlMap, type XmlObject } from '../../protocol/xml.ts';
 import { managedPolicyDocument } from '../../store/managed.ts';
 import type { IamStore, UserRecord } from '../../store/types.ts';
 import { authorizeIam } from '../common/authorize.ts';
@@ -68,6 +68,17 @@ const USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:user\/./;
  * PolicySourceArn is not the ARN for an IAM user" (SimulatePrincipalPolicy): the resource-based
  * policy's Principal element needs a user to match (IAM API Reference: CallerArn).
  */
+/**
+ * "You can specify only the ARN of an IAM user. You cannot specify the ARN of an assumed role,
+ * federated user, or a service principal" (IAM API Reference: CallerArn). Checked after the
+ * model's constraints, which IAM reports first (a CallerArn of 2049 characters is ValidationError).
+ */
+function checkCallerArn(input: SimulationInput): void {
+  if (input.callerArn !== undefined && !USER_ARN.test(input.callerArn)) {
+    throw IamErrors.invalidInput(`CallerArn ${input.callerArn} is not the ARN of an IAM user.`);
+  }
+}
+
 function requireCallerFor(input: SimulationInput): void {
   if (input.resourcePolicy !== undefined && input.callerArn === undefined) {
     throw IamErrors.invalidInput(
@@ -135,11 +146,6 @@ function readSimulation(
     );
     setName(context, key, type.endsWith('List') ? values : (values[0] ?? ''));
   }
-  // "You can specify only the ARN of an IAM user. You cannot specify the ARN of an assumed role,
-  // federated user, or a service principal" (IAM API Reference: CallerArn).
-  if (callerArn !== undefined && !USER_ARN.test(callerArn)) {
-    throw IamErrors.invalidInput(`CallerArn ${callerArn} is not the ARN of an IAM user.`);
-  }
   return {
     actions,
     resources: resources.length > 0 ? resources : ['*'],
@@ -172,6 +178,7 @@ function resultXml(
   resource: string,
   d: Decision,
   sources: { identity: Source[]; boundary?: Source; resource?: Source },
+  sameAccount: boolean,
 ): XmlObject {
   // MatchedStatements are "the statements that determine the result": the denies of an explicitDeny,
   // the allows of an allowed, none for an implicitDeny (IAM API Reference, EvaluationResult).
@@ -205,15 +212,40 @@ function resultXml(
         (m) => m.policy.startsWith('permissionsBoundary') && m.effect === 'Allow',
       )
     : undefined;
+  const boundaryDetail =
+    boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows };
+  if (resource === '*') {
+    // All resources: no EvalDecisionDetails, and the missing context keys are listed here.
+    return {
+      EvalActionName: action,
+      EvalResourceName: resource,
+      EvalDecision: d.decision,
+      MatchedStatements: matched,
+      MissingContextValues: d.missingContextKeys,
+      PermissionsBoundaryDecisionDetail: boundaryDetail,
+    };
+  }
+  // A named resource (IAM API Reference, EvaluationResult): the missing context keys are "instead
+  // included under the ResourceSpecificResults section", and EvalDecisionDetails "is present but
+  // the response is empty" within one account. Across accounts IAM fills it with a summary per
+  // policy type whose keys it does not document: rolecall leaves it out (docs/sts-iam.md).
   return {
     EvalActionName: action,
     EvalResourceName: resource,
     EvalDecision: d.decision,
     MatchedStatements: matched,
-    MissingContextValues: d.missingContextKeys,
-    PermissionsBoundaryDecisionDetail:
-      boundaryAllows === undefined ? undefined : { AllowedByPermissionsBoundary: boundaryAllows },
-    EvalDecisionDetails: undefined,
+    MissingContextValues: [],
+    PermissionsBoundaryDecisionDetail: boundaryDetail,
+    EvalDecisionDetails: sameAccount ? new XmlMap([]) : undefined,
+    ResourceSpecificResults: [
+      {
+        EvalResourceName: resource,
+        EvalResourceDecision: d.decision,
+        MatchedStatements: matched,
+        MissingContextValues: d.missingContextKeys,
+        PermissionsBoundaryDecisionDetail: boundaryDetail,
+      },
+    ],
   };
 }
 
@@ -231,6 +263,12 @@ function resultChars(result: XmlObject): number {
   let chars = 400 + String(result.EvalActionName).length + String(result.EvalResourceName).length;
   chars += matched.length * 260;
   for (const key of missing) chars += key.length + 17;
+  // A named resource repeats its decision, statements and missing keys in ResourceSpecificResults.
+  for (const specific of (result.ResourceSpecificResults ?? []) as XmlObject[]) {
+    chars += 300 + String(specific.EvalResourceName).length;
+    chars += (specific.MatchedStatements as unknown[]).length * 260;
+    for (const key of specific.MissingContextValues as string[]) chars += key.length + 17;
+  }
   return chars;
 }
 
@@ -247,6 +285,10 @@ function evaluateAll(
   sources: { identity: Source[]; boundary?: Source; resource?: Source },
 ): XmlObject {
   const owner = input.resourceOwner ? /(\d{12})/.exec(input.resourceOwner)?.[1] : undefined;
+  // Without ResourceOwner the resources belong to the simulated caller's account (IAM API
+  // Reference, ResourceOwner).
+  const sameAccount =
+    owner === undefined || owner === /^arn:[^:]*:[^:]*::(\d{12}):/.exec(principal)?.[1];
   const perAction = input.resources.length;
   const page = indexPage(input.actions.length * perAction, input.paging);
   const results: XmlObject[] = [];
@@ -268,7 +310,7 @@ function evaluateAll(
         },
         { budget },
       );
-      const result = resultXml(action, resource, d, sources);
+      const result = resultXml(action, resource, d, sources, sameAccount);
       results.push(result);
       chars += resultChars(result);
       // "IAM might return fewer than the MaxItems number of results even when there are more
@@ -311,6 +353,7 @@ export async function simulateCustomPolicy(
   const v = new Constraints();
   const input = readSimulation(ctx.params, v, true);
   v.check();
+  checkCallerArn(input);
   requireCallerFor(input);
   await authorizeIam(ctx, caller, 'iam:SimulateCustomPolicy', '*');
   const sources = inputSources(input);
@@ -384,6 +427,7 @@ export async function simulatePrincipalPolicy(
   v.length('policySourceArn', sourceArn, 20, 2048);
   const input = readSimulation(ctx.params, v, false);
   v.check();
+  checkCallerArn(input);
   // Without CallerArn a user simulates as itself; a role or group needs one for a ResourcePolicy.
   if (!USER_ARN.test(sourceArn)) requireCallerFor(input);
   const { type, entity } = await authorizedIdentity(

@@ -3,6 +3,9 @@ import { ACCOUNT, doc, fails, ok, TRUST_EC2, unique, xmlAll, xmlText } from '../
 
 const members = (xml: string) =>
   xmlText(xml, 'EvaluationResults')!.split('</member><member><EvalActionName>');
+/** The answer without its ResourceSpecificResults sections: the EvaluationResults' own elements. */
+const topLevel = (xml: string) =>
+  xml.replace(/<ResourceSpecificResults>.*?<\/ResourceSpecificResults>/gs, '');
 
 describe('SimulateCustomPolicy', () => {
   const policy = doc([
@@ -75,6 +78,38 @@ describe('SimulateCustomPolicy', () => {
       'ContextEntries.member.1.ContextKeyValues.member.1': '203.0.113.9',
     });
     expect(xmlText(given, 'EvalDecision')).toBe('allowed');
+  });
+
+  it('a named resource: missing keys and its decision under ResourceSpecificResults, empty EvalDecisionDetails', async () => {
+    // IAM API Reference, EvaluationResult: MissingContextValues "is used when the resource in a
+    // simulation is *"; with a list of resources they are "instead included under the
+    // ResourceSpecificResults section", and EvalDecisionDetails "is present but the response is
+    // empty" within one account (not returned for *).
+    const conditional = doc({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    });
+    const body = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': conditional,
+      'ActionNames.member.1': 's3:GetObject',
+      'ResourceArns.member.1': 'arn:aws:s3:::b/k',
+    });
+    expect(xmlText(topLevel(body), 'MissingContextValues')).toBe('');
+    expect(xmlText(topLevel(body), 'EvalDecisionDetails')).toBe('');
+    const specific = xmlText(body, 'ResourceSpecificResults')!;
+    expect(xmlText(specific, 'EvalResourceName')).toBe('arn:aws:s3:::b/k');
+    expect(xmlText(specific, 'EvalResourceDecision')).toBe('implicitDeny');
+    expect(xmlText(specific, 'MissingContextValues')).toBe('<member>aws:SourceIp</member>');
+    const all = await ok({
+      Action: 'SimulateCustomPolicy',
+      'PolicyInputList.member.1': conditional,
+      'ActionNames.member.1': 's3:GetObject',
+    });
+    expect(all).not.toContain('<EvalDecisionDetails>');
+    expect(all).not.toContain('<ResourceSpecificResults>');
   });
 
   it('a permissions boundary without the action gives implicitDeny', async () => {
@@ -185,7 +220,9 @@ describe('EvaluationResults are paginated (MaxItems, default 100; Marker; IsTrun
     expect(xmlText(second, 'IsTruncated')).toBe('false');
     expect(second).not.toContain('<Marker>');
     const pairs = (xml: string) =>
-      xmlAll(xml, 'EvalActionName').map((a, i) => `${a} ${xmlAll(xml, 'EvalResourceName')[i]}`);
+      xmlAll(xml, 'EvalActionName').map(
+        (a, i) => `${a} ${xmlAll(topLevel(xml), 'EvalResourceName')[i]}`,
+      );
     expect([...pairs(first), ...pairs(second)]).toEqual(
       actions.flatMap((a) => resources.map((r) => `${a} ${r}`)),
     );
@@ -224,7 +261,7 @@ describe('EvaluationResults are paginated (MaxItems, default 100; Marker; IsTrun
     });
     const elapsed = Date.now() - started;
     expect(xmlAll(body, 'EvalDecision')).toEqual(Array(100).fill('allowed'));
-    expect(xmlAll(body, 'EvalResourceName')).toEqual(resources.slice(0, 100));
+    expect(xmlAll(topLevel(body), 'EvalResourceName')).toEqual(resources.slice(0, 100));
     expect(xmlText(body, 'IsTruncated')).toBe('true');
     // Deciding 1.44 million pairs took 15 s; one page is a few milliseconds of evaluation.
     expect(elapsed).toBeLessThan(5000);
