@@ -352,6 +352,17 @@ const why = (e: unknown): string =>
       ? e.message
       : String(e);
 
+const THROTTLED =
+  'Too many calls from your network address in the last few seconds: the demo limits each address (as AWS throttles an account). Wait a few seconds and try again.';
+const throttled = (r: { code: string; status?: number }): boolean =>
+  r.code === 'Throttling' || r.code === 'ThrottlingException' || r.status === 429;
+
+/** An error answer in one line (AWS's code and message), with what to do when it is throttling. */
+function inWords(r: { code: string; message: string; status?: number }): string {
+  const line = `${r.code}: ${r.message}${/[.!?]$/.test(r.message) ? '' : '.'}`;
+  return throttled(r) ? `${line} ${THROTTLED}` : line;
+}
+
 function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTMLElement[]): void {
   clearInterval(countdown);
   ui.result.replaceChildren(
@@ -364,15 +375,7 @@ function failure(title: string, r: Extract<ApiResult, { ok: false }>, why?: HTML
 
 /** What to do about an error that is not about the policies: throttling, an expired sandbox, typos. */
 function advice(r: Extract<ApiResult, { ok: false }>): HTMLElement[] {
-  if (r.code === 'Throttling' || r.code === 'ThrottlingException' || r.status === 429) {
-    return [
-      el(
-        'p',
-        { class: 'advice' },
-        'Too many calls from your network address in the last few seconds: the demo limits each address (as AWS throttles an account). Wait a few seconds and try again.',
-      ),
-    ];
-  }
+  if (throttled(r)) return [el('p', { class: 'advice' }, THROTTLED)];
   if (r.code === 'InvalidClientTokenId' || r.code === 'ExpiredToken') {
     return [
       el(
@@ -601,7 +604,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
       const id = await call('sts', c, { Action: 'GetCallerIdentity' });
       who.textContent = id.ok
         ? `Authenticated as ${id.xml.getElementsByTagName('Arn')[0]?.textContent}`
-        : `${id.code}: ${id.message}`;
+        : inWords(id);
     } catch (e) {
       who.textContent = `The call failed: ${why(e)}`;
     }
@@ -619,7 +622,7 @@ function showCredentials(r: Extract<ApiResult, { ok: true }>, how: string): void
         const roles = [...r.xml.getElementsByTagName('RoleName')].map((e) => e.textContent);
         who.textContent = `Allowed: the session listed ${roles.length} roles (${roles.join(', ')}). Its policies allow iam:ListRoles.`;
       } else {
-        who.textContent = `${r.code}: ${r.message}${/[.!?]$/.test(r.message) ? '' : '.'}`;
+        who.textContent = inWords(r);
         if (r.code === 'AccessDenied') {
           const ask = el('button', { type: 'button', class: 'inline' }, 'Ask why');
           ask.addEventListener('click', () => {
@@ -705,7 +708,7 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
       `rolecall cannot sign as ${info.principal}; this is the server's decision (POST /v1/simulate) for ${info.action} on ${roleArn()}:`,
     ),
     ...(error
-      ? [el('p', { class: 'verdict deny' }, `${error.code}: ${error.message}`)]
+      ? [el('p', { class: 'verdict deny' }, inWords(error))]
       : explain(
           { ok: true, decision: answer as unknown as Extract<Outcome, { ok: true }>['decision'] },
           { resource: 'Trust policy' },
@@ -748,14 +751,14 @@ const documentOf = (xml: Document, tag: string) => {
 async function loadRole(name: string, admin: Keys): Promise<void> {
   try {
     const role = await call('iam', admin, { Action: 'GetRole', RoleName: name });
-    if (!role.ok) throw new Error(`${role.code}: ${role.message}`);
+    if (!role.ok) throw new Error(inWords(role));
     const inline = await call('iam', admin, { Action: 'ListRolePolicies', RoleName: name });
     const attached = await call('iam', admin, {
       Action: 'ListAttachedRolePolicies',
       RoleName: name,
     });
-    if (!inline.ok) throw new Error(`${inline.code}: ${inline.message}`);
-    if (!attached.ok) throw new Error(`${attached.code}: ${attached.message}`);
+    if (!inline.ok) throw new Error(inWords(inline));
+    if (!attached.ok) throw new Error(inWords(attached));
     const inlineNames = [...inline.xml.getElementsByTagName('member')].map(
       (m) => m.textContent ?? '',
     );
@@ -766,7 +769,7 @@ async function loadRole(name: string, admin: Keys): Promise<void> {
         RoleName: name,
         PolicyName: inlineNames[0],
       });
-      if (!policy.ok) throw new Error(`${policy.code}: ${policy.message}`);
+      if (!policy.ok) throw new Error(inWords(policy));
       permissions = documentOf(policy.xml, 'PolicyDocument');
       loadedPolicy.set(name.toLowerCase(), inlineNames[0]);
     }
@@ -818,8 +821,8 @@ async function identities(): Promise<{ users: string[]; roles: string[] } | stri
     call('iam', admin, { Action: 'ListUsers' }),
     call('iam', admin, { Action: 'ListRoles' }),
   ]);
-  if (!users.ok) return `${users.code}: ${users.message}`;
-  if (!roles.ok) return `${roles.code}: ${roles.message}`;
+  if (!users.ok) return inWords(users);
+  if (!roles.ok) return inWords(roles);
   const list = (xml: Document, tag: string) =>
     [...xml.getElementsByTagName(tag)].map((e) => e.textContent ?? '');
   return { users: list(users.xml, 'UserName'), roles: list(roles.xml, 'RoleName') };
