@@ -121,8 +121,10 @@ export function parseContext(text: string): Record<string, ContextValue> | strin
       return 'Context keys must be a JSON object, e.g. {"aws:SourceIp": "203.0.113.9"}.';
     }
     return value as Record<string, ContextValue>;
-  } catch {
-    return 'Context keys are not valid JSON.';
+  } catch (e) {
+    // Where and why, as the JSON parser says it ("... at position 18 (line 1 column 19)").
+    const why = e instanceof SyntaxError ? ` (${e.message})` : '';
+    return `Context keys are not valid JSON${why}: write an object, e.g. {"aws:SourceIp": "203.0.113.9"}.`;
   }
 }
 

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { boto3Script, cliCommands, type CliOptions } from '../../../src/demo/page/cli.ts';
+import { parseContext } from '../../../src/demo/page/decide.ts';
 import { problemsOf } from '../../../src/demo/page/problems.ts';
 import { EXAMPLES, generalize, localize } from '../../../src/demo/page/setup.ts';
 import { decodeSetup, encodeSetup } from '../../../src/demo/page/share.ts';
@@ -106,6 +107,24 @@ describe('problemsOf', () => {
     expect(problemsOf(' ', 'trust')[0].message).toBe(
       'A role needs a trust policy: it says who may assume it.',
     );
+  });
+});
+
+describe('parseContext', () => {
+  it('says where and why context keys are not JSON, and what to write', () => {
+    expect(parseContext('{"aws:SourceIp": }')).toBe(
+      'Context keys are not valid JSON (Unexpected token \'}\', "{"aws:SourceIp": }" is not valid JSON): write an object, e.g. {"aws:SourceIp": "203.0.113.9"}.',
+    );
+    expect(parseContext('aws:SourceIp=203.0.113.9')).toMatch(
+      /^Context keys are not valid JSON \(.+\): write an object, e\.g\. \{"aws:SourceIp": "203\.0\.113\.9"\}\.$/,
+    );
+    expect(parseContext('[1]')).toBe(
+      'Context keys must be a JSON object, e.g. {"aws:SourceIp": "203.0.113.9"}.',
+    );
+    expect(parseContext('  ')).toEqual({});
+    expect(parseContext('{"aws:SourceIp": "203.0.113.9"}')).toEqual({
+      'aws:SourceIp': '203.0.113.9',
+    });
   });
 });
 
