@@ -1,48 +1,55 @@
 import { compile, type CompiledPolicySet, type PolicySet } from '../policy/index.ts';
 import { ByteBoundedCache } from '../policy/byte-cache.ts';
-import { managedPolicyDocument } from '../store/managed.ts';
+import { awsManagedPolicy } from '../store/aws-managed.ts';
+import { parsePolicyArn } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Caller } from './types.ts';
 
 /**
- * The identity policies of a role, user or group: inline ones, then the default versions of the
- * attached managed policies (a managed policy deleted meanwhile contributes nothing).
+ * The default versions' documents of managed policies (customer or AWS managed), in order; null for
+ * one that does not exist (deleted meanwhile: it contributes nothing). The customer managed ones
+ * are read together (the record cache, then KV bulk reads of 100): a user in ten groups of ten
+ * attached policies names 110, and an AuthZEN batch resolves up to 25 such subjects, where a read
+ * each would pass the 1,000 KV operations a Worker invocation may make.
  */
-async function identityPolicies(
-  store: IamStore,
-  entity: { inlinePolicies: Record<string, string>; attachedPolicies: string[] },
-): Promise<string[]> {
-  const attached = await Promise.all(
-    entity.attachedPolicies.map((arn) => managedPolicyDocument(store, arn)),
-  );
-  return [
-    ...Object.values(entity.inlinePolicies),
-    ...attached.filter((d): d is string => d !== null),
-  ];
+async function managedDocuments(store: IamStore, arns: string[]): Promise<Array<string | null>> {
+  const parsed = arns.map((arn) => (awsManagedPolicy(arn) ? null : parsePolicyArn(arn)));
+  const wanted = parsed.flatMap((p) => (p && p.account !== 'aws' ? [p] : []));
+  const records = await store.getMany('policy', wanted);
+  let next = 0;
+  return arns.map((arn, i) => {
+    const aws = awsManagedPolicy(arn);
+    if (aws) return aws.document;
+    const p = parsed[i];
+    if (!p || p.account === 'aws') return null;
+    const record = records[next++];
+    if (!record || record.arn !== arn) return null;
+    return record.versions.find((v) => v.versionId === record.defaultVersionId)?.document ?? null;
+  });
 }
 
 /**
- * The groups a user belongs to, as stored now. A membership whose group is gone, or whose name now
- * belongs to another group (another id), contributes nothing.
+ * The groups a user belongs to, as stored now (read together). A membership whose group is gone,
+ * or whose name now belongs to another group (another id), contributes nothing.
  */
 export async function groupsOf(
   store: IamStore,
   account: string,
   user: UserRecord,
 ): Promise<GroupRecord[]> {
-  const groups = await Promise.all(
-    (user.groups ?? []).map(async (m) => {
-      const group = await store.get(account, 'group', m.name);
-      return group?.id === m.id ? group : null;
-    }),
+  const memberships = user.groups ?? [];
+  const groups = await store.getMany(
+    'group',
+    memberships.map((m) => ({ account, name: m.name })),
   );
-  return groups.filter((g): g is GroupRecord => g !== null);
+  return groups.filter((g, i): g is GroupRecord => g !== null && g.id === memberships[i]!.id);
 }
 
 /**
  * A principal's policies as the evaluator takes them: identity policies (a user's own, and those
  * of every group it belongs to: "Policy evaluation logic", identity-based policies), boundary,
- * session policies.
+ * session policies. Each holder's inline policies, then the default versions of its attached
+ * managed policies.
  */
 export async function policySetOf(store: IamStore, caller: Caller): Promise<PolicySet> {
   const entity: RoleRecord | UserRecord | undefined = caller.role ?? caller.user;
@@ -50,15 +57,25 @@ export async function policySetOf(store: IamStore, caller: Caller): Promise<Poli
   const holders: Array<RoleRecord | UserRecord | GroupRecord> = [entity];
   if (!caller.role && caller.user)
     holders.push(...(await groupsOf(store, caller.account, caller.user)));
-  const set: PolicySet = {
-    identity: (await Promise.all(holders.map((h) => identityPolicies(store, h)))).flat(),
-  };
-  if (entity.permissionsBoundary) {
+  const attached = holders.flatMap((h) => h.attachedPolicies);
+  const boundary = entity.permissionsBoundary;
+  const documents = await managedDocuments(
+    store,
+    boundary === undefined ? attached : [...attached, boundary],
+  );
+  let next = 0;
+  const identity: string[] = [];
+  for (const h of holders) {
+    identity.push(...Object.values(h.inlinePolicies));
+    for (let i = 0; i < h.attachedPolicies.length; i++) {
+      const doc = documents[next++];
+      if (doc !== null && doc !== undefined) identity.push(doc);
+    }
+  }
+  const set: PolicySet = { identity };
+  if (boundary) {
     // A boundary whose policy is gone allows nothing (fail closed).
-    set.permissionsBoundary = (await managedPolicyDocument(store, entity.permissionsBoundary)) ?? {
-      Version: '2012-10-17',
-      Statement: [],
-    };
+    set.permissionsBoundary = documents[next] ?? { Version: '2012-10-17', Statement: [] };
   }
   const session = caller.session;
   // A GetFederationToken session without session policies has no permissions (STS API Reference,

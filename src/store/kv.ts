@@ -108,20 +108,21 @@ export class KvIamStore implements IamStore {
     return this.read<EntityTypes[K]>(entityKey(account, kind, name));
   }
 
-  getMany(
-    refs: ReadonlyArray<{ account: string; kind: 'user' | 'role'; name: string }>,
-  ): Promise<Array<EntityTypes['user' | 'role'] | null>> {
-    return this.readEach(refs.map((r) => entityKey(r.account, r.kind, r.name)));
+  getMany<K extends EntityKind>(
+    kind: K,
+    refs: ReadonlyArray<{ account: string; name: string }>,
+  ): Promise<Array<EntityTypes[K] | null>> {
+    return this.readEach(refs.map((r) => entityKey(r.account, kind, r.name)));
   }
 
-  /** The records of `keys`, in order, 100 keys per KV bulk read. */
+  /** `read` of each key, in order: through the record cache, the rest 100 keys per KV bulk read. */
   private async readEach<T>(keys: string[]): Promise<Array<T | null>> {
-    const found = new Map<string, T | null>();
-    const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += BULK_GET) {
-      for (const [k, v] of await this.readMany<T>(unique.slice(i, i + BULK_GET))) found.set(k, v);
-    }
-    return keys.map((k) => found.get(k) ?? null);
+    if (keys.length === 0) return [];
+    const texts = await this.cache.readMany(this.kv, keys, this.journal);
+    return keys.map((k) => {
+      const text = texts.get(k);
+      return text === null || text === undefined ? null : (JSON.parse(text) as T);
+    });
   }
 
   async put<K extends EntityKind>(

@@ -14,6 +14,8 @@ import type { WriteJournal } from './write-journal.ts';
  * on every hit so no request sees another's mutations. Bounded in bytes, least recently used out.
  */
 export const MAX_AGE_MS = 2_000;
+/** Keys one KV bulk read takes. */
+const BULK_READ = 100;
 const BUDGET_BYTES = 2 * 1024 * 1024;
 
 interface Entry {
@@ -82,6 +84,38 @@ export class RecordCache {
     const text = await kv.get(key, 'text');
     if (text !== null) this.remember(key, text, Date.now(), sequence);
     return text;
+  }
+
+  /**
+   * `read` of many keys at once: the journal's and remembered texts first, then the rest with KV
+   * bulk reads of up to 100 keys, each one KV operation (a Worker invocation may make 1,000).
+   */
+  async readMany(
+    kv: KVNamespace,
+    keys: readonly string[],
+    journal?: WriteJournal,
+  ): Promise<Map<string, string | null>> {
+    const found = new Map<string, string | null>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const key of new Set(keys)) {
+      const journaled = journal === undefined ? undefined : await journal.recent(key, now);
+      const text = journaled ? journaled.value : this.get(key, now);
+      if (text !== undefined) found.set(key, text);
+      else if (!storableKey(key)) found.set(key, null);
+      else missing.push(key);
+    }
+    for (let i = 0; i < missing.length; i += BULK_READ) {
+      const chunk = missing.slice(i, i + BULK_READ);
+      const sequence = this.writes;
+      const read = await kv.get(chunk, 'text');
+      for (const key of chunk) {
+        const text = read.get(key) ?? null;
+        found.set(key, text);
+        if (text !== null) this.remember(key, text, Date.now(), sequence);
+      }
+    }
+    return found;
   }
 
   /**

@@ -221,12 +221,14 @@ export interface IamStore {
 
   get<K extends EntityKind>(account: string, kind: K, name: string): Promise<EntityTypes[K] | null>;
   /**
-   * Many users or roles at once (`get` of each, in order), 100 per KV bulk read: a page that names
-   * hundreds of principals (trust policies of ListRoles) costs a few KV operations, not hundreds.
+   * Many records at once (`get` of each, in order): through the record cache, the rest 100 per KV
+   * bulk read, so a page or a policy set naming hundreds of entities costs a few KV operations, not
+   * hundreds (a Worker invocation may make 1,000).
    */
-  getMany(
-    refs: ReadonlyArray<{ account: string; kind: 'user' | 'role'; name: string }>,
-  ): Promise<Array<EntityTypes['user' | 'role'] | null>>;
+  getMany<K extends EntityKind>(
+    kind: K,
+    refs: ReadonlyArray<{ account: string; name: string }>,
+  ): Promise<Array<EntityTypes[K] | null>>;
   put<K extends EntityKind>(
     account: string,
     kind: K,

@@ -73,7 +73,7 @@ async function profilesXml(
   const refs = profiles.flatMap((p) =>
     p.roles.map((r) => ({ account, kind: 'role' as const, name: r.name, id: r.id })),
   );
-  const read = await store.getMany(refs);
+  const read = await store.getMany('role', refs);
   const current = new Map(refs.map((r, i) => [r.id, read[i]?.id === r.id ? read[i] : null]));
   const roles = [...current.values()].filter((r) => r !== null) as RoleRecord[];
   const lookups: Parameters<typeof displayedTrustPolicy>[2] = new Map();

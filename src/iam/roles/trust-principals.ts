@@ -110,9 +110,14 @@ export async function prefetchTrustPrincipals(
       bound.push({ key, id, account: ref.account, kind: ref.kind });
     }
   const refs = [...named.values()];
-  const records = await store.getMany(refs);
-  refs.forEach((r, i) => {
-    const e = records[i];
+  const users = refs.filter((r) => r.kind === 'user');
+  const roleRefs = refs.filter((r) => r.kind === 'role');
+  const [userRecords, roleRecords] = await Promise.all([
+    store.getMany('user', users),
+    store.getMany('role', roleRefs),
+  ]);
+  [...users, ...roleRefs].forEach((r, i) => {
+    const e = i < users.length ? userRecords[i] : roleRecords[i - users.length];
     current.set(
       `${r.account}/${r.kind}/${r.name}`,
       Promise.resolve(e ? { id: e.id, arn: e.arn } : null),
@@ -128,11 +133,10 @@ export async function prefetchTrustPrincipals(
   const movedRefs = [...moved.values()];
   const newNames = await store.renamedUsers(movedRefs);
   const renamed = await store.getMany(
+    'user',
     movedRefs.flatMap((r, i) => {
       const name = newNames[i];
-      return name === null || name === undefined
-        ? []
-        : [{ account: r.account, kind: 'user' as const, name }];
+      return name === null || name === undefined ? [] : [{ account: r.account, name }];
     }),
   );
   let next = 0;
