@@ -109,8 +109,9 @@ function readDate(
 }
 
 /**
- * RequestExpired when the timestamp is more than 15 minutes from `now`, or a presigned URL is past
- * X-Amz-Expires. Wording as AWS's front end gives it ("Signature expired: ... is now earlier than ...").
+ * A timestamp more than 15 minutes from `now` is SignatureDoesNotMatch (403) worded as STS and IAM
+ * word it ("Signature expired: ... is now earlier than ...", "Signature not yet current: ..."); a
+ * presigned URL past X-Amz-Expires is RequestExpired.
  */
 export function checkFreshness(
   parsed: Pick<SigV4Request, 'amzDate' | 'signedAt' | 'expiresIn'>,
@@ -119,12 +120,12 @@ export function checkFreshness(
   const nowMs = now.getTime();
   const stamp = (ms: number) => formatAmzDate(new Date(ms));
   if (parsed.signedAt < nowMs - MAX_SKEW_MS) {
-    throw Errors.requestExpired(
+    throw Errors.signatureExpired(
       `Signature expired: ${parsed.amzDate} is now earlier than ${stamp(nowMs - MAX_SKEW_MS)} (${stamp(nowMs)} - 15 min.)`,
     );
   }
   if (parsed.signedAt > nowMs + MAX_SKEW_MS) {
-    throw Errors.requestExpired(
+    throw Errors.signatureExpired(
       `Signature not yet current: ${parsed.amzDate} is still later than ${stamp(nowMs + MAX_SKEW_MS)} (${stamp(nowMs)} + 15 min.)`,
     );
   }
@@ -390,8 +391,8 @@ function finish(
  * The request's SigV4 authentication, or null when it carries none (no Authorization header and no
  * presigned X-Amz-* parameters): the caller then answers MissingAuthenticationToken, or serves an
  * operation that needs no signature (AssumeRoleWithWebIdentity). Throws AwsError for a malformed
- * signature (IncompleteSignature, SignatureDoesNotMatch for scope/host errors, RequestExpired when
- * `now` is given).
+ * signature (IncompleteSignature, SignatureDoesNotMatch for scope/host errors and, when `now`
+ * is given, a signing date more than 15 minutes off; RequestExpired for an expired presigned URL).
  */
 export function parseSigV4(req: SigV4Input, opts: ParseOptions = {}): SigV4Request | null {
   const query = req.query ?? formPairs(new URL(req.url).search.slice(1));

@@ -73,8 +73,8 @@ export function buildCanonicalRequest(parsed: SigV4Request, payloadHash: string)
 
 /**
  * Verifies the signature with the secret access key behind `parsed.accessKeyId`. Throws
- * RequestExpired (more than 15 minutes of skew, or a presigned URL past X-Amz-Expires) or
- * SignatureDoesNotMatch. Any region; the service is whatever the scope names (the caller checks it).
+ * SignatureDoesNotMatch (a wrong signature, or more than 15 minutes of skew) or RequestExpired (a
+ * presigned URL past X-Amz-Expires). Any region; the service is whatever the scope names (the caller checks it).
  */
 export async function verifySigV4(
   parsed: SigV4Request,

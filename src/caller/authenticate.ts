@@ -17,7 +17,7 @@ export type Authentication =
 
 export function readAuthentication(req: SignedRequest, now: number): Authentication {
   try {
-    // Passing the clock lets the parser answer RequestExpired before any key lookup, in AWS's order.
+    // Passing the clock lets the parser refuse a stale or expired signature before any key lookup, in AWS's order.
     const sig = parseSigV4(req, { now: new Date(now) });
     return sig ? { kind: 'signed', sig } : { kind: 'none' };
   } catch (e) {

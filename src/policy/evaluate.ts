@@ -108,15 +108,7 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     denied ||= (r & DENY) !== 0;
     if ((r & ALLOW) === 0) scpOk = false;
   }
-  // RCPFullAWSAccess is attached at every level and cannot be detached, so every RCP level
-  // allows: only a Deny decides (AWS Organizations User Guide: RCP syntax).
-  if (set.rcp.length > 0 && rcpsApply(req)) {
-    // Their `Principal: "*"` grants nothing: the resource-based policy's grants stay as they were.
-    const kinds = acc.kinds;
-    acc.kinds = null;
-    for (const level of set.rcp) denied ||= (runAll(level, req, acc, hasBoundary) & DENY) !== 0;
-    acc.kinds = kinds;
-  }
+  if (set.rcp.length > 0 && rcpDenies(set.rcp, req, acc, hasBoundary)) denied = true;
   const v = verdict(set, req, {
     kinds: acc.kinds ?? NO_KINDS,
     denied,
@@ -132,6 +124,27 @@ export function evaluate(set: CompiledPolicyGroups, req: EvalRequest): Decision 
     reason: v.reason,
     errors: acc.errors,
   };
+}
+
+/**
+ * Whether an RCP denies. RCPFullAWSAccess is attached at every level and cannot be detached, so
+ * every RCP level allows: only a Deny decides (AWS Organizations User Guide: RCP syntax). Their
+ * `Principal: "*"` grants nothing: the resource-based policy's grants stay as they were.
+ */
+function rcpDenies(
+  levels: CompiledPolicy[][],
+  req: EvalRequest,
+  acc: Accumulator,
+  hasBoundary: boolean,
+): boolean {
+  if (!rcpsApply(req)) return false;
+  const kinds = acc.kinds;
+  acc.kinds = null;
+  let denied = false;
+  for (const level of levels)
+    if ((runAll(level, req, acc, hasBoundary) & DENY) !== 0) denied = true;
+  acc.kinds = kinds;
+  return denied;
 }
 
 /**

@@ -53,6 +53,8 @@ export const Errors = {
   wrongService: (service: string) =>
     Errors.invalidSignature(`Credential should be scoped to correct service: '${service}'. `),
   requestExpired: (message: string) => new AwsError('RequestExpired', message, 400),
+  /** A signing date more than 15 minutes off: STS and IAM answer it as a signature mismatch. */
+  signatureExpired: (message: string) => new AwsError('SignatureDoesNotMatch', message, 403),
   expiredToken: () =>
     new AwsError('ExpiredToken', 'The security token included in the request is expired', 403),
   accessDenied: (message: string) => new AwsError('AccessDenied', message, 403),

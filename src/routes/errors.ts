@@ -56,6 +56,9 @@ export function xmlErrorResponse(service: Service, error: AwsError, requestId: s
 const xmlHeaders = (requestId: string) => ({
   'Content-Type': 'text/xml',
   'x-amzn-RequestId': requestId,
+  // The server's clock, as AWS sends it: after a clock-skew error (SignatureDoesNotMatch
+  // "Signature expired") the JS SDK corrects its offset from it and retries.
+  Date: new Date().toUTCString(),
 });
 
 /**

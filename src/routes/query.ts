@@ -148,6 +148,8 @@ queryRoutes.on(['GET', 'POST'], '/', async (c) => {
   return c.body(renderResult(service, action, result, requestId), 200, {
     'Content-Type': 'text/xml',
     'x-amzn-RequestId': requestId,
+    // The server's clock, as AWS sends it: the SDKs correct their clock skew from it.
+    Date: new Date().toUTCString(),
     // Answers are the caller's own (credentials, secret keys): never stored by a shared cache, which
     // a presigned GET (no Authorization header) would otherwise allow.
     'Cache-Control': 'no-store',

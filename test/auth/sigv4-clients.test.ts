@@ -264,7 +264,7 @@ describe('tampering with a signed request', () => {
   });
 });
 
-describe('clock skew (RequestExpired beyond 15 minutes)', () => {
+describe('clock skew (SignatureDoesNotMatch "Signature expired" beyond 15 minutes)', () => {
   const minutes = (m: number) => new Date(date.getTime() + m * 60_000);
 
   it.each([
@@ -282,8 +282,9 @@ describe('clock skew (RequestExpired beyond 15 minutes)', () => {
     const req = await sign(shapes[0]);
     const now = new Date(date.getTime() + 15 * 60_000 + 1000);
     const err = await awsErrorOf(() => verifySigV4(parseSigV4(req)!, user.secretAccessKey, now));
-    expect(err.code).toBe('RequestExpired');
-    expect(err.status).toBe(400);
+    // As STS and IAM answer it (not the RequestExpired of "Common Errors").
+    expect(err.code).toBe('SignatureDoesNotMatch');
+    expect(err.status).toBe(403);
     expect(err.message).toBe(
       'Signature expired: 20261128T123456Z is now earlier than 20261128T123457Z (20261128T124957Z - 15 min.)',
     );
@@ -293,7 +294,7 @@ describe('clock skew (RequestExpired beyond 15 minutes)', () => {
     const req = await sign(shapes[0]);
     const now = new Date(date.getTime() - 15 * 60_000 - 1000);
     const err = await awsErrorOf(() => parseSigV4(req, { now }));
-    expect(err.code).toBe('RequestExpired');
+    expect(err.code).toBe('SignatureDoesNotMatch');
     expect(err.message).toBe(
       'Signature not yet current: 20261128T123456Z is still later than 20261128T123455Z (20261128T121955Z + 15 min.)',
     );
@@ -341,6 +342,7 @@ describe('presigned URLs', () => {
     const err = await awsErrorOf(() =>
       verifySigV4(parseSigV4(req)!, user.secretAccessKey, new Date(date.getTime() + 16 * 60_000)),
     );
-    expect(err.code).toBe('RequestExpired');
+    expect(err.code).toBe('SignatureDoesNotMatch');
+    expect(err.message).toMatch(/^Signature expired: /);
   });
 });

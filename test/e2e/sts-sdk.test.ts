@@ -54,6 +54,24 @@ describe('@aws-sdk/client-sts', () => {
     expect(me.Arn).toBe('arn:aws:sts::123456789012:assumed-role/demo-readonly/sdk');
   });
 
+  it('a clock 20 minutes slow: Signature expired, and the SDK takes the server time from Date', async () => {
+    const sdk = new STSClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: admin,
+      maxAttempts: 1,
+      systemClockOffset: -20 * 60_000,
+    });
+    const stale = await failure(sdk.send(new GetCallerIdentityCommand({})));
+    expect(stale.name).toBe('SignatureDoesNotMatch');
+    expect(stale.$metadata.httpStatusCode).toBe(403);
+    expect(stale.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than /);
+    // The answer's Date header corrected the client's offset: the next call is signed on time.
+    expect(Math.abs(sdk.config.systemClockOffset)).toBeLessThan(60_000);
+    const me = await sdk.send(new GetCallerIdentityCommand({}));
+    expect(me.Arn).toBe('arn:aws:iam::123456789012:user/admin');
+  });
+
   it('typed errors: AccessDenied, ValidationError, MalformedPolicyDocument, SignatureDoesNotMatch', async () => {
     const denied = await failure(
       client().send(
