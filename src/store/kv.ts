@@ -11,6 +11,7 @@ import {
   type IamStore,
   type ListOptions,
   type ListPage,
+  type ManagedPolicyRecord,
 } from './types.ts';
 
 /**
@@ -133,7 +134,12 @@ export class KvIamStore implements IamStore {
   ): Promise<void> {
     const path = pathOf(record);
     const key = entityKey(account, kind, name);
-    const options = await this.options(account, path === undefined ? undefined : { path });
+    const versions =
+      kind === 'policy' ? (record as ManagedPolicyRecord).versions.length : undefined;
+    const options = await this.options(
+      account,
+      path === undefined ? undefined : { path, ...(versions === undefined ? {} : { versions }) },
+    );
     const text = JSON.stringify(record);
     await this.write([key], () => this.kv.put(key, text, options), [text]);
   }
@@ -256,6 +262,27 @@ export class KvIamStore implements IamStore {
       cursor = listed.cursor;
     }
     return Math.min(counted, atMost);
+  }
+
+  async countPolicyVersions(account: string): Promise<number> {
+    const prefix = `acct/${account}/policy/`;
+    let versions = 0;
+    const unknown: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const listed = await this.listPage(prefix, cursor, false);
+      for (const k of listed.keys) {
+        if (typeof k.metadata?.versions === 'number') versions += k.metadata.versions;
+        else unknown.push(k.name);
+      }
+      cursor = listed.list_complete ? undefined : listed.cursor;
+    } while (cursor);
+    // Keys written before the count was kept as metadata: their records, a bulk read at a time.
+    for (let i = 0; i < unknown.length; i += BULK_GET) {
+      const read = await this.readMany<ManagedPolicyRecord>(unknown.slice(i, i + BULK_GET));
+      for (const record of read.values()) versions += record?.versions.length ?? 0;
+    }
+    return versions;
   }
 
   private async listPage(
@@ -482,9 +509,14 @@ const BULK_GET = 100;
  */
 const LISTINGS_PER_PAGE = 3;
 
-/** Metadata kept with each entity key: its path, so PathPrefix filters without reading records. */
+/**
+ * Metadata kept with each entity key: its path, so PathPrefix filters without reading records; for
+ * a customer managed policy, how many versions it keeps, so GetAccountSummary counts them without
+ * reading every record (each holds every version's document).
+ */
 interface KeyMetadata {
   path?: string;
+  versions?: number;
 }
 
 const pathOf = (record: object): string | undefined =>

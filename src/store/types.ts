@@ -251,6 +251,11 @@ export interface IamStore {
    * read): the account-wide quotas (src/iam/common/quotas.ts).
    */
   count(account: string, kind: EntityKind, atMost: number): Promise<number>;
+  /**
+   * The versions the account's customer managed policies keep, together (GetAccountSummary's
+   * PolicyVersionsInUse), from the listing of their names: no record is read.
+   */
+  countPolicyVersions(account: string): Promise<number>;
 
   /**
    * The current name of a user renamed since it was created (UpdateUser NewUserName), by its

@@ -111,7 +111,8 @@ export async function listAccountAliases(
  * managed policies (and the versions they keep, `PolicyVersionsInUse`), instance profiles, OpenID
  * Connect providers (`Providers`), virtual MFA devices and those enabled for a user. rolecall has no
  * root user, server certificates or signing certificates, so those counts and flags are 0. Reads
- * every MFA device and policy record of the account (bounded by the quotas); authorized on `*`.
+ * every MFA device record of the account (bounded by the quotas) and counts policy versions from
+ * the listing of their keys (store.countPolicyVersions); authorized on `*`.
  */
 export async function getAccountSummary(ctx: OperationContext, caller: Caller): Promise<XmlObject> {
   await authorizeIam(ctx, caller, 'iam:GetAccountSummary', '*');
@@ -133,8 +134,7 @@ export async function getAccountSummary(ctx: OperationContext, caller: Caller): 
     mfaDevices += 1;
     if (d.user) mfaInUse += 1;
   });
-  let versions = 0;
-  await forEachEntity(store, account, 'policy', (p) => void (versions += p.versions.length));
+  const versions = await store.countPolicyVersions(account);
   const summary: Array<[string, number]> = [
     ['Users', users],
     ['UsersQuota', ACCOUNT_QUOTAS.user.limit],

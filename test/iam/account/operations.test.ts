@@ -1,4 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getAccountSummary } from '../../../src/iam/account/operations.ts';
+import { QueryParams } from '../../../src/protocol/query.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
 import type { Credentials } from '../../helpers/aws.ts';
 import {
   doc,
@@ -201,6 +205,85 @@ describe('GetAccountSummary', () => {
     expect(after.Roles).toBe(before.Roles! + 1);
     expect(after.InstanceProfiles).toBe(before.InstanceProfiles! + 1);
     expect(after.Users).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts policy versions from the listing of the policies, reading no policy record', async () => {
+    const account = '33000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const admin: Credentials = {
+      accessKeyId: `AKIA3SUMMARY${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      secretAccessKey: 'summary-account-secret-0',
+    };
+    await seedAccountAdmin(account, admin);
+    const as = (params: Record<string, string>) => iam(params, admin);
+    for (let p = 0; p < 3; p++) {
+      expect(
+        (
+          await as({
+            Action: 'CreatePolicy',
+            PolicyName: `p${p}`,
+            PolicyDocument: doc([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]),
+          })
+        ).status,
+      ).toBe(200);
+      for (let v = 0; v < p; v++)
+        expect(
+          (
+            await as({
+              Action: 'CreatePolicyVersion',
+              PolicyArn: `arn:aws:iam::${account}:policy/p${p}`,
+              PolicyDocument: doc([{ Effect: 'Allow', Action: `s3:Get${v}`, Resource: '*' }]),
+            })
+          ).status,
+        ).toBe(200);
+    }
+    // A policy written before its key kept the count (no `versions` metadata) is read instead.
+    const old = (await new KvIamStore(env.IAM).get(account, 'policy', 'p2'))!;
+    await env.IAM.put(
+      `acct/${account}/policy/old`,
+      JSON.stringify({ ...old, name: 'old', arn: `arn:aws:iam::${account}:policy/old` }),
+      { metadata: { path: '/' } },
+    );
+    let policyReads = 0;
+    const kv = new Proxy(env.IAM, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'get')
+            policyReads += [args[0]].flat().filter((k) => /\/policy\/p\d$/.test(String(k))).length;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const store = new KvIamStore(kv);
+    const user = (await store.get(account, 'user', 'admin'))!;
+    const answer = (await getAccountSummary(
+      {
+        env: { ...env, IAM: kv },
+        store,
+        params: QueryParams.fromPairs([]),
+        info: {
+          requestId: 'r',
+          now: Date.now(),
+          service: 'iam',
+          region: 'us-east-1',
+          secureTransport: true,
+        },
+      },
+      {
+        kind: 'User',
+        account,
+        arn: user.arn,
+        userId: user.id,
+        accessKeyId: admin.accessKeyId,
+        user,
+      },
+    )) as { SummaryMap: { entries: ReadonlyArray<readonly [string, unknown]> } };
+    const counts = new Map(answer.SummaryMap.entries);
+    expect(counts.get('Policies')).toBe(4);
+    expect(counts.get('PolicyVersionsInUse')).toBe(1 + 2 + 3 + 3);
+    // Each record holds every version's document (1,500 policies of five 6 KB versions: 46 MB).
+    expect(policyReads).toBe(0);
   });
 
   it('needs iam:GetAccountSummary', async () => {
