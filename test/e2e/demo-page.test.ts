@@ -377,6 +377,33 @@ describe('demo page', () => {
     await v.context.close();
   });
 
+  it("explains a GitHub Actions refusal with the token's claims as minted", async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await page.getByRole('combobox', { name: 'Example' }).selectOption('github-oidc');
+    const context = page.getByRole('textbox', { name: 'Context keys (JSON)' });
+    const claims = await context.inputValue();
+    // A wrong audience: STS's words, then which claim to change.
+    await context.fill(claims.replace('"sts.amazonaws.com"', '"my-app"'));
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    let said = await settled(page);
+    expect(said).toContain('STS refused: InvalidIdentityToken');
+    expect(said).toContain(
+      "The token's audience (aud: my-app) must be one of the client IDs of the role's OIDC provider",
+    );
+    // No claims given: the token still has the default audience, so only sub is missing.
+    await context.fill('{}');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    said = await settled(page);
+    expect(said).toContain('STS refused: AccessDenied');
+    expect(said).toContain('Missing condition keys: token.actions.githubusercontent.com:sub');
+    expect(said).not.toContain(
+      'token.actions.githubusercontent.com:aud ["sts.amazonaws.com"] fails',
+    );
+    expect(v.errors.filter((e) => !/status of 40[03]/.test(e))).toEqual([]);
+    await v.context.close();
+  });
+
   it('says that a wildcard in the asked action is no wildcard', async () => {
     const v = await visit(`${server.url}/`);
     const { page } = v;

@@ -209,6 +209,10 @@ function trustOutcome(setup: Setup, info: CallerInfo): Outcome {
   const context = parseContext(setup.context);
   if (typeof context === 'string') return { ok: false, message: context };
   if (setup.externalId) context['sts:ExternalId'] = setup.externalId;
+  // The token the page mints has an audience even when the context keys name none.
+  if (info.id === 'github') {
+    context['token.actions.githubusercontent.com:aud'] = githubClaims(setup).audience;
+  }
   return run({
     principal: info.principal,
     action: info.action,
@@ -383,6 +387,16 @@ function advice(r: Extract<ApiResult, { ok: false }>): HTMLElement[] {
         { class: 'advice' },
         'These keys are no longer valid: your sandbox has probably expired (sandboxes last 24 hours). ',
         newSandboxButton(),
+      ),
+    ];
+  }
+  if (r.code === 'InvalidIdentityToken' && /audience/i.test(r.message)) {
+    const { audience } = githubClaims(current());
+    return [
+      el(
+        'p',
+        { class: 'advice' },
+        `The token's audience (aud: ${audience}) must be one of the client IDs of the role's OIDC provider: sts.amazonaws.com for GitHub's. Change or remove token.actions.githubusercontent.com:aud in the context keys (without it the page asks for sts.amazonaws.com).`,
       ),
     ];
   }
