@@ -18,7 +18,14 @@ import {
 } from '../common/constraints.ts';
 import { checkDocument } from '../common/documents.ts';
 import { IamErrors } from '../common/errors.ts';
-import { forEachEntity, pageFields, paginate, readPaging, storePage } from '../common/paging.ts';
+import {
+  forEachEntity,
+  LIST_PAGE,
+  pageFields,
+  paginate,
+  readPaging,
+  storePage,
+} from '../common/paging.ts';
 import {
   addVersion,
   AWS_POLICY_ARNS,
@@ -293,7 +300,12 @@ export async function listPolicies(ctx: OperationContext, caller: Caller): Promi
     store,
     caller.account,
     'policy',
-    { marker: phase === 'L' ? resume : undefined, maxItems: paging.maxItems - items.length },
+    {
+      marker: phase === 'L' ? resume : undefined,
+      maxItems: paging.maxItems - items.length,
+      // A record keeps every version's document (5 of 6,144 characters): 1,000 of them are 30 MB.
+      maxChars: LIST_PAGE.chars,
+    },
     prefix,
     keep,
   );

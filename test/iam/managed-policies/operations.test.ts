@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
 import {
   ACCOUNT,
   decodeXml,
@@ -299,6 +300,46 @@ describe('ListPolicies', () => {
       [...xmlAll(first, 'PolicyName'), ...xmlAll(second, 'PolicyName')].map((n) => n[0]),
     ).toEqual(['a', 'b', 'c']);
     await fails({ Action: 'ListPolicies', Scope: 'Everything' }, 400, 'ValidationError');
+  });
+});
+
+describe('ListPolicies pages bounded by size', () => {
+  it('ends a page of customer managed policies once its records reach LIST_PAGE characters, and resumes after its last item', async () => {
+    const prefix = `/${unique('lps')}/`;
+    for (const n of ['d', 'b', 'a', 'c', 'e'])
+      await ok({
+        Action: 'CreatePolicy',
+        PolicyName: `${n}-${prefix.slice(1, -1)}`,
+        Path: prefix,
+        PolicyDocument: S3_READ,
+      });
+    const list = (marker?: string) =>
+      ok({
+        Action: 'ListPolicies',
+        Scope: 'Local',
+        PathPrefix: prefix,
+        MaxItems: '1000',
+        ...(marker === undefined ? {} : { Marker: marker }),
+      });
+    const saved = LIST_PAGE.chars;
+    try {
+      // Every record is over the bound: one policy a page, whatever MaxItems allows.
+      LIST_PAGE.chars = 1;
+      const names: string[] = [];
+      let marker: string | undefined;
+      let pages = 0;
+      do {
+        const page = await list(marker);
+        pages++;
+        expect(xmlAll(page, 'PolicyName').length).toBe(1);
+        names.push(...xmlAll(page, 'PolicyName'));
+        marker = xmlText(page, 'IsTruncated') === 'true' ? xmlText(page, 'Marker') : undefined;
+      } while (marker !== undefined && pages < 10);
+      expect(names.map((n) => n[0])).toEqual(['a', 'b', 'c', 'd', 'e']);
+    } finally {
+      LIST_PAGE.chars = saved;
+    }
+    expect(xmlAll(await list(), 'PolicyName').length).toBe(5);
   });
 });
 
