@@ -204,6 +204,21 @@ describe('aws (Debian awscli v2) web identity from the environment', () => {
     );
     expect(boto3.code, boto3.stderr).toBe(0);
     expect(boto3.stdout.trim()).toBe(expected);
+    // boto3 from the environment alone, as a CI job sets it.
+    const fromEnv = await run(
+      '/usr/bin/python3',
+      ['-c', "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])"],
+      {
+        ...files(),
+        AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/github-actions-deploy',
+        AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'),
+        AWS_ROLE_SESSION_NAME: 'gha-boto3',
+      },
+    );
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(fromEnv.stdout.trim()).toBe(
+      'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/gha-boto3',
+    );
   });
 });
 

@@ -404,6 +404,24 @@ describe('demo page', () => {
     await v.context.close();
   });
 
+  it("points from the server's decision for the EC2 service to the statement-by-statement check", async () => {
+    const v = await visit(`${server.url}/`);
+    const { page } = v;
+    await page.getByRole('combobox', { name: 'Caller' }).selectOption('service');
+    await page.getByRole('button', { name: 'Assume role' }).click();
+    const said = await settled(page);
+    expect(said).toContain("this is the server's decision (POST /v1/simulate)");
+    expect(said).toContain('Allowed');
+    expect(said).toContain(
+      'Statement by statement: the trust check in your browser, below, asks the same question.',
+    );
+    const check = await page.locator('#trust-live').innerText();
+    expect(check).toContain('Trust check in your browser (sts:AssumeRole by ec2.amazonaws.com)');
+    expect(check).toContain('Statement by statement');
+    expect(v.errors).toEqual([]);
+    await v.context.close();
+  });
+
   it('says that a wildcard in the asked action is no wildcard', async () => {
     const v = await visit(`${server.url}/`);
     const { page } = v;

@@ -723,10 +723,19 @@ async function decideOnServer(setup: Setup, info: CallerInfo): Promise<void> {
     ),
     ...(error
       ? [el('p', { class: 'verdict deny' }, inWords(error))]
-      : explain(
-          { ok: true, decision: answer as unknown as Extract<Outcome, { ok: true }>['decision'] },
-          { resource: 'Trust policy' },
-        )),
+      : [
+          ...explain(
+            { ok: true, decision: answer as unknown as Extract<Outcome, { ok: true }>['decision'] },
+            { resource: 'Trust policy' },
+          ),
+          // The server answers the verdict; the same evaluator's statement-by-statement trace for
+          // this caller is the trust check right below.
+          el(
+            'p',
+            { class: 'hint' },
+            'Statement by statement: the trust check in your browser, below, asks the same question.',
+          ),
+        ]),
   );
 }
 
