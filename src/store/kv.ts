@@ -138,7 +138,9 @@ export class KvIamStore implements IamStore {
       kind === 'policy' ? (record as ManagedPolicyRecord).versions.length : undefined;
     const options = await this.options(
       account,
-      path === undefined ? undefined : { path, ...(versions === undefined ? {} : { versions }) },
+      path === undefined
+        ? undefined
+        : { path, ...(versions === undefined ? {} : { versions }), ...awsMetadata(record) },
     );
     const text = JSON.stringify(record);
     await this.write([key], () => this.kv.put(key, text, options), [text]);
@@ -262,6 +264,44 @@ export class KvIamStore implements IamStore {
       cursor = listed.cursor;
     }
     return Math.min(counted, atMost);
+  }
+
+  async awsManagedUsage(
+    account: string,
+  ): Promise<Map<string, { attachments: number; boundaries: number }>> {
+    const usage = new Map<string, { attachments: number; boundaries: number }>();
+    const of = (arn: string) =>
+      usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
+    const count = (attached: string[], boundary: string | undefined) => {
+      for (const arn of attached) if (arn.startsWith(AWS_POLICY)) of(arn).attachments += 1;
+      if (boundary?.startsWith(AWS_POLICY)) of(boundary).boundaries += 1;
+    };
+    for (const kind of ['role', 'user', 'group'] as const) {
+      const unknown: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const listed = await this.listPage(`acct/${account}/${kind}/`, cursor, false);
+        for (const k of listed.keys) {
+          const meta = k.metadata;
+          if (meta?.aws === undefined) unknown.push(k.name);
+          else
+            count(
+              meta.aws.map((a) => AWS_POLICY + a),
+              meta.awsb === undefined ? undefined : AWS_POLICY + meta.awsb,
+            );
+        }
+        cursor = listed.list_complete ? undefined : listed.cursor;
+      } while (cursor);
+      // Keys written before the metadata was kept (or too large for it): their records, in bulk.
+      for (let i = 0; i < unknown.length; i += BULK_GET) {
+        const read = await this.readMany<{
+          attachedPolicies: string[];
+          permissionsBoundary?: string;
+        }>(unknown.slice(i, i + BULK_GET));
+        for (const r of read.values()) if (r) count(r.attachedPolicies, r.permissionsBoundary);
+      }
+    }
+    return usage;
   }
 
   async countPolicyVersions(account: string): Promise<number> {
@@ -517,6 +557,37 @@ const LISTINGS_PER_PAGE = 3;
 interface KeyMetadata {
   path?: string;
   versions?: number;
+  /**
+   * A role's, user's or group's AWS managed policies (the ARNs after `arn:aws:iam::aws:policy`):
+   * `aws` those attached, `awsb` its boundary, so the usage counts of AWS managed policies
+   * (ListPolicies, GetPolicy, GetAccountAuthorizationDetails) come from listings, never from every
+   * record of the account. Absent when the key was written before, or would pass KV's 1,024 bytes.
+   */
+  aws?: string[];
+  awsb?: string;
+}
+
+const AWS_POLICY = 'arn:aws:iam::aws:policy';
+/** KV's limit on a key's metadata, as JSON ("Workers KV limits"). */
+const MAX_METADATA_BYTES = 1024;
+
+/** The `aws` / `awsb` metadata of an identity record (none for other records, or when too large). */
+function awsMetadata(record: object): Pick<KeyMetadata, 'aws' | 'awsb'> {
+  if (!('attachedPolicies' in record) || !Array.isArray(record.attachedPolicies)) return {};
+  const boundary =
+    'permissionsBoundary' in record && typeof record.permissionsBoundary === 'string'
+      ? record.permissionsBoundary
+      : undefined;
+  const meta: Pick<KeyMetadata, 'aws' | 'awsb'> = {
+    aws: (record.attachedPolicies as string[])
+      .filter((a) => a.startsWith(AWS_POLICY))
+      .map((a) => a.slice(AWS_POLICY.length)),
+    ...(boundary?.startsWith(AWS_POLICY) ? { awsb: boundary.slice(AWS_POLICY.length) } : {}),
+  };
+  const path = 'path' in record && typeof record.path === 'string' ? record.path : '';
+  // Bytes, not characters: names are ASCII, but a path may not be.
+  const size = new TextEncoder().encode(JSON.stringify({ path, versions: 0, ...meta })).length;
+  return size <= MAX_METADATA_BYTES ? meta : {};
 }
 
 const pathOf = (record: object): string | undefined =>

@@ -256,6 +256,14 @@ export interface IamStore {
    * PolicyVersionsInUse), from the listing of their names: no record is read.
    */
   countPolicyVersions(account: string): Promise<number>;
+  /**
+   * How many of the account's roles, users and groups attach each AWS managed policy, or use it as
+   * their permissions boundary, from the listings of their keys (records are read only for keys
+   * written without that metadata).
+   */
+  awsManagedUsage(
+    account: string,
+  ): Promise<Map<string, { attachments: number; boundaries: number }>>;
 
   /**
    * The current name of a user renamed since it was created (UpdateUser NewUserName), by its

@@ -43,23 +43,16 @@ import { resourceContext } from '../common/resource-context.ts';
 import { readTags } from '../common/tags.ts';
 import { checkAccountQuota } from '../common/quotas.ts';
 
-/** How many roles, users and groups in the account attach each AWS managed policy, or use it as a boundary. */
-export async function awsUsage(
+/**
+ * How many roles, users and groups in the account attach each AWS managed policy, or use it as a
+ * boundary: from the listings of their keys (store.awsManagedUsage), not from every record (an
+ * account at its quotas holds 6,300 of them, 100 MB and more).
+ */
+export function awsUsage(
   store: IamStore,
   account: string,
 ): Promise<Map<string, { attachments: number; boundaries: number }>> {
-  const usage = new Map<string, { attachments: number; boundaries: number }>();
-  const get = (arn: string) =>
-    usage.get(arn) ?? usage.set(arn, { attachments: 0, boundaries: 0 }).get(arn)!;
-  const count = (e: { attachedPolicies: string[]; permissionsBoundary?: string }) => {
-    for (const arn of e.attachedPolicies)
-      if (arn.startsWith('arn:aws:iam::aws:')) get(arn).attachments += 1;
-    if (e.permissionsBoundary?.startsWith('arn:aws:iam::aws:'))
-      get(e.permissionsBoundary).boundaries += 1;
-  };
-  for (const kind of ['role', 'user', 'group'] as const)
-    await forEachEntity(store, account, kind, count);
-  return usage;
+  return store.awsManagedUsage(account);
 }
 
 /** PolicyUsageFilter (PolicyUsageType) of ListPolicies and ListEntitiesForPolicy. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
 import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
+import { awsUsage } from '../../../src/iam/managed-policies/operations.ts';
+import { applySeed } from '../../../src/seed/apply.ts';
+import { seedSchema } from '../../../src/seed/schema.ts';
+import { KvIamStore } from '../../../src/store/kv.ts';
 import {
   ACCOUNT,
   decodeXml,
@@ -340,6 +345,66 @@ describe('ListPolicies pages bounded by size', () => {
       LIST_PAGE.chars = saved;
     }
     expect(xmlAll(await list(), 'PolicyName').length).toBe(5);
+  });
+});
+
+describe('AWS managed policy usage', () => {
+  it('is counted from the listings of roles, users and groups, reading none of their records', async () => {
+    const account = '34000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const ro = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    const trust = doc([
+      { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    await applySeed(
+      env,
+      new KvIamStore(env.IAM),
+      seedSchema.parse({
+        accounts: [
+          {
+            id: account,
+            users: [
+              { name: 'a', attachedPolicies: [ro, admin] },
+              { name: 'b', attachedPolicies: [ro], permissionsBoundary: admin },
+              { name: 'c' },
+            ],
+            groups: [{ name: 'g', attachedPolicies: [ro] }],
+            roles: [
+              { name: 'r', assumeRolePolicyDocument: JSON.parse(trust), permissionsBoundary: ro },
+            ],
+          },
+        ],
+      }),
+      Date.now(),
+    );
+    // A user written before keys kept this metadata: its record is read instead.
+    const old = (await new KvIamStore(env.IAM).get(account, 'user', 'a'))!;
+    await env.IAM.put(
+      `acct/${account}/user/old`,
+      JSON.stringify({ ...old, name: 'old', arn: `arn:aws:iam::${account}:user/old` }),
+      { metadata: { path: '/' } },
+    );
+    let recordReads = 0;
+    const kv = new Proxy(env.IAM, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'get')
+            recordReads += [args[0]]
+              .flat()
+              .filter((k) => /\/(user|role|group)\/(a|b|c|g|r)$/.test(String(k))).length;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const usage = await awsUsage(new KvIamStore(kv), account);
+    expect(Object.fromEntries(usage)).toEqual({
+      [ro]: { attachments: 4, boundaries: 1 },
+      [admin]: { attachments: 2, boundaries: 1 },
+    });
+    // An account at its quotas holds 6,300 such records, 100 MB and more.
+    expect(recordReads).toBe(0);
   });
 });
 
