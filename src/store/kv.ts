@@ -140,7 +140,12 @@ export class KvIamStore implements IamStore {
       account,
       path === undefined
         ? undefined
-        : { path, ...(versions === undefined ? {} : { versions }), ...awsMetadata(record) },
+        : fitted({
+            path,
+            ...(versions === undefined ? {} : { versions }),
+            ...awsMetadata(record),
+            ...(kind === 'user' ? groupMetadata(record as EntityTypes['user']) : {}),
+          }),
     );
     const text = JSON.stringify(record);
     await this.write([key], () => this.kv.put(key, text, options), [text]);
@@ -302,6 +307,30 @@ export class KvIamStore implements IamStore {
       }
     }
     return usage;
+  }
+
+  async forEachGroupMember(
+    account: string,
+    groupId: string,
+    visit: (user: EntityTypes['user']) => void,
+  ): Promise<void> {
+    const prefix = `acct/${account}/user/`;
+    const candidates: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const listed = await this.listPage(prefix, cursor, false);
+      for (const k of listed.keys)
+        if (k.metadata?.g === undefined || k.metadata.g.includes(groupId)) candidates.push(k.name);
+      cursor = listed.list_complete ? undefined : listed.cursor;
+    } while (cursor);
+    // Only the members (and users written before the metadata) are read, 100 at a time.
+    for (let i = 0; i < candidates.length; i += BULK_GET) {
+      const read = await this.readMany<EntityTypes['user']>(candidates.slice(i, i + BULK_GET));
+      for (const name of candidates.slice(i, i + BULK_GET)) {
+        const user = read.get(name);
+        if (user && (user.groups ?? []).some((m) => m.id === groupId)) visit(user);
+      }
+    }
   }
 
   async countPolicyVersions(account: string): Promise<number> {
@@ -565,6 +594,8 @@ interface KeyMetadata {
    */
   aws?: string[];
   awsb?: string;
+  /** A user's groups, by unique id, so a group's members are found from listings (GetGroup). */
+  g?: string[];
 }
 
 const AWS_POLICY = 'arn:aws:iam::aws:policy';
@@ -584,10 +615,21 @@ function awsMetadata(record: object): Pick<KeyMetadata, 'aws' | 'awsb'> {
       .map((a) => a.slice(AWS_POLICY.length)),
     ...(boundary?.startsWith(AWS_POLICY) ? { awsb: boundary.slice(AWS_POLICY.length) } : {}),
   };
-  const path = 'path' in record && typeof record.path === 'string' ? record.path : '';
-  // Bytes, not characters: names are ASCII, but a path may not be.
-  const size = new TextEncoder().encode(JSON.stringify({ path, versions: 0, ...meta })).length;
-  return size <= MAX_METADATA_BYTES ? meta : {};
+  return meta;
+}
+
+/** The `g` metadata of a user record. */
+function groupMetadata(user: EntityTypes['user']): Pick<KeyMetadata, 'g'> {
+  return { g: (user.groups ?? []).map((m) => m.id) };
+}
+
+/**
+ * The metadata as written: without its optional counts when they would pass KV's 1,024 bytes
+ * (what needs them then reads the record instead). Paths are ASCII, at most 512 characters.
+ */
+function fitted(meta: KeyMetadata): KeyMetadata {
+  if (new TextEncoder().encode(JSON.stringify(meta)).length <= MAX_METADATA_BYTES) return meta;
+  return { path: meta.path, ...(meta.versions === undefined ? {} : { versions: meta.versions }) };
 }
 
 const pathOf = (record: object): string | undefined =>

@@ -257,6 +257,16 @@ export interface IamStore {
    */
   countPolicyVersions(account: string): Promise<number>;
   /**
+   * The users of the account that belong to the group (by its unique id), in name order, found from
+   * the listing of their keys: only members' records are read (and those of keys written without
+   * that metadata), 100 at a time.
+   */
+  forEachGroupMember(
+    account: string,
+    groupId: string,
+    visit: (user: EntityTypes['user']) => void,
+  ): Promise<void>;
+  /**
    * How many of the account's roles, users and groups attach each AWS managed policy, or use it as
    * their permissions boundary, from the listings of their keys (records are read only for keys
    * written without that metadata).

@@ -13,7 +13,8 @@ import { putIdentity } from '../identities/record.ts';
  * Group membership lives on the user record (`UserRecord.groups`): authentication already reads
  * the user, so evaluation learns its groups without another lookup, and adding or removing a
  * member is one write of one record: it either happened or it did not. A group's members are
- * derived by scanning the account's users, a page at a time.
+ * found from the listing of the account's users, whose keys carry their groups' ids as metadata
+ * (store.forEachGroupMember): only the members' records are read.
  */
 export type GroupMember = Pick<UserRecord, 'path' | 'name' | 'id' | 'arn' | 'createDate'>;
 
@@ -24,10 +25,9 @@ export async function groupMembers(
   group: GroupRecord,
 ): Promise<GroupMember[]> {
   const members: GroupMember[] = [];
-  await forEachEntity(store, account, 'user', (u) => {
-    if (isMember(u, group))
-      members.push({ path: u.path, name: u.name, id: u.id, arn: u.arn, createDate: u.createDate });
-  });
+  await store.forEachGroupMember(account, group.id, (u) =>
+    members.push({ path: u.path, name: u.name, id: u.id, arn: u.arn, createDate: u.createDate }),
+  );
   return members;
 }
 
