@@ -309,6 +309,31 @@ export class KvIamStore implements IamStore {
     return usage;
   }
 
+  async forEachPolicyUser<K extends 'role' | 'user' | 'group'>(
+    account: string,
+    kind: K,
+    policyArn: string,
+    visit: (entity: EntityTypes[K]) => void,
+  ): Promise<void> {
+    const hash = policyHash(policyArn);
+    const candidates: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const listed = await this.listPage(`acct/${account}/${kind}/`, cursor, false);
+      for (const k of listed.keys)
+        if (k.metadata?.p === undefined || k.metadata.p.includes(hash)) candidates.push(k.name);
+      cursor = listed.list_complete ? undefined : listed.cursor;
+    } while (cursor);
+    for (let i = 0; i < candidates.length; i += BULK_GET) {
+      const chunk = candidates.slice(i, i + BULK_GET);
+      const read = await this.readMany<EntityTypes[K]>(chunk);
+      for (const name of chunk) {
+        const entity = read.get(name);
+        if (entity) visit(entity);
+      }
+    }
+  }
+
   async forEachGroupMember(
     account: string,
     groupId: string,
@@ -596,6 +621,22 @@ interface KeyMetadata {
   awsb?: string;
   /** A user's groups, by unique id, so a group's members are found from listings (GetGroup). */
   g?: string[];
+  /**
+   * A role's, user's or group's managed policies, attached or as its boundary, each as a short
+   * hash of its ARN (policyHash), so ListEntitiesForPolicy reads only the records that may use the
+   * policy (a hash shared by chance costs a read, never a wrong answer: the record decides).
+   */
+  p?: string[];
+}
+
+/** FNV-1a (32 bits) of an ARN, base 36: at most 7 characters a policy in key metadata. */
+export function policyHash(arn: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < arn.length; i++) {
+    h ^= arn.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
 }
 
 const AWS_POLICY = 'arn:aws:iam::aws:policy';
@@ -603,13 +644,17 @@ const AWS_POLICY = 'arn:aws:iam::aws:policy';
 const MAX_METADATA_BYTES = 1024;
 
 /** The `aws` / `awsb` metadata of an identity record (none for other records, or when too large). */
-function awsMetadata(record: object): Pick<KeyMetadata, 'aws' | 'awsb'> {
+function awsMetadata(record: object): Pick<KeyMetadata, 'aws' | 'awsb' | 'p'> {
   if (!('attachedPolicies' in record) || !Array.isArray(record.attachedPolicies)) return {};
   const boundary =
     'permissionsBoundary' in record && typeof record.permissionsBoundary === 'string'
       ? record.permissionsBoundary
       : undefined;
-  const meta: Pick<KeyMetadata, 'aws' | 'awsb'> = {
+  const meta: Pick<KeyMetadata, 'aws' | 'awsb' | 'p'> = {
+    p: [
+      ...(record.attachedPolicies as string[]),
+      ...(boundary === undefined ? [] : [boundary]),
+    ].map(policyHash),
     aws: (record.attachedPolicies as string[])
       .filter((a) => a.startsWith(AWS_POLICY))
       .map((a) => a.slice(AWS_POLICY.length)),

@@ -257,6 +257,17 @@ export interface IamStore {
    */
   countPolicyVersions(account: string): Promise<number>;
   /**
+   * The roles, users or groups of the account whose keys say they may attach `policyArn` or use it
+   * as their boundary (a hash of it is in their metadata; keys written without it are read too),
+   * in name order, 100 records read at a time: the caller checks each record.
+   */
+  forEachPolicyUser<K extends 'role' | 'user' | 'group'>(
+    account: string,
+    kind: K,
+    policyArn: string,
+    visit: (entity: EntityTypes[K]) => void,
+  ): Promise<void>;
+  /**
    * The users of the account that belong to the group (by its unique id), in name order, found from
    * the listing of their keys: only members' records are read (and those of keys written without
    * that metadata), 100 at a time.

@@ -345,10 +345,11 @@ export async function listEntitiesForPolicy(
   const kinds = ENTITY_KINDS.filter((k) => filter === undefined || filter === k.filter);
   const entities: Array<{ kind: (typeof ENTITY_KINDS)[number]; name: string; id: string }> = [];
   for (const k of kinds) {
-    await forEachEntity(
-      ctx.store,
+    // Only the entities whose keys name the policy (store.forEachPolicyUser) are read.
+    await ctx.store.forEachPolicyUser(
       caller.account,
       k.kind,
+      arn,
       (e: {
         name: string;
         id: string;

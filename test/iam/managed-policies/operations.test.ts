@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
-import { awsUsage } from '../../../src/iam/managed-policies/operations.ts';
+import { awsUsage, listEntitiesForPolicy } from '../../../src/iam/managed-policies/operations.ts';
+import { QueryParams } from '../../../src/protocol/query.ts';
 import { applySeed } from '../../../src/seed/apply.ts';
 import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
@@ -405,6 +406,93 @@ describe('AWS managed policy usage', () => {
     });
     // An account at its quotas holds 6,300 such records, 100 MB and more.
     expect(recordReads).toBe(0);
+  });
+});
+
+describe('ListEntitiesForPolicy reads', () => {
+  it('only the roles, users and groups whose keys name the policy', async () => {
+    const account = '36000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const arn = (n: string) => `arn:aws:iam::${account}:policy/${n}`;
+    const all = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    };
+    const trust = JSON.parse(
+      doc([
+        { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+    );
+    await applySeed(
+      env,
+      new KvIamStore(env.IAM),
+      seedSchema.parse({
+        accounts: [
+          {
+            id: account,
+            policies: ['P', 'Q'].map((name) => ({ name, document: all })),
+            users: [
+              { name: 'admin', inlinePolicies: { all } },
+              ...Array.from({ length: 20 }, (_, i) => ({
+                name: `u${String(i).padStart(2, '0')}`,
+                attachedPolicies: i % 10 === 3 ? [arn('Q'), arn('P')] : [arn('Q')],
+              })),
+            ],
+            groups: [
+              { name: 'g1', attachedPolicies: [arn('P')] },
+              { name: 'g2', attachedPolicies: [arn('Q')] },
+            ],
+            roles: [
+              { name: 'r1', assumeRolePolicyDocument: trust, permissionsBoundary: arn('P') },
+              { name: 'r2', assumeRolePolicyDocument: trust, attachedPolicies: [arn('Q')] },
+            ],
+          },
+        ],
+      }),
+      Date.now(),
+    );
+    const read: string[] = [];
+    const kv = new Proxy(env.IAM, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (prop === 'get')
+            for (const k of [args[0]].flat().map(String))
+              if (/\/(user|role|group)\//.test(k)) read.push(k.split('/').slice(-2).join('/'));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const store = new KvIamStore(kv);
+    const admin = (await new KvIamStore(env.IAM).get(account, 'user', 'admin'))!;
+    const answer = JSON.stringify(
+      await listEntitiesForPolicy(
+        {
+          env: { ...env, IAM: kv },
+          store,
+          params: QueryParams.fromPairs([['PolicyArn', arn('P')]]),
+          info: {
+            requestId: 'r',
+            now: Date.now(),
+            service: 'iam',
+            region: 'us-east-1',
+            secureTransport: true,
+          },
+        },
+        {
+          kind: 'User',
+          account,
+          arn: admin.arn,
+          userId: admin.id,
+          accessKeyId: 'AKIA',
+          user: admin,
+        },
+      ),
+    );
+    for (const name of ['"g1"', '"u03"', '"u13"', '"r1"']) expect(answer).toContain(name);
+    for (const name of ['"g2"', '"u04"', '"r2"', '"admin"']) expect(answer).not.toContain(name);
+    // Every role, user and group record was read (25 here; 6,300 at the quotas).
+    expect(read.sort()).toEqual(['group/g1', 'role/r1', 'user/u03', 'user/u13']);
   });
 });
 
