@@ -12,7 +12,10 @@ import type { Caller } from './types.ts';
  * attached policies names 110, and an AuthZEN batch resolves up to 25 such subjects, where a read
  * each would pass the 1,000 KV operations a Worker invocation may make.
  */
-async function managedDocuments(store: IamStore, arns: string[]): Promise<Array<string | null>> {
+export async function managedDocuments(
+  store: IamStore,
+  arns: string[],
+): Promise<Array<string | null>> {
   const parsed = arns.map((arn) => (awsManagedPolicy(arn) ? null : parsePolicyArn(arn)));
   const wanted = parsed.flatMap((p) => (p && p.account !== 'aws' ? [p] : []));
   const records = await store.getMany('policy', wanted);

@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAll } from '../../src/decisions/evaluate.ts';
+import { loadPolicies } from '../../src/decisions/policy-sets.ts';
 import { parseEvaluations } from '../../src/decisions/request.ts';
+import { applySeed } from '../../src/seed/apply.ts';
+import { seedSchema } from '../../src/seed/schema.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { ACCOUNT } from '../iam/helpers.ts';
 import { s3, seedDemo, user } from './helpers.ts';
@@ -67,5 +70,70 @@ describe("one request's resource policy is compiled once", () => {
     expect(answers).toHaveLength(500);
     expect(answers[499]!.context.error?.message).toMatch(/PolicySize: 20480/);
     expect(serialized()).toBe(1);
+  });
+});
+
+describe("a subject's policies", () => {
+  it('ten groups of ten attached policies, ten of its own and a boundary: read in a few KV operations', async () => {
+    const account = '37000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const arn = (n: string) => `arn:aws:iam::${account}:policy/${n}`;
+    const doc = (action: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    });
+    const groups = Array.from({ length: 10 }, (_, g) => ({
+      name: `g${g}`,
+      attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${10 + g * 10 + k}`)),
+    }));
+    await applySeed(
+      env,
+      new KvIamStore(env.IAM),
+      seedSchema.parse({
+        accounts: [
+          {
+            id: account,
+            policies: Array.from({ length: 111 }, (_, i) => ({
+              name: `p${i}`,
+              document: doc(`s3:Action${i}`),
+            })),
+            groups,
+            users: [
+              {
+                name: 'u',
+                attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${k}`)),
+                permissionsBoundary: arn('p110'),
+                groups: groups.map((g) => g.name),
+              },
+            ],
+          },
+        ],
+      }),
+      Date.now(),
+    );
+    const record = (await new KvIamStore(env.IAM).get(account, 'user', 'u'))!;
+    let ops = 0;
+    const kv = new Proxy(env.IAM, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          ops++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const loaded = await loadPolicies(new KvIamStore(kv), {
+      account,
+      principal: record.arn,
+      entityArn: record.arn,
+      user: record,
+    });
+    // Read one by one, this was 120 KV operations; a batch may resolve 25 such subjects.
+    expect(ops).toBeLessThanOrEqual(4);
+    expect(loaded.set.identity?.length).toBe(110);
+    expect(JSON.parse(loaded.set.permissionsBoundary as string).Statement[0].Action).toBe(
+      's3:Action110',
+    );
+    expect(loaded.sources['identity[10]']).toBe(arn('p10'));
   });
 });

@@ -1,4 +1,4 @@
-import { groupsOf } from '../../caller/policies.ts';
+import { groupsOf, managedDocuments } from '../../caller/policies.ts';
 import type { Caller } from '../../caller/types.ts';
 import type { OperationContext } from '../../operation.ts';
 import {
@@ -383,10 +383,12 @@ export async function storedSources(
     type,
     text,
   }));
-  for (const arn of entity.attachedPolicies) {
-    const text = await managedPolicyDocument(store, arn);
-    if (text !== null) out.push({ id: arn.split('/').pop()!, type: managedType(arn), text });
-  }
+  const texts = await managedDocuments(store, entity.attachedPolicies);
+  entity.attachedPolicies.forEach((arn, i) => {
+    const text = texts[i];
+    if (text !== null && text !== undefined)
+      out.push({ id: arn.split('/').pop()!, type: managedType(arn), text });
+  });
   return out;
 }
 
