@@ -15,6 +15,7 @@ import { readBody } from './body.ts';
 import { sourceIp } from './client-ip.ts';
 import { asAwsError, jsonError, throttledError } from './errors.ts';
 import { markAuthenticated, withinSandboxLimit } from './limits.ts';
+import { echoableRequestId, MAX_REQUEST_ID, requestIdFor } from './request-id.ts';
 import { KvIamStore } from '../store/kv.ts';
 
 /**
@@ -29,14 +30,13 @@ export const authzenRoutes = new Hono<AuthzenEnv>();
 /** Bodies are UTF-8 JSON; a fatal decoder refuses invalid bytes (reused: `decode` keeps no state). */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-// "If the PEP specified a request identifier in the request, the PDP MUST include the same
-// identifier in the response" (HTTPS binding, Request Identification); we make one otherwise. The
-// evaluation routes take it first thing (so their errors carry it too) and render their answers
-// themselves: one handler per route keeps Hono's direct dispatch, and one Response per answer.
+// The request's X-Request-ID, or a fresh one (request-id.ts). The evaluation routes take it first
+// thing (so their errors carry it too) and render their answers themselves: one handler per route
+// keeps Hono's direct dispatch, and one Response per answer.
 const requestIdOf = (c: Context<AuthzenEnv>): string => {
   let id = c.get('requestId');
   if (id === undefined) {
-    id = c.req.header('x-request-id') ?? crypto.randomUUID();
+    id = requestIdFor(c.req.raw.headers);
     c.set('requestId', id);
   }
   return id;
@@ -109,6 +109,9 @@ authzenRoutes.on(
 async function handle(c: Context<AuthzenEnv>, batch: boolean): Promise<Response> {
   const now = Date.now();
   const requestId = requestIdOf(c);
+  if (!echoableRequestId(c.req.raw.headers)) {
+    throw Errors.invalidRequest(`X-Request-ID is longer than ${MAX_REQUEST_ID} characters.`);
+  }
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   // "Requests MUST include a Content-Type header with the value application/json" (HTTPS JSON binding).
   if (type !== 'application/json') {

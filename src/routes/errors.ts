@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { AwsError, Errors } from '../protocol/errors.ts';
 import { renderError, type Service } from '../protocol/xml.ts';
+import { requestIdFor } from './request-id.ts';
 
 /**
  * The one error path (as Hono's errorHandler is): domain code throws AwsError, and each route group
@@ -85,7 +86,7 @@ export const xmlErrors: ErrorHandler = (err, c) => xmlError(c, asAwsError(err));
 export const routeNotFound: NotFoundHandler = (c) => {
   const path = new URL(c.req.url).pathname;
   if (path.startsWith('/access/')) {
-    c.header('X-Request-ID', c.req.header('x-request-id') ?? crypto.randomUUID());
+    c.header('X-Request-ID', requestIdFor(c.req.raw.headers));
   }
   return jsonError(c, Errors.routeNotFound(c.req.method, path));
 };

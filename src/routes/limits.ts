@@ -4,6 +4,7 @@ import { Errors } from '../protocol/errors.ts';
 import { setBounded } from '../store/bounded-map.ts';
 import { clientKey } from './client-ip.ts';
 import { jsonErrorResponse, scopedService, xmlErrorResponse } from './errors.ts';
+import { requestIdFor } from './request-id.ts';
 
 /**
  * Per-client-IP rate limits (Workers rate limiting binding, `[[ratelimits]]` in wrangler.toml; the
@@ -233,7 +234,7 @@ function throttled(request: Request, kind: Kind, seconds: number): Response {
   // AuthZEN answers carry the request's X-Request-ID, or a fresh one (docs/authzen.md).
   const path = getPath(request);
   if (path.startsWith('/access/') || path === '/.well-known/authzen-configuration') {
-    headers['X-Request-ID'] = request.headers.get('x-request-id') ?? crypto.randomUUID();
+    headers['X-Request-ID'] = requestIdFor(request.headers);
   }
   return jsonErrorResponse(
     Errors.tooManyRequests('Too many requests from your network address; retry later.'),

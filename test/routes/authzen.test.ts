@@ -59,6 +59,34 @@ describe('PDP metadata (Policy Decision Point Metadata)', () => {
     expect(res.headers.get('vary')).toBe('X-Request-ID');
   });
 
+  it('echoes an X-Request-ID of up to 1024 characters; a longer one is replaced, or refused by an evaluation', async () => {
+    const longest = 'r'.repeat(1024);
+    const meta = await send('/.well-known/authzen-configuration', {
+      headers: { 'x-request-id': longest },
+    });
+    expect(meta.headers.get('x-request-id')).toBe(longest);
+    const ok = await evaluation(valid, { headers: { 'x-request-id': longest } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-request-id')).toBe(longest);
+
+    const tooLong = longest + 'r';
+    for (const path of ['/.well-known/authzen-configuration', '/access/v1/nowhere']) {
+      const res = await send(path, { headers: { 'x-request-id': tooLong } });
+      expect(res.headers.get('x-request-id'), path).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    for (const ask of [evaluation, evaluations]) {
+      const res = await ask(ask === evaluation ? valid : { evaluations: [valid] }, {
+        headers: { 'x-request-id': tooLong },
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body.error).toEqual({
+        code: 'InvalidRequest',
+        message: 'X-Request-ID is longer than 1024 characters.',
+      });
+    }
+  });
+
   it('answers HEAD like GET, without a body; other methods are 405 with Allow', async () => {
     const head = await send('/.well-known/authzen-configuration', { method: 'HEAD' });
     expect(head.status).toBe(200);
