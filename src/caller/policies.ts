@@ -5,30 +5,43 @@ import { parsePolicyArn } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import type { Caller } from './types.ts';
 
+/** A managed policy as read: its default version's document (null: gone) and a tag naming that content. */
+export interface ManagedRead {
+  arn: string;
+  /** `<arn>@aws`, `<arn>@gone`, or `<arn>@<policy id>.<record version>`: equal tags, equal documents. */
+  tag: string;
+  document: string | null;
+}
+
 /**
- * The default versions' documents of managed policies (customer or AWS managed), in order; null for
- * one that does not exist (deleted meanwhile: it contributes nothing). The customer managed ones
- * are read together (the record cache, then KV bulk reads of 100): a user in ten groups of ten
+ * Managed policies (customer or AWS managed) in order, each with its default version's document;
+ * null for one that does not exist (deleted meanwhile: it contributes nothing). The customer managed
+ * ones are read together (the record cache, then KV bulk reads of 100): a user in ten groups of ten
  * attached policies names 110, and an AuthZEN batch resolves up to 25 such subjects, where a read
  * each would pass the 1,000 KV operations a Worker invocation may make.
  */
-export async function managedDocuments(
-  store: IamStore,
-  arns: string[],
-): Promise<Array<string | null>> {
+export async function managedPolicies(store: IamStore, arns: string[]): Promise<ManagedRead[]> {
   const parsed = arns.map((arn) => (awsManagedPolicy(arn) ? null : parsePolicyArn(arn)));
   const wanted = parsed.flatMap((p) => (p && p.account !== 'aws' ? [p] : []));
   const records = await store.getMany('policy', wanted);
   let next = 0;
   return arns.map((arn, i) => {
     const aws = awsManagedPolicy(arn);
-    if (aws) return aws.document;
+    if (aws !== null) return { arn, tag: `${arn}@aws`, document: aws.document };
     const p = parsed[i];
-    if (!p || p.account === 'aws') return null;
-    const record = records[next++];
-    if (!record || record.arn !== arn) return null;
-    return record.versions.find((v) => v.versionId === record.defaultVersionId)?.document ?? null;
+    const record = p && p.account !== 'aws' ? records[next++] : null;
+    if (!record || record.arn !== arn) return { arn, tag: `${arn}@gone`, document: null };
+    const doc = record.versions.find((v) => v.versionId === record.defaultVersionId)?.document;
+    return { arn, tag: `${arn}@${record.id}.${record.version}`, document: doc ?? null };
   });
+}
+
+/** The default versions' documents of managed policies, in order (managedPolicies without tags). */
+export async function managedDocuments(
+  store: IamStore,
+  arns: string[],
+): Promise<Array<string | null>> {
+  return (await managedPolicies(store, arns)).map((m) => m.document);
 }
 
 /**

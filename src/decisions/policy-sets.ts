@@ -1,7 +1,5 @@
-import { groupsOf } from '../caller/policies.ts';
+import { groupsOf, managedPolicies } from '../caller/policies.ts';
 import { compile, PolicyError, type CompiledPolicySet, type PolicySet } from '../policy/index.ts';
-import { awsManagedPolicy } from '../store/aws-managed.ts';
-import { parsePolicyArn } from '../store/managed.ts';
 import type { GroupRecord, IamStore, RoleRecord, UserRecord } from '../store/types.ts';
 import { ByteBoundedCache } from '../policy/byte-cache.ts';
 import type { ResolvedSubject } from './subject.ts';
@@ -30,32 +28,8 @@ interface Holder {
   attachedPolicies: string[];
 }
 
-type Managed = { arn: string; tag: string; document: string | null };
-
 /**
- * Managed policies' default documents and the versions they were read at (null: gone), in order.
- * The customer managed ones are read together (the record cache, then KV bulk reads of 100): a user
- * in ten groups of ten attached policies names 110, and a batch resolves up to 25 subjects, where a
- * read each would pass the 1,000 KV operations a Worker invocation may make.
- */
-async function managedMany(store: IamStore, arns: string[]): Promise<Managed[]> {
-  const parsed = arns.map((arn) => (awsManagedPolicy(arn) ? null : parsePolicyArn(arn)));
-  const wanted = parsed.flatMap((p) => (p && p.account !== 'aws' ? [p] : []));
-  const records = await store.getMany('policy', wanted);
-  let next = 0;
-  return arns.map((arn, i) => {
-    const aws = awsManagedPolicy(arn);
-    if (aws !== null) return { arn, tag: `${arn}@aws`, document: aws.document };
-    const p = parsed[i];
-    const record = p && p.account !== 'aws' ? records[next++] : null;
-    if (!record || record.arn !== arn) return { arn, tag: `${arn}@gone`, document: null };
-    const doc = record.versions.find((v) => v.versionId === record.defaultVersionId)?.document;
-    return { arn, tag: `${arn}@${record.id}.${record.version}`, document: doc ?? null };
-  });
-}
-
-/**
- * The policies that apply to a subject, read from the store together (managedMany): identity policies of the
+ * The policies that apply to a subject, read from the store together (managedPolicies): identity policies of the
  * user (and its groups) or role, inline first then the default versions of attached managed
  * policies; the permissions boundary (one that is gone allows nothing); a session's policies.
  * The same composition authentication uses for callers (src/caller/policies.ts).
@@ -75,7 +49,7 @@ export async function loadPolicies(
     holders.push(...groups);
   }
   const boundaryArn = entity.permissionsBoundary;
-  const read = await managedMany(store, [
+  const read = await managedPolicies(store, [
     ...holders.flatMap((h) => h.attachedPolicies),
     ...(boundaryArn === undefined ? [] : [boundaryArn]),
   ]);
