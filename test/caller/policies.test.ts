@@ -4,22 +4,7 @@ import { policySetOf } from '../../src/caller/policies.ts';
 import { applySeed } from '../../src/seed/apply.ts';
 import { seedSchema } from '../../src/seed/schema.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
-
-/** The IAM namespace wrapped to count KV operations (every call reaches the real one). */
-function counting(): { kv: KVNamespace; ops: () => number } {
-  let ops = 0;
-  const kv = new Proxy(env.IAM, {
-    get(target, name) {
-      const value = Reflect.get(target, name) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        ops++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { kv, ops: () => ops };
-}
+import { countingKv } from '../helpers/kv-count.ts';
 
 const doc = (action: string) => ({
   Version: '2012-10-17',
@@ -66,7 +51,7 @@ describe('a principal’s policy set', () => {
       Date.now(),
     );
     const user = (await new KvIamStore(env.IAM).get(account, 'user', 'u'))!;
-    const { kv, ops } = counting();
+    const { kv, ops } = countingKv();
     const set = await policySetOf(new KvIamStore(kv), {
       kind: 'User',
       account,

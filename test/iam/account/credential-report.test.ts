@@ -8,6 +8,7 @@ import { applySeed } from '../../../src/seed/apply.ts';
 import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { ACCOUNT, doc, fails, ok, unique, userWithKey, xmlText } from '../helpers.ts';
+import { countingEnv } from '../../helpers/kv-count.ts';
 
 const HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,' +
@@ -135,22 +136,6 @@ describe('credential reports', () => {
     await fails({ Action: 'GetCredentialReport' }, 403, 'AccessDenied', nobody);
   });
 });
-
-/** The env with its IAM namespace wrapped to count KV operations (every call reaches the real one). */
-function countingEnv(): { env: typeof env; ops: () => number } {
-  let ops = 0;
-  const kv = new Proxy(env.IAM, {
-    get(target, name) {
-      const value = Reflect.get(target, name) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        ops++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { env: { ...env, IAM: kv }, ops: () => ops };
-}
 
 describe('a report of many users', () => {
   it(

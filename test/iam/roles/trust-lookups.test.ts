@@ -6,22 +6,7 @@ import { QueryParams } from '../../../src/protocol/query.ts';
 import { applySeed } from '../../../src/seed/apply.ts';
 import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
-
-/** The env with its IAM namespace wrapped to count KV operations (every call reaches the real one). */
-function countingEnv(): { env: typeof env; ops: () => number } {
-  let ops = 0;
-  const kv = new Proxy(env.IAM, {
-    get(target, name) {
-      const value = Reflect.get(target, name) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        ops++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { env: { ...env, IAM: kv }, ops: () => ops };
-}
+import { countingEnv } from '../../helpers/kv-count.ts';
 
 const ROLES = 30;
 const USERS = 200;

@@ -1,0 +1,27 @@
+import { env } from 'cloudflare:workers';
+
+/**
+ * The IAM namespace wrapped to count KV operations: Cloudflare allows 1,000 per Worker invocation
+ * and local workerd does not enforce it, so tests count them. Every call reaches the real local
+ * binding (no mock).
+ */
+export function countingKv(): { kv: KVNamespace; ops: () => number } {
+  let ops = 0;
+  const kv = new Proxy(env.IAM, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        ops++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { kv, ops: () => ops };
+}
+
+/** The test env with its IAM namespace counting KV operations (countingKv). */
+export function countingEnv(): { env: typeof env; ops: () => number } {
+  const { kv, ops } = countingKv();
+  return { env: { ...env, IAM: kv }, ops };
+}
