@@ -1,10 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { policySetOf } from '../../src/caller/policies.ts';
-import { applySeed } from '../../src/seed/apply.ts';
-import { seedSchema } from '../../src/seed/schema.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { countingKv } from '../helpers/kv-count.ts';
+import { seedAccounts, testAccount } from '../iam/helpers.ts';
 
 const doc = (action: string) => ({
   Version: '2012-10-17',
@@ -13,7 +12,7 @@ const doc = (action: string) => ({
 
 describe('a principal’s policy set', () => {
   it('a user in ten groups of ten attached policies, ten of its own and a boundary: a few KV operations, every document in order', async () => {
-    const account = '32000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('32000000');
     const arn = (n: string) => `arn:aws:iam::${account}:policy/${n}`;
     const policies = Array.from({ length: 111 }, (_, i) => ({
       name: `p${i}`,
@@ -24,32 +23,25 @@ describe('a principal’s policy set', () => {
       inlinePolicies: { own: doc(`ec2:Group${g}`) },
       attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${10 + g * 10 + k}`)),
     }));
-    await applySeed(
-      env,
-      new KvIamStore(env.IAM),
-      seedSchema.parse({
-        accounts: [
+    await seedAccounts([
+      {
+        id: account,
+        policies,
+        groups,
+        users: [
           {
-            id: account,
-            policies,
-            groups,
-            users: [
-              {
-                name: 'u',
-                inlinePolicies: { own: doc('sqs:User') },
-                attachedPolicies: [
-                  ...Array.from({ length: 9 }, (_, k) => arn(`p${k}`)),
-                  'arn:aws:iam::aws:policy/ReadOnlyAccess',
-                ],
-                permissionsBoundary: arn('p110'),
-                groups: groups.map((g) => g.name),
-              },
+            name: 'u',
+            inlinePolicies: { own: doc('sqs:User') },
+            attachedPolicies: [
+              ...Array.from({ length: 9 }, (_, k) => arn(`p${k}`)),
+              'arn:aws:iam::aws:policy/ReadOnlyAccess',
             ],
+            permissionsBoundary: arn('p110'),
+            groups: groups.map((g) => g.name),
           },
         ],
-      }),
-      Date.now(),
-    );
+      },
+    ]);
     const user = (await new KvIamStore(env.IAM).get(account, 'user', 'u'))!;
     const { kv, ops } = countingKv();
     const set = await policySetOf(new KvIamStore(kv), {

@@ -3,10 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAll } from '../../src/decisions/evaluate.ts';
 import { loadPolicies } from '../../src/decisions/policy-sets.ts';
 import { parseEvaluations } from '../../src/decisions/request.ts';
-import { applySeed } from '../../src/seed/apply.ts';
-import { seedSchema } from '../../src/seed/schema.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
-import { ACCOUNT } from '../iam/helpers.ts';
+import { ACCOUNT, seedAccounts, testAccount } from '../iam/helpers.ts';
 import { s3, seedDemo, user } from './helpers.ts';
 import { countingKv } from '../helpers/kv-count.ts';
 
@@ -76,7 +74,7 @@ describe("one request's resource policy is compiled once", () => {
 
 describe("a subject's policies", () => {
   it('ten groups of ten attached policies, ten of its own and a boundary: read in a few KV operations', async () => {
-    const account = '37000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('37000000');
     const arn = (n: string) => `arn:aws:iam::${account}:policy/${n}`;
     const doc = (action: string) => ({
       Version: '2012-10-17',
@@ -86,31 +84,24 @@ describe("a subject's policies", () => {
       name: `g${g}`,
       attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${10 + g * 10 + k}`)),
     }));
-    await applySeed(
-      env,
-      new KvIamStore(env.IAM),
-      seedSchema.parse({
-        accounts: [
+    await seedAccounts([
+      {
+        id: account,
+        policies: Array.from({ length: 111 }, (_, i) => ({
+          name: `p${i}`,
+          document: doc(`s3:Action${i}`),
+        })),
+        groups,
+        users: [
           {
-            id: account,
-            policies: Array.from({ length: 111 }, (_, i) => ({
-              name: `p${i}`,
-              document: doc(`s3:Action${i}`),
-            })),
-            groups,
-            users: [
-              {
-                name: 'u',
-                attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${k}`)),
-                permissionsBoundary: arn('p110'),
-                groups: groups.map((g) => g.name),
-              },
-            ],
+            name: 'u',
+            attachedPolicies: Array.from({ length: 10 }, (_, k) => arn(`p${k}`)),
+            permissionsBoundary: arn('p110'),
+            groups: groups.map((g) => g.name),
           },
         ],
-      }),
-      Date.now(),
-    );
+      },
+    ]);
     const record = (await new KvIamStore(env.IAM).get(account, 'user', 'u'))!;
     const { kv, ops } = countingKv();
     const loaded = await loadPolicies(new KvIamStore(kv), {

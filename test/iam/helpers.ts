@@ -101,23 +101,26 @@ export async function stsSession(
   };
 }
 
+/** Applies a seed document of these accounts (docs/seeding.md) to the test IAM state. */
+export async function seedAccounts(accounts: unknown[]): Promise<void> {
+  await applySeed(env, new KvIamStore(env.IAM), seedSchema.parse({ accounts }), Date.now());
+}
+
+/** An account id of `prefix` (8 digits) and 4 random ones, so that runs and suites do not meet. */
+export function testAccount(prefix: string): string {
+  return prefix + String(Math.floor(Math.random() * 9000) + 1000);
+}
+
 /** Seeds another account whose user `admin` (allowed everything) signs with `credentials`. */
 export async function seedAccountAdmin(account: string, credentials: Credentials): Promise<void> {
   const all = {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
   };
-  await applySeed(
-    env,
-    new KvIamStore(env.IAM),
-    seedSchema.parse({
-      accounts: [
-        {
-          id: account,
-          users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [credentials] }],
-        },
-      ],
-    }),
-    Date.now(),
-  );
+  await seedAccounts([
+    {
+      id: account,
+      users: [{ name: 'admin', inlinePolicies: { all }, accessKeys: [credentials] }],
+    },
+  ]);
 }

@@ -4,10 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { IamAccount } from '../../../src/accounts/account-object.ts';
 import { generateCredentialReport } from '../../../src/iam/account/credential-report.ts';
 import { QueryParams } from '../../../src/protocol/query.ts';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
-import { ACCOUNT, doc, fails, ok, unique, userWithKey, xmlText } from '../helpers.ts';
+import { ACCOUNT, doc, fails, ok, unique, userWithKey, xmlText, seedAccounts } from '../helpers.ts';
 import { countingEnv } from '../../helpers/kv-count.ts';
 
 const HEADER =
@@ -157,16 +155,9 @@ describe('a report of many users', () => {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
       };
-      await applySeed(
-        env,
-        new KvIamStore(env.IAM),
-        seedSchema.parse({
-          accounts: [
-            { id: account, users: [{ name: 'admin', inlinePolicies: { all } }, ...users] },
-          ],
-        }),
-        Date.now(),
-      );
+      await seedAccounts([
+        { id: account, users: [{ name: 'admin', inlinePolicies: { all } }, ...users] },
+      ]);
       const counted = countingEnv();
       const store = new KvIamStore(counted.env.IAM);
       const admin = (await store.get(account, 'user', 'admin'))!;

@@ -14,6 +14,7 @@ import {
   unique,
   userWithKey,
   xmlAll,
+  testAccount,
 } from '../helpers.ts';
 
 /** A second account, to show aliases are unique across accounts. */
@@ -208,7 +209,7 @@ describe('GetAccountSummary', () => {
   });
 
   it('counts policy versions from the listing of the policies, reading no policy record', async () => {
-    const account = '33000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('33000000');
     const admin: Credentials = {
       accessKeyId: `AKIA3SUMMARY${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
       secretAccessKey: 'summary-account-secret-0',

@@ -1,31 +1,23 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { groupMembers } from '../../../src/iam/groups/membership.ts';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
+import { seedAccounts, testAccount } from '../helpers.ts';
 
 describe("a group's members", () => {
   it('are found from the listing of the users: no other user record is read', async () => {
-    const account = '35000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('35000000');
     const name = (i: number) => `u${String(i).padStart(2, '0')}`;
-    await applySeed(
-      env,
-      new KvIamStore(env.IAM),
-      seedSchema.parse({
-        accounts: [
-          {
-            id: account,
-            groups: [{ name: 'g' }, { name: 'h' }],
-            users: Array.from({ length: 30 }, (_, i) => ({
-              name: name(i),
-              groups: i % 6 === 0 ? ['g', 'h'] : i % 2 === 0 ? ['h'] : [],
-            })),
-          },
-        ],
-      }),
-      Date.now(),
-    );
+    await seedAccounts([
+      {
+        id: account,
+        groups: [{ name: 'g' }, { name: 'h' }],
+        users: Array.from({ length: 30 }, (_, i) => ({
+          name: name(i),
+          groups: i % 6 === 0 ? ['g', 'h'] : i % 2 === 0 ? ['h'] : [],
+        })),
+      },
+    ]);
     const store = new KvIamStore(env.IAM);
     const group = (await store.get(account, 'group', 'g'))!;
     // A member written before user keys kept their groups: its record is read instead.

@@ -3,8 +3,6 @@ import { env } from 'cloudflare:workers';
 import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
 import { awsUsage, listEntitiesForPolicy } from '../../../src/iam/managed-policies/operations.ts';
 import { QueryParams } from '../../../src/protocol/query.ts';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import {
   ACCOUNT,
@@ -17,6 +15,8 @@ import {
   unique,
   xmlAll,
   xmlText,
+  seedAccounts,
+  testAccount,
 } from '../helpers.ts';
 
 const policyArn = (name: string, path = '/') => `arn:aws:iam::${ACCOUNT}:policy${path}${name}`;
@@ -351,33 +351,26 @@ describe('ListPolicies pages bounded by size', () => {
 
 describe('AWS managed policy usage', () => {
   it('is counted from the listings of roles, users and groups, reading none of their records', async () => {
-    const account = '34000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('34000000');
     const ro = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
     const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
     const trust = doc([
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
-    await applySeed(
-      env,
-      new KvIamStore(env.IAM),
-      seedSchema.parse({
-        accounts: [
-          {
-            id: account,
-            users: [
-              { name: 'a', attachedPolicies: [ro, admin] },
-              { name: 'b', attachedPolicies: [ro], permissionsBoundary: admin },
-              { name: 'c' },
-            ],
-            groups: [{ name: 'g', attachedPolicies: [ro] }],
-            roles: [
-              { name: 'r', assumeRolePolicyDocument: JSON.parse(trust), permissionsBoundary: ro },
-            ],
-          },
+    await seedAccounts([
+      {
+        id: account,
+        users: [
+          { name: 'a', attachedPolicies: [ro, admin] },
+          { name: 'b', attachedPolicies: [ro], permissionsBoundary: admin },
+          { name: 'c' },
         ],
-      }),
-      Date.now(),
-    );
+        groups: [{ name: 'g', attachedPolicies: [ro] }],
+        roles: [
+          { name: 'r', assumeRolePolicyDocument: JSON.parse(trust), permissionsBoundary: ro },
+        ],
+      },
+    ]);
     // A user written before keys kept this metadata: its record is read instead.
     const old = (await new KvIamStore(env.IAM).get(account, 'user', 'a'))!;
     await env.IAM.put(
@@ -411,7 +404,7 @@ describe('AWS managed policy usage', () => {
 
 describe('ListEntitiesForPolicy reads', () => {
   it('only the roles, users and groups whose keys name the policy', async () => {
-    const account = '36000000' + String(Math.floor(Math.random() * 9000) + 1000);
+    const account = testAccount('36000000');
     const arn = (n: string) => `arn:aws:iam::${account}:policy/${n}`;
     const all = {
       Version: '2012-10-17',
@@ -422,34 +415,27 @@ describe('ListEntitiesForPolicy reads', () => {
         { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]),
     );
-    await applySeed(
-      env,
-      new KvIamStore(env.IAM),
-      seedSchema.parse({
-        accounts: [
-          {
-            id: account,
-            policies: ['P', 'Q'].map((name) => ({ name, document: all })),
-            users: [
-              { name: 'admin', inlinePolicies: { all } },
-              ...Array.from({ length: 20 }, (_, i) => ({
-                name: `u${String(i).padStart(2, '0')}`,
-                attachedPolicies: i % 10 === 3 ? [arn('Q'), arn('P')] : [arn('Q')],
-              })),
-            ],
-            groups: [
-              { name: 'g1', attachedPolicies: [arn('P')] },
-              { name: 'g2', attachedPolicies: [arn('Q')] },
-            ],
-            roles: [
-              { name: 'r1', assumeRolePolicyDocument: trust, permissionsBoundary: arn('P') },
-              { name: 'r2', assumeRolePolicyDocument: trust, attachedPolicies: [arn('Q')] },
-            ],
-          },
+    await seedAccounts([
+      {
+        id: account,
+        policies: ['P', 'Q'].map((name) => ({ name, document: all })),
+        users: [
+          { name: 'admin', inlinePolicies: { all } },
+          ...Array.from({ length: 20 }, (_, i) => ({
+            name: `u${String(i).padStart(2, '0')}`,
+            attachedPolicies: i % 10 === 3 ? [arn('Q'), arn('P')] : [arn('Q')],
+          })),
         ],
-      }),
-      Date.now(),
-    );
+        groups: [
+          { name: 'g1', attachedPolicies: [arn('P')] },
+          { name: 'g2', attachedPolicies: [arn('Q')] },
+        ],
+        roles: [
+          { name: 'r1', assumeRolePolicyDocument: trust, permissionsBoundary: arn('P') },
+          { name: 'r2', assumeRolePolicyDocument: trust, attachedPolicies: [arn('Q')] },
+        ],
+      },
+    ]);
     const read: string[] = [];
     const kv = new Proxy(env.IAM, {
       get(target, prop) {

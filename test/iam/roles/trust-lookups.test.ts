@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../src/caller/types.ts';
 import { iamOperations } from '../../../src/iam/operations.ts';
 import { QueryParams } from '../../../src/protocol/query.ts';
-import { applySeed } from '../../../src/seed/apply.ts';
-import { seedSchema } from '../../../src/seed/schema.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { countingEnv } from '../../helpers/kv-count.ts';
+import { seedAccounts, testAccount } from '../helpers.ts';
 
 const ROLES = 30;
 const USERS = 200;
@@ -17,7 +16,7 @@ const TRUSTED = 40;
  * user trusted by some role), then a tenth of the users deleted: their ids are what IAM displays.
  */
 async function account(): Promise<{ id: string; caller: Caller; deleted: string[] }> {
-  const id = '31000000' + String(Math.floor(Math.random() * 9000) + 1000);
+  const id = testAccount('31000000');
   const all = {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
@@ -41,23 +40,16 @@ async function account(): Promise<{ id: string; caller: Caller; deleted: string[
       ],
     },
   }));
-  await applySeed(
-    env,
-    new KvIamStore(env.IAM),
-    seedSchema.parse({
-      accounts: [
-        {
-          id,
-          users: [
-            { name: 'admin', inlinePolicies: { all } },
-            ...Array.from({ length: USERS }, (_, i) => ({ name: user(i) })),
-          ],
-          roles,
-        },
+  await seedAccounts([
+    {
+      id,
+      users: [
+        { name: 'admin', inlinePolicies: { all } },
+        ...Array.from({ length: USERS }, (_, i) => ({ name: user(i) })),
       ],
-    }),
-    Date.now(),
-  );
+      roles,
+    },
+  ]);
   const store = new KvIamStore(env.IAM);
   for (const r of roles) {
     const role = (await store.get(id, 'role', r.name))!;
