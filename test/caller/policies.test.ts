@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { policySetOf } from '../../src/caller/policies.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
 import { countingKv } from '../helpers/kv-count.ts';
-import { seedAccounts, testAccount } from '../iam/helpers.ts';
+import { seedAccounts, testAccount, userCaller } from '../iam/helpers.ts';
 
 const doc = (action: string) => ({
   Version: '2012-10-17',
@@ -44,14 +44,7 @@ describe('a principal’s policy set', () => {
     ]);
     const user = (await new KvIamStore(env.IAM).get(account, 'user', 'u'))!;
     const { kv, ops } = countingKv();
-    const set = await policySetOf(new KvIamStore(kv), {
-      kind: 'User',
-      account,
-      arn: user.arn,
-      userId: user.id,
-      accessKeyId: 'AKIA',
-      user,
-    });
+    const set = await policySetOf(new KvIamStore(kv), userCaller(account, user));
     // Read one by one, this was 121 KV operations (ten groups, 111 policies).
     expect(ops()).toBeLessThanOrEqual(4);
     const identity = set.identity ?? [];

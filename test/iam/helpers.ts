@@ -2,7 +2,12 @@ import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { applySeed } from '../../src/seed/apply.ts';
 import { seedSchema } from '../../src/seed/schema.ts';
+import type { Caller } from '../../src/caller/types.ts';
+import type { Env } from '../../src/env.ts';
+import type { OperationContext } from '../../src/operation.ts';
+import { QueryParams } from '../../src/protocol/query.ts';
 import { KvIamStore } from '../../src/store/kv.ts';
+import type { IamStore, UserRecord } from '../../src/store/types.ts';
 import { DEMO_ADMIN, xmlText, type Credentials } from '../helpers/aws.ts';
 import { call, type Answer } from '../helpers/worker.ts';
 
@@ -99,6 +104,34 @@ export async function stsSession(
     secretAccessKey: xmlText(body, 'SecretAccessKey')!,
     sessionToken: xmlText(body, 'SessionToken')!,
   };
+}
+
+/**
+ * What an IAM operation is run with when a test calls it directly (not over HTTP): `env`'s store
+ * (the counting one of countingEnv, say), these parameters, a signed-request's info.
+ */
+export function directContext(
+  testEnv: Env,
+  params: Record<string, string> = {},
+  store: IamStore = new KvIamStore(testEnv.IAM),
+): OperationContext {
+  return {
+    env: testEnv,
+    store,
+    params: QueryParams.fromPairs(Object.entries(params)),
+    info: {
+      requestId: 'r',
+      now: Date.now(),
+      service: 'iam',
+      region: 'us-east-1',
+      secureTransport: true,
+    },
+  };
+}
+
+/** The caller an IAM user of `account` is when it signs with a long-term key. */
+export function userCaller(account: string, user: UserRecord, accessKeyId = 'AKIA'): Caller {
+  return { kind: 'User', account, arn: user.arn, userId: user.id, accessKeyId, user };
 }
 
 /** Applies a seed document of these accounts (docs/seeding.md) to the test IAM state. */

@@ -3,9 +3,19 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { IamAccount } from '../../../src/accounts/account-object.ts';
 import { generateCredentialReport } from '../../../src/iam/account/credential-report.ts';
-import { QueryParams } from '../../../src/protocol/query.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
-import { ACCOUNT, doc, fails, ok, unique, userWithKey, xmlText, seedAccounts } from '../helpers.ts';
+import {
+  ACCOUNT,
+  doc,
+  fails,
+  ok,
+  unique,
+  userWithKey,
+  xmlText,
+  seedAccounts,
+  directContext,
+  userCaller,
+} from '../helpers.ts';
 import { countingEnv } from '../../helpers/kv-count.ts';
 
 const HEADER =
@@ -162,26 +172,8 @@ describe('a report of many users', () => {
       const store = new KvIamStore(counted.env.IAM);
       const admin = (await store.get(account, 'user', 'admin'))!;
       const answer = await generateCredentialReport(
-        {
-          env: counted.env,
-          store,
-          params: QueryParams.fromPairs([]),
-          info: {
-            requestId: 'r',
-            now: Date.now(),
-            service: 'iam',
-            region: 'us-east-1',
-            secureTransport: true,
-          },
-        },
-        {
-          kind: 'User',
-          account,
-          arn: admin.arn,
-          userId: admin.id,
-          accessKeyId: 'AKIA',
-          user: admin,
-        },
+        directContext(counted.env, {}, store),
+        userCaller(account, admin),
       );
       expect(answer).toMatchObject({ State: 'STARTED' });
       // Read user by user (a listing, a read per key and per last use), this was about 600

@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountSummary } from '../../../src/iam/account/operations.ts';
-import { QueryParams } from '../../../src/protocol/query.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import type { Credentials } from '../../helpers/aws.ts';
 import {
@@ -15,6 +14,8 @@ import {
   userWithKey,
   xmlAll,
   testAccount,
+  directContext,
+  userCaller,
 } from '../helpers.ts';
 
 /** A second account, to show aliases are unique across accounts. */
@@ -259,26 +260,8 @@ describe('GetAccountSummary', () => {
     const store = new KvIamStore(kv);
     const user = (await store.get(account, 'user', 'admin'))!;
     const answer = (await getAccountSummary(
-      {
-        env: { ...env, IAM: kv },
-        store,
-        params: QueryParams.fromPairs([]),
-        info: {
-          requestId: 'r',
-          now: Date.now(),
-          service: 'iam',
-          region: 'us-east-1',
-          secureTransport: true,
-        },
-      },
-      {
-        kind: 'User',
-        account,
-        arn: user.arn,
-        userId: user.id,
-        accessKeyId: admin.accessKeyId,
-        user,
-      },
+      directContext({ ...env, IAM: kv }, {}, store),
+      userCaller(account, user, admin.accessKeyId),
     )) as { SummaryMap: { entries: ReadonlyArray<readonly [string, unknown]> } };
     const counts = new Map(answer.SummaryMap.entries);
     expect(counts.get('Policies')).toBe(4);

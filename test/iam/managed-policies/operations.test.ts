@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { LIST_PAGE } from '../../../src/iam/common/paging.ts';
 import { awsUsage, listEntitiesForPolicy } from '../../../src/iam/managed-policies/operations.ts';
-import { QueryParams } from '../../../src/protocol/query.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import {
   ACCOUNT,
@@ -17,6 +16,8 @@ import {
   xmlText,
   seedAccounts,
   testAccount,
+  directContext,
+  userCaller,
 } from '../helpers.ts';
 
 const policyArn = (name: string, path = '/') => `arn:aws:iam::${ACCOUNT}:policy${path}${name}`;
@@ -453,26 +454,8 @@ describe('ListEntitiesForPolicy reads', () => {
     const admin = (await new KvIamStore(env.IAM).get(account, 'user', 'admin'))!;
     const answer = JSON.stringify(
       await listEntitiesForPolicy(
-        {
-          env: { ...env, IAM: kv },
-          store,
-          params: QueryParams.fromPairs([['PolicyArn', arn('P')]]),
-          info: {
-            requestId: 'r',
-            now: Date.now(),
-            service: 'iam',
-            region: 'us-east-1',
-            secureTransport: true,
-          },
-        },
-        {
-          kind: 'User',
-          account,
-          arn: admin.arn,
-          userId: admin.id,
-          accessKeyId: 'AKIA',
-          user: admin,
-        },
+        directContext({ ...env, IAM: kv }, { PolicyArn: arn('P') }, store),
+        userCaller(account, admin),
       ),
     );
     for (const name of ['"g1"', '"u03"', '"u13"', '"r1"']) expect(answer).toContain(name);

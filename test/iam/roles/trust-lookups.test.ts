@@ -2,10 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../src/caller/types.ts';
 import { iamOperations } from '../../../src/iam/operations.ts';
-import { QueryParams } from '../../../src/protocol/query.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { countingEnv } from '../../helpers/kv-count.ts';
-import { seedAccounts, testAccount } from '../helpers.ts';
+import { seedAccounts, testAccount, directContext, userCaller } from '../helpers.ts';
 
 const ROLES = 30;
 const USERS = 200;
@@ -73,14 +72,7 @@ async function account(): Promise<{ id: string; caller: Caller; deleted: string[
   return {
     id,
     deleted,
-    caller: {
-      kind: 'User',
-      account: id,
-      arn: admin.arn,
-      userId: admin.id,
-      accessKeyId: 'AKIA',
-      user: admin,
-    },
+    caller: userCaller(id, admin),
   };
 }
 
@@ -88,21 +80,7 @@ async function run(action: string, params: Record<string, string>, caller: Calle
   const counted = countingEnv();
   const operation = iamOperations[action]!;
   if (operation.auth !== 'sigv4') throw new Error(action);
-  const result = await operation.run(
-    {
-      env: counted.env,
-      store: new KvIamStore(counted.env.IAM),
-      params: QueryParams.fromPairs(Object.entries(params)),
-      info: {
-        requestId: 'r',
-        now: Date.now(),
-        service: 'iam',
-        region: 'us-east-1',
-        secureTransport: true,
-      },
-    },
-    caller,
-  );
+  const result = await operation.run(directContext(counted.env, params), caller);
   return { text: JSON.stringify(result), ops: counted.ops() };
 }
 
