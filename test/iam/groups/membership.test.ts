@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { groupMembers } from '../../../src/iam/groups/membership.ts';
 import { KvIamStore } from '../../../src/store/kv.ts';
 import { seedAccounts, testAccount } from '../helpers.ts';
+import { countingKv } from '../../helpers/kv-count.ts';
 
 describe("a group's members", () => {
   it('are found from the listing of the users: no other user record is read', async () => {
@@ -32,18 +33,7 @@ describe("a group's members", () => {
       }),
       { metadata: { path: '/' } },
     );
-    const read: string[] = [];
-    const kv = new Proxy(env.IAM, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (prop === 'get')
-            read.push(...[args[0]].flat().map((k) => String(k).split('/').pop()!));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { kv, keysRead } = countingKv();
     const members = await groupMembers(new KvIamStore(kv), account, group);
     expect(members.map((m) => m.name)).toEqual(['old', 'u00', 'u06', 'u12', 'u18', 'u24']);
     expect(members[1]).toEqual({
@@ -54,6 +44,7 @@ describe("a group's members", () => {
       createDate: old.createDate,
     });
     // Read every user record (30 of them, 5000 at the quota), GetGroup read only these.
+    const read = keysRead.map((k) => k.split('/').pop()!);
     expect(read.sort()).toEqual(['old', 'u00', 'u06', 'u12', 'u18', 'u24']);
   });
 });

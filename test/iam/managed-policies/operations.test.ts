@@ -19,6 +19,7 @@ import {
   directContext,
   userCaller,
 } from '../helpers.ts';
+import { countingKv } from '../../helpers/kv-count.ts';
 
 const policyArn = (name: string, path = '/') => `arn:aws:iam::${ACCOUNT}:policy${path}${name}`;
 
@@ -379,27 +380,16 @@ describe('AWS managed policy usage', () => {
       JSON.stringify({ ...old, name: 'old', arn: `arn:aws:iam::${account}:user/old` }),
       { metadata: { path: '/' } },
     );
-    let recordReads = 0;
-    const kv = new Proxy(env.IAM, {
-      get(target, name) {
-        const value = Reflect.get(target, name) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (name === 'get')
-            recordReads += [args[0]]
-              .flat()
-              .filter((k) => /\/(user|role|group)\/(a|b|c|g|r)$/.test(String(k))).length;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { kv, keysRead } = countingKv();
+    const recordReads = () =>
+      keysRead.filter((k) => /\/(user|role|group)\/(a|b|c|g|r)$/.test(k)).length;
     const usage = await awsUsage(new KvIamStore(kv), account);
     expect(Object.fromEntries(usage)).toEqual({
       [ro]: { attachments: 4, boundaries: 1 },
       [admin]: { attachments: 2, boundaries: 1 },
     });
     // An account at its quotas holds 6,300 such records, 100 MB and more.
-    expect(recordReads).toBe(0);
+    expect(recordReads()).toBe(0);
   });
 });
 
@@ -437,19 +427,7 @@ describe('ListEntitiesForPolicy reads', () => {
         ],
       },
     ]);
-    const read: string[] = [];
-    const kv = new Proxy(env.IAM, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (prop === 'get')
-            for (const k of [args[0]].flat().map(String))
-              if (/\/(user|role|group)\//.test(k)) read.push(k.split('/').slice(-2).join('/'));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { kv, keysRead } = countingKv();
     const store = new KvIamStore(kv);
     const admin = (await new KvIamStore(env.IAM).get(account, 'user', 'admin'))!;
     const answer = JSON.stringify(
@@ -461,6 +439,9 @@ describe('ListEntitiesForPolicy reads', () => {
     for (const name of ['"g1"', '"u03"', '"u13"', '"r1"']) expect(answer).toContain(name);
     for (const name of ['"g2"', '"u04"', '"r2"', '"admin"']) expect(answer).not.toContain(name);
     // Every role, user and group record was read (25 here; 6,300 at the quotas).
+    const read = keysRead
+      .filter((k) => /\/(user|role|group)\//.test(k))
+      .map((k) => k.split('/').slice(-2).join('/'));
     expect(read.sort()).toEqual(['group/g1', 'role/r1', 'user/u03', 'user/u13']);
   });
 });
